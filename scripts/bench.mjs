@@ -1,0 +1,1 @@
+console.log("npm run bench: not yet (see the open issues)");

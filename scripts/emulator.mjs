@@ -1,0 +1,1 @@
+console.log("npm run emulator: not yet (see the open issues)");

@@ -1,0 +1,1 @@
+console.log("npm run start: not yet (see the open issues)");
