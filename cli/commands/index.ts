@@ -1,0 +1,4 @@
+// The CLI's table of contents: one entry per command module. Add a command by adding its line.
+import type { Command } from "../context";
+
+export const COMMANDS: Command[] = [];
