@@ -1,17 +1,20 @@
 // UI and error text in English and Simplified Chinese. The catalogues live in locales/<lang>/<area>.json
 // in Chrome's messages.json shape; the build merges them into _locales/<lang>/messages.json, and the
 // core renders them itself (the user may choose a language other than the browser's).
+// Areas: core, vault, api, emulator, ui, background (one file each, so owners do not collide).
 // Placeholders are `{name}`; a missing parameter is left as written.
 import enCore from "../../locales/en/core.json";
 import enVault from "../../locales/en/vault.json";
 import enApi from "../../locales/en/api.json";
 import enEmulator from "../../locales/en/emulator.json";
 import enUi from "../../locales/en/ui.json";
+import enBackground from "../../locales/en/background.json";
 import zhCore from "../../locales/zh_CN/core.json";
 import zhVault from "../../locales/zh_CN/vault.json";
 import zhApi from "../../locales/zh_CN/api.json";
 import zhEmulator from "../../locales/zh_CN/emulator.json";
 import zhUi from "../../locales/zh_CN/ui.json";
+import zhBackground from "../../locales/zh_CN/background.json";
 
 export type Locale = "en" | "zh_CN";
 export const LOCALES: readonly Locale[] = ["en", "zh_CN"];
@@ -23,8 +26,8 @@ export interface MessageEntry {
 export type MessageCatalog = Record<string, MessageEntry>;
 
 export const CATALOGS: Record<Locale, MessageCatalog> = {
-  en: { ...enCore, ...enVault, ...enApi, ...enEmulator, ...enUi },
-  zh_CN: { ...zhCore, ...zhVault, ...zhApi, ...zhEmulator, ...zhUi },
+  en: { ...enCore, ...enVault, ...enApi, ...enEmulator, ...enUi, ...enBackground },
+  zh_CN: { ...zhCore, ...zhVault, ...zhApi, ...zhEmulator, ...zhUi, ...zhBackground },
 };
 
 /** Map a BCP 47 tag or POSIX locale (zh-CN, zh_CN.UTF-8, zh-Hans, en-US) to one we ship. */
