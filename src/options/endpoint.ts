@@ -1,0 +1,24 @@
+// Endpoint override: a custom origin (or the local emulator) is an optional host permission, asked for
+// at runtime so the installed extension holds only the cloud's hosts until the user opts in.
+export const EMULATOR_ENDPOINT = "http://127.0.0.1:8787";
+
+export const KMS_REGIONS = [
+  "cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-shenzhen", "cn-zhangjiakou", "cn-hongkong",
+  "ap-southeast-1", "ap-southeast-5", "ap-northeast-1", "eu-central-1", "us-west-1", "us-east-1",
+] as const;
+
+interface PermissionsLike {
+  request(p: { origins: string[] }): Promise<boolean>;
+}
+
+/** True when the browser lets the worker reach the endpoint (granted now or already held). */
+export async function requestEndpointPermission(endpoint: string): Promise<boolean> {
+  const g = globalThis as { chrome?: { permissions?: PermissionsLike } };
+  if (!g.chrome?.permissions) return false;
+  try {
+    const origin = new URL(endpoint).origin;
+    return await g.chrome.permissions.request({ origins: [`${origin}/*`] });
+  } catch {
+    return false;
+  }
+}

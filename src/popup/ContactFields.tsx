@@ -1,0 +1,53 @@
+// The applicant contact, validation method and product that every cas order carries. Defaults come from
+// the options page so a user types them once.
+import { SelectField, TextField } from "../ui/fields";
+import { useT } from "../ui/locale";
+import type { Contact } from "../ui/worker-api";
+
+export const PRODUCT_CODES = [
+  "symantec-free-1-free",
+  "symantec-dv-1-starter",
+  "geotrust-dv-1-starter",
+  "geotrust-dv-w-starter",
+  "globalsign-dv-1-personal",
+  "globalsign-dv-w-advanced",
+] as const;
+
+export function contactErrors(c: Contact): Partial<Record<keyof Contact, string>> {
+  const out: Partial<Record<keyof Contact, string>> = {};
+  if (c.username.trim() === "") out.username = "ui_contact_username_required";
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(c.email.trim())) out.email = "ui_contact_email_invalid";
+  if (!/^\+?[0-9][0-9 -]{4,19}$/.test(c.phone.trim())) out.phone = "ui_contact_phone_invalid";
+  return out;
+}
+
+export function ContactFields(props: { idPrefix: string; value: Contact; onChange: (c: Contact) => void; showErrors: boolean }) {
+  const tr = useT();
+  const c = props.value;
+  const errors = props.showErrors ? contactErrors(c) : {};
+  const set = (patch: Partial<Contact>) => props.onChange({ ...c, ...patch });
+  const id = (s: string) => `${props.idPrefix}-${s}`;
+  return (
+    <fieldset class="stack">
+      <legend>{tr("ui_contact")}</legend>
+      <TextField id={id("username")} label={tr("ui_contact_username")} required value={c.username} error={errors.username && tr(errors.username)} onInput={(v) => set({ username: v })} />
+      <TextField id={id("email")} label={tr("ui_contact_email")} type="email" required value={c.email} error={errors.email && tr(errors.email)} onInput={(v) => set({ email: v })} />
+      <TextField id={id("phone")} label={tr("ui_contact_phone")} type="tel" required value={c.phone} error={errors.phone && tr(errors.phone)} onInput={(v) => set({ phone: v })} />
+      <SelectField
+        id={id("validate")}
+        label={tr("ui_validate_type")}
+        hint={tr(c.validateType === "DNS" ? "ui_validate_dns_hint" : "ui_validate_file_hint")}
+        value={c.validateType}
+        choices={[{ value: "DNS", label: tr("ui_validate_dns") }, { value: "FILE", label: tr("ui_validate_file") }]}
+        onChange={(v) => set({ validateType: v as Contact["validateType"] })}
+      />
+      <SelectField
+        id={id("product")}
+        label={tr("ui_product_code")}
+        value={c.productCode}
+        choices={PRODUCT_CODES.map((p) => ({ value: p, label: p }))}
+        onChange={(v) => set({ productCode: v })}
+      />
+    </fieldset>
+  );
+}

@@ -1,0 +1,124 @@
+// One key: its facts, its certificate, export (with a passphrase where the format carries the private
+// key), and delete (confirmation names the open orders that would lose their key).
+import { useState } from "preact/hooks";
+import { CopyButton, DownloadButton, downloadText } from "../ui/actions";
+import { SelectField, TextField } from "../ui/fields";
+import { Done, ErrorNotice } from "../ui/notices";
+import { useT } from "../ui/locale";
+import { useAction } from "../ui/use-action";
+import type { ExportFormat, KeySummary, WorkerApi } from "../ui/worker-api";
+
+const NEEDS_PASSPHRASE: ReadonlySet<ExportFormat> = new Set(["pkcs8-encrypted", "pfx", "pfx-legacy"]);
+
+function formatsFor(k: KeySummary): ExportFormat[] {
+  const chain: ExportFormat[] = k.certificate ? ["pem-chain"] : [];
+  if (!k.exportable) return chain;
+  const keyOnly: ExportFormat[] = String(k.keySpec).startsWith("RSA") ? ["pkcs8-encrypted", "pkcs8", "pkcs1"] : ["pkcs8-encrypted", "pkcs8", "sec1"];
+  return [...(k.certificate ? (["pfx", "pfx-legacy"] as ExportFormat[]) : []), ...keyOnly, ...chain];
+}
+
+function base64ToBytes(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+export function KeyDetails(props: { api: WorkerApi; keyInfo: KeySummary; onDeleted: () => void }) {
+  const tr = useT();
+  const k = props.keyInfo;
+  const formats = formatsFor(k);
+  const [format, setFormat] = useState<ExportFormat | "">(formats[0] ?? "");
+  const [passphrase, setPassphrase] = useState("");
+  const [confirming, setConfirming] = useState(false);
+  const exporter = useAction(() => props.api.exportKey({ keyId: k.id, format: format as ExportFormat, passphrase: NEEDS_PASSPHRASE.has(format as ExportFormat) ? passphrase : undefined }));
+  const remover = useAction(async () => { await props.api.deleteKey(k.id); return true; });
+  const needsPass = format !== "" && NEEDS_PASSPHRASE.has(format);
+
+  const doExport = async (e: Event) => {
+    e.preventDefault();
+    const out = await exporter.run();
+    if (!out) return;
+    downloadText(out.filename, out.binary ? base64ToBytes(out.data) : out.data, out.binary ? "application/x-pkcs12" : "application/x-pem-file");
+    setPassphrase("");
+  };
+  const doDelete = async () => {
+    if (await remover.run()) props.onDeleted();
+  };
+
+  return (
+    <div class="stack details">
+      <dl class="facts">
+        <dt>{tr("ui_key_spec")}</dt>
+        <dd>{tr(`ui_keyspec_${k.keySpec}`)}</dd>
+        <dt>{tr("ui_exportable_short")}</dt>
+        <dd>{k.exportable ? tr("ui_yes") : tr("ui_no_stays_here")}</dd>
+        <dt>{tr("ui_created")}</dt>
+        <dd>{k.createdAt}</dd>
+        {k.certificate ? (
+          <>
+            <dt>{tr("ui_cert_subject")}</dt>
+            <dd>{k.certificate.subject}</dd>
+            <dt>{tr("ui_cert_issuer")}</dt>
+            <dd>{k.certificate.issuer}</dd>
+            <dt>{tr("ui_cert_valid")}</dt>
+            <dd>{tr("ui_cert_valid_range", { from: k.certificate.notBefore, to: k.certificate.notAfter })}</dd>
+          </>
+        ) : null}
+      </dl>
+      {k.csrPem ? (
+        <div class="actions">
+          <CopyButton text={k.csrPem} label={tr("ui_copy_csr")} />
+          <DownloadButton filename={`${k.commonName || k.id}.csr`} text={k.csrPem} label={tr("ui_download_csr")} />
+        </div>
+      ) : null}
+      {formats.length > 0 ? (
+        <form class="stack" onSubmit={doExport}>
+          <SelectField
+            id={`export-format-${k.id}`}
+            label={tr("ui_export_format")}
+            hint={format ? tr(`ui_export_${format.replace(/-/g, "_")}_hint`) : undefined}
+            value={format}
+            choices={formats.map((f) => ({ value: f, label: tr(`ui_export_${f.replace(/-/g, "_")}`) }))}
+            onChange={(v) => setFormat(v as ExportFormat)}
+          />
+          {needsPass ? (
+            <TextField
+              id={`export-passphrase-${k.id}`}
+              label={tr("ui_passphrase")}
+              hint={tr("ui_passphrase_hint")}
+              type="password"
+              autocomplete="new-password"
+              required
+              value={passphrase}
+              onInput={setPassphrase}
+            />
+          ) : null}
+          <ErrorNotice error={exporter.error} />
+          {exporter.result ? <Done text={tr("ui_exported", { file: exporter.result.filename })} /> : null}
+          <div class="actions">
+            <button type="submit" class="small" id={`export-${k.id}`} disabled={exporter.busy || (needsPass && passphrase === "")}>{tr("ui_export")}</button>
+          </div>
+        </form>
+      ) : (
+        <p class="hint">{tr("ui_not_exportable_note")}</p>
+      )}
+      <ErrorNotice error={remover.error} />
+      {confirming ? (
+        <div class="confirm" role="alertdialog" aria-labelledby={`confirm-${k.id}`}>
+          <p id={`confirm-${k.id}`}>
+            {k.openOrders > 0 ? tr("ui_delete_key_confirm_orders", { count: k.openOrders }) : tr("ui_delete_key_confirm")}
+          </p>
+          <div class="actions">
+            <button type="button" class="danger small" id={`confirm-delete-${k.id}`} onClick={doDelete} disabled={remover.busy}>{tr("ui_delete")}</button>
+            <button type="button" class="secondary small" onClick={() => setConfirming(false)} autoFocus>{tr("ui_cancel")}</button>
+          </div>
+        </div>
+      ) : (
+        <div class="actions">
+          <button type="button" class="danger small" id={`delete-${k.id}`} onClick={() => setConfirming(true)}>{tr("ui_delete_key")}</button>
+        </div>
+      )}
+    </div>
+  );
+}

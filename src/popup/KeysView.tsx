@@ -1,0 +1,80 @@
+// Keys and certificates: what is stored, importing an issued certificate (paired with its key by public
+// key in the worker), exporting where the key allows it, deleting after a confirmation that says what
+// else goes with it.
+import { useEffect, useState } from "preact/hooks";
+import { TextField } from "../ui/fields";
+import { Busy, Done, Empty, ErrorNotice } from "../ui/notices";
+import { useT } from "../ui/locale";
+import { useAction } from "../ui/use-action";
+import type { KeySummary, WorkerApi } from "../ui/worker-api";
+import { KeyDetails } from "./KeyDetails";
+
+export function KeysView(props: { api: WorkerApi }) {
+  const tr = useT();
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [importPem, setImportPem] = useState("");
+  const list = useAction(() => props.api.listKeys());
+  const importer = useAction((pem: string) => props.api.importCertificate(pem));
+  const reload = () => void list.run();
+  useEffect(reload, []);
+
+  const doImport = async (e: Event) => {
+    e.preventDefault();
+    const key = await importer.run(importPem.trim());
+    if (key) {
+      setImportPem("");
+      setOpenId(key.id);
+      reload();
+    }
+  };
+
+  const keys: KeySummary[] = list.result ?? [];
+  return (
+    <div class="stack">
+      <ErrorNotice error={list.error} />
+      {list.busy && !list.result ? <Busy label={tr("ui_loading")} /> : null}
+      {list.result && keys.length === 0 ? <Empty text={tr("ui_no_keys")} /> : null}
+      <ul class="cards" id="key-list">
+        {keys.map((k) => (
+          <li key={k.id} class="card" data-key-id={k.id}>
+            <button
+              type="button"
+              class="card-head"
+              aria-expanded={openId === k.id}
+              aria-controls={`key-${k.id}`}
+              onClick={() => setOpenId(openId === k.id ? null : k.id)}
+            >
+              <span class="card-title">{k.commonName || k.label}</span>
+              <span class="badges">
+                <span class="badge">{tr(`ui_keyspec_${k.keySpec}`)}</span>
+                <span class={`badge ${k.certificate ? "badge-ok" : ""}`}>{k.certificate ? tr("ui_has_certificate") : tr("ui_csr_only")}</span>
+              </span>
+            </button>
+            {openId === k.id ? (
+              <div id={`key-${k.id}`}>
+                <KeyDetails api={props.api} keyInfo={k} onDeleted={() => { setOpenId(null); reload(); }} />
+              </div>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      <form class="stack subtle" onSubmit={doImport}>
+        <h2>{tr("ui_import_certificate")}</h2>
+        <TextField
+          id="import-pem"
+          label={tr("ui_certificate_pem")}
+          hint={tr("ui_import_hint")}
+          multiline
+          rows={4}
+          value={importPem}
+          onInput={setImportPem}
+        />
+        <ErrorNotice error={importer.error} id="import-error" />
+        {importer.result ? <Done text={tr("ui_imported", { name: importer.result.commonName })} id="import-done" /> : null}
+        <div class="actions">
+          <button type="submit" id="import-certificate" disabled={importer.busy || importPem.trim() === ""}>{tr("ui_import")}</button>
+        </div>
+      </form>
+    </div>
+  );
+}

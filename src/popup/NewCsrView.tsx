@@ -1,0 +1,128 @@
+// New CSR: choose where the CSR is going (its rules then apply as you type), a key spec, the subject and
+// SANs, and whether the private key may ever leave the browser. The key is made in the worker, so an
+// RSA-4096 key does not freeze the page; nothing here needs the network or credentials.
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { CheckboxField, SelectField, TextField } from "../ui/fields";
+import { Busy, ErrorNotice } from "../ui/notices";
+import { localizeError, useLocale, useT } from "../ui/locale";
+import { useAction } from "../ui/use-action";
+import { checkKeySpec, checkSans, checkSubject, namesForRequest, parseNames, PROFILES, type ProfileId } from "../ui/subject-rules";
+import { KEY_SPECS, SUBJECT_FIELDS, type KeySpecId, type SubjectInput, type WorkerApi } from "../ui/worker-api";
+import { CsrResultView } from "./CsrResultView";
+
+export interface NewCsrPrefill {
+  names: string[];
+}
+
+const FIELD_ID: Record<keyof SubjectInput, string> = {
+  CN: "subject-cn", O: "subject-o", OU: "subject-ou", C: "subject-c", ST: "subject-st", L: "subject-l", emailAddress: "subject-email",
+};
+
+export function NewCsrView(props: { api: WorkerApi; defaults: SubjectInput; prefill?: NewCsrPrefill; onMade?: () => void; onOrder?: (keyId: string) => void }) {
+  const tr = useT();
+  const locale = useLocale();
+  const [profileId, setProfileId] = useState<ProfileId>("dv");
+  const [keySpec, setKeySpec] = useState<KeySpecId>("EC_P256");
+  const [subject, setSubject] = useState<SubjectInput>(props.defaults);
+  const [sansText, setSansText] = useState("");
+  const [exportable, setExportable] = useState(true);
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  const make = useAction((req: Parameters<WorkerApi["createCsr"]>[0]) => props.api.createCsr(req));
+
+  useEffect(() => setSubject((s) => ({ ...props.defaults, CN: s.CN })), [props.defaults]);
+  useEffect(() => {
+    if (!props.prefill || props.prefill.names.length === 0) return;
+    const [cn, ...rest] = props.prefill.names;
+    setSubject((s) => ({ ...s, CN: cn }));
+    setSansText(rest.join("\n"));
+    setTouched(new Set(["CN", "SAN"]));
+    if (rest.length > 0) setProfileId("generic");
+  }, [props.prefill]);
+
+  const profile = PROFILES[profileId];
+  const sans = useMemo(() => namesForRequest(subject.CN, parseNames(sansText)), [subject.CN, sansText]);
+  const subjectErrors = checkSubject(profile, subject);
+  const sanError = checkSans(profile, sans);
+  const specError = checkKeySpec(profile, keySpec);
+  const valid = Object.keys(subjectErrors).length === 0 && !sanError && !specError;
+
+  const touch = (name: string) => setTouched((t) => (t.has(name) ? t : new Set(t).add(name)));
+  const shown = (name: string, e: ReturnType<typeof checkSans>) => (e && touched.has(name) ? localizeError(locale, e) : undefined);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setTouched(new Set([...SUBJECT_FIELDS, "SAN", "keySpec"]));
+    if (!valid) return;
+    const made = await make.run({ keySpec, subject, sans, exportable });
+    if (made) props.onMade?.();
+  };
+
+  if (make.result) {
+    return (
+      <CsrResultView
+        made={make.result}
+        keySpec={keySpec}
+        subject={subject}
+        sans={sans}
+        onAnother={() => make.reset()}
+        onOrder={props.onOrder}
+      />
+    );
+  }
+
+  return (
+    <form class="stack" onSubmit={submit} noValidate aria-busy={make.busy}>
+      <SelectField
+        id="csr-profile"
+        label={tr("ui_csr_profile")}
+        hint={tr(`ui_profile_${profileId}_rules`)}
+        value={profileId}
+        choices={(["dv", "kms", "generic"] as ProfileId[]).map((p) => ({ value: p, label: tr(`ui_profile_${p}`) }))}
+        onChange={(v) => setProfileId(v as ProfileId)}
+      />
+      <SelectField
+        id="key-spec"
+        label={tr("ui_key_spec")}
+        value={keySpec}
+        error={specError ? localizeError(locale, specError) : undefined}
+        choices={KEY_SPECS.map((k) => ({ value: k, label: tr(`ui_keyspec_${k}`) }))}
+        onChange={(v) => { setKeySpec(v as KeySpecId); touch("keySpec"); }}
+      />
+      {SUBJECT_FIELDS.map((field) => (
+        <TextField
+          key={field}
+          id={FIELD_ID[field]}
+          label={tr(`ui_subject_${field}`)}
+          hint={tr(`ui_subject_${field}_hint`)}
+          required={profile.required.includes(field)}
+          value={subject[field]}
+          type={field === "emailAddress" ? "email" : "text"}
+          error={shown(field, subjectErrors[field])}
+          onInput={(v) => { setSubject({ ...subject, [field]: field === "C" ? v.toUpperCase() : v }); touch(field); }}
+        />
+      ))}
+      <TextField
+        id="sans"
+        label={tr("ui_sans")}
+        hint={tr("ui_sans_hint", { max: profile.maxSans })}
+        multiline
+        rows={3}
+        value={sansText}
+        error={shown("SAN", sanError)}
+        onInput={(v) => { setSansText(v); touch("SAN"); }}
+      />
+      <CheckboxField
+        id="exportable"
+        label={tr("ui_exportable")}
+        hint={exportable ? tr("ui_exportable_yes_hint") : tr("ui_exportable_no_hint")}
+        checked={exportable}
+        onChange={setExportable}
+      />
+      <ErrorNotice error={make.error} id="csr-error" />
+      {make.busy ? <Busy label={tr("ui_making_key", { spec: tr(`ui_keyspec_${keySpec}`) })} detail={keySpec === "RSA_4096" ? tr("ui_making_key_slow") : undefined} /> : null}
+      <div class="actions">
+        <button type="submit" id="create-csr" disabled={make.busy}>{tr("ui_create_csr")}</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,175 @@
+// Start an order with one of the four seed operations. Each has its own fields and rules:
+// - CreateCertificateWithCsrRequest: a CSR made here (RSA >= 2048 or ECC, not SM2) as a DV order;
+// - CreateCertificateRequest: the cloud makes key and CSR for one domain;
+// - cas CreateCsr: the cloud makes a key and CSR and keeps them;
+// - KMS CreateCertificate: the key lives in KMS (CN, C, O, OU required; up to 10 SANs).
+import { useEffect, useState } from "preact/hooks";
+import { CheckboxField, SelectField, TextField } from "../ui/fields";
+import { ErrorNotice } from "../ui/notices";
+import { localizeError, useLocale, useT } from "../ui/locale";
+import { useAction } from "../ui/use-action";
+import { checkSans, checkSubject, isDomainName, namesForRequest, parseNames, PROFILES } from "../ui/subject-rules";
+import type { Contact, KeySummary, OrderOperation, OrderSummary, SubjectInput, WorkerApi } from "../ui/worker-api";
+import { ContactFields, contactErrors } from "./ContactFields";
+
+const OPERATIONS: OrderOperation[] = ["CreateCertificateWithCsrRequest", "CreateCertificateRequest", "CreateCsr", "KmsCreateCertificate"];
+const KMS_SPECS = ["RSA_2048", "EC_P256", "EC_SM2"] as const;
+const CLOUD_ALGORITHMS = { RSA: [2048, 3072, 4096], ECC: [256], SM2: [256] } as const;
+const CSR_NAME = /^[A-Za-z0-9_.-]{1,50}$/;
+
+export function NewOrderForm(props: {
+  api: WorkerApi;
+  contact: Contact;
+  defaults: SubjectInput;
+  preselectKeyId?: string;
+  prefillCsr?: string;
+  onCreated: (o: OrderSummary) => void;
+}) {
+  const tr = useT();
+  const locale = useLocale();
+  const [operation, setOperation] = useState<OrderOperation>("CreateCertificateWithCsrRequest");
+  const [contact, setContact] = useState<Contact>(props.contact);
+  const [showErrors, setShowErrors] = useState(false);
+  const [keys, setKeys] = useState<KeySummary[]>([]);
+  const [keyId, setKeyId] = useState(props.preselectKeyId ?? "");
+  const [csrPaste, setCsrPaste] = useState(props.prefillCsr ?? "");
+  const [domain, setDomain] = useState("");
+  const [subject, setSubject] = useState<SubjectInput>(props.defaults);
+  const [sansText, setSansText] = useState("");
+  const [kmsSpec, setKmsSpec] = useState<(typeof KMS_SPECS)[number]>("EC_P256");
+  const [kmsExportable, setKmsExportable] = useState(true);
+  const [algorithm, setAlgorithm] = useState<keyof typeof CLOUD_ALGORITHMS>("RSA");
+  const [keySize, setKeySize] = useState(2048);
+  const [csrName, setCsrName] = useState("");
+  const submit = useAction(async (): Promise<OrderSummary> => {
+    switch (operation) {
+      case "CreateCertificateWithCsrRequest": {
+        const key = keys.find((k) => k.id === keyId);
+        return props.api.submitDvOrder({ ...contact, keyId: key?.id, csrPem: key?.csrPem ?? csrPaste.trim() });
+      }
+      case "CreateCertificateRequest":
+        return props.api.createCertificateRequest({ ...contact, domain: domain.trim().toLowerCase() });
+      case "CreateCsr":
+        return props.api.createCloudCsr({
+          algorithm, keySize, commonName: subject.CN.trim(), sans: parseNames(sansText), countryCode: subject.C.trim(),
+          province: subject.ST.trim(), locality: subject.L.trim(), corpName: subject.O.trim(), department: subject.OU.trim(), name: csrName.trim(),
+        });
+      case "KmsCreateCertificate":
+        return props.api.createKmsCertificate({
+          keySpec: kmsSpec, subject, sans: namesForRequest(subject.CN, parseNames(sansText)), exportablePrivateKey: kmsExportable,
+        });
+    }
+  });
+
+  useEffect(() => {
+    props.api.listKeys().then((all) => {
+      const usable = all.filter((k) => k.csrPem && !k.certificate);
+      setKeys(usable);
+      if (!keyId && usable[0] && !props.prefillCsr) setKeyId(usable[0].id);
+    }, () => setKeys([]));
+  }, []);
+  useEffect(() => setContact(props.contact), [props.contact]);
+
+  const needsContact = operation === "CreateCertificateWithCsrRequest" || operation === "CreateCertificateRequest";
+  const kmsSans = namesForRequest(subject.CN, parseNames(sansText));
+  const problems: string[] = [];
+  if (needsContact && Object.keys(contactErrors(contact)).length) problems.push("contact");
+  if (operation === "CreateCertificateWithCsrRequest" && !keyId && !/BEGIN CERTIFICATE REQUEST/.test(csrPaste)) problems.push("csr");
+  if (operation === "CreateCertificateRequest" && !isDomainName(domain.trim())) problems.push("domain");
+  const kmsErrors = operation === "KmsCreateCertificate" ? checkSubject(PROFILES.kms, subject) : {};
+  const kmsSanError = operation === "KmsCreateCertificate" ? checkSans(PROFILES.kms, kmsSans) : undefined;
+  const cloudCsrErrors = operation === "CreateCsr" ? checkSubject(PROFILES.generic, subject) : {};
+  if (Object.keys(kmsErrors).length || kmsSanError || Object.keys(cloudCsrErrors).length) problems.push("subject");
+  if (operation === "CreateCsr" && !CSR_NAME.test(csrName.trim())) problems.push("name");
+
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    setShowErrors(true);
+    if (problems.length) return;
+    const order = await submit.run();
+    if (order) props.onCreated(order);
+  };
+  const subjErr = operation === "KmsCreateCertificate" ? kmsErrors : cloudCsrErrors;
+  const fieldErr = (f: keyof SubjectInput) => (showErrors && subjErr[f] ? localizeError(locale, subjErr[f]!) : undefined);
+  const subjectField = (f: keyof SubjectInput, label: string) => (
+    <TextField
+      id={`order-subject-${f}`}
+      label={tr(label)}
+      required={operation === "KmsCreateCertificate" ? PROFILES.kms.required.includes(f) : f === "CN"}
+      value={subject[f]}
+      error={fieldErr(f)}
+      onInput={(v) => setSubject({ ...subject, [f]: f === "C" ? v.toUpperCase() : v })}
+    />
+  );
+
+  return (
+    <form class="stack" onSubmit={onSubmit} noValidate id="new-order">
+      <SelectField
+        id="order-operation"
+        label={tr("ui_order_operation")}
+        hint={tr(`ui_op_${operation}_hint`)}
+        value={operation}
+        choices={OPERATIONS.map((o) => ({ value: o, label: tr(`ui_op_${o}`) }))}
+        onChange={(v) => { setOperation(v as OrderOperation); setShowErrors(false); submit.reset(); }}
+      />
+      {operation === "CreateCertificateWithCsrRequest" ? (
+        <>
+          <SelectField
+            id="order-key"
+            label={tr("ui_order_csr_source")}
+            hint={tr("ui_order_csr_source_hint")}
+            value={keyId}
+            choices={[...keys.map((k) => ({ value: k.id, label: `${k.commonName} · ${tr(`ui_keyspec_${k.keySpec}`)}` })), { value: "", label: tr("ui_paste_csr") }]}
+            onChange={setKeyId}
+          />
+          {keyId === "" ? (
+            <TextField id="order-csr" label={tr("ui_csr_pem")} multiline rows={4} value={csrPaste} onInput={setCsrPaste}
+              error={showErrors && problems.includes("csr") ? tr("ui_csr_pem_missing") : undefined} />
+          ) : null}
+        </>
+      ) : null}
+      {operation === "CreateCertificateRequest" ? (
+        <TextField id="order-domain" label={tr("ui_domain")} hint={tr("ui_domain_hint")} required value={domain} onInput={setDomain}
+          error={showErrors && problems.includes("domain") ? tr("ui_domain_invalid") : undefined} />
+      ) : null}
+      {operation === "CreateCsr" ? (
+        <>
+          <SelectField id="cloud-algorithm" label={tr("ui_algorithm")} value={algorithm}
+            choices={(Object.keys(CLOUD_ALGORITHMS) as (keyof typeof CLOUD_ALGORITHMS)[]).map((a) => ({ value: a, label: a }))}
+            onChange={(v) => { const a = v as keyof typeof CLOUD_ALGORITHMS; setAlgorithm(a); setKeySize(CLOUD_ALGORITHMS[a][0]); }} />
+          <SelectField id="cloud-key-size" label={tr("ui_key_size")} value={String(keySize)}
+            choices={CLOUD_ALGORITHMS[algorithm].map((n) => ({ value: String(n), label: String(n) }))} onChange={(v) => setKeySize(Number(v))} />
+          <TextField id="cloud-csr-name" label={tr("ui_csr_name")} hint={tr("ui_csr_name_hint")} required value={csrName} onInput={setCsrName}
+            error={showErrors && problems.includes("name") ? tr("ui_csr_name_invalid") : undefined} />
+        </>
+      ) : null}
+      {operation === "KmsCreateCertificate" ? (
+        <>
+          <SelectField id="kms-key-spec" label={tr("ui_key_spec")} value={kmsSpec}
+            choices={KMS_SPECS.map((s) => ({ value: s, label: tr(`ui_kms_spec_${s}`) }))} onChange={(v) => setKmsSpec(v as (typeof KMS_SPECS)[number])} />
+          <CheckboxField id="kms-exportable" label={tr("ui_kms_exportable")} hint={tr(kmsExportable ? "ui_kms_exportable_yes_hint" : "ui_kms_exportable_no_hint")}
+            checked={kmsExportable} onChange={setKmsExportable} />
+        </>
+      ) : null}
+      {operation === "CreateCsr" || operation === "KmsCreateCertificate" ? (
+        <fieldset class="stack">
+          <legend>{tr("ui_subject")}</legend>
+          {subjectField("CN", "ui_subject_CN")}
+          {subjectField("O", "ui_subject_O")}
+          {subjectField("OU", "ui_subject_OU")}
+          {subjectField("C", "ui_subject_C")}
+          {subjectField("ST", "ui_subject_ST")}
+          {subjectField("L", "ui_subject_L")}
+          <TextField id="order-sans" label={tr("ui_sans")} hint={tr("ui_sans_hint", { max: operation === "KmsCreateCertificate" ? 10 : 100 })}
+            multiline rows={2} value={sansText} onInput={setSansText}
+            error={showErrors && kmsSanError ? localizeError(locale, kmsSanError) : undefined} />
+        </fieldset>
+      ) : null}
+      {needsContact ? <ContactFields idPrefix="order" value={contact} onChange={setContact} showErrors={showErrors} /> : null}
+      <ErrorNotice error={submit.error} id="order-error" />
+      <div class="actions">
+        <button type="submit" id="submit-order" disabled={submit.busy}>{submit.busy ? tr("ui_submitting") : tr("ui_submit_order")}</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,97 @@
+// One order: its state in words, the validation record with a copy button per value, and the actions
+// that make sense in that state (add the record through Alidns, refresh, cancel, delete).
+import { useState } from "preact/hooks";
+import { CopyButton } from "../ui/actions";
+import { Done, ErrorNotice } from "../ui/notices";
+import { useT } from "../ui/locale";
+import { useAction } from "../ui/use-action";
+import type { OrderSummary, WorkerApi } from "../ui/worker-api";
+
+const KNOWN_STATES = new Set(["submitting", "payed", "domain_verify", "process", "verify_fail", "certificate", "paired", "cancelled", "failed", "unknow", "created"]);
+
+function ValueRow(props: { label: string; value: string; id: string }) {
+  return (
+    <div class="value-row">
+      <span class="value-label">{props.label}</span>
+      <code id={props.id}>{props.value}</code>
+      <CopyButton text={props.value} />
+    </div>
+  );
+}
+
+export function OrderCard(props: { api: WorkerApi; order: OrderSummary; onChanged: (o: OrderSummary | null) => void }) {
+  const tr = useT();
+  const o = props.order;
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const act = useAction(async (what: "refresh" | "dns" | "cancel" | "delete") => {
+    if (what === "delete") {
+      await props.api.deleteOrder(o.id);
+      return null;
+    }
+    return what === "refresh" ? props.api.refreshOrder(o.id) : what === "dns" ? props.api.addValidationRecord(o.id) : props.api.cancelOrder(o.id);
+  });
+  const run = async (what: "refresh" | "dns" | "cancel" | "delete") => {
+    const r = await act.run(what);
+    if (r !== undefined) props.onChanged(r);
+  };
+  const state = KNOWN_STATES.has(o.state) ? o.state : "unknow";
+  const v = o.validation;
+  const open = !["certificate", "paired", "cancelled"].includes(state);
+  return (
+    <li class="card" data-order-id={o.id} data-state={o.state}>
+      <div class="card-head static">
+        <span class="card-title">{o.domain || o.orderId || o.id}</span>
+        <span class={`badge state-${state}`} data-testid="order-state">{tr(`ui_state_${state}`)}</span>
+      </div>
+      <p class="hint">
+        {tr(`ui_op_${o.operation}`)}
+        {o.orderId ? ` · ${tr("ui_order_id")} ${o.orderId}` : ""}
+      </p>
+      {v && state === "domain_verify" ? (
+        <div class="validation" aria-label={tr("ui_validation_record")}>
+          <p>{tr(v.type === "DNS" ? "ui_validation_dns_intro" : "ui_validation_file_intro")}</p>
+          {v.type === "DNS" ? (
+            <>
+              <ValueRow label={tr("ui_record_type")} value={v.recordType} id={`rec-type-${o.id}`} />
+              <ValueRow label={tr("ui_record_name")} value={v.recordDomain} id={`rec-name-${o.id}`} />
+              <ValueRow label={tr("ui_record_value")} value={v.recordValue} id={`rec-value-${o.id}`} />
+            </>
+          ) : (
+            <>
+              <ValueRow label={tr("ui_file_url")} value={`http://${v.domain}${v.uri}`} id={`file-url-${o.id}`} />
+              <ValueRow label={tr("ui_file_content")} value={v.content} id={`file-content-${o.id}`} />
+            </>
+          )}
+        </div>
+      ) : null}
+      {o.csrPem && (o.operation === "CreateCsr" || o.operation === "KmsCreateCertificate") ? (
+        <details>
+          <summary>{tr("ui_cloud_csr")}</summary>
+          <pre class="pem">{o.csrPem}</pre>
+          <CopyButton text={o.csrPem} />
+        </details>
+      ) : null}
+      {state === "paired" || state === "certificate" ? <Done text={tr("ui_order_issued_note")} /> : null}
+      <ErrorNotice error={o.error} />
+      <ErrorNotice error={act.error} />
+      {confirmDelete ? (
+        <div class="confirm" role="alertdialog" aria-labelledby={`del-${o.id}`}>
+          <p id={`del-${o.id}`}>{tr("ui_delete_order_confirm")}</p>
+          <div class="actions">
+            <button type="button" class="danger small" id={`confirm-delete-order-${o.id}`} onClick={() => run("delete")}>{tr("ui_delete")}</button>
+            <button type="button" class="secondary small" onClick={() => setConfirmDelete(false)} autoFocus>{tr("ui_cancel")}</button>
+          </div>
+        </div>
+      ) : (
+        <div class="actions">
+          {v?.type === "DNS" && state === "domain_verify" ? (
+            <button type="button" class="small" id={`add-dns-${o.id}`} onClick={() => run("dns")} disabled={act.busy}>{tr("ui_add_record_alidns")}</button>
+          ) : null}
+          {o.orderId ? <button type="button" class="secondary small" id={`refresh-${o.id}`} onClick={() => run("refresh")} disabled={act.busy}>{tr("ui_refresh")}</button> : null}
+          {open && o.orderId ? <button type="button" class="secondary small" id={`cancel-${o.id}`} onClick={() => run("cancel")} disabled={act.busy}>{tr("ui_cancel_order")}</button> : null}
+          <button type="button" class="danger small" id={`delete-order-${o.id}`} onClick={() => setConfirmDelete(true)} disabled={act.busy}>{tr("ui_delete")}</button>
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,72 @@
+// Orders: the package quota, a new order, and every order with its state.
+import { useEffect, useState } from "preact/hooks";
+import { SelectField } from "../ui/fields";
+import { Busy, Empty, ErrorNotice } from "../ui/notices";
+import { useT } from "../ui/locale";
+import { useAction } from "../ui/use-action";
+import type { Contact, OrderSummary, SubjectInput, WorkerApi } from "../ui/worker-api";
+import { PRODUCT_CODES } from "./ContactFields";
+import { NewOrderForm } from "./NewOrderForm";
+import { OrderCard } from "./OrderCard";
+
+export function OrdersView(props: { api: WorkerApi; contact: Contact; defaults: SubjectInput; preselectKeyId?: string; prefillCsr?: string }) {
+  const tr = useT();
+  const [orders, setOrders] = useState<OrderSummary[] | null>(null);
+  const [showForm, setShowForm] = useState(Boolean(props.preselectKeyId || props.prefillCsr));
+  const [product, setProduct] = useState(props.contact.productCode || PRODUCT_CODES[0]);
+  const list = useAction(() => props.api.listOrders());
+  const quota = useAction((code: string) => props.api.packageQuota(code));
+  const reload = async () => {
+    const all = await list.run();
+    if (all) setOrders(all);
+  };
+  useEffect(() => void reload(), []);
+
+  const changed = (id: string, next: OrderSummary | null) =>
+    setOrders((all) => (all ?? []).flatMap((o) => (o.id !== id ? [o] : next ? [next] : [])));
+
+  return (
+    <div class="stack">
+      <section class="stack subtle" aria-labelledby="quota-title">
+        <h2 id="quota-title">{tr("ui_quota")}</h2>
+        <div class="row">
+          <SelectField id="quota-product" label={tr("ui_product_code")} value={product}
+            choices={PRODUCT_CODES.map((p) => ({ value: p, label: p }))} onChange={setProduct} />
+          <button type="button" class="secondary small" id="check-quota" onClick={() => quota.run(product)} disabled={quota.busy}>{tr("ui_check_quota")}</button>
+        </div>
+        <ErrorNotice error={quota.error} id="quota-error" />
+        {quota.result ? (
+          <p id="quota-result">
+            {tr("ui_quota_result", { total: quota.result.totalCount, used: quota.result.usedCount, issued: quota.result.issuedCount, left: quota.result.totalCount - quota.result.usedCount })}
+          </p>
+        ) : null}
+      </section>
+      {showForm ? (
+        <section class="stack" aria-labelledby="new-order-title">
+          <h2 id="new-order-title">{tr("ui_new_order")}</h2>
+          <NewOrderForm
+            api={props.api}
+            contact={props.contact}
+            defaults={props.defaults}
+            preselectKeyId={props.preselectKeyId}
+            prefillCsr={props.prefillCsr}
+            onCreated={(o) => { setOrders((all) => [o, ...(all ?? []).filter((x) => x.id !== o.id)]); setShowForm(false); }}
+          />
+        </section>
+      ) : (
+        <div class="actions">
+          <button type="button" id="show-new-order" onClick={() => setShowForm(true)}>{tr("ui_new_order")}</button>
+          <button type="button" class="secondary" id="reload-orders" onClick={reload}>{tr("ui_refresh")}</button>
+        </div>
+      )}
+      <ErrorNotice error={list.error} />
+      {list.busy && orders === null ? <Busy label={tr("ui_loading")} /> : null}
+      {orders && orders.length === 0 ? <Empty text={tr("ui_no_orders")} /> : null}
+      <ul class="cards" id="order-list">
+        {(orders ?? []).map((o) => (
+          <OrderCard key={o.id} api={props.api} order={o} onChanged={(n) => changed(o.id, n)} />
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+// Where the popup starts. `popup.html#new-csr?names=a.example,b.example` fills CN and SANs (the context
+// menu opens this, or stores the same as a pending form the worker hands over), `#orders?key=<id>` opens
+// a new DV order for a key, `#orders?csr=<pem>` for a pasted CSR, `#keys` the key list.
+import type { PendingForm } from "../ui/worker-api";
+
+export type TabId = "new-csr" | "keys" | "orders";
+
+export interface Route {
+  tab: TabId;
+  names: string[];
+  keyId?: string;
+  csrPem?: string;
+}
+
+const TABS: readonly TabId[] = ["new-csr", "keys", "orders"];
+
+export function parseRoute(hash: string): Route {
+  const [path, query = ""] = hash.replace(/^#/, "").split("?", 2);
+  const params = new URLSearchParams(query);
+  const tab = (TABS as readonly string[]).includes(path) ? (path as TabId) : "new-csr";
+  const names = (params.get("names") ?? "").split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+  return { tab, names, keyId: params.get("key") ?? undefined, csrPem: params.get("csr") ?? undefined };
+}
+
+export function routeFromPending(p: PendingForm): Route {
+  if (p.action === "submit-dv" && p.csrPem) return { tab: "orders", names: [], csrPem: p.csrPem };
+  return { tab: "new-csr", names: p.names };
+}

@@ -1,0 +1,88 @@
+// The rules of each destination for subject fields and SANs, checked as the user types. A profile is
+// data (which fields are required, how many SANs); the checks are small pure functions returning the
+// same ErrorData the worker would, so the page shows one kind of message whichever side found it.
+import type { ErrorData } from "../core/errors";
+import type { KeySpecId, SubjectField, SubjectInput } from "./worker-api";
+
+export type ProfileId = "generic" | "dv" | "kms";
+
+export interface SubjectProfile {
+  id: ProfileId;
+  required: readonly SubjectField[];
+  maxSans: number;
+  /** Key specs this destination accepts (cas DV orders take RSA >= 2048 or ECC, not SM2). */
+  keySpecs: readonly KeySpecId[] | "any";
+  cnMustBeDomain: boolean;
+}
+
+export const PROFILES: Record<ProfileId, SubjectProfile> = {
+  generic: { id: "generic", required: ["CN"], maxSans: 100, keySpecs: "any", cnMustBeDomain: false },
+  dv: { id: "dv", required: ["CN"], maxSans: 1, keySpecs: ["RSA_2048", "RSA_3072", "RSA_4096", "EC_P256", "EC_P384"], cnMustBeDomain: true },
+  kms: { id: "kms", required: ["CN", "C", "O", "OU"], maxSans: 10, keySpecs: ["RSA_2048", "EC_P256", "SM2"], cnMustBeDomain: true },
+};
+
+const MAX_LENGTH: Record<SubjectField, number> = { CN: 64, O: 64, OU: 64, C: 2, ST: 128, L: 128, emailAddress: 128 };
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
+
+function err(code: string, field: string, params: Record<string, string | number> = {}): ErrorData {
+  return { code, field, params, message: code };
+}
+
+/** A DNS name as CAs accept it: letters, digits, hyphens, dots; an optional leading `*.`; IDN as A-labels or Unicode. */
+export function isDomainName(value: string): boolean {
+  const name = value.startsWith("*.") ? value.slice(2) : value;
+  if (name.length === 0 || name.length > 253 || !name.includes(".")) return false;
+  let ascii = name;
+  try {
+    ascii = new URL(`http://${name}`).hostname;
+  } catch {
+    return false;
+  }
+  return ascii.split(".").every((label) => LABEL.test(label));
+}
+
+export function checkSubjectField(profile: SubjectProfile, field: SubjectField, raw: string): ErrorData | undefined {
+  const value = raw.trim();
+  if (value === "") return profile.required.includes(field) ? err("ui.subject.required", field) : undefined;
+  if (value.length > MAX_LENGTH[field]) return err("ui.subject.too_long", field, { max: MAX_LENGTH[field] });
+  if (field === "C" && !/^[A-Z]{2}$/.test(value)) return err("ui.subject.country", field);
+  if (field === "emailAddress" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) return err("ui.subject.email", field);
+  if (field === "CN" && profile.cnMustBeDomain && !isDomainName(value)) return err("ui.subject.cn_domain", field, { value });
+  if (field !== "emailAddress" && /[\u0000-\u001f]/.test(value)) return err("ui.subject.control_chars", field);
+  return undefined;
+}
+
+export function checkSubject(profile: SubjectProfile, subject: SubjectInput): Partial<Record<SubjectField, ErrorData>> {
+  const out: Partial<Record<SubjectField, ErrorData>> = {};
+  for (const field of Object.keys(subject) as SubjectField[]) {
+    const e = checkSubjectField(profile, field, subject[field]);
+    if (e) out[field] = e;
+  }
+  return out;
+}
+
+/** SANs typed one per line or separated by commas or spaces. */
+export function parseNames(text: string): string[] {
+  return text
+    .split(/[\s,;]+/)
+    .map((s) => s.trim().toLowerCase())
+    .filter((s, i, all) => s !== "" && all.indexOf(s) === i);
+}
+
+export function checkSans(profile: SubjectProfile, sans: string[]): ErrorData | undefined {
+  const bad = sans.find((s) => !isDomainName(s));
+  if (bad !== undefined) return err("ui.san.invalid", "SAN", { value: bad });
+  if (sans.length > profile.maxSans) return err("ui.san.too_many", "SAN", { max: profile.maxSans, count: sans.length });
+  return undefined;
+}
+
+export function checkKeySpec(profile: SubjectProfile, spec: KeySpecId): ErrorData | undefined {
+  if (profile.keySpecs === "any" || profile.keySpecs.includes(spec)) return undefined;
+  return err("ui.keyspec.not_accepted", "keySpec", { spec, profile: profile.id });
+}
+
+/** The names to request: CN first, then the SANs without repeating it (CAs want the CN among the SANs). */
+export function namesForRequest(cn: string, sans: string[]): string[] {
+  const first = cn.trim().toLowerCase();
+  return first ? [first, ...sans.filter((s) => s !== first)] : sans;
+}
