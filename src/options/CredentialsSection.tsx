@@ -13,10 +13,12 @@ export function CredentialsSection(props: { api: WorkerApi }) {
   const [id, setId] = useState("");
   const [secret, setSecret] = useState("");
   const [token, setToken] = useState("");
-  const save = useAction(() => props.api.saveCredentials({ accessKeyId: id.trim(), accessKeySecret: secret, securityToken: token.trim() }));
-  const clear = useAction(() => props.api.clearCredentials());
-  const test = useAction(() => props.api.testCredentials());
-  useEffect(() => void props.api.credentialsStatus().then(setStatus, () => setStatus(null)), []);
+  const save = useAction(() =>
+    props.api.send("credentials.set", { accessKeyId: id.trim(), accessKeySecret: secret, ...(token.trim() ? { securityToken: token.trim() } : {}) }),
+  );
+  const clear = useAction(() => props.api.send("credentials.clear", {}));
+  const test = useAction(() => props.api.send("credentials.test", {}));
+  useEffect(() => void props.api.send("credentials.status", {}).then(setStatus, () => setStatus(null)), []);
 
   const onSave = async (e: Event) => {
     e.preventDefault();
@@ -36,7 +38,7 @@ export function CredentialsSection(props: { api: WorkerApi }) {
       <h2 id="cred-title">{tr("ui_credentials")}</h2>
       <p id="cred-status" class={status?.configured ? "status-ok" : "hint"}>
         {status?.configured
-          ? tr(status.hasStsToken ? "ui_credentials_set_sts" : "ui_credentials_set", { id: status.accessKeyIdHint })
+          ? tr(status.hasSecurityToken ? "ui_credentials_set_sts" : "ui_credentials_set", { id: status.accessKeyIdHint })
           : tr("ui_credentials_none")}
       </p>
       <form class="stack" onSubmit={onSave} autocomplete="off">
@@ -53,8 +55,10 @@ export function CredentialsSection(props: { api: WorkerApi }) {
       <div class="actions">
         <button type="button" class="secondary" id="test-credentials" onClick={() => test.run()} disabled={test.busy}>{tr("ui_test_credentials")}</button>
       </div>
-      <ErrorNotice error={test.error} id="test-error" />
-      {test.result ? <Done text={tr("ui_test_ok", { detail: test.result.detail })} id="test-ok" /> : null}
+      <ErrorNotice error={test.error ?? test.result?.error} id="test-error" />
+      {test.result?.ok ? (
+        <Done id="test-ok" text={tr("ui_test_ok", { packages: test.result.packages?.length ?? 0, remaining: (test.result.packages ?? []).reduce((n, p) => n + p.totalCount - p.usedCount, 0) })} />
+      ) : null}
       <p class="hint">{tr("ui_ram_policy_hint")}</p>
     </section>
   );

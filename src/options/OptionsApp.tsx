@@ -8,39 +8,53 @@ import { LocaleContext, applyDocumentLocale, resolveLocale } from "../ui/locale"
 import { t } from "../core/i18n";
 import { useAction } from "../ui/use-action";
 import { defaultSettings } from "../ui/settings-defaults";
-import { SUBJECT_FIELDS, type Settings, type WorkerApi } from "../ui/worker-api";
-import { ContactFields } from "../popup/ContactFields";
+import { setRequestLocale } from "../ui/worker-client";
+import { SUBJECT_FIELDS, toSubjectFields, toSubjectInput, type Settings, type SubjectInput, type WorkerApi } from "../ui/worker-api";
+import { ContactFields, toContactInput, type ContactInput } from "../ui/contact-fields";
 import { CredentialsSection } from "./CredentialsSection";
 import { KMS_REGIONS, EMULATOR_ENDPOINT, requestEndpointPermission } from "./endpoint";
 
+interface Form {
+  site: Settings["site"];
+  kmsRegion: string;
+  endpoint: string;
+  language: Settings["language"];
+  defaultSubject: SubjectInput;
+  contact: ContactInput;
+}
+
+function toForm(s: Settings): Form {
+  return { site: s.site, kmsRegion: s.kmsRegion, endpoint: s.endpoint, language: s.language, defaultSubject: toSubjectInput(s.defaultSubject), contact: toContactInput(s.contact) };
+}
+
 export function OptionsApp(props: { api: WorkerApi }) {
-  const [settings, setSettings] = useState<Settings | null>(null);
+  const [form, setForm] = useState<Form | null>(null);
   const [savedLanguage, setSavedLanguage] = useState<Settings["language"]>("auto");
-  const save = useAction(async (s: Settings) => {
-    await props.api.saveSettings(s);
-    return true;
-  });
+  const save = useAction((f: Form) => props.api.send("settings.set", { ...f, defaultSubject: toSubjectFields(f.defaultSubject) }));
   useEffect(() => {
-    props.api.getSettings().catch(() => defaultSettings()).then((s) => { setSettings(s); setSavedLanguage(s.language); });
+    props.api.send("settings.get", {}).catch(() => defaultSettings()).then((s) => { setForm(toForm(s)); setSavedLanguage(s.language); });
   }, []);
   const locale = resolveLocale(savedLanguage);
+  setRequestLocale(locale);
   useEffect(() => {
-    if (!settings) return;
+    if (!form) return;
     applyDocumentLocale(locale);
     document.title = t(locale, "ui_options_title");
     document.body.dataset.ready = "true";
-  }, [settings, locale]);
-  if (!settings) return <div class="loading" aria-busy="true" />;
+  }, [form !== null, locale]);
+  if (!form) return <div class="loading" aria-busy="true" />;
 
   const tr = (k: string, p?: Record<string, string | number>) => t(locale, k, p);
-  const set = (patch: Partial<Settings>) => { setSettings({ ...settings, ...patch }); save.reset(); };
-  const endpointError = settings.endpoint && !/^https?:\/\/[^/\s]+\/?$/.test(settings.endpoint) ? tr("ui_endpoint_invalid") : undefined;
+  const set = (patch: Partial<Form>) => { setForm({ ...form, ...patch }); save.reset(); };
+  const endpointError = form.endpoint && !/^https?:\/\/[^/\s]+\/?$/.test(form.endpoint) ? tr("ui_endpoint_invalid") : undefined;
 
   const onSave = async (e: Event) => {
     e.preventDefault();
     if (endpointError) return;
-    if (settings.endpoint) await requestEndpointPermission(settings.endpoint);
-    if (await save.run(settings)) setSavedLanguage(settings.language);
+    // Ask before any other await: the permission prompt needs the click's user gesture.
+    if (form.endpoint) await requestEndpointPermission(form.endpoint);
+    const saved = await save.run({ ...form, endpoint: form.endpoint.replace(/\/$/, "") });
+    if (saved) setSavedLanguage(saved.language);
   };
 
   return (
@@ -51,13 +65,13 @@ export function OptionsApp(props: { api: WorkerApi }) {
         <form class="stack" onSubmit={onSave} noValidate id="settings-form">
           <section class="stack card" aria-labelledby="cloud-title">
             <h2 id="cloud-title">{tr("ui_cloud")}</h2>
-            <SelectField id="site" label={tr("ui_site")} hint={tr("ui_site_hint")} value={settings.site}
+            <SelectField id="site" label={tr("ui_site")} hint={tr("ui_site_hint")} value={form.site}
               choices={[{ value: "cn", label: tr("ui_site_cn") }, { value: "intl", label: tr("ui_site_intl") }]}
               onChange={(v) => set({ site: v as Settings["site"] })} />
-            <SelectField id="kms-region" label={tr("ui_kms_region")} value={settings.kmsRegion}
+            <SelectField id="kms-region" label={tr("ui_kms_region")} value={form.kmsRegion}
               choices={KMS_REGIONS.map((r) => ({ value: r, label: `${tr(`ui_region_${r.replace(/-/g, "_")}`)} (${r})` }))}
               onChange={(v) => set({ kmsRegion: v })} />
-            <TextField id="endpoint" label={tr("ui_endpoint")} hint={tr("ui_endpoint_hint")} type="url" placeholder="https://" value={settings.endpoint}
+            <TextField id="endpoint" label={tr("ui_endpoint")} hint={tr("ui_endpoint_hint")} type="url" placeholder="https://" value={form.endpoint}
               error={endpointError} onInput={(v) => set({ endpoint: v.trim() })} />
             <div class="actions">
               <button type="button" class="secondary small" id="endpoint-emulator" onClick={() => set({ endpoint: EMULATOR_ENDPOINT })}>{tr("ui_endpoint_emulator")}</button>
@@ -66,7 +80,7 @@ export function OptionsApp(props: { api: WorkerApi }) {
           </section>
           <section class="stack card" aria-labelledby="lang-title">
             <h2 id="lang-title">{tr("ui_language")}</h2>
-            <SelectField id="language" label={tr("ui_language")} value={settings.language}
+            <SelectField id="language" label={tr("ui_language")} value={form.language}
               choices={[{ value: "auto", label: tr("ui_language_auto") }, { value: "en", label: "English" }, { value: "zh_CN", label: "简体中文" }]}
               onChange={(v) => set({ language: v as Settings["language"] })} />
           </section>
@@ -74,12 +88,12 @@ export function OptionsApp(props: { api: WorkerApi }) {
             <h2 id="subject-title">{tr("ui_default_subject")}</h2>
             <p class="hint">{tr("ui_default_subject_hint")}</p>
             {SUBJECT_FIELDS.filter((f) => f !== "CN").map((f) => (
-              <TextField key={f} id={`default-${f}`} label={tr(`ui_subject_${f}`)} value={settings.defaultSubject[f]}
-                onInput={(v) => set({ defaultSubject: { ...settings.defaultSubject, [f]: f === "C" ? v.toUpperCase() : v } })} />
+              <TextField key={f} id={`default-${f}`} label={tr(`ui_subject_${f}`)} value={form.defaultSubject[f]}
+                onInput={(v) => set({ defaultSubject: { ...form.defaultSubject, [f]: f === "C" ? v.toUpperCase() : v } })} />
             ))}
           </section>
           <section class="stack card">
-            <ContactFields idPrefix="default" value={settings.contact} onChange={(c) => set({ contact: c })} showErrors={false} />
+            <ContactFields idPrefix="default" value={form.contact} onChange={(c) => set({ contact: c })} showErrors={false} />
           </section>
           <ErrorNotice error={save.error} id="settings-error" />
           {save.result ? <Done text={tr("ui_saved")} id="settings-saved" /> : null}

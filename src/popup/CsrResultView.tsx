@@ -2,7 +2,7 @@
 // openssl command that would make the same kind of request.
 import { CopyButton, DownloadButton } from "../ui/actions";
 import { Done } from "../ui/notices";
-import { useLocale, useT } from "../ui/locale";
+import { useT } from "../ui/locale";
 import { opensslCommand } from "../ui/openssl-command";
 import type { CsrMade, KeySpecId, SubjectInput } from "../ui/worker-api";
 import { DecodedCsrView, LintList } from "./DecodedCsrView";
@@ -16,7 +16,6 @@ export function CsrResultView(props: {
   onOrder?: (keyId: string) => void;
 }) {
   const tr = useT();
-  useLocale();
   const command = opensslCommand(props.keySpec, props.subject, props.sans);
   const base = (props.subject.CN || "request").replace(/[^a-z0-9.-]+/gi, "_").replace(/^\*/, "wildcard");
   return (
@@ -29,11 +28,11 @@ export function CsrResultView(props: {
         <CopyButton text={props.made.csrPem} id="copy-csr" />
         <DownloadButton filename={`${base}.csr`} text={props.made.csrPem} id="download-csr" />
         {props.onOrder ? (
-          <button type="button" class="small" id="order-this-csr" onClick={() => props.onOrder?.(props.made.keyId)}>{tr("ui_order_this_csr")}</button>
+          <button type="button" class="small" id="order-this-csr" onClick={() => props.onOrder?.(props.made.key.id)}>{tr("ui_order_this_csr")}</button>
         ) : null}
       </div>
-      <DecodedCsrView decoded={props.made.decoded} />
-      <LintList findings={props.made.lint} />
+      <DecodedCsrView inspection={props.made.inspection} />
+      <LintList findings={props.made.inspection.findings} />
       <details>
         <summary>{tr("ui_openssl_equivalent")}</summary>
         <pre class="command" id="openssl-command">{command}</pre>

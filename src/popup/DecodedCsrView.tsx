@@ -1,22 +1,26 @@
-// A CSR as a person reads it, and the lint findings with their severity spelled out (not only a colour).
-import { KeysmithError } from "../core/errors";
-import { useLocale, useT } from "../ui/locale";
-import type { DecodedCsr, LintFinding } from "../ui/worker-api";
+// A CSR as a person reads it, and the lint findings (rendered by the worker in the page's language) with
+// their severity spelled out, not only shown as a colour.
+import { useT } from "../ui/locale";
+import { isKeySpec, type CsrInspection, type LintFinding } from "../ui/worker-api";
 
-export function DecodedCsrView(props: { decoded: DecodedCsr }) {
+export function DecodedCsrView(props: { inspection: CsrInspection }) {
   const tr = useT();
-  const d = props.decoded;
+  const d = props.inspection;
   return (
     <dl class="facts" id="csr-decoded">
       <dt>{tr("ui_decoded_subject")}</dt>
       <dd>{d.subject}</dd>
       <dt>{tr("ui_decoded_sans")}</dt>
       <dd>{d.sans.length ? d.sans.join(", ") : tr("ui_none")}</dd>
-      <dt>{tr("ui_decoded_public_key")}</dt>
-      <dd>{d.publicKey}</dd>
+      {d.keySpec ? (
+        <>
+          <dt>{tr("ui_decoded_public_key")}</dt>
+          <dd>{isKeySpec(d.keySpec) ? tr(`ui_keyspec_${d.keySpec}`) : d.keySpec}</dd>
+        </>
+      ) : null}
       <dt>{tr("ui_decoded_signature")}</dt>
       <dd>
-        {d.signatureAlgorithm} · {d.signatureValid ? tr("ui_signature_valid") : tr("ui_signature_invalid")}
+        {d.signatureAlgorithm} · <span id="csr-signature-status">{d.signatureValid ? tr("ui_signature_valid") : tr("ui_signature_invalid")}</span>
       </dd>
     </dl>
   );
@@ -24,14 +28,12 @@ export function DecodedCsrView(props: { decoded: DecodedCsr }) {
 
 export function LintList(props: { findings: LintFinding[] }) {
   const tr = useT();
-  const locale = useLocale();
   if (props.findings.length === 0) return <p class="lint-clean" id="lint-findings">{tr("ui_lint_clean")}</p>;
   return (
     <ul class="lint" id="lint-findings" aria-label={tr("ui_lint_title")}>
       {props.findings.map((f, i) => (
-        <li key={i} class={`lint-${f.severity}`}>
-          <strong>{tr(`ui_severity_${f.severity}`)}</strong>{" "}
-          {new KeysmithError(f.code, { field: f.field, params: f.params }).localized(locale)}
+        <li key={i} class={`lint-${f.severity}`} data-code={f.code}>
+          <strong>{tr(`ui_severity_${f.severity}`)}</strong> {f.message}
         </li>
       ))}
     </ul>

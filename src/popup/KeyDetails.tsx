@@ -6,15 +6,18 @@ import { SelectField, TextField } from "../ui/fields";
 import { Done, ErrorNotice } from "../ui/notices";
 import { useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
-import type { ExportFormat, KeySummary, WorkerApi } from "../ui/worker-api";
+import type { ExportFormat, KeyView, WorkerApi } from "../ui/worker-api";
 
-const NEEDS_PASSPHRASE: ReadonlySet<ExportFormat> = new Set(["pkcs8-encrypted", "pfx", "pfx-legacy"]);
+const NEEDS_PASSPHRASE: ReadonlySet<ExportFormat> = new Set(["pkcs8-encrypted", "pkcs12", "pkcs12-legacy"]);
+/** Formats that carry the private key in clear: chosen explicitly, with the hint saying so. */
+const UNENCRYPTED: ReadonlySet<ExportFormat> = new Set(["pkcs8", "pkcs1", "sec1", "pem-bundle"]);
 
-function formatsFor(k: KeySummary): ExportFormat[] {
-  const chain: ExportFormat[] = k.certificate ? ["pem-chain"] : [];
+function formatsFor(k: KeyView): ExportFormat[] {
+  const chain: ExportFormat[] = k.certificate ? ["certificate"] : [];
   if (!k.exportable) return chain;
-  const keyOnly: ExportFormat[] = String(k.keySpec).startsWith("RSA") ? ["pkcs8-encrypted", "pkcs8", "pkcs1"] : ["pkcs8-encrypted", "pkcs8", "sec1"];
-  return [...(k.certificate ? (["pfx", "pfx-legacy"] as ExportFormat[]) : []), ...keyOnly, ...chain];
+  const keyOnly: ExportFormat[] = k.spec.startsWith("RSA") ? ["pkcs8-encrypted", "pkcs8", "pkcs1"] : ["pkcs8-encrypted", "pkcs8", "sec1"];
+  const withCert: ExportFormat[] = k.certificate ? ["pkcs12", "pkcs12-legacy", "pem-bundle"] : [];
+  return [...withCert, ...keyOnly, ...chain];
 }
 
 function base64ToBytes(b64: string): Uint8Array {
@@ -24,22 +27,33 @@ function base64ToBytes(b64: string): Uint8Array {
   return out;
 }
 
-export function KeyDetails(props: { api: WorkerApi; keyInfo: KeySummary; onDeleted: () => void }) {
+export function KeyDetails(props: { api: WorkerApi; keyInfo: KeyView; onDeleted: () => void }) {
   const tr = useT();
   const k = props.keyInfo;
   const formats = formatsFor(k);
   const [format, setFormat] = useState<ExportFormat | "">(formats[0] ?? "");
   const [passphrase, setPassphrase] = useState("");
   const [confirming, setConfirming] = useState(false);
-  const exporter = useAction(() => props.api.exportKey({ keyId: k.id, format: format as ExportFormat, passphrase: NEEDS_PASSPHRASE.has(format as ExportFormat) ? passphrase : undefined }));
-  const remover = useAction(async () => { await props.api.deleteKey(k.id); return true; });
+  const exporter = useAction(() => {
+    const f = format as ExportFormat;
+    return props.api.send("keys.export", {
+      keyId: k.id,
+      format: f,
+      ...(NEEDS_PASSPHRASE.has(f) ? { passphrase } : {}),
+      ...(UNENCRYPTED.has(f) ? { unencrypted: true } : {}),
+    });
+  });
+  const remover = useAction(async () => {
+    await props.api.send("keys.delete", { keyId: k.id, confirm: true, force: k.openOrders > 0 });
+    return true;
+  });
   const needsPass = format !== "" && NEEDS_PASSPHRASE.has(format);
 
   const doExport = async (e: Event) => {
     e.preventDefault();
     const out = await exporter.run();
     if (!out) return;
-    downloadText(out.filename, out.binary ? base64ToBytes(out.data) : out.data, out.binary ? "application/x-pkcs12" : "application/x-pem-file");
+    downloadText(out.filename, out.binary ? base64ToBytes(out.data) : out.data, out.mediaType);
     setPassphrase("");
   };
   const doDelete = async () => {
@@ -50,7 +64,7 @@ export function KeyDetails(props: { api: WorkerApi; keyInfo: KeySummary; onDelet
     <div class="stack details">
       <dl class="facts">
         <dt>{tr("ui_key_spec")}</dt>
-        <dd>{tr(`ui_keyspec_${k.keySpec}`)}</dd>
+        <dd>{tr(`ui_keyspec_${k.spec}`)}</dd>
         <dt>{tr("ui_exportable_short")}</dt>
         <dd>{k.exportable ? tr("ui_yes") : tr("ui_no_stays_here")}</dd>
         <dt>{tr("ui_created")}</dt>

@@ -6,15 +6,15 @@ import { TextField } from "../ui/fields";
 import { Busy, Done, Empty, ErrorNotice } from "../ui/notices";
 import { useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
-import type { KeySummary, WorkerApi } from "../ui/worker-api";
+import type { KeyView, WorkerApi } from "../ui/worker-api";
 import { KeyDetails } from "./KeyDetails";
 
 export function KeysView(props: { api: WorkerApi }) {
   const tr = useT();
   const [openId, setOpenId] = useState<string | null>(null);
   const [importPem, setImportPem] = useState("");
-  const list = useAction(() => props.api.listKeys());
-  const importer = useAction((pem: string) => props.api.importCertificate(pem));
+  const list = useAction(() => props.api.send("keys.list", {}));
+  const importer = useAction((pem: string) => props.api.send("keys.importCertificate", { pem }));
   const reload = () => void list.run();
   useEffect(reload, []);
 
@@ -28,7 +28,7 @@ export function KeysView(props: { api: WorkerApi }) {
     }
   };
 
-  const keys: KeySummary[] = list.result ?? [];
+  const keys: KeyView[] = list.result ?? [];
   return (
     <div class="stack">
       <ErrorNotice error={list.error} />
@@ -46,8 +46,8 @@ export function KeysView(props: { api: WorkerApi }) {
             >
               <span class="card-title">{k.commonName || k.label}</span>
               <span class="badges">
-                <span class="badge">{tr(`ui_keyspec_${k.keySpec}`)}</span>
-                <span class={`badge ${k.certificate ? "badge-ok" : ""}`}>{k.certificate ? tr("ui_has_certificate") : tr("ui_csr_only")}</span>
+                <span class="badge">{tr(`ui_keyspec_${k.spec}`)}</span>
+                <span class={`badge key-state-${k.state}`}>{tr(`ui_key_state_${k.state}`)}</span>
               </span>
             </button>
             {openId === k.id ? (

@@ -7,7 +7,7 @@ import { Busy, ErrorNotice } from "../ui/notices";
 import { localizeError, useLocale, useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import { checkKeySpec, checkSans, checkSubject, namesForRequest, parseNames, PROFILES, type ProfileId } from "../ui/subject-rules";
-import { KEY_SPECS, SUBJECT_FIELDS, type KeySpecId, type SubjectInput, type WorkerApi } from "../ui/worker-api";
+import { KEY_SPECS, SUBJECT_FIELDS, toSubjectFields, type KeySpecId, type SubjectInput, type WorkerApi } from "../ui/worker-api";
 import { CsrResultView } from "./CsrResultView";
 
 export interface NewCsrPrefill {
@@ -26,8 +26,11 @@ export function NewCsrView(props: { api: WorkerApi; defaults: SubjectInput; pref
   const [subject, setSubject] = useState<SubjectInput>(props.defaults);
   const [sansText, setSansText] = useState("");
   const [exportable, setExportable] = useState(true);
+  const profile = PROFILES[profileId];
   const [touched, setTouched] = useState<Set<string>>(new Set());
-  const make = useAction((req: Parameters<WorkerApi["createCsr"]>[0]) => props.api.createCsr(req));
+  const make = useAction(() =>
+    props.api.send("csr.create", { spec: keySpec, subject: toSubjectFields(subject), sans, exportable, operation: profile.workerOperation }),
+  );
 
   useEffect(() => setSubject((s) => ({ ...props.defaults, CN: s.CN })), [props.defaults]);
   useEffect(() => {
@@ -39,8 +42,7 @@ export function NewCsrView(props: { api: WorkerApi; defaults: SubjectInput; pref
     if (rest.length > 0) setProfileId("generic");
   }, [props.prefill]);
 
-  const profile = PROFILES[profileId];
-  const sans = useMemo(() => namesForRequest(subject.CN, parseNames(sansText)), [subject.CN, sansText]);
+  const sans: string[] = useMemo(() => namesForRequest(subject.CN, parseNames(sansText)), [subject.CN, sansText]);
   const subjectErrors = checkSubject(profile, subject);
   const sanError = checkSans(profile, sans);
   const specError = checkKeySpec(profile, keySpec);
@@ -53,7 +55,7 @@ export function NewCsrView(props: { api: WorkerApi; defaults: SubjectInput; pref
     e.preventDefault();
     setTouched(new Set([...SUBJECT_FIELDS, "SAN", "keySpec"]));
     if (!valid) return;
-    const made = await make.run({ keySpec, subject, sans, exportable });
+    const made = await make.run();
     if (made) props.onMade?.();
   };
 

@@ -9,8 +9,8 @@ import { ErrorNotice } from "../ui/notices";
 import { localizeError, useLocale, useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import { checkSans, checkSubject, isDomainName, namesForRequest, parseNames, PROFILES } from "../ui/subject-rules";
-import type { Contact, KeySummary, OrderOperation, OrderSummary, SubjectInput, WorkerApi } from "../ui/worker-api";
-import { ContactFields, contactErrors } from "./ContactFields";
+import { toSubjectFields, type KeyView, type OrderOperation, type OrderView, type SubjectInput, type WorkerApi } from "../ui/worker-api";
+import { ContactFields, contactErrors, type ContactInput } from "../ui/contact-fields";
 
 const OPERATIONS: OrderOperation[] = ["CreateCertificateWithCsrRequest", "CreateCertificateRequest", "CreateCsr", "KmsCreateCertificate"];
 const KMS_SPECS = ["RSA_2048", "EC_P256", "EC_SM2"] as const;
@@ -19,18 +19,18 @@ const CSR_NAME = /^[A-Za-z0-9_.-]{1,50}$/;
 
 export function NewOrderForm(props: {
   api: WorkerApi;
-  contact: Contact;
+  contact: ContactInput;
   defaults: SubjectInput;
   preselectKeyId?: string;
   prefillCsr?: string;
-  onCreated: (o: OrderSummary) => void;
+  onCreated: (o: OrderView) => void;
 }) {
   const tr = useT();
   const locale = useLocale();
   const [operation, setOperation] = useState<OrderOperation>("CreateCertificateWithCsrRequest");
-  const [contact, setContact] = useState<Contact>(props.contact);
+  const [contact, setContact] = useState<ContactInput>(props.contact);
   const [showErrors, setShowErrors] = useState(false);
-  const [keys, setKeys] = useState<KeySummary[]>([]);
+  const [keys, setKeys] = useState<KeyView[]>([]);
   const [keyId, setKeyId] = useState(props.preselectKeyId ?? "");
   const [csrPaste, setCsrPaste] = useState(props.prefillCsr ?? "");
   const [domain, setDomain] = useState("");
@@ -41,29 +41,29 @@ export function NewOrderForm(props: {
   const [algorithm, setAlgorithm] = useState<keyof typeof CLOUD_ALGORITHMS>("RSA");
   const [keySize, setKeySize] = useState(2048);
   const [csrName, setCsrName] = useState("");
-  const submit = useAction(async (): Promise<OrderSummary> => {
+  const submit = useAction(async (): Promise<OrderView> => {
     switch (operation) {
       case "CreateCertificateWithCsrRequest": {
         const key = keys.find((k) => k.id === keyId);
-        return props.api.submitDvOrder({ ...contact, keyId: key?.id, csrPem: key?.csrPem ?? csrPaste.trim() });
+        return props.api.send("orders.submitCsr", { ...contact, ...(key ? { keyId: key.id } : {}), csrPem: key?.csrPem ?? csrPaste.trim() });
       }
       case "CreateCertificateRequest":
-        return props.api.createCertificateRequest({ ...contact, domain: domain.trim().toLowerCase() });
+        return props.api.send("orders.certificateRequest", { ...contact, domain: domain.trim().toLowerCase() });
       case "CreateCsr":
-        return props.api.createCloudCsr({
+        return props.api.send("orders.casCreateCsr", {
           algorithm, keySize, commonName: subject.CN.trim(), sans: parseNames(sansText), countryCode: subject.C.trim(),
           province: subject.ST.trim(), locality: subject.L.trim(), corpName: subject.O.trim(), department: subject.OU.trim(), name: csrName.trim(),
         });
       case "KmsCreateCertificate":
-        return props.api.createKmsCertificate({
-          keySpec: kmsSpec, subject, sans: namesForRequest(subject.CN, parseNames(sansText)), exportablePrivateKey: kmsExportable,
+        return props.api.send("orders.kmsCreateCertificate", {
+          keySpec: kmsSpec, subject: toSubjectFields(subject), sans: namesForRequest(subject.CN, parseNames(sansText)), exportablePrivateKey: kmsExportable,
         });
     }
   });
 
   useEffect(() => {
-    props.api.listKeys().then((all) => {
-      const usable = all.filter((k) => k.csrPem && !k.certificate);
+    props.api.send("keys.list", {}).then((all) => {
+      const usable = all.filter((k) => k.csrPem && !k.certificate && !k.spec.endsWith("SM2"));
       setKeys(usable);
       if (!keyId && usable[0] && !props.prefillCsr) setKeyId(usable[0].id);
     }, () => setKeys([]));
@@ -119,7 +119,7 @@ export function NewOrderForm(props: {
             label={tr("ui_order_csr_source")}
             hint={tr("ui_order_csr_source_hint")}
             value={keyId}
-            choices={[...keys.map((k) => ({ value: k.id, label: `${k.commonName} · ${tr(`ui_keyspec_${k.keySpec}`)}` })), { value: "", label: tr("ui_paste_csr") }]}
+            choices={[...keys.map((k) => ({ value: k.id, label: `${k.commonName} · ${tr(`ui_keyspec_${k.spec}`)}` })), { value: "", label: tr("ui_paste_csr") }]}
             onChange={setKeyId}
           />
           {keyId === "" ? (

@@ -5,9 +5,10 @@ import { CopyButton } from "../ui/actions";
 import { Done, ErrorNotice } from "../ui/notices";
 import { useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
-import type { OrderSummary, WorkerApi } from "../ui/worker-api";
+import type { OrderView, WorkerApi } from "../ui/worker-api";
 
-const KNOWN_STATES = new Set(["submitting", "payed", "domain_verify", "process", "verify_fail", "certificate", "paired", "cancelled", "failed", "unknow", "created"]);
+const KNOWN_STATES = new Set(["submitted", "validation", "review", "issued", "failed", "cancelled", "csr_ready", "pending_csr", "unknown"]);
+const FINISHED = new Set(["issued", "failed", "cancelled", "csr_ready"]);
 
 function ValueRow(props: { label: string; value: string; id: string }) {
   return (
@@ -19,24 +20,25 @@ function ValueRow(props: { label: string; value: string; id: string }) {
   );
 }
 
-export function OrderCard(props: { api: WorkerApi; order: OrderSummary; onChanged: (o: OrderSummary | null) => void }) {
+export function OrderCard(props: { api: WorkerApi; order: OrderView; onChanged: (o: OrderView | null) => void }) {
   const tr = useT();
   const o = props.order;
   const [confirmDelete, setConfirmDelete] = useState(false);
   const act = useAction(async (what: "refresh" | "dns" | "cancel" | "delete") => {
     if (what === "delete") {
-      await props.api.deleteOrder(o.id);
+      await props.api.send("orders.delete", { id: o.id });
       return null;
     }
-    return what === "refresh" ? props.api.refreshOrder(o.id) : what === "dns" ? props.api.addValidationRecord(o.id) : props.api.cancelOrder(o.id);
+    const type = what === "refresh" ? "orders.refresh" : what === "dns" ? "orders.addDnsRecord" : "orders.cancel";
+    return props.api.send(type, { id: o.id });
   });
   const run = async (what: "refresh" | "dns" | "cancel" | "delete") => {
     const r = await act.run(what);
     if (r !== undefined) props.onChanged(r);
   };
-  const state = KNOWN_STATES.has(o.state) ? o.state : "unknow";
+  const state = KNOWN_STATES.has(o.state) ? o.state : "unknown";
   const v = o.validation;
-  const open = !["certificate", "paired", "cancelled"].includes(state);
+  const open = !FINISHED.has(state);
   return (
     <li class="card" data-order-id={o.id} data-state={o.state}>
       <div class="card-head static">
@@ -47,7 +49,7 @@ export function OrderCard(props: { api: WorkerApi; order: OrderSummary; onChange
         {tr(`ui_op_${o.operation}`)}
         {o.orderId ? ` · ${tr("ui_order_id")} ${o.orderId}` : ""}
       </p>
-      {v && state === "domain_verify" ? (
+      {v && state === "validation" ? (
         <div class="validation" aria-label={tr("ui_validation_record")}>
           <p>{tr(v.type === "DNS" ? "ui_validation_dns_intro" : "ui_validation_file_intro")}</p>
           {v.type === "DNS" ? (
@@ -71,7 +73,8 @@ export function OrderCard(props: { api: WorkerApi; order: OrderSummary; onChange
           <CopyButton text={o.csrPem} />
         </details>
       ) : null}
-      {state === "paired" || state === "certificate" ? <Done text={tr("ui_order_issued_note")} /> : null}
+      {state === "issued" ? <Done text={tr(o.keyId ? "ui_order_issued_note" : "ui_order_issued_cloud_key")} id={`issued-${o.id}`} /> : null}
+      {o.dnsRecordId && state !== "issued" ? <p class="hint">{tr("ui_record_added")}</p> : null}
       <ErrorNotice error={o.error} />
       <ErrorNotice error={act.error} />
       {confirmDelete ? (
@@ -84,7 +87,7 @@ export function OrderCard(props: { api: WorkerApi; order: OrderSummary; onChange
         </div>
       ) : (
         <div class="actions">
-          {v?.type === "DNS" && state === "domain_verify" ? (
+          {v?.type === "DNS" && state === "validation" ? (
             <button type="button" class="small" id={`add-dns-${o.id}`} onClick={() => run("dns")} disabled={act.busy}>{tr("ui_add_record_alidns")}</button>
           ) : null}
           {o.orderId ? <button type="button" class="secondary small" id={`refresh-${o.id}`} onClick={() => run("refresh")} disabled={act.busy}>{tr("ui_refresh")}</button> : null}

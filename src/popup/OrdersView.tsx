@@ -4,25 +4,30 @@ import { SelectField } from "../ui/fields";
 import { Busy, Empty, ErrorNotice } from "../ui/notices";
 import { useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
-import type { Contact, OrderSummary, SubjectInput, WorkerApi } from "../ui/worker-api";
-import { PRODUCT_CODES } from "./ContactFields";
+import type { OrderView, SubjectInput, WorkerApi } from "../ui/worker-api";
+import { PRODUCT_CODES, type ContactInput } from "../ui/contact-fields";
 import { NewOrderForm } from "./NewOrderForm";
 import { OrderCard } from "./OrderCard";
 
-export function OrdersView(props: { api: WorkerApi; contact: Contact; defaults: SubjectInput; preselectKeyId?: string; prefillCsr?: string }) {
+export function OrdersView(props: { api: WorkerApi; contact: ContactInput; defaults: SubjectInput; preselectKeyId?: string; prefillCsr?: string }) {
   const tr = useT();
-  const [orders, setOrders] = useState<OrderSummary[] | null>(null);
+  const [orders, setOrders] = useState<OrderView[] | null>(null);
   const [showForm, setShowForm] = useState(Boolean(props.preselectKeyId || props.prefillCsr));
   const [product, setProduct] = useState(props.contact.productCode || PRODUCT_CODES[0]);
-  const list = useAction(() => props.api.listOrders());
-  const quota = useAction((code: string) => props.api.packageQuota(code));
+  const list = useAction(() => props.api.send("orders.list", {}));
+  const quota = useAction(async (code: string) => (await props.api.send("orders.packageState", { productCode: code }))[0]);
   const reload = async () => {
     const all = await list.run();
     if (all) setOrders(all);
   };
-  useEffect(() => void reload(), []);
+  useEffect(() => {
+    void reload();
+    // The worker follows orders with alarms; while the popup is open, show what it learns.
+    const timer = setInterval(() => void props.api.send("orders.list", {}).then(setOrders, () => undefined), 4000);
+    return () => clearInterval(timer);
+  }, []);
 
-  const changed = (id: string, next: OrderSummary | null) =>
+  const changed = (id: string, next: OrderView | null) =>
     setOrders((all) => (all ?? []).flatMap((o) => (o.id !== id ? [o] : next ? [next] : [])));
 
   return (

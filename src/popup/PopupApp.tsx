@@ -5,15 +5,19 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { LocaleContext, applyDocumentLocale, resolveLocale } from "../ui/locale";
 import { Tabs } from "../ui/tabs";
 import { t } from "../core/i18n";
-import { EMPTY_SUBJECT, type Settings, type WorkerApi } from "../ui/worker-api";
+import { toSubjectInput, type PendingForm, type Settings, type WorkerApi } from "../ui/worker-api";
+import { toContactInput } from "../ui/contact-fields";
 import { defaultSettings } from "../ui/settings-defaults";
+import { setRequestLocale } from "../ui/worker-client";
 import { NewCsrView } from "./NewCsrView";
 import { KeysView } from "./KeysView";
 import { OrdersView } from "./OrdersView";
+import { PendingNotice } from "./PendingNotice";
 import { parseRoute, routeFromPending, type Route, type TabId } from "./route";
 
 export function PopupApp(props: { api: WorkerApi }) {
   const [settings, setSettings] = useState<Settings | null>(null);
+  const [pending, setPending] = useState<PendingForm | null>(null);
   const [route, setRoute] = useState<Route>(() => parseRoute(location.hash));
   const [tab, setTab] = useState<TabId>(route.tab);
   const [orderKey, setOrderKey] = useState<string | undefined>(route.keyId);
@@ -21,15 +25,17 @@ export function PopupApp(props: { api: WorkerApi }) {
   useEffect(() => {
     let done = false;
     Promise.all([
-      props.api.getSettings().catch(() => defaultSettings()),
-      props.api.takePendingForm().catch(() => null),
-    ]).then(([s, pending]) => {
+      props.api.send("settings.get", {}).catch(() => defaultSettings()),
+      props.api.send("ui.takePendingForm", {}).catch(() => null),
+    ]).then(([s, p]) => {
       if (done) return;
       setSettings(s);
-      if (pending) {
-        const r = routeFromPending(pending);
+      if (p) {
+        const r = routeFromPending(p);
+        setPending(p);
         setRoute(r);
         setTab(r.tab);
+        setOrderKey(r.keyId);
       }
     });
     const onHash = () => {
@@ -43,6 +49,7 @@ export function PopupApp(props: { api: WorkerApi }) {
   }, []);
 
   const locale = resolveLocale(settings?.language);
+  setRequestLocale(locale);
   useEffect(() => {
     if (!settings) return;
     applyDocumentLocale(locale);
@@ -51,6 +58,8 @@ export function PopupApp(props: { api: WorkerApi }) {
     performance.mark("keysmith-ready");
   }, [settings, locale]);
   const prefill = useMemo(() => ({ names: route.names }), [route]);
+  const defaults = useMemo(() => ({ ...toSubjectInput(settings?.defaultSubject), CN: "" }), [settings]);
+  const contact = useMemo(() => toContactInput(settings?.contact), [settings]);
 
   if (!settings) return <div class="loading" aria-busy="true" />;
   const tr = (k: string) => t(locale, k);
@@ -61,6 +70,7 @@ export function PopupApp(props: { api: WorkerApi }) {
         <a href="options.html" target="_blank" class="header-link" id="open-options">{tr("ui_settings")}</a>
       </header>
       <main>
+        {pending ? <PendingNotice pending={pending} onClose={() => setPending(null)} /> : null}
         <Tabs
           tabs={[
             { id: "new-csr", label: tr("ui_tab_new_csr") },
@@ -71,12 +81,12 @@ export function PopupApp(props: { api: WorkerApi }) {
           onSelect={(id) => setTab(id as TabId)}
         >
           {tab === "new-csr" ? (
-            <NewCsrView api={props.api} defaults={settings.defaultSubject ?? EMPTY_SUBJECT} prefill={prefill}
+            <NewCsrView api={props.api} defaults={defaults} prefill={prefill}
               onOrder={(keyId) => { setOrderKey(keyId); setTab("orders"); }} />
           ) : null}
           {tab === "keys" ? <KeysView api={props.api} /> : null}
           {tab === "orders" ? (
-            <OrdersView api={props.api} contact={settings.contact} defaults={settings.defaultSubject} preselectKeyId={orderKey} prefillCsr={route.csrPem} />
+            <OrdersView api={props.api} contact={contact} defaults={defaults} preselectKeyId={orderKey} prefillCsr={route.csrPem} />
           ) : null}
         </Tabs>
       </main>

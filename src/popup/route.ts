@@ -23,6 +23,7 @@ export function parseRoute(hash: string): Route {
 }
 
 export function routeFromPending(p: PendingForm): Route {
-  if (p.action === "submit-dv" && p.csrPem) return { tab: "orders", names: [], csrPem: p.csrPem };
+  if (p.action === "submit-dv" && p.csrPem) return { tab: "orders", names: [], csrPem: p.csrPem, keyId: p.key?.id };
+  if (p.action === "import-certificate") return { tab: "keys", names: [] };
   return { tab: "new-csr", names: p.names };
 }

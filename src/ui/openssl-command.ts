@@ -8,7 +8,7 @@ const NEW_KEY: Record<KeySpecId, string> = {
   RSA_4096: "-newkey rsa:4096",
   EC_P256: "-newkey ec -pkeyopt ec_paramgen_curve:P-256",
   EC_P384: "-newkey ec -pkeyopt ec_paramgen_curve:P-384",
-  SM2: "-newkey sm2 -sm3 -sigopt distid:1234567812345678",
+  EC_SM2: "-newkey sm2 -sm3 -sigopt distid:1234567812345678",
 };
 
 const ORDER: readonly (keyof SubjectInput)[] = ["C", "ST", "L", "O", "OU", "CN", "emailAddress"];

@@ -1,13 +1,16 @@
 // What the pages assume when the worker has no settings yet (first run) or cannot be reached.
-import { EMPTY_SUBJECT, type Settings } from "./worker-api";
+import type { Settings } from "./worker-api";
 
 export function defaultSettings(): Settings {
   return {
     site: "cn",
     kmsRegion: "cn-hangzhou",
     endpoint: "",
+    signatureVersion: "v3",
     language: "auto",
-    defaultSubject: { ...EMPTY_SUBJECT },
-    contact: { username: "", email: "", phone: "", validateType: "DNS", productCode: "symantec-free-1-free" },
+    defaultSubject: {},
+    contact: { validateType: "DNS", productCode: "symantec-free-1-free" },
+    followOrders: true,
+    expiryWarningDays: 30,
   };
 }

@@ -13,12 +13,14 @@ export interface SubjectProfile {
   /** Key specs this destination accepts (cas DV orders take RSA >= 2048 or ECC, not SM2). */
   keySpecs: readonly KeySpecId[] | "any";
   cnMustBeDomain: boolean;
+  /** The rule set the worker checks the same subject against (csr.create `operation`). */
+  workerOperation?: string;
 }
 
 export const PROFILES: Record<ProfileId, SubjectProfile> = {
   generic: { id: "generic", required: ["CN"], maxSans: 100, keySpecs: "any", cnMustBeDomain: false },
-  dv: { id: "dv", required: ["CN"], maxSans: 1, keySpecs: ["RSA_2048", "RSA_3072", "RSA_4096", "EC_P256", "EC_P384"], cnMustBeDomain: true },
-  kms: { id: "kms", required: ["CN", "C", "O", "OU"], maxSans: 10, keySpecs: ["RSA_2048", "EC_P256", "SM2"], cnMustBeDomain: true },
+  dv: { id: "dv", required: ["CN"], maxSans: 1, keySpecs: ["RSA_2048", "RSA_3072", "RSA_4096", "EC_P256", "EC_P384"], cnMustBeDomain: true, workerOperation: "CreateCertificateWithCsrRequest" },
+  kms: { id: "kms", required: ["CN", "C", "O", "OU"], maxSans: 10, keySpecs: ["RSA_2048", "EC_P256", "EC_SM2"], cnMustBeDomain: true, workerOperation: "kms" },
 };
 
 const MAX_LENGTH: Record<SubjectField, number> = { CN: 64, O: 64, OU: 64, C: 2, ST: 128, L: 128, emailAddress: 128 };

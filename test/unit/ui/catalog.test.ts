@@ -20,12 +20,14 @@ literal.delete("ui_key"); // an example in a comment
 const built = [
   ...KEY_SPECS.map((k) => `ui_keyspec_${k}`),
   ...["RSA_2048", "EC_P256", "EC_SM2"].map((k) => `ui_kms_spec_${k}`),
+  ...["csr", "ordered", "issued", "expired"].map((k) => `ui_key_state_${k}`),
+  ...["new-csr", "inspect", "submit-dv", "import-certificate"].map((a) => `ui_pending_${a.replace(/-/g, "_")}`),
   ...["dv", "kms", "generic"].flatMap((p) => [`ui_profile_${p}`, `ui_profile_${p}_rules`]),
   ...["CreateCertificateWithCsrRequest", "CreateCertificateRequest", "CreateCsr", "KmsCreateCertificate"].flatMap((o) => [`ui_op_${o}`, `ui_op_${o}_hint`]),
   ...["CN", "O", "OU", "C", "ST", "L", "emailAddress"].flatMap((f) => [`ui_subject_${f}`, `ui_subject_${f}_hint`]),
-  ...["pkcs8", "pkcs8_encrypted", "pkcs1", "sec1", "pfx", "pfx_legacy", "pem_chain"].flatMap((f) => [`ui_export_${f}`, `ui_export_${f}_hint`]),
+  ...["pkcs8", "pkcs8_encrypted", "pkcs1", "sec1", "pkcs12", "pkcs12_legacy", "pem_bundle", "certificate"].flatMap((f) => [`ui_export_${f}`, `ui_export_${f}_hint`]),
   ...["error", "warning", "info"].map((s) => `ui_severity_${s}`),
-  ...["submitting", "payed", "domain_verify", "process", "verify_fail", "certificate", "paired", "cancelled", "failed", "unknow", "created"].map((s) => `ui_state_${s}`),
+  ...["submitted", "validation", "review", "issued", "failed", "cancelled", "csr_ready", "pending_csr", "unknown"].map((s) => `ui_state_${s}`),
   ...KMS_REGIONS.map((r) => `ui_region_${r.replace(/-/g, "_")}`),
 ];
 const errorCodes = new Set(sources.flatMap((s) => [...s.matchAll(/"(ui\.[a-z_.]+)"/g)].map((m) => `error_${m[1].replace(/[^A-Za-z0-9]/g, "_")}`)));

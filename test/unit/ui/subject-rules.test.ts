@@ -30,8 +30,8 @@ describe("subject rules as the user types", () => {
   it("limits SANs and key types per destination", () => {
     expect(checkSans(PROFILES.kms, Array.from({ length: 11 }, (_, i) => `h${i}.example.com`))?.code).toBe("ui.san.too_many");
     expect(checkSans(PROFILES.generic, ["ok.example.com", "bad name"])?.params.value).toBe("bad name");
-    expect(checkKeySpec(PROFILES.dv, "SM2")?.code).toBe("ui.keyspec.not_accepted");
-    expect(checkKeySpec(PROFILES.kms, "SM2")).toBeUndefined();
+    expect(checkKeySpec(PROFILES.dv, "EC_SM2")?.code).toBe("ui.keyspec.not_accepted");
+    expect(checkKeySpec(PROFILES.kms, "EC_SM2")).toBeUndefined();
   });
 
   it("puts the CN first among the SANs, once", () => {
@@ -42,7 +42,7 @@ describe("subject rules as the user types", () => {
 
 describe("openssl equivalent", () => {
   it("quotes the subject and lists SANs", () => {
-    const cmd = opensslCommand("SM2", { ...EMPTY_SUBJECT, CN: "a.example.com", O: "O'Brien/Co", C: "CN" }, ["a.example.com"]);
+    const cmd = opensslCommand("EC_SM2", { ...EMPTY_SUBJECT, CN: "a.example.com", O: "O'Brien/Co", C: "CN" }, ["a.example.com"]);
     expect(cmd).toContain("-newkey sm2 -sm3 -sigopt distid:1234567812345678");
     expect(cmd).toContain(`-subj '/C=CN/O=O'\\''Brien\\/Co/CN=a.example.com'`);
     expect(cmd).toContain(`-addext 'subjectAltName=DNS:a.example.com'`);

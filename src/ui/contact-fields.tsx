@@ -1,8 +1,21 @@
 // The applicant contact, validation method and product that every cas order carries. Defaults come from
 // the options page so a user types them once.
-import { SelectField, TextField } from "../ui/fields";
-import { useT } from "../ui/locale";
-import type { Contact } from "../ui/worker-api";
+import { SelectField, TextField } from "./fields";
+import { useT } from "./locale";
+import type { Contact } from "./worker-api";
+
+/** The contact as the form holds it: every field present. */
+export type ContactInput = Required<Contact>;
+
+export function toContactInput(c: Partial<Contact> | undefined): ContactInput {
+  return {
+    username: c?.username ?? "",
+    email: c?.email ?? "",
+    phone: c?.phone ?? "",
+    validateType: c?.validateType ?? "DNS",
+    productCode: c?.productCode ?? PRODUCT_CODES[0],
+  };
+}
 
 export const PRODUCT_CODES = [
   "symantec-free-1-free",
@@ -13,19 +26,19 @@ export const PRODUCT_CODES = [
   "globalsign-dv-w-advanced",
 ] as const;
 
-export function contactErrors(c: Contact): Partial<Record<keyof Contact, string>> {
-  const out: Partial<Record<keyof Contact, string>> = {};
+export function contactErrors(c: ContactInput): Partial<Record<keyof ContactInput, string>> {
+  const out: Partial<Record<keyof ContactInput, string>> = {};
   if (c.username.trim() === "") out.username = "ui_contact_username_required";
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(c.email.trim())) out.email = "ui_contact_email_invalid";
   if (!/^\+?[0-9][0-9 -]{4,19}$/.test(c.phone.trim())) out.phone = "ui_contact_phone_invalid";
   return out;
 }
 
-export function ContactFields(props: { idPrefix: string; value: Contact; onChange: (c: Contact) => void; showErrors: boolean }) {
+export function ContactFields(props: { idPrefix: string; value: ContactInput; onChange: (c: ContactInput) => void; showErrors: boolean }) {
   const tr = useT();
   const c = props.value;
   const errors = props.showErrors ? contactErrors(c) : {};
-  const set = (patch: Partial<Contact>) => props.onChange({ ...c, ...patch });
+  const set = (patch: Partial<ContactInput>) => props.onChange({ ...c, ...patch });
   const id = (s: string) => `${props.idPrefix}-${s}`;
   return (
     <fieldset class="stack">
@@ -39,7 +52,7 @@ export function ContactFields(props: { idPrefix: string; value: Contact; onChang
         hint={tr(c.validateType === "DNS" ? "ui_validate_dns_hint" : "ui_validate_file_hint")}
         value={c.validateType}
         choices={[{ value: "DNS", label: tr("ui_validate_dns") }, { value: "FILE", label: tr("ui_validate_file") }]}
-        onChange={(v) => set({ validateType: v as Contact["validateType"] })}
+        onChange={(v) => set({ validateType: v as ContactInput["validateType"] })}
       />
       <SelectField
         id={id("product")}
