@@ -1,0 +1,155 @@
+// Builds the extension from one tree into dist/chrome (MV3 service worker; also Edge) and dist/firefox
+// (MV3 background.scripts + gecko id). Three Vite builds: the pages (popup.html, options.html, code-split
+// ES modules), the background worker (one ES module: heavy crypto lives here only) and the content
+// script (one classic IIFE, injected on demand with scripting + activeTab). Then the manifest per browser,
+// _locales merged from locales/<lang>/*.json, and icons drawn here (no binary files in the repo).
+import { build } from "vite";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { deflateSync } from "node:zlib";
+
+const root = resolve(import.meta.dirname, "..");
+const staging = join(root, "dist", ".extension");
+const quiet = { configFile: false, logLevel: "warn", root, publicDir: false };
+
+rmSync(staging, { recursive: true, force: true });
+
+// 1. Pages.
+const pages = ["popup.html", "options.html"].filter((p) => existsSync(join(root, p)));
+if (pages.length > 0) {
+  await build({
+    ...quiet,
+    base: "./",
+    build: {
+      outDir: staging,
+      emptyOutDir: false,
+      target: "chrome116",
+      sourcemap: false,
+      modulePreload: false, // the polyfill injects an inline script; CSP forbids it and we need none
+      rollupOptions: { input: Object.fromEntries(pages.map((p) => [p.replace(/\.html$/, ""), join(root, p)])) },
+    },
+  });
+}
+
+// 2. Worker and 3. content script: single files.
+const singles = [
+  { entry: "src/background/main.ts", name: "background", format: "es" },
+  { entry: "src/content/main.ts", name: "content", format: "iife" },
+];
+for (const s of singles) {
+  if (!existsSync(join(root, s.entry))) continue;
+  await build({
+    ...quiet,
+    build: {
+      outDir: staging,
+      emptyOutDir: false,
+      target: "chrome116",
+      sourcemap: false,
+      minify: true,
+      lib: { entry: join(root, s.entry), formats: [s.format], name: `keysmith_${s.name}`, fileName: () => `${s.name}.js` },
+      rollupOptions: { output: { codeSplitting: false } },
+    },
+  });
+}
+
+// Icons.
+mkdirSync(join(staging, "icons"), { recursive: true });
+for (const size of [16, 32, 48, 128]) writeFileSync(join(staging, "icons", `icon-${size}.png`), drawIcon(size));
+
+// Locales: every area merged into one messages.json per language.
+for (const lang of readdirSync(join(root, "locales"))) {
+  const dir = join(root, "locales", lang);
+  const merged = {};
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+    Object.assign(merged, JSON.parse(readFileSync(join(dir, file), "utf8")));
+  }
+  // Chrome rejects keys with characters other than [A-Za-z0-9_@]; every key of ours is already of that shape.
+  for (const key of Object.keys(merged)) {
+    if (!/^[A-Za-z0-9_@]+$/.test(key)) throw new Error(`locales/${lang}: key "${key}" is not a valid message name`);
+  }
+  mkdirSync(join(staging, "_locales", lang), { recursive: true });
+  writeFileSync(join(staging, "_locales", lang, "messages.json"), JSON.stringify(merged, null, 1));
+}
+
+// Manifests per browser.
+const manifest = JSON.parse(readFileSync(join(root, "manifest.json"), "utf8"));
+const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
+manifest.version = version;
+
+function chromeManifest() {
+  const m = structuredClone(manifest);
+  delete m.browser_specific_settings;
+  m.background = { service_worker: m.background.service_worker, type: "module" };
+  return m;
+}
+function firefoxManifest() {
+  const m = structuredClone(manifest);
+  delete m.key; // Chrome's id pin; Firefox uses gecko.id
+  delete m.minimum_chrome_version;
+  m.background = { scripts: m.background.scripts, type: "module" };
+  return m;
+}
+
+for (const [browser, make] of [
+  ["chrome", chromeManifest],
+  ["firefox", firefoxManifest],
+]) {
+  const out = join(root, "dist", browser);
+  rmSync(out, { recursive: true, force: true });
+  cpSync(staging, out, { recursive: true });
+  writeFileSync(join(out, "manifest.json"), JSON.stringify(make(), null, 2) + "\n");
+}
+rmSync(staging, { recursive: true, force: true });
+console.log("extension: dist/chrome, dist/firefox");
+
+/** A rounded teal square with a white key-ring: enough for a toolbar icon, drawn without a binary asset. */
+function drawIcon(size) {
+  const px = Buffer.alloc(size * size * 4);
+  const c = (size - 1) / 2;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const i = (y * size + x) * 4;
+      const r = Math.max(Math.abs(x - c), Math.abs(y - c)) / (size / 2);
+      const inSquare = r <= 0.95;
+      const ringX = x - size * 0.38;
+      const ringY = y - size * 0.42;
+      const d = Math.hypot(ringX, ringY) / size;
+      const ring = d > 0.1 && d < 0.2;
+      const shaft = y > size * 0.38 && y < size * 0.48 && x > size * 0.55 && x < size * 0.85;
+      const tooth = x > size * 0.72 && x < size * 0.8 && y >= size * 0.48 && y < size * 0.62;
+      if (!inSquare) continue;
+      const white = ring || shaft || tooth;
+      px.set(white ? [255, 255, 255, 255] : [15, 118, 110, 255], i);
+    }
+  }
+  const raw = Buffer.alloc((size * 4 + 1) * size);
+  for (let y = 0; y < size; y++) px.copy(raw, y * (size * 4 + 1) + 1, y * size * 4, (y + 1) * size * 4);
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 6; // RGBA
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+function crc32(buf) {
+  let crc = ~0;
+  for (const b of buf) {
+    crc ^= b;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return ~crc >>> 0;
+}

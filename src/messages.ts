@@ -1,0 +1,393 @@
+// THE message protocol between the extension's pages (popup, options) and the background worker.
+// Every request is `{ type, payload }`; every reply is `{ ok: true, value } | { ok: false, error }` with the
+// error as plain data (MV3 messaging turns thrown errors into bare strings and cannot carry CryptoKeys, so
+// keys travel as ids and errors as `ErrorData`). The worker validates every payload against
+// src/background/payload-schemas.ts before a handler sees it. Documented in docs/messages.md.
+//
+// This file is imported by pages: keep it types + one tiny client, nothing heavy.
+import { KeysmithError, type ErrorData } from "./core/errors";
+
+// ---------------------------------------------------------------------------------------------------------
+// Shared data shapes (all plain JSON: safe to postMessage, never private key material or secrets)
+
+/** Same ids as src/core/key-spec.ts. */
+export type KeySpecId = "RSA_2048" | "RSA_3072" | "RSA_4096" | "EC_P256" | "EC_P384" | "EC_SM2";
+export const KEY_SPEC_IDS: readonly KeySpecId[] = ["RSA_2048", "RSA_3072", "RSA_4096", "EC_P256", "EC_P384", "EC_SM2"];
+
+/** Subject as form fields; empty or missing fields are left out of the DN. */
+export interface SubjectFields {
+  CN?: string;
+  O?: string;
+  OU?: string;
+  C?: string;
+  ST?: string;
+  L?: string;
+  emailAddress?: string;
+}
+export const SUBJECT_FIELD_NAMES = ["CN", "O", "OU", "C", "ST", "L", "emailAddress"] as const;
+
+export type KeyState = "csr" | "ordered" | "issued" | "expired";
+
+export interface CertificateView {
+  /** Leaf then chain, PEM. */
+  pem: string;
+  subject: string;
+  issuer: string;
+  serial: string;
+  notBefore: string; // ISO 8601
+  notAfter: string; // ISO 8601
+  sans: string[];
+  fingerprintSha256: string;
+}
+
+/** A vault record as pages see it. */
+export interface KeyView {
+  id: string;
+  label: string;
+  spec: KeySpecId;
+  exportable: boolean;
+  createdAt: string; // ISO 8601
+  state: KeyState;
+  subject: string; // DN text, "" when the key has no CSR yet
+  commonName: string;
+  sans: string[];
+  csrPem?: string;
+  orderIds: string[]; // local order ids (OrderView.id)
+  openOrders: number;
+  certificate?: CertificateView;
+  notAfter?: string;
+}
+
+export interface LintFinding {
+  severity: "error" | "warning" | "info";
+  code: string;
+  field?: string;
+  params: Record<string, string | number>;
+  /** Rendered in the requested locale by the worker. */
+  message: string;
+}
+
+export interface CsrInspection {
+  subject: string;
+  sans: string[];
+  keySpec?: KeySpecId;
+  signatureAlgorithm: string;
+  signatureValid: boolean;
+  findings: LintFinding[];
+}
+
+export interface CsrMade {
+  key: KeyView;
+  csrPem: string;
+  inspection: CsrInspection;
+}
+
+export type ExportFormat =
+  | "pkcs8-encrypted" // PBES2 PKCS#8 PEM (passphrase required)
+  | "pkcs12" // .pfx with leaf + chain (passphrase required)
+  | "pkcs12-legacy" // 3DES + SHA-1 MAC for old Windows/macOS
+  | "pkcs8" // unencrypted: only with `unencrypted: true`
+  | "pkcs1"
+  | "sec1"
+  | "pem-bundle" // key + leaf + chain, unencrypted
+  | "certificate"; // leaf + chain PEM (no key; allowed for every key)
+
+export interface ExportResult {
+  filename: string;
+  /** Text formats as text; binary (PKCS#12) as base64 with `binary: true`. */
+  data: string;
+  binary: boolean;
+  mediaType: string;
+}
+
+/** Which API an order went through. */
+export type OrderOperation =
+  | "CreateCertificateWithCsrRequest"
+  | "CreateCertificateRequest"
+  | "CreateCsr"
+  | "KmsCreateCertificate";
+
+/**
+ * Local state of an order. cas `DescribeCertificateState.Type` maps: payed → submitted, domain_verify →
+ * validation, process → review, verify_fail → failed, certificate → issued; KMS certificates are
+ * `pending_csr` until a certificate is uploaded for them.
+ */
+export type OrderState =
+  | "submitted"
+  | "validation"
+  | "review"
+  | "issued"
+  | "failed"
+  | "cancelled"
+  | "csr_ready" // cas CreateCsr: a cloud-made CSR is ready
+  | "pending_csr" // KMS CreateCertificate: CSR returned, waiting for an uploaded certificate
+  | "unknown";
+
+export type ValidationRecord =
+  | { type: "DNS"; recordType: string; recordDomain: string; recordValue: string; domain: string }
+  | { type: "FILE"; domain: string; uri: string; content: string };
+
+export interface OrderView {
+  /** Local id; stable across restarts. */
+  id: string;
+  operation: OrderOperation;
+  /** cas OrderId, a 17-digit number kept as a string end to end. */
+  orderId?: string;
+  /** cas CreateCsr CsrId or KMS CertificateId. */
+  cloudId?: string;
+  domain: string;
+  state: OrderState;
+  keyId?: string;
+  validation?: ValidationRecord;
+  /** DNS record added through Alidns for the validation, if any. */
+  dnsRecordId?: string;
+  csrPem?: string;
+  certificatePem?: string;
+  error?: ErrorData;
+  createdAt: string;
+  updatedAt: string;
+  /** When the follower looks next (ISO), absent when the order needs nothing more. */
+  nextCheckAt?: string;
+}
+
+export interface Contact {
+  username: string;
+  email: string;
+  phone: string;
+  validateType: "DNS" | "FILE";
+  productCode?: string;
+}
+
+export interface PackageState {
+  productCode: string;
+  totalCount: number;
+  usedCount: number;
+  issuedCount: number;
+}
+
+export type Site = "cn" | "intl";
+export type SignatureVersion = "v1" | "v3";
+export interface Settings {
+  site: Site;
+  kmsRegion: string;
+  /** "" = the cloud; otherwise an origin such as http://127.0.0.1:8787 (the local emulator). */
+  endpoint: string;
+  signatureVersion: SignatureVersion;
+  language: "auto" | "en" | "zh_CN";
+  defaultSubject: SubjectFields;
+  contact: Partial<Contact>;
+  /** Orders followed in the background (alarms). */
+  followOrders: boolean;
+  /** Days before notAfter when an "expiring" notification is raised. */
+  expiryWarningDays: number;
+}
+
+export interface CredentialsStatus {
+  configured: boolean;
+  /** First and last characters of the AccessKeyId, e.g. "LTAI…x9Zq"; never the secret. */
+  accessKeyIdHint: string;
+  hasSecurityToken: boolean;
+  securityTokenExpiresAt?: string;
+}
+
+export interface CredentialsTestResult {
+  ok: boolean;
+  /** On success: the package state seen; on failure: the reason as a typed error. */
+  packages?: PackageState[];
+  error?: ErrorData;
+}
+
+/** What a context-menu click asks the popup to open with. */
+export interface PendingForm {
+  action: "new-csr" | "inspect" | "submit-dv" | "import-certificate";
+  names: string[];
+  csrPem?: string;
+  certificatePem?: string;
+  /** The result when the worker already did the job (inspect, import). */
+  inspection?: CsrInspection;
+  key?: KeyView;
+  error?: ErrorData;
+  createdAt: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The protocol: one entry per message type, `request` = payload, `reply` = the value of an ok reply.
+
+export interface Protocol {
+  // keys (the vault)
+  "keys.create": { request: { spec: KeySpecId; exportable: boolean; label?: string }; reply: KeyView };
+  "keys.list": { request: Record<string, never>; reply: KeyView[] };
+  "keys.get": { request: { keyId: string }; reply: KeyView };
+  /** `confirm` must be true; `force` deletes a key with open orders (otherwise refused naming them). */
+  "keys.delete": { request: { keyId: string; confirm: boolean; force?: boolean }; reply: { deleted: true } };
+  "keys.export": {
+    request: { keyId: string; format: ExportFormat; passphrase?: string; unencrypted?: boolean };
+    reply: ExportResult;
+  };
+  /** PEM leaf (+ chain) or the DescribeCertificateState `Certificate` field; paired by public key. */
+  "keys.importCertificate": { request: { pem: string }; reply: KeyView };
+  "keys.backup": { request: { passphrase: string }; reply: ExportResult };
+  /** `data` is the backup file as base64. */
+  "keys.restore": { request: { data: string; passphrase: string }; reply: { restored: number; keys: KeyView[] } };
+
+  // CSRs
+  /** New key + CSR, or with `keyId` a new CSR for an existing key (renewal; proves the key still signs). */
+  "csr.create": {
+    request: {
+      spec: KeySpecId;
+      subject: SubjectFields;
+      sans: string[];
+      exportable: boolean;
+      label?: string;
+      keyId?: string;
+      /** Rules to check the subject against: "kms" | "casCreateCsr" | "CreateCertificateWithCsrRequest". */
+      operation?: string;
+    };
+    reply: CsrMade;
+  };
+  "csr.inspect": { request: { csrPem: string; operation?: string }; reply: CsrInspection };
+
+  // orders (Alibaba Cloud)
+  "orders.submitCsr": {
+    request: Contact & { csrPem: string; keyId?: string };
+    reply: OrderView;
+  };
+  "orders.certificateRequest": { request: Contact & { domain: string }; reply: OrderView };
+  "orders.casCreateCsr": {
+    request: {
+      algorithm: "RSA" | "ECC" | "SM2";
+      keySize: number;
+      commonName: string;
+      sans: string[];
+      countryCode: string;
+      province: string;
+      locality: string;
+      corpName?: string;
+      department?: string;
+      name?: string;
+    };
+    reply: OrderView;
+  };
+  "orders.kmsCreateCertificate": {
+    request: {
+      keySpec: "RSA_2048" | "EC_P256" | "EC_SM2";
+      subject: SubjectFields;
+      sans: string[];
+      exportablePrivateKey: boolean;
+      protectionLevel?: "SOFTWARE" | "HSM";
+    };
+    reply: OrderView;
+  };
+  "orders.packageState": { request: { productCode?: string }; reply: PackageState[] };
+  "orders.list": { request: Record<string, never>; reply: OrderView[] };
+  "orders.get": { request: { id: string }; reply: OrderView };
+  "orders.refresh": { request: { id: string }; reply: OrderView };
+  "orders.cancel": { request: { id: string }; reply: OrderView };
+  "orders.delete": { request: { id: string }; reply: { deleted: true } };
+  /** Adds the validation TXT/CNAME record through Alidns (DomainName = the zone the user holds there). */
+  "orders.addDnsRecord": { request: { id: string; zone?: string }; reply: OrderView };
+
+  // credentials (write-only secret)
+  "credentials.set": {
+    request: { accessKeyId: string; accessKeySecret: string; securityToken?: string; securityTokenExpiresAt?: string };
+    reply: CredentialsStatus;
+  };
+  "credentials.clear": { request: Record<string, never>; reply: CredentialsStatus };
+  "credentials.status": { request: Record<string, never>; reply: CredentialsStatus };
+  "credentials.test": { request: Record<string, never>; reply: CredentialsTestResult };
+
+  // settings
+  "settings.get": { request: Record<string, never>; reply: Settings };
+  /** Partial update; returns the whole settings. Setting `endpoint` may need a runtime host permission. */
+  "settings.set": { request: Partial<Settings>; reply: Settings };
+
+  // popup hand-off from the context menu
+  "ui.takePendingForm": { request: Record<string, never>; reply: PendingForm | null };
+}
+
+export type MessageType = keyof Protocol;
+export type RequestOf<T extends MessageType> = Protocol[T]["request"];
+export type ReplyOf<T extends MessageType> = Protocol[T]["reply"];
+
+export interface RequestMessage<T extends MessageType = MessageType> {
+  type: T;
+  payload: RequestOf<T>;
+  /** Locale the page wants error and lint texts in; the worker falls back to the settings. */
+  locale?: "en" | "zh_CN";
+}
+
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
+
+export const MESSAGE_TYPES: readonly MessageType[] = [
+  "keys.create",
+  "keys.list",
+  "keys.get",
+  "keys.delete",
+  "keys.export",
+  "keys.importCertificate",
+  "keys.backup",
+  "keys.restore",
+  "csr.create",
+  "csr.inspect",
+  "orders.submitCsr",
+  "orders.certificateRequest",
+  "orders.casCreateCsr",
+  "orders.kmsCreateCertificate",
+  "orders.packageState",
+  "orders.list",
+  "orders.get",
+  "orders.refresh",
+  "orders.cancel",
+  "orders.delete",
+  "orders.addDnsRecord",
+  "credentials.set",
+  "credentials.clear",
+  "credentials.status",
+  "credentials.test",
+  "settings.get",
+  "settings.set",
+  "ui.takePendingForm",
+];
+
+// ---------------------------------------------------------------------------------------------------------
+// Client for pages
+
+export interface RuntimeLike {
+  sendMessage(message: unknown): Promise<unknown>;
+}
+
+function defaultRuntime(): RuntimeLike {
+  const g = globalThis as { browser?: { runtime?: RuntimeLike }; chrome?: { runtime?: RuntimeLike } };
+  const runtime = g.browser?.runtime ?? g.chrome?.runtime;
+  if (!runtime) throw new KeysmithError("messages.no_worker");
+  return runtime;
+}
+
+/**
+ * Send one request to the worker. Resolves with the reply's value; an `{ ok: false }` reply is thrown as the
+ * KeysmithError it carries (render it with `err.localized(locale)`).
+ */
+export async function sendMessage<T extends MessageType>(
+  type: T,
+  payload: RequestOf<T>,
+  options: { locale?: "en" | "zh_CN"; runtime?: RuntimeLike } = {},
+): Promise<ReplyOf<T>> {
+  const message: RequestMessage<T> = { type, payload, ...(options.locale ? { locale: options.locale } : {}) };
+  let reply: unknown;
+  try {
+    reply = await (options.runtime ?? defaultRuntime()).sendMessage(message);
+  } catch (err) {
+    if (err instanceof KeysmithError) throw err;
+    throw new KeysmithError("messages.no_worker", { params: { detail: err instanceof Error ? err.message : String(err) } });
+  }
+  if (!isReply(reply)) throw new KeysmithError("messages.no_worker", { params: { detail: "no reply" } });
+  if (!reply.ok) throw KeysmithError.fromData(reply.error);
+  return reply.value as ReplyOf<T>;
+}
+
+function isReply(value: unknown): value is Reply<unknown> {
+  if (!value || typeof value !== "object") return false;
+  const v = value as { ok?: unknown; error?: unknown };
+  if (v.ok === true) return true;
+  return v.ok === false && !!v.error && typeof v.error === "object";
+}
