@@ -97,7 +97,7 @@ export function OptionsApp(props: { api: WorkerApi }) {
           </section>
           <ErrorNotice error={save.error} id="settings-error" />
           {save.result ? <Done text={tr("ui_saved")} id="settings-saved" /> : null}
-          <div class="actions sticky">
+          <div class="actions">
             <button type="submit" id="save-settings" disabled={save.busy}>{tr("ui_save")}</button>
           </div>
         </form>

@@ -46,7 +46,7 @@ export function KeysView(props: { api: WorkerApi }) {
             >
               <span class="card-title">{k.commonName || k.label}</span>
               <span class="badges">
-                <span class="badge">{tr(`ui_keyspec_${k.spec}`)}</span>
+                <span class="badge">{k.spec.replace(/_/g, " ")}</span>
                 <span class={`badge key-state-${k.state}`}>{tr(`ui_key_state_${k.state}`)}</span>
               </span>
             </button>
