@@ -32,7 +32,14 @@ export function NewCsrView(props: { api: WorkerApi; defaults: SubjectInput; pref
     props.api.send("csr.create", { spec: keySpec, subject: toSubjectFields(subject), sans, exportable, operation: profile.workerOperation }),
   );
 
-  useEffect(() => setSubject((s) => ({ ...props.defaults, CN: s.CN })), [props.defaults]);
+  // Settings may arrive after the user started typing: defaults fill only the fields not yet touched.
+  useEffect(() => {
+    setSubject((s) => {
+      const next = { ...s };
+      for (const f of SUBJECT_FIELDS) if (!touched.has(f) && f !== "CN") next[f] = props.defaults[f];
+      return next;
+    });
+  }, [props.defaults]);
   useEffect(() => {
     if (!props.prefill || props.prefill.names.length === 0) return;
     const [cn, ...rest] = props.prefill.names;

@@ -1,13 +1,14 @@
-// The popup: three tabs (New CSR, Keys & certificates, Orders) in the user's language. It first asks the
-// worker for settings (language, default subject, contact) and any pending form from the context menu,
-// then renders; `data-ready` on <body> and the "keysmith-ready" performance mark say it is interactive.
+// The popup: three tabs (New CSR, Keys & certificates, Orders) in the user's language. It renders at once
+// from the last settings seen (settings-cache.ts), then takes the worker's settings and any pending form
+// from the context menu; `data-ready` on <body> and the "keysmith-ready" performance mark say it is
+// interactive, `data-synced` that the worker's settings are applied.
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { LocaleContext, applyDocumentLocale, resolveLocale } from "../ui/locale";
 import { Tabs } from "../ui/tabs";
 import { t } from "../core/i18n";
 import { toSubjectInput, type PendingForm, type Settings, type WorkerApi } from "../ui/worker-api";
 import { toContactInput } from "../ui/contact-fields";
-import { defaultSettings } from "../ui/settings-defaults";
+import { cachedSettings, rememberSettings } from "../ui/settings-cache";
 import { setRequestLocale } from "../ui/worker-client";
 import { NewCsrView } from "./NewCsrView";
 import { KeysView } from "./KeysView";
@@ -16,7 +17,8 @@ import { PendingNotice } from "./PendingNotice";
 import { parseRoute, routeFromPending, type Route, type TabId } from "./route";
 
 export function PopupApp(props: { api: WorkerApi }) {
-  const [settings, setSettings] = useState<Settings | null>(null);
+  const [settings, setSettings] = useState<Settings>(cachedSettings);
+  const [synced, setSynced] = useState(false);
   const [pending, setPending] = useState<PendingForm | null>(null);
   const [route, setRoute] = useState<Route>(() => parseRoute(location.hash));
   const [tab, setTab] = useState<TabId>(route.tab);
@@ -25,11 +27,15 @@ export function PopupApp(props: { api: WorkerApi }) {
   useEffect(() => {
     let done = false;
     Promise.all([
-      props.api.send("settings.get", {}).catch(() => defaultSettings()),
+      props.api.send("settings.get", {}).catch(() => null),
       props.api.send("ui.takePendingForm", {}).catch(() => null),
     ]).then(([s, p]) => {
       if (done) return;
-      setSettings(s);
+      if (s) {
+        setSettings(s);
+        rememberSettings(s);
+      }
+      setSynced(true);
       if (p) {
         const r = routeFromPending(p);
         setPending(p);
@@ -48,20 +54,23 @@ export function PopupApp(props: { api: WorkerApi }) {
     return () => { done = true; removeEventListener("hashchange", onHash); };
   }, []);
 
-  const locale = resolveLocale(settings?.language);
+  const locale = resolveLocale(settings.language);
   setRequestLocale(locale);
   useEffect(() => {
-    if (!settings) return;
     applyDocumentLocale(locale);
     document.title = t(locale, "ui_popup_title");
+  }, [locale]);
+  useEffect(() => {
     document.body.dataset.ready = "true";
     performance.mark("keysmith-ready");
-  }, [settings, locale]);
+  }, []);
+  useEffect(() => {
+    if (synced) document.body.dataset.synced = "true";
+  }, [synced]);
   const prefill = useMemo(() => ({ names: route.names }), [route]);
-  const defaults = useMemo(() => ({ ...toSubjectInput(settings?.defaultSubject), CN: "" }), [settings]);
-  const contact = useMemo(() => toContactInput(settings?.contact), [settings]);
+  const defaults = useMemo(() => ({ ...toSubjectInput(settings.defaultSubject), CN: "" }), [settings]);
+  const contact = useMemo(() => toContactInput(settings.contact), [settings]);
 
-  if (!settings) return <div class="loading" aria-busy="true" />;
   const tr = (k: string) => t(locale, k);
   return (
     <LocaleContext.Provider value={locale}>

@@ -88,7 +88,7 @@ async function open(pageName: "popup" | "options", lang: "en" | "zh_CN", hash = 
   await context.addInitScript(`globalThis.__csr = ${JSON.stringify(CSR)}; (${fakeWorker.toString()})(${JSON.stringify(SEED)});`);
   const page = await context.newPage();
   await page.goto(`${ORIGIN}/${pageName}.html?lang=${lang}${hash}`);
-  await page.waitForSelector("body[data-ready=true]");
+  await page.waitForSelector(pageName === "popup" ? "body[data-synced=true]" : "body[data-ready=true]");
   return page;
 }
 
