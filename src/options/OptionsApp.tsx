@@ -30,6 +30,7 @@ function toForm(s: Settings): Form {
 export function OptionsApp(props: { api: WorkerApi }) {
   const [form, setForm] = useState<Form | null>(null);
   const [savedLanguage, setSavedLanguage] = useState<Settings["language"]>("auto");
+  const [permissionDenied, setPermissionDenied] = useState(false);
   const save = useAction((f: Form) => props.api.send("settings.set", { ...f, defaultSubject: toSubjectFields(f.defaultSubject) }));
   useEffect(() => {
     props.api.send("settings.get", {}).catch(() => defaultSettings()).then((s) => { setForm(toForm(s)); setSavedLanguage(s.language); });
@@ -51,10 +52,12 @@ export function OptionsApp(props: { api: WorkerApi }) {
   const onSave = async (e: Event) => {
     e.preventDefault();
     if (endpointError) return;
-    // Ask before any other await: the permission prompt needs the click's user gesture.
-    if (form.endpoint) await requestEndpointPermission(form.endpoint);
+    // Ask within the click (the prompt needs its user gesture) but do not wait for the answer to save:
+    // the worker checks the permission itself when it calls the endpoint.
+    const permission = form.endpoint ? requestEndpointPermission(form.endpoint) : Promise.resolve(true);
     const saved = await save.run({ ...form, endpoint: form.endpoint.replace(/\/$/, "") });
     if (saved) setSavedLanguage(saved.language);
+    setPermissionDenied(!(await permission));
   };
 
   return (
@@ -72,7 +75,8 @@ export function OptionsApp(props: { api: WorkerApi }) {
               choices={KMS_REGIONS.map((r) => ({ value: r, label: `${tr(`ui_region_${r.replace(/-/g, "_")}`)} (${r})` }))}
               onChange={(v) => set({ kmsRegion: v })} />
             <TextField id="endpoint" label={tr("ui_endpoint")} hint={tr("ui_endpoint_hint")} type="url" placeholder="https://" value={form.endpoint}
-              error={endpointError} onInput={(v) => set({ endpoint: v.trim() })} />
+              error={endpointError} onInput={(v) => { set({ endpoint: v.trim() }); setPermissionDenied(false); }} />
+            {permissionDenied && form.endpoint ? <p class="error-text" role="alert" id="endpoint-permission">{tr("ui_endpoint_permission_denied")}</p> : null}
             <div class="actions">
               <button type="button" class="secondary small" id="endpoint-emulator" onClick={() => set({ endpoint: EMULATOR_ENDPOINT })}>{tr("ui_endpoint_emulator")}</button>
               <button type="button" class="secondary small" id="endpoint-clear" onClick={() => set({ endpoint: "" })}>{tr("ui_endpoint_default")}</button>

@@ -1,0 +1,67 @@
+// Offline CSR through the real popup: Chromium with the built extension, every network request blocked,
+// no credentials. For every key spec the user picks it, types the subject, presses Create, and the PEM
+// shown is verified by OpenSSL (SM2 over the default id 1234567812345678).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { blockNetwork, launchExtension, openExtensionPage, type ExtensionSession } from "./harness";
+import { KEY_SPEC_IDS } from "../../src/messages";
+
+const work = mkdtempSync(join(tmpdir(), "keysmith-offline-"));
+let session: ExtensionSession;
+let page: Page;
+let tried: string[];
+
+function opensslVerify(pem: string, sm2: boolean): string {
+  const file = join(work, `req-${Math.random().toString(36).slice(2)}.csr`);
+  writeFileSync(file, pem);
+  const args = ["req", "-in", file, "-noout", "-verify", "-text", ...(sm2 ? ["-vfyopt", "distid:1234567812345678"] : [])];
+  const r = spawnSync("openssl", args, { encoding: "utf8" });
+  expect(r.status, r.stderr).toBe(0);
+  return `${r.stdout}\n${r.stderr}`;
+}
+
+beforeAll(async () => {
+  session = await launchExtension();
+  tried = await blockNetwork(session);
+  page = await openExtensionPage(session, "popup.html?lang=en");
+  await page.waitForSelector("body[data-synced=true]");
+});
+afterAll(async () => session?.dispose());
+
+describe("offline CSR through the popup", () => {
+  it.each(KEY_SPEC_IDS)("%s: made in the worker, verified by openssl", async (spec) => {
+    if (await page.isVisible("#another-csr")) await page.click("#another-csr");
+    await page.selectOption("#csr-profile", "generic");
+    await page.selectOption("#key-spec", spec);
+    const cn = `${spec.toLowerCase().replace(/_/g, "-")}.example.com`;
+    await page.fill("#subject-cn", cn);
+    await page.fill("#subject-o", "示例 Keysmith Test");
+    await page.fill("#subject-c", "CN");
+    await page.fill("#sans", `www.${cn}`);
+    await page.click("#create-csr");
+    await page.waitForSelector("#csr-pem", { timeout: 120_000 });
+    const pem = await page.inputValue("#csr-pem");
+    expect(pem).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/);
+    const text = opensslVerify(pem, spec === "EC_SM2");
+    expect(text).toMatch(/verify OK/);
+    expect(text).toContain(`CN = ${cn}`);
+    expect(text).toContain(`DNS:www.${cn}`);
+    expect(text).toMatch(spec.startsWith("RSA") ? new RegExp(`Public-Key: \\(${spec.slice(4)} bit\\)`) : spec === "EC_SM2" ? /SM2/ : /NIST CURVE|prime256v1|secp384r1/);
+    expect(await page.textContent("#csr-signature-status")).toBe("valid");
+    expect(await page.textContent("#openssl-command")).toContain("openssl req -new");
+  });
+
+  it("touched no network", () => {
+    expect(tried).toEqual([]);
+  });
+
+  it("lists every key made, with its spec", async () => {
+    await page.click("#tab-keys");
+    await page.waitForSelector("#key-list li");
+    expect(await page.locator("#key-list > li").count()).toBe(KEY_SPEC_IDS.length);
+  });
+});
