@@ -1,0 +1,182 @@
+// Orders through the real popup against the emulator (helper C's), as a user does it:
+// - options: credentials (secret write-only) and the endpoint override pointed at the emulator;
+// - DV: CSR made in the popup → "Order a certificate with it" → validation record shown → "Add the record
+//   through Alidns" → issued certificate paired with the key → PFX exported that `openssl pkcs12` opens
+//   and whose key matches the certificate;
+// - cas CreateCertificateRequest, cas CreateCsr and KMS CreateCertificate from the order form.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { launchExtension, openExtensionPage, startTestEmulator, waitFor, type ExtensionSession, type TestEmulator } from "./harness";
+
+const DOMAIN = process.env.KEYSMITH_TEST_DOMAIN ?? "example.com";
+const work = mkdtempSync(join(tmpdir(), "keysmith-orders-"));
+let emulator: TestEmulator;
+let session: ExtensionSession;
+let popup: Page;
+
+function openssl(args: string[], input?: string): string {
+  const r = spawnSync("openssl", args, { encoding: "utf8", input });
+  expect(r.status, `openssl ${args.join(" ")}: ${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+function file(name: string, data: string | Buffer): string {
+  const p = join(work, name);
+  writeFileSync(p, data);
+  return p;
+}
+
+async function fillContact(page: Page): Promise<void> {
+  await page.fill("#order-username", "Test User");
+  await page.fill("#order-email", `admin@${DOMAIN}`);
+  await page.fill("#order-phone", "13800000000");
+  await page.selectOption("#order-validate", "DNS");
+}
+
+/** The newest order card once the worker has it in `state` (the popup polls; a click on Refresh helps). */
+async function orderInState(page: Page, operation: string, states: string[]): Promise<string> {
+  return waitFor(async () => {
+    for (const card of await page.locator("#order-list > li").all()) {
+      const state = await card.getAttribute("data-state");
+      const text = (await card.textContent()) ?? "";
+      if (states.includes(state ?? "") && text.includes(operation)) return (await card.getAttribute("data-order-id")) ?? undefined;
+    }
+    const refresh = page.locator("#reload-orders");
+    if (await refresh.isVisible()) await refresh.click();
+    return undefined;
+  }, `an order of ${operation} in ${states.join("/")}`, 150, 400);
+}
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  session = await launchExtension();
+  const options = await openExtensionPage(session, "options.html?lang=en");
+  await options.waitForSelector("body[data-ready=true]");
+  await options.fill("#access-key-id", emulator.accessKeyId);
+  await options.fill("#access-key-secret", emulator.accessKeySecret);
+  await options.click("#save-credentials");
+  await options.waitForSelector("#cred-status.status-ok");
+  // The secret is gone from the page once saved, and never comes back.
+  expect(await options.inputValue("#access-key-secret")).toBe("");
+  expect(await options.textContent("body")).not.toContain(emulator.accessKeySecret);
+  await options.fill("#endpoint", emulator.url);
+  await options.click("#save-settings");
+  await options.waitForSelector("#settings-saved");
+  await options.click("#test-credentials");
+  await options.waitForSelector("#test-ok, #test-error");
+  expect(await options.isVisible("#test-ok"), (await options.textContent("#test-error").catch(() => "")) ?? "").toBe(true);
+  await options.close();
+  popup = await openExtensionPage(session, "popup.html?lang=en");
+  await popup.setViewportSize({ width: 400, height: 600 });
+  await popup.waitForSelector("body[data-synced=true]");
+});
+afterAll(async () => {
+  await session?.dispose();
+  await emulator?.close();
+});
+
+describe("orders through the popup", () => {
+  it("package quota", async () => {
+    await popup.click("#tab-orders");
+    await popup.click("#check-quota");
+    await popup.waitForSelector("#quota-result, #quota-error");
+    expect(await popup.textContent("#quota-result")).toMatch(/\d+ left: \d+ in total/);
+  });
+
+  it("DV: CSR → order → validation record → Alidns → issued and paired → PFX opens in openssl", async () => {
+    await popup.click("#tab-new-csr");
+    await popup.selectOption("#csr-profile", "dv");
+    await popup.selectOption("#key-spec", "EC_P256");
+    await popup.fill("#subject-cn", `www.${DOMAIN}`);
+    await popup.click("#create-csr");
+    await popup.waitForSelector("#csr-pem", { timeout: 60_000 });
+    await popup.click("#order-this-csr");
+    await popup.waitForSelector("#new-order");
+    expect(await popup.inputValue("#order-key")).not.toBe("");
+    await fillContact(popup);
+    await popup.click("#submit-order");
+    await popup.waitForSelector("#new-order", { state: "detached" });
+
+    const id = await orderInState(popup, "DV certificate with my CSR", ["validation"]);
+    const card = popup.locator(`[data-order-id="${id}"]`);
+    expect(await card.locator(`#rec-type-${id}`).textContent()).toBe("TXT");
+    expect((await card.locator(`#rec-value-${id}`).textContent())?.length).toBeGreaterThan(8);
+    await popup.screenshot({ path: join(work, "validation.png") });
+    await card.locator(`#add-dns-${id}`).click();
+    await orderInState(popup, "DV certificate with my CSR", ["issued"]);
+
+    await popup.click("#tab-keys");
+    const keyCard = popup.locator("#key-list > li", { hasText: `www.${DOMAIN}` });
+    await keyCard.locator(".card-head").click();
+    const keyId = (await keyCard.getAttribute("data-key-id"))!;
+    await waitFor(async () => (await keyCard.textContent())?.includes("certificate"), "the key paired with its certificate");
+
+    for (const format of ["pkcs12", "pkcs12-legacy"]) {
+      await popup.selectOption(`#export-format-${keyId}`, format);
+      await popup.fill(`#export-passphrase-${keyId}`, "correct horse 马");
+      const [download] = await Promise.all([popup.waitForEvent("download"), popup.click(`#export-${keyId}`)]);
+      const pfx = file(`${format}.pfx`, "");
+      await download.saveAs(pfx);
+      const pass = "pass:correct horse 马";
+      const certs = openssl(["pkcs12", "-in", pfx, "-passin", pass, "-nokeys", ...(format === "pkcs12-legacy" ? ["-legacy"] : [])]);
+      expect(certs).toContain(`CN = www.${DOMAIN}`);
+      const key = openssl(["pkcs12", "-in", pfx, "-passin", pass, "-nocerts", "-nodes", ...(format === "pkcs12-legacy" ? ["-legacy"] : [])]);
+      const keyPub = openssl(["pkey", "-pubout"], key);
+      const certPub = openssl(["x509", "-pubkey", "-noout"], certs);
+      expect(keyPub).toBe(certPub);
+    }
+  });
+
+  it("cas CreateCertificateRequest: the cloud makes the key", async () => {
+    await popup.click("#tab-orders");
+    await popup.click("#show-new-order");
+    await popup.selectOption("#order-operation", "CreateCertificateRequest");
+    await popup.fill("#order-domain", `shop.${DOMAIN}`);
+    await fillContact(popup);
+    await popup.click("#submit-order");
+    await popup.waitForSelector("#new-order", { state: "detached" });
+    await orderInState(popup, "key made by Alibaba Cloud", ["submitted", "validation", "review", "issued"]);
+  });
+
+  it("cas CreateCsr: the cloud's CSR is shown and verifies", async () => {
+    await popup.click("#show-new-order");
+    await popup.selectOption("#order-operation", "CreateCsr");
+    await popup.selectOption("#cloud-algorithm", "RSA");
+    await popup.selectOption("#cloud-key-size", "2048");
+    await popup.fill("#cloud-csr-name", "keysmith_e2e");
+    await popup.fill("#order-subject-CN", `api.${DOMAIN}`);
+    await popup.fill("#order-subject-C", "CN");
+    await popup.fill("#order-subject-ST", "Zhejiang");
+    await popup.fill("#order-subject-L", "Hangzhou");
+    await popup.fill("#order-subject-O", "Keysmith");
+    await popup.click("#submit-order");
+    await popup.waitForSelector("#new-order", { state: "detached" });
+    const id = await orderInState(popup, "cas CreateCsr", ["csr_ready"]);
+    const pem = await popup.locator(`[data-order-id="${id}"] pre.pem`).textContent();
+    expect(openssl(["req", "-noout", "-verify", "-subject"], pem!)).toContain(`api.${DOMAIN}`);
+  });
+
+  it("KMS CreateCertificate: CN, C, O, OU enforced; the KMS CSR is shown and verifies", async () => {
+    await popup.click("#show-new-order");
+    await popup.selectOption("#order-operation", "KmsCreateCertificate");
+    await popup.selectOption("#kms-key-spec", "EC_P256");
+    await popup.fill("#order-subject-CN", `kms.${DOMAIN}`);
+    await popup.fill("#order-subject-OU", "");
+    await popup.click("#submit-order");
+    expect(await popup.textContent("#order-subject-OU-error")).toContain("required");
+    await popup.fill("#order-subject-C", "CN");
+    await popup.fill("#order-subject-O", "Keysmith");
+    await popup.fill("#order-subject-OU", "Ops");
+    await popup.fill("#order-sans", `kms2.${DOMAIN}`);
+    await popup.click("#submit-order");
+    await popup.waitForSelector("#new-order", { state: "detached" });
+    const id = await orderInState(popup, "KMS CreateCertificate", ["pending_csr"]);
+    const pem = await popup.locator(`[data-order-id="${id}"] pre.pem`).textContent();
+    const text = openssl(["req", "-noout", "-verify", "-text"], pem!);
+    expect(text).toContain(`DNS:kms2.${DOMAIN}`);
+  });
+});
