@@ -9,6 +9,14 @@ import { useAction } from "../ui/use-action";
 import type { KeyView, WorkerApi } from "../ui/worker-api";
 import { KeyDetails } from "./KeyDetails";
 
+/** Whole days until the certificate expires (the page may read the clock; the core may not). */
+function daysLeft(k: KeyView): number | undefined {
+  const end = k.notAfter ?? k.certificate?.notAfter;
+  if (!end) return undefined;
+  const ms = Date.parse(end) - Date.now();
+  return Number.isNaN(ms) ? undefined : Math.max(0, Math.floor(ms / 86_400_000));
+}
+
 export function KeysView(props: { api: WorkerApi }) {
   const tr = useT();
   const [openId, setOpenId] = useState<string | null>(null);
@@ -48,6 +56,9 @@ export function KeysView(props: { api: WorkerApi }) {
               <span class="badges">
                 <span class="badge">{k.spec.replace(/_/g, " ")}</span>
                 <span class={`badge key-state-${k.state}`}>{tr(`ui_key_state_${k.state}`)}</span>
+                {daysLeft(k) !== undefined && daysLeft(k)! <= 30 && k.state !== "expired" ? (
+                  <span class="badge state-failed">{tr("ui_expires_in", { days: daysLeft(k)! })}</span>
+                ) : null}
               </span>
             </button>
             {openId === k.id ? (
