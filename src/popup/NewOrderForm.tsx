@@ -24,6 +24,7 @@ export function NewOrderForm(props: {
   preselectKeyId?: string;
   prefillCsr?: string;
   onCreated: (o: OrderView) => void;
+  onCancel?: () => void;
 }) {
   const tr = useT();
   const locale = useLocale();
@@ -38,6 +39,7 @@ export function NewOrderForm(props: {
   const [sansText, setSansText] = useState("");
   const [kmsSpec, setKmsSpec] = useState<(typeof KMS_SPECS)[number]>("EC_P256");
   const [kmsExportable, setKmsExportable] = useState(true);
+  const [protection, setProtection] = useState<"" | "SOFTWARE" | "HSM">("");
   const [algorithm, setAlgorithm] = useState<keyof typeof CLOUD_ALGORITHMS>("RSA");
   const [keySize, setKeySize] = useState(2048);
   const [csrName, setCsrName] = useState("");
@@ -57,6 +59,8 @@ export function NewOrderForm(props: {
       case "KmsCreateCertificate":
         return props.api.send("orders.kmsCreateCertificate", {
           keySpec: kmsSpec, subject: toSubjectFields(subject), sans: namesForRequest(subject.CN, parseNames(sansText)), exportablePrivateKey: kmsExportable,
+          // Only the Chinese seed page documents ProtectionLevel: sent only when the user chose one.
+          ...(protection ? { protectionLevel: protection } : {}),
         });
     }
   });
@@ -149,6 +153,9 @@ export function NewOrderForm(props: {
             choices={KMS_SPECS.map((s) => ({ value: s, label: tr(`ui_kms_spec_${s}`) }))} onChange={(v) => setKmsSpec(v as (typeof KMS_SPECS)[number])} />
           <CheckboxField id="kms-exportable" label={tr("ui_kms_exportable")} hint={tr(kmsExportable ? "ui_kms_exportable_yes_hint" : "ui_kms_exportable_no_hint")}
             checked={kmsExportable} onChange={setKmsExportable} />
+          <SelectField id="kms-protection" label={tr("ui_kms_protection")} hint={tr("ui_kms_protection_hint")} value={protection}
+            choices={[{ value: "", label: tr("ui_kms_protection_default") }, { value: "SOFTWARE", label: "SOFTWARE" }, { value: "HSM", label: "HSM" }]}
+            onChange={(v) => setProtection(v as "" | "SOFTWARE" | "HSM")} />
         </>
       ) : null}
       {operation === "CreateCsr" || operation === "KmsCreateCertificate" ? (
@@ -169,6 +176,7 @@ export function NewOrderForm(props: {
       <ErrorNotice error={submit.error} id="order-error" />
       <div class="actions">
         <button type="submit" id="submit-order" disabled={submit.busy}>{submit.busy ? tr("ui_submitting") : tr("ui_submit_order")}</button>
+        {props.onCancel ? <button type="button" class="secondary" id="cancel-new-order" onClick={props.onCancel}>{tr("ui_cancel")}</button> : null}
       </div>
     </form>
   );

@@ -55,6 +55,7 @@ export function OrdersView(props: { api: WorkerApi; contact: ContactInput; defau
             defaults={props.defaults}
             preselectKeyId={props.preselectKeyId}
             prefillCsr={props.prefillCsr}
+            onCancel={() => setShowForm(false)}
             onCreated={(o) => { setOrders((all) => [o, ...(all ?? []).filter((x) => x.id !== o.id)]); setShowForm(false); }}
           />
         </section>
