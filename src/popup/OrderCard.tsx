@@ -92,7 +92,10 @@ export function OrderCard(props: { api: WorkerApi; order: OrderView; onChanged: 
           ) : null}
           {o.orderId ? <button type="button" class="secondary small" id={`refresh-${o.id}`} onClick={() => run("refresh")} disabled={act.busy}>{tr("ui_refresh")}</button> : null}
           {open && o.orderId ? <button type="button" class="secondary small" id={`cancel-${o.id}`} onClick={() => run("cancel")} disabled={act.busy}>{tr("ui_cancel_order")}</button> : null}
-          <button type="button" class="danger small" id={`delete-order-${o.id}`} onClick={() => setConfirmDelete(true)} disabled={act.busy}>{tr("ui_delete")}</button>
+          {/* An open cloud order is cancelled first; deleting a failed or cancelled one gives its quota back. */}
+          {!open || !o.orderId ? (
+            <button type="button" class="danger small" id={`delete-order-${o.id}`} onClick={() => setConfirmDelete(true)} disabled={act.busy}>{tr("ui_delete")}</button>
+          ) : null}
         </div>
       )}
     </li>
