@@ -1,1 +1,35 @@
-console.debug("keysmith worker");
+// The background worker's entry (Chrome/Edge: MV3 service worker; Firefox: background script). Listeners
+// are registered synchronously at the top level so a worker woken by a message, alarm or menu click
+// receives the event that woke it. All state lives in storage; this file holds none.
+import browser from "webextension-polyfill";
+import { browserPlatform } from "../platform/browser";
+import { createServices } from "./services-real";
+import { createWorker } from "./worker";
+
+const platform = browserPlatform();
+const worker = createWorker({
+  platform,
+  services: createServices(platform),
+  // Only the kind of error and where: a message could quote a payload, and payloads can carry secrets.
+  onUnexpected: (where, err) => console.error(`keysmith: unexpected ${err instanceof Error ? err.name : typeof err} in ${where}`),
+});
+
+browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => worker.handleMessage(message, sender));
+browser.alarms.onAlarm.addListener((alarm) => {
+  void worker.handleAlarm(alarm.name);
+});
+browser.contextMenus.onClicked.addListener((info, tab) => {
+  void worker.handleMenuClick(info, tab);
+});
+browser.runtime.onInstalled.addListener(() => {
+  void worker.installMenus();
+});
+browser.runtime.onStartup.addListener(() => {
+  void worker.installMenus();
+});
+void worker.start();
+
+// For the end-to-end tests (they call the worker's functions through the service worker's global scope,
+// as Playwright cannot click native context menus). Nothing secret is reachable from here that a page
+// of the extension could not already ask for.
+(globalThis as unknown as { keysmith: unknown }).keysmith = worker;

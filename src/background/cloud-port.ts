@@ -1,0 +1,63 @@
+// What the worker asks of Alibaba Cloud, in the worker's terms: one method per operation it uses. The
+// real implementation (cloud.ts) maps these onto the signed client of src/core/aliyun with the stored
+// credentials; unit tests pass a fake. OrderId is a string end to end (17 digits exceed 2^53).
+import type { PackageState } from "../messages";
+
+export interface CertificateState {
+  /** cas Type: payed | domain_verify | process | verify_fail | certificate | unknow */
+  type: string;
+  validateType?: "DNS" | "FILE";
+  recordType?: string;
+  recordDomain?: string;
+  recordValue?: string;
+  domain?: string;
+  uri?: string;
+  content?: string;
+  /** Leaf then chain, PEM, once issued. */
+  certificate?: string;
+}
+
+export interface CloudPort {
+  createCertificateWithCsrRequest(p: {
+    csr: string;
+    username: string;
+    phone: string;
+    email: string;
+    validateType: "DNS" | "FILE";
+    productCode?: string;
+  }): Promise<{ orderId: string }>;
+  createCertificateRequest(p: {
+    domain: string;
+    username: string;
+    phone: string;
+    email: string;
+    validateType: "DNS" | "FILE";
+    productCode?: string;
+  }): Promise<{ orderId: string }>;
+  createCsr(p: {
+    algorithm: "RSA" | "ECC" | "SM2";
+    keySize: number;
+    commonName: string;
+    sans: string[];
+    countryCode: string;
+    province: string;
+    locality: string;
+    corpName?: string;
+    department?: string;
+    name?: string;
+  }): Promise<{ csrId: string; csr: string }>;
+  kmsCreateCertificate(p: {
+    keySpec: "RSA_2048" | "EC_P256" | "EC_SM2";
+    subject: string;
+    sans: string[];
+    exportablePrivateKey: boolean;
+    protectionLevel?: "SOFTWARE" | "HSM";
+  }): Promise<{ certificateId: string; csr: string; arn?: string }>;
+  describeCertificateState(orderId: string): Promise<CertificateState>;
+  describePackageState(productCode?: string): Promise<PackageState[]>;
+  cancelOrderRequest(orderId: string): Promise<void>;
+  deleteCertificateRequest(orderId: string): Promise<void>;
+  addDomainRecord(p: { domainName: string; rr: string; type: string; value: string }): Promise<{ recordId: string }>;
+  /** Zones in the account's Alidns, to find the one a validation record belongs to. */
+  describeDomains?(): Promise<string[]>;
+}

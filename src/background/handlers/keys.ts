@@ -1,0 +1,48 @@
+// keys.* and csr.*: the vault, through KeyService. Nothing returned here holds private key material.
+import { fail } from "../../core/errors";
+import type { Handler } from "../router";
+import type { Services } from "../services";
+
+export function keyHandlers(services: Services, onKeysChanged: () => Promise<void>) {
+  const changed = async <T>(value: T): Promise<T> => {
+    await onKeysChanged();
+    return value;
+  };
+  const handlers: {
+    "keys.create": Handler<"keys.create">;
+    "keys.list": Handler<"keys.list">;
+    "keys.get": Handler<"keys.get">;
+    "keys.delete": Handler<"keys.delete">;
+    "keys.export": Handler<"keys.export">;
+    "keys.importCertificate": Handler<"keys.importCertificate">;
+    "keys.backup": Handler<"keys.backup">;
+    "keys.restore": Handler<"keys.restore">;
+    "csr.create": Handler<"csr.create">;
+    "csr.inspect": Handler<"csr.inspect">;
+  } = {
+    "keys.create": async (p) => changed(await services.keys.create(p)),
+    "keys.list": () => services.keys.list(),
+    "keys.get": (p) => services.keys.get(p.keyId),
+    "keys.delete": async (p) => {
+      if (!p.confirm) fail("keys.delete.unconfirmed", "confirm");
+      await services.keys.delete(p.keyId, { confirm: true, force: p.force });
+      return changed({ deleted: true as const });
+    },
+    "keys.export": (p) => services.keys.export(p),
+    "keys.importCertificate": async (p) => changed(await services.keys.importCertificate(p.pem)),
+    "keys.backup": (p) => services.keys.backup(p.passphrase),
+    "keys.restore": async (p) => {
+      let bytes: Uint8Array;
+      try {
+        bytes = Uint8Array.from(atob(p.data.replace(/\s+/g, "")), (c) => c.charCodeAt(0));
+      } catch {
+        fail("keys.restore.not_base64", "data");
+      }
+      const keys = await services.keys.restore(bytes, p.passphrase);
+      return changed({ restored: keys.length, keys });
+    },
+    "csr.create": async (p, ctx) => changed(await services.keys.createCsr(p, ctx.locale)),
+    "csr.inspect": (p, ctx) => services.csr.inspect(p.csrPem, p.operation, ctx.locale),
+  };
+  return handlers;
+}

@@ -1,0 +1,175 @@
+// orders.*: the cloud operations that turn a CSR into a certificate, and the local record of each order
+// (order-store.ts) the follower keeps up to date. A create is sent once; the client reconciles a create
+// whose answer was lost (src/core/aliyun), never retried blind here.
+import { fail } from "../../core/errors";
+import type { OrderView, SubjectFields } from "../../messages";
+import { orderView, OPEN_STATES, type OrderStore, type StoredOrder } from "../orders/order-store";
+import type { Follower } from "../orders/follower";
+import type { Handler } from "../router";
+import type { Services } from "../services";
+
+export interface OrderHandlerDeps {
+  services: Services;
+  orders: OrderStore;
+  follower: Follower;
+  newId: () => string;
+  now: () => Date;
+}
+
+/** RFC 4514 string for KMS's Subject parameter, most significant RDN first as KMS expects (C, ST, L, O, OU, CN). */
+export function dnFromFields(fields: SubjectFields): string {
+  const order: (keyof SubjectFields)[] = ["C", "ST", "L", "O", "OU", "CN", "emailAddress"];
+  const escape = (v: string) =>
+    v
+      .replace(/[\\,+"<>;=]/g, (c) => `\\${c}`)
+      .replace(/^[ #]/, (c) => `\\${c}`)
+      .replace(/ $/, "\\ ");
+  return order
+    .filter((k) => fields[k]?.trim())
+    .map((k) => `${k}=${escape(fields[k]!.trim())}`)
+    .join(",");
+}
+
+/** The Alidns zone and host record for a validation record on `domain` (zone given or guessed). */
+export function dnsRecordPlacement(domain: string, recordDomain: string, zone?: string): { zone: string; rr: string } {
+  const host = domain.replace(/^\*\./, "").toLowerCase();
+  const labels = host.split(".");
+  // Without a zone, guess the registrable domain: two labels, three under a two-letter second level such as com.cn.
+  const guessed = labels.length > 2 && /^(com|net|org|gov|edu|ac|co)$/.test(labels[labels.length - 2]!) && labels[labels.length - 1]!.length === 2
+    ? labels.slice(-3).join(".")
+    : labels.slice(-2).join(".");
+  const z = (zone ?? guessed).toLowerCase().replace(/\.$/, "");
+  if (host !== z && !host.endsWith(`.${z}`)) fail("orders.dns.zone_mismatch", "zone", { zone: z, domain });
+  let rr = recordDomain.toLowerCase().replace(/\.$/, "");
+  if (rr === z) rr = "@";
+  else if (rr.endsWith(`.${z}`)) rr = rr.slice(0, -(z.length + 1));
+  else {
+    const sub = host === z ? "" : host.slice(0, -(z.length + 1));
+    if (sub && !rr.endsWith(`.${sub}`)) rr = `${rr}.${sub}`;
+  }
+  return { zone: z, rr };
+}
+
+export function orderHandlers(deps: OrderHandlerDeps) {
+  const { services, orders, follower } = deps;
+
+  async function record(fields: Omit<StoredOrder, "id" | "createdAt" | "updatedAt" | "notified">): Promise<StoredOrder> {
+    const now = deps.now().toISOString();
+    return orders.put({ ...fields, id: deps.newId(), createdAt: now, updatedAt: now, notified: [] });
+  }
+
+  /** After a cas order is placed: look once now (the validation record is usually ready), then follow. */
+  async function startFollowing(order: StoredOrder): Promise<OrderView> {
+    const checked = await follower.check(order);
+    await follower.schedule();
+    return orderView(checked);
+  }
+
+  const handlers: {
+    "orders.submitCsr": Handler<"orders.submitCsr">;
+    "orders.certificateRequest": Handler<"orders.certificateRequest">;
+    "orders.casCreateCsr": Handler<"orders.casCreateCsr">;
+    "orders.kmsCreateCertificate": Handler<"orders.kmsCreateCertificate">;
+    "orders.packageState": Handler<"orders.packageState">;
+    "orders.list": Handler<"orders.list">;
+    "orders.get": Handler<"orders.get">;
+    "orders.refresh": Handler<"orders.refresh">;
+    "orders.cancel": Handler<"orders.cancel">;
+    "orders.delete": Handler<"orders.delete">;
+    "orders.addDnsRecord": Handler<"orders.addDnsRecord">;
+  } = {
+    "orders.submitCsr": async (p, ctx) => {
+      const inspection = await services.csr.inspect(p.csrPem, "CreateCertificateWithCsrRequest", ctx.locale);
+      const cloud = await services.cloud();
+      const { orderId } = await cloud.createCertificateWithCsrRequest({
+        csr: p.csrPem,
+        username: p.username,
+        phone: p.phone,
+        email: p.email,
+        validateType: p.validateType,
+        productCode: p.productCode,
+      });
+      const keyId = p.keyId ?? (await services.keys.keyForCsr?.(p.csrPem));
+      const commonName = /(?:^|,)\s*CN=([^,]+)/.exec(inspection.subject)?.[1] ?? "";
+      const order = await record({
+        operation: "CreateCertificateWithCsrRequest",
+        orderId,
+        domain: commonName || inspection.sans[0] || "",
+        state: "submitted",
+        keyId,
+        csrPem: p.csrPem,
+      });
+      if (keyId) {
+        await services.keys.linkOrder(keyId, order.id);
+        await services.keys.setState(keyId, "ordered");
+      }
+      return startFollowing(order);
+    },
+    "orders.certificateRequest": async (p) => {
+      const cloud = await services.cloud();
+      const { orderId } = await cloud.createCertificateRequest(p);
+      return startFollowing(await record({ operation: "CreateCertificateRequest", orderId, domain: p.domain, state: "submitted" }));
+    },
+    "orders.casCreateCsr": async (p) => {
+      const cloud = await services.cloud();
+      const { csrId, csr } = await cloud.createCsr(p);
+      return orderView(await record({ operation: "CreateCsr", cloudId: csrId, domain: p.commonName, state: "csr_ready", csrPem: csr }));
+    },
+    "orders.kmsCreateCertificate": async (p) => {
+      const cloud = await services.cloud();
+      const subject = dnFromFields(p.subject);
+      if (!p.subject.CN?.trim()) fail("orders.kms.subject_cn_required", "subject.CN");
+      const made = await cloud.kmsCreateCertificate({ ...p, subject });
+      return orderView(
+        await record({
+          operation: "KmsCreateCertificate",
+          cloudId: made.certificateId,
+          domain: p.subject.CN.trim(),
+          state: "pending_csr",
+          csrPem: made.csr,
+        }),
+      );
+    },
+    "orders.packageState": async (p) => (await services.cloud()).describePackageState(p.productCode),
+    "orders.list": async () => (await orders.list()).map(orderView),
+    "orders.get": async (p) => orderView(await orders.get(p.id)),
+    "orders.refresh": async (p) => {
+      const order = await orders.get(p.id);
+      if (!order.orderId) return orderView(order);
+      return startFollowing(order);
+    },
+    "orders.cancel": async (p) => {
+      const order = await orders.get(p.id);
+      if (!order.orderId || !OPEN_STATES.has(order.state)) fail("orders.cancel.not_open", "id", { state: order.state });
+      await (await services.cloud()).cancelOrderRequest(order.orderId);
+      const next = await orders.put({ ...order, state: "cancelled", updatedAt: deps.now().toISOString(), nextCheckAt: undefined });
+      await follower.schedule();
+      return orderView(next);
+    },
+    "orders.delete": async (p) => {
+      const order = await orders.get(p.id);
+      if (order.orderId && OPEN_STATES.has(order.state)) fail("orders.delete.open", "id", { state: order.state });
+      if (order.orderId && (order.state === "failed" || order.state === "cancelled")) {
+        await (await services.cloud()).deleteCertificateRequest(order.orderId);
+      }
+      await orders.remove(order.id);
+      await follower.schedule();
+      return { deleted: true as const };
+    },
+    "orders.addDnsRecord": async (p) => {
+      const order = await orders.get(p.id);
+      const v = order.validation;
+      if (!v || v.type !== "DNS") fail("orders.dns.no_record", "id");
+      const place = dnsRecordPlacement(v.domain || order.domain, v.recordDomain, p.zone);
+      const { recordId } = await (await services.cloud()).addDomainRecord({
+        domainName: place.zone,
+        rr: place.rr,
+        type: v.recordType || "TXT",
+        value: v.recordValue,
+      });
+      const next = await orders.put({ ...order, dnsRecordId: recordId, updatedAt: deps.now().toISOString() });
+      return startFollowing(next);
+    },
+  };
+  return handlers;
+}

@@ -1,0 +1,169 @@
+// Follows open cas orders with alarms. Each tick asks DescribeCertificateState for every open order,
+// stores what it learns (state, validation record), raises a notification once per state change that
+// needs the user (validation record ready, issued, failed), and when a certificate is issued fetches it
+// and pairs it with its key. Keys whose certificate expires within the warning window raise one
+// notification each. Everything is read from and written to storage, so a stopped worker resumes here.
+import { KeysmithError } from "../../core/errors";
+import { t, type Locale } from "../../core/i18n";
+import type { OrderState, ValidationRecord } from "../../messages";
+import type { Platform } from "../../platform/platform";
+import type { CertificateState, CloudPort } from "../cloud-port";
+import { toErrorData } from "../router";
+import { OPEN_STATES, type OrderStore, type StoredOrder } from "./order-store";
+
+export const FOLLOW_ALARM = "keysmith.orders.follow";
+export const EXPIRY_ALARM = "keysmith.certificates.expiry";
+export const EXPIRY_NOTIFIED_KEY = "expiryNotified";
+
+export interface FollowerDeps {
+  platform: Pick<Platform, "alarms" | "notify" | "storage">;
+  orders: OrderStore;
+  cloud: () => Promise<CloudPort>;
+  /** Pairs an issued certificate (leaf + chain PEM) with its key; returns the key id. */
+  pairCertificate: (pem: string) => Promise<string>;
+  /** Keys with a certificate: id, label and notAfter (ISO). */
+  certificates: () => Promise<{ id: string; label: string; notAfter: string }[]>;
+  locale: () => Promise<Locale>;
+  now: () => Date;
+  expiryWarningDays: () => Promise<number>;
+  /** Minutes between looks at open orders. */
+  periodMinutes?: number;
+}
+
+export function stateFromCas(type: string): OrderState {
+  switch (type) {
+    case "payed":
+      return "submitted";
+    case "domain_verify":
+      return "validation";
+    case "process":
+      return "review";
+    case "verify_fail":
+      return "failed";
+    case "certificate":
+      return "issued";
+    default:
+      return "unknown";
+  }
+}
+
+export function validationFrom(state: CertificateState, domain: string): ValidationRecord | undefined {
+  if (state.type !== "domain_verify") return undefined;
+  if (state.validateType === "FILE" || (state.uri && !state.recordValue)) {
+    return { type: "FILE", domain: state.domain ?? domain, uri: state.uri ?? "", content: state.content ?? "" };
+  }
+  if (state.recordValue) {
+    return {
+      type: "DNS",
+      recordType: state.recordType ?? "TXT",
+      recordDomain: state.recordDomain ?? "",
+      recordValue: state.recordValue,
+      domain: state.domain ?? domain,
+    };
+  }
+  return undefined;
+}
+
+export function createFollower(deps: FollowerDeps) {
+  const period = deps.periodMinutes ?? 1;
+
+  async function notifyOnce(order: StoredOrder, event: "validation" | "issued" | "failed"): Promise<StoredOrder> {
+    if (order.notified.includes(event)) return order;
+    const locale = await deps.locale();
+    await deps.platform.notify(
+      `order:${order.id}:${event}`,
+      t(locale, `notify_order_${event}_title`),
+      t(locale, `notify_order_${event}_message`, { domain: order.domain || "-", orderId: order.orderId ?? order.id }),
+    );
+    return { ...order, notified: [...order.notified, event] };
+  }
+
+  /** Look at one order once; returns the stored result. Errors are kept on the order, not thrown. */
+  async function check(order: StoredOrder): Promise<StoredOrder> {
+    if (!order.orderId) return order;
+    let next: StoredOrder = { ...order };
+    try {
+      const cloud = await deps.cloud();
+      const state = await cloud.describeCertificateState(order.orderId);
+      next.state = stateFromCas(state.type);
+      next.validation = validationFrom(state, order.domain) ?? (next.state === "validation" ? order.validation : undefined);
+      delete next.error;
+      if (next.state === "issued" && state.certificate) {
+        next.certificatePem = state.certificate;
+        try {
+          next.keyId = await deps.pairCertificate(state.certificate);
+        } catch (err) {
+          // No key here for it (e.g. a cloud-made CSR): keep the certificate on the order for the user.
+          if (!(err instanceof KeysmithError)) throw err;
+          next.error = err.toData();
+        }
+      }
+    } catch (err) {
+      next.error = toErrorData(err);
+    }
+    if (next.state === "validation" && next.validation) next = await notifyOnce(next, "validation");
+    if (next.state === "issued") next = await notifyOnce(next, "issued");
+    if (next.state === "failed") next = await notifyOnce(next, "failed");
+    next.updatedAt = deps.now().toISOString();
+    if (!OPEN_STATES.has(next.state)) delete next.nextCheckAt;
+    else next.nextCheckAt = new Date(deps.now().getTime() + period * 60_000).toISOString();
+    return deps.orders.put(next);
+  }
+
+  /** Arm or disarm the follow alarm depending on whether any order is still open. */
+  async function schedule(): Promise<void> {
+    const open = (await deps.orders.list()).some((o) => OPEN_STATES.has(o.state) && o.orderId);
+    if (open) {
+      if (!(await deps.platform.alarms.get(FOLLOW_ALARM))) {
+        await deps.platform.alarms.create(FOLLOW_ALARM, { delayInMinutes: period, periodInMinutes: period });
+      }
+    } else {
+      await deps.platform.alarms.clear(FOLLOW_ALARM);
+    }
+    if (!(await deps.platform.alarms.get(EXPIRY_ALARM))) {
+      await deps.platform.alarms.create(EXPIRY_ALARM, { delayInMinutes: 1, periodInMinutes: 12 * 60 });
+    }
+  }
+
+  async function tick(): Promise<StoredOrder[]> {
+    const results: StoredOrder[] = [];
+    for (const order of await deps.orders.list()) {
+      if (OPEN_STATES.has(order.state) && order.orderId) results.push(await check(order));
+    }
+    await schedule();
+    return results;
+  }
+
+  /** One notification per key whose certificate ends within the warning window. */
+  async function checkExpiry(): Promise<string[]> {
+    const days = await deps.expiryWarningDays();
+    const now = deps.now().getTime();
+    const notified = ((await deps.platform.storage.get(EXPIRY_NOTIFIED_KEY)) as Record<string, string> | undefined) ?? {};
+    const raised: string[] = [];
+    const locale = await deps.locale();
+    for (const cert of await deps.certificates()) {
+      const end = Date.parse(cert.notAfter);
+      if (Number.isNaN(end) || end - now > days * 86_400_000) continue;
+      if (notified[cert.id] === cert.notAfter) continue;
+      const daysLeft = Math.max(0, Math.ceil((end - now) / 86_400_000));
+      await deps.platform.notify(
+        `expiry:${cert.id}`,
+        t(locale, "notify_expiring_title"),
+        t(locale, "notify_expiring_message", { label: cert.label, days: daysLeft, date: cert.notAfter.slice(0, 10) }),
+      );
+      notified[cert.id] = cert.notAfter;
+      raised.push(cert.id);
+    }
+    if (raised.length > 0) await deps.platform.storage.set(EXPIRY_NOTIFIED_KEY, notified);
+    return raised;
+  }
+
+  async function onAlarm(name: string): Promise<void> {
+    if (name === FOLLOW_ALARM) await tick();
+    else if (name === EXPIRY_ALARM) await checkExpiry();
+  }
+
+  return { check, tick, schedule, checkExpiry, onAlarm };
+}
+
+export type Follower = ReturnType<typeof createFollower>;

@@ -1,0 +1,111 @@
+// One runtime schema per message type of src/messages.ts. The mapped type below makes the compiler check
+// that each schema produces exactly the request type the protocol declares, so the two cannot drift.
+import { KEY_SPEC_IDS, type MessageType, type RequestOf } from "../messages";
+import { bool, empty, int, list, obj, oneOf, optional, partial, str, type Schema } from "./payload-schema";
+
+const id = str({ min: 1, max: 100 });
+const pem = str({ min: 1, max: 200_000 });
+const passphrase = str({ max: 1024 });
+const keySpec = oneOf(KEY_SPEC_IDS);
+const field = str({ max: 256 });
+const subject = obj({
+  CN: optional(field),
+  O: optional(field),
+  OU: optional(field),
+  C: optional(field),
+  ST: optional(field),
+  L: optional(field),
+  emailAddress: optional(field),
+});
+const sans = list(str({ max: 300 }), { max: 100 });
+const contactFields = {
+  username: str({ max: 64 }),
+  email: str({ max: 128 }),
+  phone: str({ max: 32 }),
+  validateType: oneOf(["DNS", "FILE"] as const),
+  productCode: optional(str({ max: 64 })),
+};
+const exportFormat = oneOf(["pkcs8-encrypted", "pkcs12", "pkcs12-legacy", "pkcs8", "pkcs1", "sec1", "pem-bundle", "certificate"] as const);
+const isoDate = str({ max: 40, pattern: /^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)$/ });
+
+export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
+  "keys.create": obj({ spec: keySpec, exportable: bool(), label: optional(str({ max: 200 })) }),
+  "keys.list": empty,
+  "keys.get": obj({ keyId: id }),
+  "keys.delete": obj({ keyId: id, confirm: bool(), force: optional(bool()) }),
+  "keys.export": obj({ keyId: id, format: exportFormat, passphrase: optional(passphrase), unencrypted: optional(bool()) }),
+  "keys.importCertificate": obj({ pem }),
+  "keys.backup": obj({ passphrase }),
+  "keys.restore": obj({ data: str({ min: 1, max: 20_000_000 }), passphrase }),
+
+  "csr.create": obj({
+    spec: keySpec,
+    subject,
+    sans,
+    exportable: bool(),
+    label: optional(str({ max: 200 })),
+    keyId: optional(id),
+    operation: optional(str({ max: 64 })),
+  }),
+  "csr.inspect": obj({ csrPem: pem, operation: optional(str({ max: 64 })) }),
+
+  "orders.submitCsr": obj({ ...contactFields, csrPem: pem, keyId: optional(id) }),
+  "orders.certificateRequest": obj({ ...contactFields, domain: str({ min: 1, max: 253 }) }),
+  "orders.casCreateCsr": obj({
+    algorithm: oneOf(["RSA", "ECC", "SM2"] as const),
+    keySize: int({ min: 256, max: 4096 }),
+    commonName: str({ min: 1, max: 253 }),
+    sans,
+    countryCode: str({ max: 2 }),
+    province: field,
+    locality: field,
+    corpName: optional(field),
+    department: optional(field),
+    name: optional(field),
+  }),
+  "orders.kmsCreateCertificate": obj({
+    keySpec: oneOf(["RSA_2048", "EC_P256", "EC_SM2"] as const),
+    subject,
+    sans,
+    exportablePrivateKey: bool(),
+    protectionLevel: optional(oneOf(["SOFTWARE", "HSM"] as const)),
+  }),
+  "orders.packageState": obj({ productCode: optional(str({ max: 64 })) }),
+  "orders.list": empty,
+  "orders.get": obj({ id }),
+  "orders.refresh": obj({ id }),
+  "orders.cancel": obj({ id }),
+  "orders.delete": obj({ id }),
+  "orders.addDnsRecord": obj({ id, zone: optional(str({ max: 253 })) }),
+
+  "credentials.set": obj({
+    accessKeyId: str({ min: 1, max: 128 }),
+    accessKeySecret: str({ min: 1, max: 256 }),
+    securityToken: optional(str({ max: 8192 })),
+    securityTokenExpiresAt: optional(isoDate),
+  }),
+  "credentials.clear": empty,
+  "credentials.status": empty,
+  "credentials.test": empty,
+
+  "settings.get": empty,
+  "settings.set": partial({
+    site: oneOf(["cn", "intl"] as const),
+    kmsRegion: str({ max: 64, pattern: /^[a-z0-9-]*$/ }),
+    endpoint: str({ max: 300 }),
+    signatureVersion: oneOf(["v1", "v3"] as const),
+    language: oneOf(["auto", "en", "zh_CN"] as const),
+    defaultSubject: subject,
+    contact: obj({
+      username: optional(str({ max: 64 })),
+      email: optional(str({ max: 128 })),
+      phone: optional(str({ max: 32 })),
+      validateType: optional(oneOf(["DNS", "FILE"] as const)),
+      productCode: optional(str({ max: 64 })),
+    }),
+    followOrders: bool(),
+    expiryWarningDays: int({ min: 1, max: 365 }),
+  }),
+
+  "ui.takePendingForm": empty,
+};

@@ -1,0 +1,52 @@
+// The services the handlers stand on, in the worker's terms. Each has one real implementation over the
+// other parts of the project (vault-keys.ts over helper D's vault, cloud.ts over helper B's client,
+// credentials-port.ts over helper B's credential store, csr-inspect.ts over the core) and an in-memory
+// fake in the unit tests. Handlers only ever see these interfaces.
+import type { Locale } from "../core/i18n";
+import type {
+  CredentialsStatus,
+  CsrInspection,
+  CsrMade,
+  ExportFormat,
+  ExportResult,
+  KeySpecId,
+  KeyState,
+  KeyView,
+  RequestOf,
+} from "../messages";
+import type { CloudPort } from "./cloud-port";
+
+export interface KeyService {
+  create(req: { spec: KeySpecId; exportable: boolean; label?: string }): Promise<KeyView>;
+  /** New key + CSR, or a new CSR for `keyId`. */
+  createCsr(req: RequestOf<"csr.create">, locale: Locale): Promise<CsrMade>;
+  list(): Promise<KeyView[]>;
+  get(keyId: string): Promise<KeyView>;
+  delete(keyId: string, opts: { confirm: boolean; force?: boolean }): Promise<void>;
+  export(req: { keyId: string; format: ExportFormat; passphrase?: string; unencrypted?: boolean }): Promise<ExportResult>;
+  importCertificate(pem: string): Promise<KeyView>;
+  backup(passphrase: string): Promise<ExportResult>;
+  restore(data: Uint8Array, passphrase: string): Promise<KeyView[]>;
+  linkOrder(keyId: string, orderId: string): Promise<void>;
+  setState(keyId: string, state: KeyState): Promise<void>;
+  /** Find the key whose public key is the CSR's (to link an order submitted with a pasted CSR). */
+  keyForCsr?(csrPem: string): Promise<string | undefined>;
+}
+
+export interface CsrService {
+  inspect(csrPem: string, operation: string | undefined, locale: Locale): Promise<CsrInspection>;
+}
+
+export interface CredentialService {
+  set(input: { accessKeyId: string; accessKeySecret: string; securityToken?: string; securityTokenExpiresAt?: string }): Promise<CredentialsStatus>;
+  clear(): Promise<CredentialsStatus>;
+  status(): Promise<CredentialsStatus>;
+}
+
+export interface Services {
+  keys: KeyService;
+  csr: CsrService;
+  credentials: CredentialService;
+  /** A client for the current settings and credentials (throws a typed error when none are stored). */
+  cloud(): Promise<CloudPort>;
+}

@@ -1,0 +1,99 @@
+// Puts the worker together from its parts: stores, follower, handler table, router and menus. Pure of
+// browser globals (everything arrives in `WorkerDeps`), so the whole worker runs in Node unit tests with a
+// fake platform and fake services; main.ts gives it the real ones.
+import { pickLocale, type Locale } from "../core/i18n";
+import type { PendingForm } from "../messages";
+import type { Platform } from "../platform/platform";
+import { installMenus, onMenuClick, PENDING_FORM_KEY, type MenuClick, type MenuDeps, type MenuTab } from "./context-menus";
+import { keyHandlers } from "./handlers/keys";
+import { orderHandlers } from "./handlers/orders";
+import { settingsHandlers } from "./handlers/settings";
+import { createFollower } from "./orders/follower";
+import { createOrderStore } from "./orders/order-store";
+import { createRouter, type HandlerTable, type SenderLike } from "./router";
+import type { Services } from "./services";
+import { createSettingsStore } from "./settings-store";
+
+export interface WorkerDeps {
+  platform: Platform;
+  services: Services;
+  now?: () => Date;
+  newId?: () => string;
+  onUnexpected?: (where: string, err: unknown) => void;
+}
+
+export function createWorker(deps: WorkerDeps) {
+  const { platform, services } = deps;
+  const now = deps.now ?? (() => new Date());
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+  const settings = createSettingsStore(platform.storage);
+  const orders = createOrderStore(platform.storage);
+
+  const locale = async (): Promise<Locale> => {
+    const s = await settings.get();
+    return s.language === "auto" ? pickLocale(platform.uiLanguage()) : s.language;
+  };
+
+  const follower = createFollower({
+    platform,
+    orders,
+    cloud: services.cloud,
+    pairCertificate: async (pem) => (await services.keys.importCertificate(pem)).id,
+    certificates: async () =>
+      (await services.keys.list()).filter((k) => k.notAfter).map((k) => ({ id: k.id, label: k.label || k.commonName, notAfter: k.notAfter! })),
+    locale,
+    now,
+    expiryWarningDays: async () => (await settings.get()).expiryWarningDays,
+  });
+
+  const menuDeps: MenuDeps = { platform, services, locale, now };
+  // Menu rebuilds are serialised: removeAll/create racing each other fail with duplicate ids.
+  let menuQueue: Promise<void> = Promise.resolve();
+  const refreshMenus = () => {
+    menuQueue = menuQueue.then(() => installMenus(menuDeps)).catch((err) => deps.onUnexpected?.("menus", err));
+    return menuQueue;
+  };
+  let started: Promise<void> | undefined;
+
+  const handlers: HandlerTable = {
+    ...keyHandlers(services, refreshMenus),
+    ...orderHandlers({ services, orders, follower, newId, now }),
+    ...settingsHandlers(services, settings, async () => {
+      await refreshMenus(); // titles follow the language setting
+      await follower.schedule();
+    }),
+    "ui.takePendingForm": async () => {
+      const form = (await platform.storage.get(PENDING_FORM_KEY)) as PendingForm | undefined;
+      if (!form) return null;
+      await platform.storage.remove(PENDING_FORM_KEY);
+      return form;
+    },
+  };
+
+  const route = createRouter(handlers, {
+    extensionId: platform.extensionId,
+    extensionOrigin: platform.extensionOrigin,
+    defaultLocale: locale,
+    onUnexpected: deps.onUnexpected,
+  });
+
+  return {
+    /** runtime.onMessage */
+    handleMessage: (message: unknown, sender: SenderLike) => route(message, sender),
+    /** alarms.onAlarm */
+    handleAlarm: (name: string) => follower.onAlarm(name),
+    /** contextMenus.onClicked */
+    handleMenuClick: (click: MenuClick, tab?: MenuTab) => onMenuClick(click, tab, menuDeps),
+    /** Every worker start: alarms for orders still open (alarms may not survive a browser restart). */
+    start: () => (started ??= follower.schedule()),
+    /** On install, update and browser start: menus persist across worker restarts, so not on every wake. */
+    installMenus: refreshMenus,
+    follower,
+    orders,
+    settings,
+    handlers,
+    locale,
+  };
+}
+
+export type KeysmithWorker = ReturnType<typeof createWorker>;
