@@ -8,7 +8,8 @@ import { useAction } from "../ui/use-action";
 import type { OrderView, WorkerApi } from "../ui/worker-api";
 
 const KNOWN_STATES = new Set(["submitted", "validation", "review", "issued", "failed", "cancelled", "csr_ready", "pending_csr", "unknown"]);
-const FINISHED = new Set(["issued", "failed", "cancelled", "csr_ready"]);
+/** States in which the cloud order can still move (the worker follows these; only these can be cancelled). */
+const OPEN = new Set(["submitted", "validation", "review"]);
 
 function ValueRow(props: { label: string; value: string; id: string }) {
   return (
@@ -38,7 +39,7 @@ export function OrderCard(props: { api: WorkerApi; order: OrderView; onChanged: 
   };
   const state = KNOWN_STATES.has(o.state) ? o.state : "unknown";
   const v = o.validation;
-  const open = !FINISHED.has(state);
+  const open = OPEN.has(state);
   return (
     <li class="card" data-order-id={o.id} data-state={o.state}>
       <div class="card-head static">
