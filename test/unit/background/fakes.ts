@@ -1,0 +1,132 @@
+// In-memory platform and services for the worker's unit tests.
+import { KeysmithError } from "../../../src/core/errors";
+import type { CsrInspection, KeyView, PackageState } from "../../../src/messages";
+import type { MenuProperties, Platform } from "../../../src/platform/platform";
+import type { CertificateState, CloudPort } from "../../../src/background/cloud-port";
+import type { Services } from "../../../src/background/services";
+
+export const EXT_ID = "dndahdfaijfgmkemdljjcibbkklhcdaa";
+export const EXT_ORIGIN = `chrome-extension://${EXT_ID}`;
+export const OWN_PAGE = { id: EXT_ID, url: `${EXT_ORIGIN}/popup.html` };
+
+export function fakePlatform() {
+  const store = new Map<string, unknown>();
+  const alarms = new Map<string, { name: string; scheduledTime: number; periodInMinutes?: number }>();
+  const notifications: { id: string; title: string; message: string }[] = [];
+  const menus: MenuProperties[] = [];
+  const injected: { tabId: number; frameId?: number; args: unknown[] }[] = [];
+  let popupsOpened = 0;
+  const platform: Platform = {
+    extensionId: EXT_ID,
+    extensionOrigin: EXT_ORIGIN,
+    storage: {
+      get: async (k) => structuredClone(store.get(k)),
+      set: async (k, v) => void store.set(k, structuredClone(v)),
+      remove: async (k) => void store.delete(k),
+    },
+    alarms: {
+      create: async (name, info) => void alarms.set(name, { name, scheduledTime: 0, periodInMinutes: info.periodInMinutes }),
+      clear: async (name) => alarms.delete(name),
+      get: async (name) => alarms.get(name),
+    },
+    notify: async (id, title, message) => void notifications.push({ id, title, message }),
+    menus: {
+      removeAll: async () => void menus.splice(0),
+      create: async (p) => {
+        if (menus.some((m) => m.id === p.id)) throw new Error(`duplicate id ${p.id}`);
+        menus.push(p);
+      },
+    },
+    injectFunction: async (tabId, frameId, func, args) => {
+      injected.push({ tabId, frameId, args });
+      void func;
+      return { inserted: true };
+    },
+    openPopup: async () => void popupsOpened++,
+    hasHostPermission: async () => true,
+    uiLanguage: () => "en-US",
+  };
+  return { platform, store, alarms, notifications, menus, injected, popups: () => popupsOpened };
+}
+
+export function keyView(over: Partial<KeyView> = {}): KeyView {
+  return {
+    id: "k1",
+    label: "www.example.com",
+    spec: "EC_P256",
+    exportable: false,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    state: "csr",
+    subject: "CN=www.example.com",
+    commonName: "www.example.com",
+    sans: ["www.example.com"],
+    csrPem: "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n",
+    orderIds: [],
+    openOrders: 0,
+    ...over,
+  };
+}
+
+/** A scripted cas: each DescribeCertificateState answer is taken from `states` in turn (last repeats). */
+export function fakeCloud(states: CertificateState[] = [{ type: "payed" }]) {
+  const calls: { op: string; params: unknown }[] = [];
+  let i = 0;
+  const cloud: CloudPort = {
+    createCertificateWithCsrRequest: async (p) => (calls.push({ op: "CreateCertificateWithCsrRequest", params: p }), { orderId: "12345678901234567" }),
+    createCertificateRequest: async (p) => (calls.push({ op: "CreateCertificateRequest", params: p }), { orderId: "22345678901234567" }),
+    createCsr: async (p) => (calls.push({ op: "CreateCsr", params: p }), { csrId: "9001", csr: "-----BEGIN CERTIFICATE REQUEST-----\nAA\n-----END CERTIFICATE REQUEST-----\n" }),
+    kmsCreateCertificate: async (p) => (calls.push({ op: "KmsCreateCertificate", params: p }), { certificateId: "cert-1", csr: "CSR" }),
+    describeCertificateState: async (orderId) => {
+      calls.push({ op: "DescribeCertificateState", params: orderId });
+      return states[Math.min(i++, states.length - 1)]!;
+    },
+    describePackageState: async (): Promise<PackageState[]> => [{ productCode: "symantec-free-1-free", totalCount: 20, usedCount: 1, issuedCount: 1 }],
+    cancelOrderRequest: async (orderId) => void calls.push({ op: "CancelOrderRequest", params: orderId }),
+    deleteCertificateRequest: async (orderId) => void calls.push({ op: "DeleteCertificateRequest", params: orderId }),
+    addDomainRecord: async (p) => (calls.push({ op: "AddDomainRecord", params: p }), { recordId: "rec-1" }),
+  };
+  return { cloud, calls };
+}
+
+export function fakeServices(cloud?: CloudPort) {
+  const keys = new Map<string, KeyView>([["k1", keyView()]]);
+  const imported: string[] = [];
+  const inspection: CsrInspection = {
+    subject: "CN=www.example.com",
+    sans: ["www.example.com"],
+    keySpec: "EC_P256",
+    signatureAlgorithm: "ecdsa-with-SHA256",
+    signatureValid: true,
+    findings: [],
+  };
+  const services: Services = {
+    keys: {
+      create: async () => keyView({ id: "k2" }),
+      createCsr: async () => ({ key: keys.get("k1")!, csrPem: keys.get("k1")!.csrPem!, inspection }),
+      list: async () => [...keys.values()],
+      get: async (id) => keys.get(id) ?? (() => { throw new KeysmithError("vault.key.not_found", { field: "keyId" }); })(),
+      delete: async (id) => void keys.delete(id),
+      export: async () => ({ filename: "k.pem", data: "x", binary: false, mediaType: "application/x-pem-file" }),
+      importCertificate: async (pem) => {
+        if (!pem.includes("BEGIN CERTIFICATE")) throw new KeysmithError("vault.certificate.invalid", { field: "pem" });
+        imported.push(pem);
+        const k = { ...keys.get("k1")!, state: "issued" as const, notAfter: "2026-02-10T00:00:00.000Z" };
+        keys.set("k1", k);
+        return k;
+      },
+      backup: async () => ({ filename: "b", data: "", binary: true, mediaType: "application/octet-stream" }),
+      restore: async () => [],
+      linkOrder: async (keyId, orderId) => void keys.set(keyId, { ...keys.get(keyId)!, orderIds: [...keys.get(keyId)!.orderIds, orderId] }),
+      setState: async (keyId, state) => void keys.set(keyId, { ...keys.get(keyId)!, state }),
+      keyForCsr: async () => "k1",
+    },
+    csr: { inspect: async () => inspection },
+    credentials: {
+      set: async (p) => ({ configured: true, accessKeyIdHint: `${p.accessKeyId.slice(0, 4)}…`, hasSecurityToken: false }),
+      clear: async () => ({ configured: false, accessKeyIdHint: "", hasSecurityToken: false }),
+      status: async () => ({ configured: false, accessKeyIdHint: "", hasSecurityToken: false }),
+    },
+    cloud: async () => cloud ?? fakeCloud().cloud,
+  };
+  return { services, keys, imported };
+}
