@@ -11,7 +11,7 @@
 import { chromium, type BrowserContext, type Page, type Worker } from "playwright-core";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { MessageType, ReplyOf, Reply, RequestOf } from "../../src/messages";
@@ -76,11 +76,32 @@ export interface LaunchOptions {
   locale?: string;
   headless?: boolean;
   dist?: string;
+  /**
+   * Host permissions the user would grant at runtime: the options page's optional permission for the
+   * emulator's loopback origin, and activeTab, which a real context-menu click grants on the console tab
+   * (Playwright cannot click native menus or accept permission prompts). The harness loads a copy of
+   * dist/chrome whose manifest lists them; the "key" keeps the same extension id and so the same storage.
+   */
+  grantHosts?: string[];
 }
+
+function distWithGrants(dist: string, hosts: string[]): string {
+  const copy = join(tmpdir(), `keysmith-dist-${process.pid}-${createHash("sha256").update(dist + hosts.join()).digest("hex").slice(0, 12)}`);
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(dist, copy, { recursive: true });
+  const manifestPath = join(copy, "manifest.json");
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { host_permissions: string[] };
+  manifest.host_permissions = [...new Set([...manifest.host_permissions, ...hosts])];
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+  return copy;
+}
+
+/** What tests grant by default: the loopback emulator and the fake console pages. */
+export const TEST_GRANTS = ["http://127.0.0.1/*", "https://*.console.aliyun.com/*", "https://*.console.alibabacloud.com/*"];
 
 export async function launchExtension(options: LaunchOptions = {}): Promise<ExtensionSession> {
   ensureExtensionBuilt();
-  const dist = options.dist ?? CHROME_DIST;
+  const dist = options.grantHosts?.length ? distWithGrants(options.dist ?? CHROME_DIST, options.grantHosts) : (options.dist ?? CHROME_DIST);
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), "keysmith-profile-"));
   const args = [
     `--disable-extensions-except=${dist}`,
