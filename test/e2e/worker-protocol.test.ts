@@ -29,7 +29,7 @@ describe("worker protocol in Chromium", () => {
     expect(en).toMatchObject({ ok: false, error: { code: "message.payload.invalid", field: "payload.keyId" } });
     const zh = await sendRaw(page, "settings.set", { site: "mars" } as never, "zh_CN");
     expect(zh).toMatchObject({ ok: false, error: { code: "message.payload.invalid", field: "payload.site" } });
-    const unknown = (await page.evaluate(() => chrome.runtime.sendMessage({ type: "keys.dump", payload: {} }))) as unknown;
+    const unknown = (await page.evaluate(`chrome.runtime.sendMessage({ type: "keys.dump", payload: {} })`)) as unknown;
     expect(unknown).toMatchObject({ ok: false, error: { code: "message.type.unknown" } });
   });
 

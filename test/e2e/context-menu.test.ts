@@ -1,0 +1,86 @@
+// Issue 6: each context-menu handler, called in the worker (Playwright cannot click native menus), does
+// its job on a test page with a console-like URL. The click's activeTab grant is stood in for by the
+// harness's TEST_GRANTS (see harness.ts).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { TEST_GRANTS, launchExtension, openExtensionPage, routeConsolePage, send, type ExtensionSession } from "./harness";
+
+const CONSOLE_URL = "https://yundun.console.aliyun.com/?p=cas#/certExtend/upload";
+const CONSOLE_HTML = `<!doctype html><html><body>
+<p id="names">Please secure shop.example.com and *.example.com, then www.example.com.</p>
+<form><label>CSR <textarea id="csr" rows="10" cols="70"></textarea></label></form>
+<p id="csr-text"></p><p id="cert-text"></p>
+</body></html>`;
+
+let session: ExtensionSession;
+let page: Page;
+let consolePage: Page;
+const dir = mkdtempSync(join(tmpdir(), "keysmith-menu-e2e-"));
+
+async function click(id: string, selectionText?: string, frameId = 0) {
+  const sw = await session.worker();
+  const expr = `(async () => {
+    const [tab] = await chrome.tabs.query({ url: "https://yundun.console.aliyun.com/*" });
+    return globalThis.keysmith.handleMenuClick({ menuItemId: ${JSON.stringify(id)}, selectionText: ${JSON.stringify(selectionText ?? null)} ?? undefined, frameId: ${frameId}, pageUrl: tab.url }, tab);
+  })()`;
+  return (await sw.evaluate(expr)) as { ok: boolean; error?: { code: string } };
+}
+
+beforeAll(async () => {
+  session = await launchExtension({ grantHosts: TEST_GRANTS });
+  await routeConsolePage(session, "https://*.console.aliyun.com/**", CONSOLE_HTML);
+  page = await openExtensionPage(session, "options.html");
+  consolePage = await session.context.newPage();
+  await consolePage.goto(CONSOLE_URL);
+});
+afterAll(async () => {
+  await session?.dispose();
+});
+
+describe("context menu handlers on a console page", () => {
+  it("Create CSR for the selection: its domains reach the popup's form", async () => {
+    const selection = await consolePage.locator("#names").innerText();
+    expect(await click("create-csr", selection)).toEqual({ ok: true });
+    const form = await send(page, "ui.takePendingForm", {});
+    expect(form).toMatchObject({ action: "new-csr", names: ["shop.example.com", "*.example.com", "www.example.com"] });
+  });
+
+  let csrPem = "";
+  let keyId = "";
+  it("Insert CSR puts the chosen CSR into the focused console field", async () => {
+    const made = await send(page, "csr.create", { spec: "EC_P256", subject: { CN: "shop.example.com" }, sans: ["shop.example.com"], exportable: false });
+    csrPem = made.csrPem;
+    keyId = made.key.id;
+    await consolePage.bringToFront();
+    await consolePage.locator("#csr").focus();
+    expect(await click(`insert-csr:${keyId}`)).toEqual({ ok: true });
+    expect(await consolePage.locator("#csr").inputValue()).toBe(csrPem);
+  });
+
+  it("Inspect CSR and Submit as DV order take the CSR from a selection that lost its line breaks", async () => {
+    const flat = csrPem.replace(/\n/g, " ");
+    expect(await click("inspect-csr", `Your CSR: ${flat}`)).toEqual({ ok: true });
+    const inspect = await send(page, "ui.takePendingForm", {});
+    expect(inspect).toMatchObject({ action: "inspect", inspection: { signatureValid: true } });
+    expect(inspect?.csrPem?.replace(/\s/g, "")).toBe(csrPem.replace(/\s/g, ""));
+    expect(await click("submit-dv", flat)).toEqual({ ok: true });
+    expect(await send(page, "ui.takePendingForm", {})).toMatchObject({ action: "submit-dv" });
+    expect(await click("inspect-csr", "no csr here")).toMatchObject({ ok: false, error: { code: "selection.pem.missing" } });
+  });
+
+  it("Import certificate pairs a selected certificate with its key", async () => {
+    writeFileSync(join(dir, "k.csr"), csrPem);
+    const run = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+    run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=Menu Test CA", "-days", "30"]);
+    run(["x509", "-req", "-in", "k.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "leaf.pem", "-days", "20"]);
+    const selection = `${readFileSync(join(dir, "leaf.pem"), "utf8")}`.replace(/\n/g, " ");
+    expect(await click("import-certificate", selection)).toEqual({ ok: true });
+    const key = await send(page, "keys.get", { keyId });
+    expect(key.certificate).toBeTruthy();
+    expect(await send(page, "ui.takePendingForm", {})).toMatchObject({ action: "import-certificate", key: { id: keyId } });
+  });
+});
