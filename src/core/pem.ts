@@ -1,0 +1,63 @@
+// PEM (RFC 7468): labelled base64 between BEGIN/END lines. Strict: text outside the blocks is allowed
+// (people paste with surrounding prose), but a block with bad base64 or mismatched labels is an error.
+import { KeysmithError } from "./errors";
+
+export interface PemBlock {
+  label: string;
+  der: Uint8Array;
+}
+
+export function base64Encode(bytes: Uint8Array): string {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+export function base64Decode(text: string, field = "pem"): Uint8Array {
+  const clean = text.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) throw new KeysmithError("pem.base64.invalid", { field });
+  const bin = atob(clean);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+export function pemEncode(label: string, der: Uint8Array): string {
+  const b64 = base64Encode(der);
+  const lines = b64.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
+}
+
+const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
+
+/** Every PEM block in `text`, in order. */
+export function pemDecodeAll(text: string, field = "pem"): PemBlock[] {
+  const blocks: PemBlock[] = [];
+  for (const m of text.matchAll(BLOCK)) {
+    const [, begin, body, end] = m;
+    if (begin !== end) throw new KeysmithError("pem.label.mismatch", { field, params: { begin: begin!, end: end! } });
+    // RFC 7468 allows no headers, but legacy OpenSSL "Proc-Type"/"DEK-Info" encryption is a different format.
+    if (/^\s*Proc-Type:/m.test(body!)) throw new KeysmithError("pem.legacy_encryption", { field });
+    blocks.push({ label: begin!, der: base64Decode(body!, field) });
+  }
+  return blocks;
+}
+
+export function isPem(text: string): boolean {
+  return /-----BEGIN [A-Z0-9 ]+-----/.test(text);
+}
+
+/** Bytes that may be PEM text or raw DER: the DER blocks with `label`, or the bytes themselves when not PEM. */
+export function derFromPemOrDer(input: string | Uint8Array, labels: readonly string[], field = "pem"): Uint8Array[] {
+  const text = typeof input === "string" ? input : looksLikeText(input) ? new TextDecoder().decode(input) : undefined;
+  if (text === undefined) return [input as Uint8Array];
+  if (!isPem(text)) throw new KeysmithError("pem.not_found", { field, params: { labels: labels.join(", ") } });
+  const blocks = pemDecodeAll(text, field).filter((b) => labels.includes(b.label));
+  if (blocks.length === 0) throw new KeysmithError("pem.not_found", { field, params: { labels: labels.join(", ") } });
+  return blocks.map((b) => b.der);
+}
+
+function looksLikeText(bytes: Uint8Array): boolean {
+  // DER always starts with a SEQUENCE tag (0x30); PEM starts with printable text.
+  return bytes.length > 0 && bytes[0] !== 0x30;
+}
