@@ -1,221 +1,141 @@
-// PKCS#8 private keys: make them from a key pair, encrypt them (PBES2, see pbes2.ts), read them back
-// (plain or encrypted) with the public key they imply, and re-express them as PKCS#1 / SEC1 for the
-// servers and Alibaba Cloud products that take only those.
-import { AsnConvert, AsnParser, AsnSerializer } from "@peculiar/asn1-schema";
-import { AlgorithmIdentifier, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
-import { EncryptedData, EncryptedPrivateKeyInfo, PrivateKey, PrivateKeyInfo } from "@peculiar/asn1-pkcs8";
+// PKCS#8 (RFC 5208/5958): the private key format every export starts from. Plain PrivateKeyInfo for
+// WebCrypto keys comes from `exportKey("pkcs8")`; SM2 keys (no WebCrypto) are written as OpenSSL and CAs
+// expect: id-ecPublicKey on the SM2 curve around a SEC1 ECPrivateKey. Encryption is PBES2 (pbes2.ts).
+import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { ECParameters, ECPrivateKey } from "@peculiar/asn1-ecc";
-import { RSAPrivateKey, RSAPublicKey } from "@peculiar/asn1-rsa";
-import { OctetString } from "@peculiar/asn1-schema";
-import { sm2 } from "sm-crypto-v2";
+import { EncryptedPrivateKeyInfo, PrivateKeyInfo } from "@peculiar/asn1-pkcs8";
+import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
 import { KeysmithError } from "../errors";
-import { derFromPemOrDer, pemEncode } from "../pem";
+import { derFromPemOrDer, pemDecodeAll, pemEncode, isPem } from "../pem";
 import { toArrayBuffer } from "./bytes";
-import {
-  CURVE_BY_OID, OID_BY_CURVE, OID_CURVE_SM2, OID_EC_PUBLIC_KEY, OID_RSA_ENCRYPTION,
-  type KeyFamily, type NamedCurve,
-} from "./key-algorithms";
+import { OID_CURVE_SM2, OID_EC_PUBLIC_KEY, type ExportableKeyPair } from "./key-material";
 import { pbes2Decrypt, pbes2Encrypt, type Pbes2Options } from "./pbes2";
+import { describePkcs8, type PrivateKeyDescription } from "./private-key-description";
+import { pkcs1ToPkcs8, sec1ToPkcs8 } from "./traditional-pem";
 
-/** The key pair shapes the core makes (see src/core/csr): WebCrypto keys, or raw SM2 bytes. */
-export type KeyPairLike =
-  | { kind: "webcrypto"; privateKey: CryptoKey; publicKey: CryptoKey }
-  | { kind: "sm2"; privateKey: Uint8Array; publicKey: Uint8Array };
+export const PEM_LABEL_PKCS8 = "PRIVATE KEY";
+export const PEM_LABEL_ENCRYPTED_PKCS8 = "ENCRYPTED PRIVATE KEY";
 
-/** A private key read back from PKCS#8, with the public key it belongs to. */
-export interface PrivateKeyMaterial {
-  pkcs8: Uint8Array;
-  family: KeyFamily;
-  curve?: NamedCurve;
-  /** SubjectPublicKeyInfo DER of the matching public key. */
-  spki: Uint8Array;
+/** The PKCS#8 DER of a key pair. A WebCrypto key must be extractable (exportable keys are, transiently). */
+export async function privateKeyToPkcs8(keyPair: ExportableKeyPair, options: { crypto?: Crypto } = {}): Promise<Uint8Array> {
+  if (keyPair.kind === "sm2") return sm2PrivateKeyToPkcs8(keyPair.privateKey, keyPair.publicKey);
+  if (!keyPair.privateKey.extractable) throw new KeysmithError("export.key.not_exportable", { field: "key" });
+  const crypto = options.crypto ?? globalThis.crypto;
+  return new Uint8Array(await crypto.subtle.exportKey("pkcs8", keyPair.privateKey));
 }
 
-const FIELD = "privateKey";
-
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-function unhex(text: string): Uint8Array {
-  const out = new Uint8Array(text.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-/** SM2 private key as PKCS#8: id-ecPublicKey with the SM2 curve around a SEC1 ECPrivateKey. */
+/** SM2 as PKCS#8: id-ecPublicKey + curve 1.2.156.10197.1.301 + ECPrivateKey (with the public point). */
 export function sm2PrivateKeyToPkcs8(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
-  if (privateKey.length !== 32 || publicKey.length !== 65 || publicKey[0] !== 0x04) {
-    throw new KeysmithError("export.key.malformed", { field: FIELD, params: { family: "SM2" } });
-  }
-  const ecKey = new ECPrivateKey({
+  if (privateKey.length !== 32) throw new KeysmithError("export.key.invalid", { field: "key", params: { detail: "SM2 private key length" } });
+  if (publicKey.length !== 65 || publicKey[0] !== 0x04) throw new KeysmithError("export.key.invalid", { field: "key", params: { detail: "SM2 public key" } });
+  const ecPrivateKey = new ECPrivateKey({
     version: 1,
     privateKey: new OctetString(toArrayBuffer(privateKey)),
     publicKey: toArrayBuffer(publicKey),
   });
   const info = new PrivateKeyInfo({
-    version: 0,
     privateKeyAlgorithm: new AlgorithmIdentifier({
       algorithm: OID_EC_PUBLIC_KEY,
       parameters: AsnConvert.serialize(new ECParameters({ namedCurve: OID_CURVE_SM2 })),
     }),
-    privateKey: new PrivateKey(AsnConvert.serialize(ecKey)),
+    privateKey: new OctetString(AsnConvert.serialize(ecPrivateKey)),
   });
   return new Uint8Array(AsnConvert.serialize(info));
-}
-
-/** PKCS#8 DER of a key pair. A non-extractable WebCrypto key refuses, with a typed error. */
-export async function privateKeyToPkcs8(keyPair: KeyPairLike, crypto: Crypto = globalThis.crypto): Promise<Uint8Array> {
-  if (keyPair.kind === "sm2") return sm2PrivateKeyToPkcs8(keyPair.privateKey, keyPair.publicKey);
-  if (!keyPair.privateKey.extractable) throw new KeysmithError("export.key.not_exportable", { field: FIELD });
-  return new Uint8Array(await crypto.subtle.exportKey("pkcs8", keyPair.privateKey));
 }
 
 export function pkcs8Pem(pkcs8Der: Uint8Array): string {
-  return pemEncode("PRIVATE KEY", pkcs8Der);
+  return pemEncode(PEM_LABEL_PKCS8, pkcs8Der);
 }
 
-/** EncryptedPrivateKeyInfo DER (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC). */
+/** EncryptedPrivateKeyInfo DER (also the PKCS#12 shrouded key bag's content). */
 export async function encryptPkcs8(pkcs8Der: Uint8Array, passphrase: string, options: Pbes2Options = {}): Promise<Uint8Array> {
+  parsePrivateKeyInfo(pkcs8Der);
   const { algorithm, ciphertext } = await pbes2Encrypt(pkcs8Der, passphrase, options);
-  const info = new EncryptedPrivateKeyInfo({ encryptionAlgorithm: algorithm, encryptedData: new EncryptedData(toArrayBuffer(ciphertext)) });
+  const info = new EncryptedPrivateKeyInfo({ encryptionAlgorithm: algorithm, encryptedData: new OctetString(toArrayBuffer(ciphertext)) });
   return new Uint8Array(AsnConvert.serialize(info));
 }
 
+/** "ENCRYPTED PRIVATE KEY" PEM: PBES2, PBKDF2-HMAC-SHA256 (600,000 iterations unless told), AES-256-CBC. */
 export async function encryptPkcs8Pem(pkcs8Der: Uint8Array, passphrase: string, options: Pbes2Options = {}): Promise<string> {
-  return pemEncode("ENCRYPTED PRIVATE KEY", await encryptPkcs8(pkcs8Der, passphrase, options));
+  return pemEncode(PEM_LABEL_ENCRYPTED_PKCS8, await encryptPkcs8(pkcs8Der, passphrase, options));
 }
 
-/** PKCS#8 DER from an encrypted key (PEM or DER). */
-export async function decryptPkcs8(input: string | Uint8Array, passphrase: string, options: { crypto?: Crypto } = {}): Promise<Uint8Array> {
-  const [der] = derFromPemOrDer(input, ["ENCRYPTED PRIVATE KEY"], FIELD);
+/** The PKCS#8 DER inside an encrypted PKCS#8 (PEM or DER). A wrong passphrase is `export.passphrase.wrong`. */
+export async function decryptPkcs8(pemOrDer: string | Uint8Array, passphrase: string, options: { crypto?: Crypto } = {}): Promise<Uint8Array> {
+  const [der] = derFromPemOrDer(pemOrDer, [PEM_LABEL_ENCRYPTED_PKCS8], "key");
   let info: EncryptedPrivateKeyInfo;
   try {
-    info = AsnParser.parse(toArrayBuffer(der!), EncryptedPrivateKeyInfo);
+    info = AsnConvert.parse(der!, EncryptedPrivateKeyInfo);
   } catch {
-    throw new KeysmithError("export.key.malformed", { field: FIELD, params: { family: "PKCS#8" } });
+    throw new KeysmithError("export.key.invalid", { field: "key", params: { detail: "EncryptedPrivateKeyInfo" } });
   }
-  return pbes2Decrypt(info.encryptionAlgorithm, new Uint8Array(info.encryptedData.buffer), passphrase, options);
+  const plain = await pbes2Decrypt(info.encryptionAlgorithm, new Uint8Array(info.encryptedData.buffer), passphrase, options);
+  try {
+    parsePrivateKeyInfo(plain);
+  } catch {
+    // PBES2-CBC padding may pass by chance with a wrong passphrase; garbage inside says the same.
+    throw new KeysmithError("export.passphrase.wrong", { field: "passphrase" });
+  }
+  return plain;
+}
+
+export function parsePrivateKeyInfo(der: Uint8Array): PrivateKeyInfo {
+  try {
+    return AsnConvert.parse(der, PrivateKeyInfo);
+  } catch {
+    throw new KeysmithError("export.key.invalid", { field: "key", params: { detail: "PrivateKeyInfo" } });
+  }
+}
+
+export interface ReadPrivateKeyOptions {
+  crypto?: Crypto;
+  /** For WebCrypto keys: import the private CryptoKey extractable (default false). */
+  extractable?: boolean;
 }
 
 /**
- * Read a private key: `PRIVATE KEY` as is, `ENCRYPTED PRIVATE KEY` with the passphrase. PKCS#1 and SEC1
- * PEM are accepted too (converted to PKCS#8), since that is what many servers hold.
+ * Read a private key as people have them: PKCS#8 ("PRIVATE KEY"), encrypted PKCS#8 (needs `passphrase`),
+ * PKCS#1 ("RSA PRIVATE KEY") or SEC1 ("EC PRIVATE KEY"), PEM or DER. Returns a KeyPair-like value plus
+ * its PKCS#8 and SubjectPublicKeyInfo DER.
  */
-export async function readPrivateKey(input: string | Uint8Array, passphrase?: string, crypto: Crypto = globalThis.crypto): Promise<PrivateKeyMaterial> {
-  const text = typeof input === "string" ? input : new TextDecoder().decode(input);
-  let pkcs8: Uint8Array;
-  if (text.includes("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
-    if (passphrase === undefined) throw new KeysmithError("export.passphrase.required", { field: FIELD });
-    pkcs8 = await decryptPkcs8(text, passphrase, { crypto });
-  } else if (text.includes("-----BEGIN RSA PRIVATE KEY-----")) {
-    pkcs8 = rsaPkcs1ToPkcs8(derFromPemOrDer(text, ["RSA PRIVATE KEY"], FIELD)[0]!);
-  } else if (text.includes("-----BEGIN EC PRIVATE KEY-----")) {
-    pkcs8 = sec1ToPkcs8(derFromPemOrDer(text, ["EC PRIVATE KEY"], FIELD)[0]!);
-  } else {
-    pkcs8 = derFromPemOrDer(input, ["PRIVATE KEY"], FIELD)[0]!;
+export async function readPrivateKey(
+  input: string | Uint8Array, passphrase?: string, options: ReadPrivateKeyOptions = {},
+): Promise<PrivateKeyDescription> {
+  return describePkcs8(await privateKeyInputToPkcs8(input, passphrase, options), options);
+}
+
+async function privateKeyInputToPkcs8(input: string | Uint8Array, passphrase: string | undefined, options: ReadPrivateKeyOptions): Promise<Uint8Array> {
+  const text = typeof input === "string" ? input : input.length > 0 && input[0] !== 0x30 ? new TextDecoder().decode(input) : undefined;
+  if (text === undefined) {
+    const der = input as Uint8Array;
+    try {
+      AsnConvert.parse(der, PrivateKeyInfo);
+      return der;
+    } catch {
+      return decryptWith(der, passphrase, options);
+    }
   }
-  return describePkcs8(pkcs8, crypto);
-}
-
-function parsePrivateKeyInfo(pkcs8: Uint8Array): PrivateKeyInfo {
-  try {
-    return AsnParser.parse(toArrayBuffer(pkcs8), PrivateKeyInfo);
-  } catch {
-    throw new KeysmithError("export.key.malformed", { field: FIELD, params: { family: "PKCS#8" } });
+  if (!isPem(text)) throw new KeysmithError("export.key.not_a_key", { field: "key" });
+  const block = pemDecodeAll(text, "key").find((b) => KEY_LABELS.includes(b.label));
+  if (!block) throw new KeysmithError("export.key.not_a_key", { field: "key" });
+  switch (block.label) {
+    case PEM_LABEL_PKCS8:
+      parsePrivateKeyInfo(block.der);
+      return block.der;
+    case PEM_LABEL_ENCRYPTED_PKCS8:
+      return decryptWith(block.der, passphrase, options);
+    case "RSA PRIVATE KEY":
+      return pkcs1ToPkcs8(block.der);
+    default:
+      return sec1ToPkcs8(block.der);
   }
 }
 
-function curveOf(parameters: ArrayBuffer | null | undefined): NamedCurve {
-  const oid = parameters ? AsnParser.parse(parameters, ECParameters).namedCurve : undefined;
-  const curve = oid ? CURVE_BY_OID[oid] : undefined;
-  if (!curve) throw new KeysmithError("export.key.unsupported", { field: FIELD, params: { algorithm: oid ?? "EC" } });
-  return curve;
+const KEY_LABELS = [PEM_LABEL_PKCS8, PEM_LABEL_ENCRYPTED_PKCS8, "RSA PRIVATE KEY", "EC PRIVATE KEY"];
+
+function decryptWith(der: Uint8Array, passphrase: string | undefined, options: ReadPrivateKeyOptions): Promise<Uint8Array> {
+  if (passphrase === undefined) throw new KeysmithError("export.passphrase.required", { field: "passphrase" });
+  return decryptPkcs8(der, passphrase, options);
 }
 
-/** What a PKCS#8 key is and its public key. */
-export async function describePkcs8(pkcs8: Uint8Array, crypto: Crypto = globalThis.crypto): Promise<PrivateKeyMaterial> {
-  const info = parsePrivateKeyInfo(pkcs8);
-  const alg = info.privateKeyAlgorithm;
-  if (alg.algorithm === OID_RSA_ENCRYPTION) {
-    const rsa = AsnParser.parse(info.privateKey.buffer, RSAPrivateKey);
-    const pub = new RSAPublicKey({ modulus: rsa.modulus, publicExponent: rsa.publicExponent });
-    const spki = new SubjectPublicKeyInfo({
-      algorithm: new AlgorithmIdentifier({ algorithm: OID_RSA_ENCRYPTION, parameters: null }),
-      subjectPublicKey: AsnSerializer.serialize(pub),
-    });
-    return { pkcs8, family: "RSA", spki: new Uint8Array(AsnConvert.serialize(spki)) };
-  }
-  if (alg.algorithm !== OID_EC_PUBLIC_KEY) {
-    throw new KeysmithError("export.key.unsupported", { field: FIELD, params: { algorithm: alg.algorithm } });
-  }
-  const curve = curveOf(alg.parameters);
-  const ec = AsnParser.parse(info.privateKey.buffer, ECPrivateKey);
-  let point: Uint8Array;
-  if (ec.publicKey) point = new Uint8Array(ec.publicKey);
-  else if (curve === "SM2") point = unhex(sm2.getPublicKeyFromPrivateKey(hex(new Uint8Array(ec.privateKey.buffer))));
-  else {
-    // WebCrypto can only give the public half of a key it can export; import a throwaway extractable copy.
-    const key = await crypto.subtle.importKey("pkcs8", toArrayBuffer(pkcs8), { name: "ECDSA", namedCurve: curve }, true, ["sign"]);
-    const jwk = await crypto.subtle.exportKey("jwk", key);
-    point = new Uint8Array([4, ...b64urlDecode(jwk.x!), ...b64urlDecode(jwk.y!)]);
-  }
-  const spki = new SubjectPublicKeyInfo({
-    algorithm: new AlgorithmIdentifier({
-      algorithm: OID_EC_PUBLIC_KEY,
-      parameters: AsnConvert.serialize(new ECParameters({ namedCurve: OID_BY_CURVE[curve] })),
-    }),
-    subjectPublicKey: toArrayBuffer(point),
-  });
-  return { pkcs8, family: curve === "SM2" ? "SM2" : "EC", curve, spki: new Uint8Array(AsnConvert.serialize(spki)) };
-}
-
-function b64urlDecode(text: string): Uint8Array {
-  const b64 = text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4);
-  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-}
-
-/** `BEGIN RSA PRIVATE KEY` (PKCS#1): what Function Compute and CDN uploads ask for. */
-export function pkcs8ToPkcs1Pem(pkcs8: Uint8Array): string {
-  const info = parsePrivateKeyInfo(pkcs8);
-  if (info.privateKeyAlgorithm.algorithm !== OID_RSA_ENCRYPTION) {
-    throw new KeysmithError("export.format.wrong_family", { field: "format", params: { format: "PKCS#1", family: "RSA" } });
-  }
-  return pemEncode("RSA PRIVATE KEY", new Uint8Array(info.privateKey.buffer));
-}
-
-/** `BEGIN EC PRIVATE KEY` (SEC1, RFC 5915) with the curve named inside, as OpenSSL writes it. */
-export function pkcs8ToSec1Pem(pkcs8: Uint8Array): string {
-  const info = parsePrivateKeyInfo(pkcs8);
-  if (info.privateKeyAlgorithm.algorithm !== OID_EC_PUBLIC_KEY) {
-    throw new KeysmithError("export.format.wrong_family", { field: "format", params: { format: "SEC1", family: "EC/SM2" } });
-  }
-  const curve = curveOf(info.privateKeyAlgorithm.parameters);
-  const ec = AsnParser.parse(info.privateKey.buffer, ECPrivateKey);
-  ec.parameters = new ECParameters({ namedCurve: OID_BY_CURVE[curve] });
-  return pemEncode("EC PRIVATE KEY", new Uint8Array(AsnConvert.serialize(ec)));
-}
-
-function rsaPkcs1ToPkcs8(pkcs1: Uint8Array): Uint8Array {
-  const info = new PrivateKeyInfo({
-    version: 0,
-    privateKeyAlgorithm: new AlgorithmIdentifier({ algorithm: OID_RSA_ENCRYPTION, parameters: null }),
-    privateKey: new PrivateKey(toArrayBuffer(pkcs1)),
-  });
-  return new Uint8Array(AsnConvert.serialize(info));
-}
-
-function sec1ToPkcs8(sec1: Uint8Array): Uint8Array {
-  const ec = AsnParser.parse(toArrayBuffer(sec1), ECPrivateKey);
-  const curveOid = ec.parameters?.namedCurve;
-  if (!curveOid || !CURVE_BY_OID[curveOid]) throw new KeysmithError("export.key.unsupported", { field: FIELD, params: { algorithm: curveOid ?? "EC" } });
-  ec.parameters = undefined;
-  const info = new PrivateKeyInfo({
-    version: 0,
-    privateKeyAlgorithm: new AlgorithmIdentifier({
-      algorithm: OID_EC_PUBLIC_KEY,
-      parameters: AsnConvert.serialize(new ECParameters({ namedCurve: curveOid })),
-    }),
-    privateKey: new PrivateKey(AsnConvert.serialize(ec)),
-  });
-  return new Uint8Array(AsnConvert.serialize(info));
-}
+export type { PrivateKeyDescription };
