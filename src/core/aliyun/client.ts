@@ -1,0 +1,233 @@
+// The signed Alibaba Cloud client: validate against the catalogue, sign (V1 or V3), send with a timeout,
+// parse so long IDs stay exact, and turn refusals into ApiError. Reads are retried with backoff and
+// jitter; a create whose answer was lost is never retried blind but reconciled through a list call.
+// Pure core: fetch, clock, nonce, sleep and randomness are handed in (defaults are the platform's).
+import { KeysmithError, fail } from "../errors";
+import { ApiError, apiErrorFromResponse } from "./api-error";
+import { endpointFor, type Site } from "./endpoints";
+import type { HmacKeys } from "./hmac";
+import { parseApiJson } from "./json";
+import type { Operation, ServiceId } from "./operation-types";
+import { LONG_FIELDS, operation as lookupOperation } from "./operations";
+import { signRpcV1 } from "./sign-v1";
+import { signV3 } from "./sign-v3";
+import { validateParams, type InputValue } from "./validate";
+
+export type SignatureVersion = "v1" | "v3";
+
+/** What a credential store hands the client per call: the id, the two HMAC keys, an STS token. */
+export interface SigningCredentials {
+  accessKeyId: string;
+  hmac: HmacKeys;
+  securityToken?: string;
+  /** ISO time; a call after it is refused locally (api.credentials.token_expired). */
+  securityTokenExpiresAt?: string;
+}
+
+/** The background credential store is one; the CLI builds one from the environment. */
+export interface CredentialSource {
+  signingCredentials(): Promise<SigningCredentials>;
+}
+
+/** A source over fixed credentials (CLI, tests): the secret is imported as HMAC keys at once. */
+export function staticCredentials(creds: SigningCredentials): CredentialSource {
+  return { signingCredentials: async () => creds };
+}
+
+export type FetchLike = (input: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<{
+  status: number;
+  ok: boolean;
+  text(): Promise<string>;
+}>;
+
+export interface ClientOptions {
+  credentials: CredentialSource;
+  site?: Site;
+  /** KMS region, e.g. cn-hangzhou. */
+  region?: string;
+  /** Overrides every service's endpoint (the emulator: http://127.0.0.1:PORT). */
+  endpoint?: string;
+  fetch?: FetchLike;
+  signatureVersion?: SignatureVersion;
+  /** Per attempt; default 15 s. */
+  timeoutMs?: number;
+  /** Further attempts for reads; default 3. */
+  retries?: number;
+  /** First backoff step; default 400 ms, doubled per attempt, full jitter. */
+  backoffMs?: number;
+  now?: () => Date;
+  nonce?: () => string;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/** A response object; long fields (OrderId, CsrId, RecordId…) are strings. */
+export type ApiResponse = Record<string, unknown> & { RequestId?: string };
+
+export interface AliyunClient {
+  /** Validates `params` against the catalogue entry, then signs and sends. */
+  call(service: ServiceId, action: string, params?: Readonly<Record<string, InputValue>>): Promise<ApiResponse>;
+  callOperation(op: Operation, params?: Readonly<Record<string, InputValue>>): Promise<ApiResponse>;
+  readonly signatureVersion: SignatureVersion;
+}
+
+/** The answer never came (network failure or timeout): the one case a create is reconciled. */
+class NoAnswer extends Error {
+  constructor(readonly timedOut: boolean, cause: unknown) {
+    super("no answer", { cause });
+  }
+}
+
+export function createClient(options: ClientOptions): AliyunClient {
+  const fetchFn: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const signatureVersion = options.signatureVersion ?? "v3";
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const retries = options.retries ?? 3;
+  const backoffMs = options.backoffMs ?? 400;
+  const now = options.now ?? (() => new Date());
+  const nonce = options.nonce ?? (() => globalThis.crypto.randomUUID());
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = options.random ?? Math.random;
+
+  async function sendOnce(op: Operation, wire: Record<string, string>): Promise<ApiResponse> {
+    const creds = await options.credentials.signingCredentials();
+    if (creds.securityToken && creds.securityTokenExpiresAt && Date.parse(creds.securityTokenExpiresAt) <= now().getTime()) {
+      fail("api.credentials.token_expired", "SecurityToken", { expiresAt: creds.securityTokenExpiresAt });
+    }
+    const base = endpointFor(op.service, { site: options.site, region: options.region, endpoint: options.endpoint });
+    const ctx = { accessKeyId: creds.accessKeyId, securityToken: creds.securityToken, now: now(), nonce: nonce() };
+    let url: string;
+    let headers: Record<string, string>;
+    if (signatureVersion === "v1") {
+      // As the Tea SDKs send it: POST with every parameter, Signature included, in the query; empty body.
+      const signed = await signRpcV1({ method: op.method, params: { ...wire, Action: op.action, Version: op.version } }, { ...ctx, hmac: creds.hmac.v1 });
+      url = `${base.origin}/?${signed.encoded}`;
+      headers = { accept: "application/json" };
+    } else {
+      const signed = await signV3(
+        {
+          method: op.method,
+          host: base.host,
+          action: op.action,
+          version: op.version,
+          query: wire,
+          extraHeaders: { "x-acs-credentials-provider": creds.securityToken ? "static_sts" : "static_ak" },
+        },
+        { ...ctx, hmac: creds.hmac.v3 },
+      );
+      const query = Object.keys(signed.query)
+        .sort()
+        .map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(signed.query[k]!)}`)
+        .join("&");
+      url = `${base.origin}/${query ? `?${query}` : ""}`;
+      // fetch sets Host itself (browsers forbid setting it); it is signed with the same value.
+      const { host: _host, ...rest } = signed.headers;
+      headers = rest;
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let status: number;
+    let text: string;
+    try {
+      const response = await fetchFn(url, { method: op.method, headers, signal: controller.signal });
+      status = response.status;
+      text = await response.text();
+    } catch (err) {
+      throw new NoAnswer(controller.signal.aborted, err);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (status < 200 || status >= 300) throw apiErrorFromResponse(op.action, status, text);
+    try {
+      const parsed = parseApiJson(text, LONG_FIELDS);
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as ApiResponse;
+    } catch {
+      // fall through: an answer we cannot read is reported as such
+    }
+    fail("api.response.invalid", op.action, { status });
+  }
+
+  function noAnswerError(op: Operation, err: NoAnswer): KeysmithError {
+    return err.timedOut
+      ? new KeysmithError("api.timeout", { field: op.action, params: { seconds: Math.round(timeoutMs / 1000) }, cause: err.cause })
+      : new KeysmithError("api.network", { field: op.action, params: { reason: describe(err.cause) }, cause: err.cause });
+  }
+
+  async function read(op: Operation, wire: Record<string, string>): Promise<ApiResponse> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await sendOnce(op, wire);
+      } catch (err) {
+        const retryable = err instanceof NoAnswer || (err instanceof ApiError && err.retryable);
+        if (!retryable || attempt >= retries) throw err instanceof NoAnswer ? noAnswerError(op, err) : err;
+        // Full jitter: a random wait up to the doubled step spreads clients that failed together.
+        await sleep(Math.round(random() * backoffMs * 2 ** attempt));
+      }
+    }
+  }
+
+  async function listIds(op: Operation, createWire: Record<string, string>): Promise<Set<string> | undefined> {
+    const spec = op.reconcile!;
+    const listOp = lookupOperation(op.service, spec.action);
+    try {
+      const response = await read(listOp, validateParams(listOp, spec.params(createWire)));
+      const items = pathValue(response, spec.items);
+      const list = Array.isArray(items) ? items : [];
+      return new Set(list.map((item) => String((item as Record<string, unknown>)[spec.idField] ?? "")).filter((id) => id !== ""));
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function create(op: Operation, wire: Record<string, string>): Promise<ApiResponse> {
+    // Snapshot first, so that after a lost answer "what appeared" is known rather than guessed.
+    const before = op.reconcile ? await listIds(op, wire) : undefined;
+    try {
+      return await sendOnce(op, wire);
+    } catch (err) {
+      if (!(err instanceof NoAnswer)) throw err;
+      const cause = noAnswerError(op, err);
+      if (!op.reconcile) throw cause;
+      const after = await listIds(op, wire);
+      if (!before || !after) throw new KeysmithError("api.create.unknown", { field: op.action, cause });
+      const appeared = [...after].filter((id) => !before.has(id));
+      if (appeared.length === 1) {
+        return { [op.reconcile.resultField]: appeared[0]!, RequestId: "", Reconciled: true };
+      }
+      if (appeared.length === 0) throw new KeysmithError("api.create.not_created", { field: op.action, cause });
+      throw new KeysmithError("api.create.ambiguous", { field: op.action, params: { ids: appeared.join(", ") }, cause });
+    }
+  }
+
+  async function callOperation(op: Operation, params: Readonly<Record<string, InputValue>> = {}): Promise<ApiResponse> {
+    const wire = validateParams(op, params);
+    if (op.kind === "read") return read(op, wire);
+    if (op.kind === "create") return create(op, wire);
+    try {
+      return await sendOnce(op, wire);
+    } catch (err) {
+      throw err instanceof NoAnswer ? noAnswerError(op, err) : err;
+    }
+  }
+
+  return {
+    signatureVersion,
+    callOperation,
+    call: (service, action, params) => callOperation(lookupOperation(service, action), params),
+  };
+}
+
+/** `a.b` inside nested objects (Alidns nests lists: DomainRecords.Record). */
+export function pathValue(value: unknown, path: string): unknown {
+  let current = value;
+  for (const key of path.split(".")) {
+    if (!current || typeof current !== "object") return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function describe(cause: unknown): string {
+  if (cause instanceof Error) return cause.message.slice(0, 200);
+  return String(cause).slice(0, 200);
+}

@@ -1,0 +1,26 @@
+// Where each service lives, per site (China, international) and region (KMS is regional). An explicit
+// endpoint (the emulator, a VPC endpoint) overrides all of them.
+import type { ServiceId } from "./operation-types";
+
+export type Site = "cn" | "intl";
+
+export interface EndpointOptions {
+  site?: Site;
+  region?: string;
+  /** Full URL, e.g. http://127.0.0.1:8080: every service goes there. */
+  endpoint?: string;
+}
+
+export const DEFAULT_REGION: Record<Site, string> = { cn: "cn-hangzhou", intl: "ap-southeast-1" };
+
+export function endpointFor(service: ServiceId, options: EndpointOptions = {}): URL {
+  if (options.endpoint) return new URL(options.endpoint.includes("://") ? options.endpoint : `https://${options.endpoint}`);
+  const site = options.site ?? "cn";
+  const region = options.region ?? DEFAULT_REGION[site];
+  const host = {
+    cas: site === "intl" ? "cas.ap-southeast-1.aliyuncs.com" : "cas.aliyuncs.com",
+    kms: `kms.${region}.aliyuncs.com`,
+    alidns: site === "intl" ? "alidns.ap-southeast-1.aliyuncs.com" : "alidns.aliyuncs.com",
+  }[service];
+  return new URL(`https://${host}/`);
+}

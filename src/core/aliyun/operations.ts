@@ -1,0 +1,33 @@
+// The typed registry over the per-service catalogues: the single source for the client, the CLI
+// flags, the emulator's validation and the UI forms.
+import type { Operation, ServiceId } from "./operation-types";
+import { CAS_OPERATIONS } from "./operations/cas";
+import { KMS_OPERATIONS } from "./operations/kms";
+import { ALIDNS_OPERATIONS } from "./operations/alidns";
+
+export type { Operation, ParamSpec, ResponseField, ServiceId, ParamType } from "./operation-types";
+export { DV_PRODUCT_CODES, PACKAGE_PRODUCT_CODES } from "./operations/cas";
+
+export const OPERATIONS: readonly Operation[] = [...CAS_OPERATIONS, ...KMS_OPERATIONS, ...ALIDNS_OPERATIONS];
+
+export const SERVICE_VERSIONS: Record<ServiceId, string> = { cas: "2020-04-07", kms: "2016-01-20", alidns: "2015-01-09" };
+
+export function findOperation(version: string, action: string): Operation | undefined {
+  return OPERATIONS.find((op) => op.version === version && op.action === action);
+}
+
+export function operation(service: ServiceId, action: string): Operation {
+  const op = OPERATIONS.find((o) => o.service === service && o.action === action);
+  if (!op) throw new Error(`no catalogue entry for ${service} ${action}`); // programming error, not user input
+  return op;
+}
+
+/** Response fields typed long (OrderId, CsrId, RecordId…): the client keeps these as strings. */
+export const LONG_FIELDS: ReadonlySet<string> = new Set(
+  OPERATIONS.flatMap((op) => [...op.params.filter((p) => p.type === "long").map((p) => p.name), ...op.response.filter((f) => f.type === "long").map((f) => f.name)]),
+);
+
+/** CLI flag for a parameter: kebab-case of its name (ValidateType → validate-type, RR → rr). */
+export function flagName(paramName: string): string {
+  return paramName.replace(/([a-z0-9])([A-Z])/g, "$1-$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1-$2").toLowerCase();
+}

@@ -1,0 +1,26 @@
+// Alidns 2015-01-09: the three calls that publish and remove a DNS validation record.
+import type { Operation } from "../operation-types";
+import { fields, p, req } from "./build";
+
+const dns = (action: string, kind: Operation["kind"], params: Operation["params"], response: string): Operation =>
+  ({ service: "alidns", version: "2015-01-09", action, method: "POST", kind, params, response: fields(`RequestId, ${response}`) });
+
+export const ALIDNS_OPERATIONS: Operation[] = [
+  dns("AddDomainRecord", "create", [
+    req("DomainName", "string", "The zone, e.g. example.com", { rule: "domain" }),
+    req("RR", "string", "Host record (@ for the apex), e.g. _dnsauth", { rule: "host_record" }),
+    req("Type", "string", "Record type", { allowed: ["A", "AAAA", "CNAME", "TXT", "MX", "NS", "SRV", "CAA", "REDIRECT_URL", "FORWARD_URL"] }),
+    req("Value", "string", "Record value", { rule: "not_blank" }),
+    p("TTL", "integer", "TTL in seconds", { default: "600" }),
+    p("Line", "string", "Resolution line", { default: "default" }),
+  ], "RecordId:long"),
+  dns("DescribeDomainRecords", "read", [
+    req("DomainName", "string", "The zone", { rule: "domain" }),
+    p("PageNumber", "integer", "Page (from 1)"),
+    p("PageSize", "integer", "Page size (max 500)"),
+    p("RRKeyWord", "string", "Host record filter"),
+    p("TypeKeyWord", "string", "Type filter"),
+    p("Type", "string", "Exact type"),
+  ], "DomainRecords.Record:array, TotalCount:integer, PageNumber:integer, PageSize:integer"),
+  dns("DeleteDomainRecord", "write", [req("RecordId", "long", "Record ID")], "RecordId:long"),
+];

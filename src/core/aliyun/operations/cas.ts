@@ -1,0 +1,302 @@
+// SSL Certificates Service (cas) 2020-04-07: the seed operations (seeds 002, 003, 004) and the
+// lifecycle around them. Field names, types and allowed values from @alicloud/cas20200407's typings.
+import { fail } from "../../errors";
+import { summarizeCsr } from "../csr-check";
+import type { Operation, ParamSpec, ResponseField } from "../operation-types";
+
+const VERSION = "2020-04-07";
+
+/** ProductCodes the two DV-only operations accept (cas SDK doc). */
+export const DV_PRODUCT_CODES = [
+  "digicert-free-1-free",
+  "symantec-free-1-free",
+  "symantec-dv-1-starter",
+  "geotrust-dv-1-starter",
+  "geotrust-dv-w-starter",
+  "globalsign-dv-1-personal",
+  "globalsign-dv-w-advanced",
+] as const;
+
+export const PACKAGE_PRODUCT_CODES = [
+  ...DV_PRODUCT_CODES,
+  "symantec-ov-1-personal",
+  "symantec-ov-w-personal",
+  "geotrust-ov-1-personal",
+  "geotrust-ov-w-personal",
+  "globalsign-ov-1-personal",
+  "globalsign-ov-w-advanced",
+  "cfca-ov-1-personal",
+  "cfca-ev-w-advanced",
+] as const;
+
+const contact: ParamSpec[] = [
+  { name: "Username", type: "string", required: true, rule: "not_blank", description: "Applicant's name." },
+  { name: "Phone", type: "string", required: true, rule: "phone", description: "Applicant's phone number." },
+  { name: "Email", type: "string", required: true, rule: "email", description: "Applicant's email; the CA writes to it." },
+  { name: "ValidateType", type: "string", required: true, allowed: ["DNS", "FILE"], description: "How the domain is proven: a DNS record or a file." },
+];
+const dvProduct: ParamSpec = {
+  name: "ProductCode",
+  type: "string",
+  allowed: DV_PRODUCT_CODES,
+  default: "digicert-free-1-free",
+  description: "The DV certificate product.",
+};
+const orderId: ParamSpec = { name: "OrderId", type: "long", required: true, description: "The order's ID (17 digits; kept as text)." };
+const orderOut: ResponseField[] = [
+  { name: "OrderId", type: "long" },
+  { name: "RequestId", type: "string" },
+];
+const requestIdOnly: ResponseField[] = [{ name: "RequestId", type: "string" }];
+
+/** A wildcard domain is accepted only by a wildcard (`-w-`) product. */
+function wildcardNeedsWildcardProduct(p: Record<string, string>, domain: string | undefined): void {
+  if (domain?.startsWith("*.") && !(p.ProductCode ?? "").includes("-w-")) {
+    fail("api.param.wildcard_product", "ProductCode", { domain });
+  }
+}
+
+/** Reconcile cas order creates: the orders listed under the domain before and after. */
+const reconcileOrders = (domainOf: (p: Record<string, string>) => string | undefined) => ({
+  action: "ListUserCertificateOrder",
+  params: (p: Record<string, string>) => {
+    const domain = domainOf(p);
+    return { OrderType: "CPACK", ShowSize: "100", ...(domain ? { Keyword: domain } : {}) };
+  },
+  items: "CertificateOrderList",
+  idField: "OrderId",
+  resultField: "OrderId",
+});
+
+function csrCommonName(p: Record<string, string>): string | undefined {
+  if (!p.Csr) return undefined;
+  try {
+    return summarizeCsr(p.Csr, "Csr").commonName;
+  } catch {
+    return undefined;
+  }
+}
+
+export const CAS_OPERATIONS: readonly Operation[] = [
+  {
+    service: "cas",
+    version: VERSION,
+    action: "CreateCertificateRequest",
+    method: "POST",
+    kind: "create",
+    params: [
+      { name: "Domain", type: "string", required: true, rule: "domain", description: "The one domain name; a wildcard only with a wildcard product." },
+      ...contact,
+      dvProduct,
+    ],
+    response: orderOut,
+    crossCheck: (p) => wildcardNeedsWildcardProduct(p, p.Domain),
+    reconcile: reconcileOrders((p) => p.Domain),
+  },
+  {
+    service: "cas",
+    version: VERSION,
+    action: "CreateCertificateWithCsrRequest",
+    method: "POST",
+    kind: "create",
+    params: [
+      { name: "Csr", type: "string", required: true, rule: "csr_cas", description: "PEM CSR: RSA of at least 2048 bits or ECC, not SM2; its CN is the domain." },
+      ...contact,
+      dvProduct,
+    ],
+    response: orderOut,
+    crossCheck: (p) => wildcardNeedsWildcardProduct(p, csrCommonName(p)),
+    reconcile: reconcileOrders(csrCommonName),
+  },
+  {
+    service: "cas",
+    version: VERSION,
+    action: "CreateCertificateForPackageRequest",
+    method: "POST",
+    kind: "create",
+    params: [
+      { name: "ProductCode", type: "string", allowed: PACKAGE_PRODUCT_CODES, description: "The certificate product of the package." },
+      { name: "Domain", type: "string", rule: "domain_list", description: "Up to 5 comma-separated names (all single or all wildcard)." },
+      { name: "Csr", type: "string", rule: "csr_cas", description: "PEM CSR (RSA >= 2048 or ECC); the service makes one when omitted." },
+      { name: "ValidateType", type: "string", allowed: ["DNS", "FILE"], description: "How the domain is proven." },
+      { name: "Username", type: "string", rule: "not_blank", description: "Applicant's name (else the latest contact)." },
+      { name: "Phone", type: "string", rule: "phone", description: "Applicant's phone." },
+      { name: "Email", type: "string", rule: "email", description: "Applicant's email." },
+      { name: "CompanyName", type: "string", description: "Company (OV only)." },
+    ],
+    response: orderOut,
+    crossCheck: (p) => {
+      if (!p.Domain && !p.Csr) fail("api.param.domain_or_csr", "Domain");
+    },
+    reconcile: reconcileOrders((p) => csrCommonName(p) ?? p.Domain?.split(",")[0]),
+  },
+  {
+    service: "cas",
+    version: VERSION,
+    action: "CreateCsr",
+    method: "POST",
+    kind: "create",
+    params: [
+      { name: "Algorithm", type: "string", required: true, allowed: ["RSA", "ECC", "SM2"], description: "Key algorithm the service generates." },
+      { name: "KeySize", type: "integer", required: true, allowed: ["2048", "3072", "4096", "256"], description: "RSA 2048/3072/4096; ECC and SM2 256." },
+      { name: "CommonName", type: "string", required: true, rule: "domain", description: "The CSR's CN." },
+      { name: "Sans", type: "string", rule: "sans_csv", description: "Further names, comma-separated." },
+      { name: "CountryCode", type: "string", required: true, rule: "country", description: "Two-letter country code." },
+      { name: "Province", type: "string", required: true, rule: "not_blank", description: "Province or state." },
+      { name: "Locality", type: "string", required: true, rule: "not_blank", description: "City." },
+      { name: "CorpName", type: "string", description: "Organisation." },
+      { name: "Department", type: "string", description: "Organisational unit." },
+      { name: "Name", type: "string", rule: "csr_name", description: "A label: up to 50 letters, digits, _ - ." },
+    ],
+    response: [
+      { name: "CsrId", type: "long" },
+      { name: "Csr", type: "string" },
+      { name: "RequestId", type: "string" },
+    ],
+    crossCheck: (p) => {
+      const rsa = ["2048", "3072", "4096"];
+      const ok = p.Algorithm === "RSA" ? rsa.includes(p.KeySize ?? "") : p.KeySize === "256";
+      if (!ok) fail("api.param.key_size", "KeySize", { algorithm: p.Algorithm ?? "", keySize: p.KeySize ?? "" });
+    },
+    reconcile: {
+      action: "ListCsr",
+      params: (p) => ({ ShowSize: "100", ...(p.CommonName ? { KeyWord: p.CommonName } : {}) }),
+      items: "CsrList",
+      idField: "CsrId",
+      resultField: "CsrId",
+    },
+  },
+  {
+    service: "cas",
+    version: VERSION,
+    action: "DescribeCertificateState",
+    method: "POST",
+    kind: "read",
+    params: [orderId],
+    response: [
+      { name: "Type", type: "string" },
+      { name: "ValidateType", type: "string" },
+      { name: "RecordType", type: "string" },
+      { name: "RecordDomain", type: "string" },
+      { name: "RecordValue", type: "string" },
+      { name: "Domain", type: "string" },
+      { name: "Uri", type: "string" },
+      { name: "Content", type: "string" },
+      { name: "Certificate", type: "string" },
+      { name: "PrivateKey", type: "string" },
+      { name: "RequestId", type: "string" },
+    ],
+  },
+  {
+    service: "cas",
+    version: VERSION,
+    action: "DescribePackageState",
+    method: "POST",
+    kind: "read",
+    params: [{ name: "ProductCode", type: "string", allowed: PACKAGE_PRODUCT_CODES, description: "The package's product." }],
+    response: [
+      { name: "ProductCode", type: "string" },
+      { name: "TotalCount", type: "integer" },
+      { name: "UsedCount", type: "integer" },
+      { name: "IssuedCount", type: "integer" },
+      { name: "RequestId", type: "string" },
+    ],
+  },
+  {
+    service: "cas",
+    version: VERSION,
+    action: "ListUserCertificateOrder",
+    method: "POST",
+    kind: "read",
+    params: [
+      { name: "OrderType", type: "string", allowed: ["CPACK", "BUY", "UPLOAD", "CERT"], default: "CPACK", description: "Which orders." },
+      {
+        name: "Status",
+        type: "string",
+        allowed: ["PAYED", "CHECKING", "CHECKED_FAIL", "ISSUED", "WILLEXPIRED", "EXPIRED", "NOTACTIVATED", "REVOKED"],
+        description: "Only orders in this state.",
+      },
+      { name: "Keyword", type: "string", description: "Domain or name to search." },
+      { name: "CurrentPage", type: "integer", rule: "positive", description: "Page, from 1." },
+      { name: "ShowSize", type: "integer", rule: "positive", default: "50", description: "Orders per page." },
+    ],
+    response: [
+      { name: "CertificateOrderList", type: "array" },
+      { name: "CertificateOrderList.OrderId", type: "long" },
+      { name: "CertificateOrderList.InstanceId", type: "string" },
+      { name: "CertificateOrderList.Domain", type: "string" },
+      { name: "CertificateOrderList.ProductCode", type: "string" },
+      { name: "CertificateOrderList.Status", type: "string" },
+      { name: "CertificateOrderList.CertificateId", type: "long" },
+      { name: "CertificateOrderList.CertStartTime", type: "long" },
+      { name: "CertificateOrderList.CertEndTime", type: "long" },
+      { name: "CertificateOrderList.BuyDate", type: "long" },
+      { name: "TotalCount", type: "integer" },
+      { name: "CurrentPage", type: "integer" },
+      { name: "ShowSize", type: "integer" },
+      { name: "RequestId", type: "string" },
+    ],
+  },
+  {
+    service: "cas",
+    version: VERSION,
+    action: "CancelOrderRequest",
+    method: "POST",
+    kind: "write",
+    params: [orderId],
+    response: requestIdOnly,
+  },
+  {
+    service: "cas",
+    version: VERSION,
+    action: "DeleteCertificateRequest",
+    method: "POST",
+    kind: "write",
+    params: [orderId],
+    response: requestIdOnly,
+  },
+  {
+    service: "cas",
+    version: VERSION,
+    action: "ListCsr",
+    method: "POST",
+    kind: "read",
+    params: [
+      { name: "Algorithm", type: "string", allowed: ["RSA", "ECC", "SM2"], description: "Only CSRs of this algorithm." },
+      { name: "KeyWord", type: "string", description: "Text to search." },
+      { name: "CurrentPage", type: "integer", rule: "positive", description: "Page, from 1." },
+      { name: "ShowSize", type: "integer", rule: "positive", default: "50", description: "CSRs per page." },
+    ],
+    response: [
+      { name: "CsrList", type: "array" },
+      { name: "CsrList.CsrId", type: "long" },
+      { name: "CsrList.Name", type: "string" },
+      { name: "CsrList.CommonName", type: "string" },
+      { name: "CsrList.Algorithm", type: "string" },
+      { name: "CsrList.KeySize", type: "integer" },
+      { name: "TotalCount", type: "integer" },
+      { name: "RequestId", type: "string" },
+    ],
+  },
+  {
+    service: "cas",
+    version: VERSION,
+    action: "GetCsrDetail",
+    method: "POST",
+    kind: "read",
+    params: [{ name: "CsrId", type: "long", required: true, description: "The CSR's ID." }],
+    response: [
+      { name: "Csr", type: "string" },
+      { name: "RequestId", type: "string" },
+    ],
+  },
+  {
+    service: "cas",
+    version: VERSION,
+    action: "DeleteCsr",
+    method: "POST",
+    kind: "write",
+    params: [{ name: "CsrId", type: "long", required: true, description: "The CSR's ID." }],
+    response: requestIdOnly,
+  },
+];
