@@ -71,7 +71,7 @@ export function domainToALabel(name: string, field = "san"): string {
 /** True when `name` is already in A-label form (what a CSR must carry). */
 export function isALabelName(name: string): boolean {
   try {
-    return domainToALabel(name) === name;
+    return domainToALabel(name) === name.toLowerCase();
   } catch {
     return false;
   }

@@ -270,10 +270,13 @@ export function subjectFromFields(fields: SubjectFields): Rdn[] {
   return rdns;
 }
 
-/** Which attributes each operation requires (KMS CreateCertificate; cas CreateCsr; anything else: CN). */
+/** Which attributes each operation requires (KMS CreateCertificate; cas CreateCsr; the CSR-taking orders and
+ * offline CSRs: CN). Keys match key-spec.ts's SpecOperation names. */
 export const SUBJECT_RULES = {
   kms: ["CN", "C", "O", "OU"],
   casCreateCsr: ["CN", "C", "ST", "L"],
+  CreateCertificateWithCsrRequest: ["CN"],
+  CreateCertificateForPackageRequest: ["CN"],
   offline: ["CN"],
 } as const satisfies Record<string, readonly string[]>;
 export type SubjectRulesName = keyof typeof SUBJECT_RULES;
