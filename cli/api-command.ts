@@ -1,0 +1,107 @@
+// Builds a CLI command from a catalogue entry: every parameter becomes a flag in kebab-case
+// (ValidateType → --validate-type), a positional can stand for the ID parameter, some flags name a file
+// to read (--csr FILE). Validation is the catalogue's, before anything is sent. --json prints the
+// response as received, OrderId exact (a string).
+import { readFileSync } from "node:fs";
+import { KeysmithError, fail } from "../src/core/errors";
+import { flagName, operation, type Operation, type ServiceId } from "../src/core/aliyun/operations";
+import type { ApiResponse } from "../src/core/aliyun/client";
+import type { InputValue } from "../src/core/aliyun/validate";
+import { parseArgs, type FlagSpec, type ParsedArgs } from "./args";
+import type { CliContext, Command } from "./context";
+import { GLOBAL_API_FLAGS, clientFromArgs } from "./credentials-env";
+
+export interface ApiCommandSpec {
+  name: string;
+  summary: string;
+  service: ServiceId;
+  action: string;
+  /** Parameter given as the first positional (e.g. OrderId for `order status ORDER_ID`). */
+  positional?: string;
+  /** Parameters whose flag names a file to read ("-" reads stdin). */
+  files?: readonly string[];
+  /** Extra repeatable flags and how they fold into a parameter (e.g. --san → SubjectAlternativeNames). */
+  lists?: readonly { flag: string; param: string }[];
+}
+
+export function operationFlags(op: Operation): FlagSpec[] {
+  return op.params.map((p) => ({ name: flagName(p.name), kind: "string" as const }));
+}
+
+export function usageOf(spec: ApiCommandSpec, op: Operation): string {
+  const parts = [`keysmith ${spec.name}`];
+  if (spec.positional) parts.push(spec.positional.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase());
+  for (const p of op.params) {
+    if (p.name === spec.positional) continue;
+    const flag = `--${flagName(p.name)} ${spec.files?.includes(p.name) ? "FILE" : p.allowed ? p.allowed.slice(0, 4).join("|") : p.type.toUpperCase()}`;
+    parts.push(p.required ? flag : `[${flag}]`);
+  }
+  for (const l of spec.lists ?? []) parts.push(`[--${l.flag} NAME]...`);
+  parts.push("[--endpoint URL] [--region ID] [--signature-version v1|v3] [--json]");
+  return parts.join(" ");
+}
+
+async function readParamFile(ctx: CliContext, path: string, flag: string): Promise<string> {
+  if (path === "-") return new TextDecoder().decode(await ctx.readStdin());
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    fail("api.cli.file_unreadable", flag, { path });
+  }
+}
+
+export async function paramsFromArgs(ctx: CliContext, spec: ApiCommandSpec, op: Operation, args: ParsedArgs): Promise<Record<string, InputValue>> {
+  const params: Record<string, InputValue> = {};
+  for (const p of op.params) {
+    const flag = flagName(p.name);
+    let value = args.strings.get(flag);
+    if (value !== undefined && spec.files?.includes(p.name)) value = await readParamFile(ctx, value, `--${flag}`);
+    if (value !== undefined) params[p.name] = value;
+  }
+  for (const l of spec.lists ?? []) {
+    const values = args.lists.get(l.flag);
+    if (values && values.length > 0) params[l.param] = values;
+  }
+  if (spec.positional) {
+    const [first, ...rest] = args.positionals;
+    if (rest.length > 0) throw new KeysmithError("cli.argument.extra", { field: rest[0] });
+    if (first !== undefined) params[spec.positional] = first;
+  } else if (args.positionals.length > 0) {
+    throw new KeysmithError("cli.argument.extra", { field: args.positionals[0] });
+  }
+  return params;
+}
+
+/** Human output: one `Name: value` line per top-level field; lists and objects as compact JSON. */
+export function renderResponse(response: ApiResponse): string {
+  return (
+    Object.entries(response)
+      .map(([k, v]) => {
+        const text = typeof v === "string" ? v : JSON.stringify(v);
+        return text.includes("\n") ? `${k}:\n${text.trimEnd()}` : `${k}: ${text}`;
+      })
+      .join("\n") + "\n"
+  );
+}
+
+export function apiCommand(spec: ApiCommandSpec): Command {
+  const op = operation(spec.service, spec.action);
+  const flags: FlagSpec[] = [
+    ...GLOBAL_API_FLAGS,
+    ...operationFlags(op),
+    ...(spec.lists ?? []).map((l) => ({ name: l.flag, kind: "list" as const })),
+  ];
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    usage: usageOf(spec, op),
+    async run(ctx) {
+      const args = parseArgs(ctx.argv, flags);
+      const params = await paramsFromArgs(ctx, spec, op, args);
+      const client = clientFromArgs(args, ctx.env);
+      const response = await client.callOperation(op, params);
+      ctx.stdout(args.booleans.has("json") ? `${JSON.stringify(response, null, 2)}\n` : renderResponse(response));
+      return 0;
+    },
+  };
+}
