@@ -1,0 +1,90 @@
+// What the vault stores, split so that private material never sits next to what callers read:
+//  - "keys":    KeyRecord, public facts only (plain data, safe to postMessage);
+//  - "secrets": SecretRecord, the private key as a non-extractable CryptoKey or AES-GCM ciphertext;
+//  - "meta":    the non-extractable AES-GCM wrapping key.
+import type { KeySpecId } from "../../core/key-spec";
+
+export type KeyState = "csr" | "ordered" | "issued" | "expired";
+export const KEY_STATES: readonly KeyState[] = ["csr", "ordered", "issued", "expired"];
+
+/** The certificate as callers see it (same shape as messages.ts CertificateView). */
+export interface StoredCertificate {
+  /** Leaf then chain, PEM, no blank lines. */
+  pem: string;
+  subject: string;
+  issuer: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  sans: string[];
+  fingerprintSha256: string;
+}
+
+/** Schema v2 record in the "keys" store. */
+export interface KeyRecord {
+  id: string;
+  label: string;
+  spec: KeySpecId;
+  exportable: boolean;
+  /** ISO 8601 (v1 stored `created` as epoch milliseconds). */
+  createdAt: string;
+  state: KeyState;
+  subject: string;
+  commonName: string;
+  sans: string[];
+  csrPem?: string;
+  orderIds: string[];
+  certificate?: StoredCertificate;
+  notAfter?: string;
+  /** SubjectPublicKeyInfo DER: certificates are paired with keys by it. */
+  spkiDer: Uint8Array;
+  /** SHA-256 of spkiDer, hex (indexed "bySpki"; added in v2). */
+  spkiSha256: string;
+}
+
+/** A vault entry as returned to callers: no private material, no internal fields. */
+export interface VaultKey {
+  id: string;
+  label: string;
+  spec: KeySpecId;
+  exportable: boolean;
+  createdAt: string;
+  /** "expired" is reported once an issued certificate's notAfter has passed. */
+  state: KeyState;
+  subject: string;
+  commonName: string;
+  sans: string[];
+  csrPem?: string;
+  orderIds: string[];
+  certificate?: StoredCertificate;
+  notAfter?: string;
+}
+
+export type SecretRecord =
+  /** Non-exportable WebCrypto key: the CryptoKey itself (structured clone keeps it non-extractable). */
+  | { id: string; kind: "cryptokey"; privateKey: CryptoKey }
+  /**
+   * PKCS#8 under the wrapping key (AES-GCM, the key id as additional data). Exportable WebCrypto keys
+   * carry a non-extractable `signingKey` for everyday use; SM2 keys are decrypted in the worker to sign.
+   */
+  | { id: string; kind: "wrapped"; iv: Uint8Array; ciphertext: Uint8Array; signingKey?: CryptoKey };
+
+export function toVaultKey(record: KeyRecord, now: Date): VaultKey {
+  const expired = record.state === "issued" && record.notAfter !== undefined && Date.parse(record.notAfter) <= now.getTime();
+  const view: VaultKey = {
+    id: record.id,
+    label: record.label,
+    spec: record.spec,
+    exportable: record.exportable,
+    createdAt: record.createdAt,
+    state: expired ? "expired" : record.state,
+    subject: record.subject,
+    commonName: record.commonName,
+    sans: [...record.sans],
+    orderIds: [...record.orderIds],
+  };
+  if (record.csrPem !== undefined) view.csrPem = record.csrPem;
+  if (record.certificate) view.certificate = { ...record.certificate, sans: [...record.certificate.sans] };
+  if (record.notAfter !== undefined) view.notAfter = record.notAfter;
+  return view;
+}

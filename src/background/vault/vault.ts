@@ -1,0 +1,444 @@
+// The key vault the background worker keeps keys in (issue 3). Runs wherever IndexedDB and WebCrypto do:
+// the MV3 service worker, and Node tests over fake-indexeddb. Storage rules:
+//  - non-exportable RSA/EC keys: the non-extractable CryptoKey itself (structured clone keeps it so);
+//  - exportable RSA/EC keys: never an extractable CryptoKey at rest. The PKCS#8 is AES-GCM-encrypted
+//    under the vault's non-extractable wrapping key, beside a non-extractable signing CryptoKey; the
+//    PKCS#8 is decrypted only for an explicit export, which itself is passphrase-protected unless the
+//    caller says `unencrypted: true`;
+//  - SM2 keys (no WebCrypto): PKCS#8 under the wrapping key, decrypted in here to sign or export.
+// Nothing returned to a caller holds private key material: records come back as plain VaultKey data.
+import type { IDBPDatabase } from "idb";
+import { KeysmithError, fail } from "../../core/errors";
+import { parseCertificates, certificateMatchesKey, type CertificateChain } from "../../core/cert/certificate";
+import { createCsr as createCsrCore, type CreateCsrOptions } from "../../core/csr/create";
+import { generateKeyPair, signWithKeyPair, type KeyPair } from "../../core/csr/key-pair";
+import { sm2Spki } from "../../core/csr/sm2";
+import { KEY_SPECS, isKeySpecId, type KeySpecId } from "../../core/key-spec";
+import { formatDn, subjectValue, type Rdn } from "../../core/subject";
+import { base64Decode, base64Encode } from "../../core/pem";
+import { toArrayBuffer } from "../../core/export/bytes";
+import { decryptBackup, encryptBackup } from "../../core/export/backup";
+import { webCryptoAlgorithmFor } from "../../core/export/key-material";
+import { encryptPkcs8Pem, pkcs8Pem, privateKeyToPkcs8, readPrivateKey } from "../../core/export/pkcs8";
+import { buildPkcs12 } from "../../core/export/pkcs12";
+import { describePkcs8 } from "../../core/export/private-key-description";
+import { pkcs8ToPkcs1Pem, pkcs8ToSec1Pem } from "../../core/export/traditional-pem";
+import { KeyWrapper } from "./key-wrapping";
+import {
+  KEY_STATES, toVaultKey, type KeyRecord, type KeyState, type SecretRecord, type StoredCertificate, type VaultKey,
+} from "./records";
+import { INDEX_BY_SPKI, STORE_KEYS, STORE_SECRETS, openVaultDatabase, spkiHash, VAULT_DB_NAME } from "./schema";
+
+export interface VaultOptions {
+  /** Default: globalThis.indexedDB (tests pass a fake-indexeddb IDBFactory). */
+  indexedDB?: IDBFactory;
+  crypto?: Crypto;
+  now?: () => Date;
+  dbName?: string;
+  /** Default: globalThis.navigator?.storage. */
+  storage?: { persist?: () => Promise<boolean>; persisted?: () => Promise<boolean> };
+  /**
+   * Which of a key's linked orders are still open (the worker's order store knows). Default: all of
+   * them while the key's state is "ordered".
+   */
+  openOrders?: (key: VaultKey) => Promise<string[]> | string[];
+  /** PBKDF2 iterations for passphrase exports and backups (default 600,000; tests lower it). */
+  iterations?: number;
+}
+
+export interface CreateKeyRequest {
+  spec: KeySpecId;
+  exportable: boolean;
+  label?: string;
+  /** With a subject, a CSR is made at once (see createCsr). */
+  subject?: CreateCsrOptions["subject"];
+  sans?: CreateCsrOptions["sans"];
+}
+
+export type VaultCsrRequest = Omit<CreateCsrOptions, "crypto">;
+
+export interface CsrMadeInVault {
+  key: VaultKey;
+  csrPem: string;
+  subject: Rdn[];
+  sans: string[];
+}
+
+export type PlainPemKind = "pkcs8" | "pkcs1" | "sec1" | "bundle";
+
+export const MAX_LABEL_LENGTH = 200;
+
+export async function openVault(options: VaultOptions = {}): Promise<Vault> {
+  const factory = options.indexedDB ?? globalThis.indexedDB;
+  if (!factory) throw new KeysmithError("vault.unavailable", { field: "indexedDB", params: { detail: "no IndexedDB here" } });
+  const crypto = options.crypto ?? globalThis.crypto;
+  const db = await openVaultDatabase(factory, options.dbName ?? VAULT_DB_NAME);
+  const wrapper = await KeyWrapper.load(db, crypto);
+  return new Vault(db, wrapper, crypto, options);
+}
+
+export class Vault {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly db: IDBPDatabase,
+    private readonly wrapper: KeyWrapper,
+    private readonly crypto: Crypto,
+    private readonly options: VaultOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // ---- reading -----------------------------------------------------------------------------------
+
+  async list(): Promise<VaultKey[]> {
+    const records = (await this.db.getAll(STORE_KEYS)) as KeyRecord[];
+    const now = this.now();
+    return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((r) => toVaultKey(r, now));
+  }
+
+  async get(id: string): Promise<VaultKey> {
+    return toVaultKey(await this.record(id), this.now());
+  }
+
+  /** The key's SubjectPublicKeyInfo DER (public; for verifying signatures and matching CSRs). */
+  async publicKeySpki(id: string): Promise<Uint8Array> {
+    return (await this.record(id)).spkiDer.slice();
+  }
+
+  /** The key whose public key this is (SubjectPublicKeyInfo DER), if any: for CSRs pasted elsewhere. */
+  async findBySpki(spkiDer: Uint8Array): Promise<VaultKey | undefined> {
+    const record = await this.recordBySpki(spkiDer);
+    return record && toVaultKey(record, this.now());
+  }
+
+  // ---- making keys and CSRs ----------------------------------------------------------------------
+
+  async createKey(request: CreateKeyRequest): Promise<VaultKey> {
+    if (!isKeySpecId(request.spec)) fail("vault.spec.unknown", "spec", { spec: String(request.spec) });
+    const label = checkLabel(request.label);
+    // Exportable WebCrypto keys are generated extractable only long enough to be wrapped.
+    const pair = await generateKeyPair(request.spec, { extractable: request.exportable, crypto: this.crypto });
+    const id = this.newId();
+    const { spkiDer, secret } = await this.secretFor(id, pair, request.exportable);
+    const record: KeyRecord = {
+      id,
+      label: label ?? "",
+      spec: request.spec,
+      exportable: request.exportable,
+      createdAt: this.now().toISOString(),
+      state: "csr",
+      subject: "",
+      commonName: "",
+      sans: [],
+      orderIds: [],
+      spkiDer,
+      spkiSha256: spkiHash(spkiDer),
+    };
+    await this.putBoth(record, secret);
+    if (request.subject !== undefined) {
+      return (await this.createCsr(id, { subject: request.subject, sans: request.sans }, label === undefined)).key;
+    }
+    return toVaultKey(record, this.now());
+  }
+
+  /** Make (or remake) the key's CSR and store it; the record's subject, SANs and label follow it. */
+  async createCsr(keyId: string, request: VaultCsrRequest, labelFromCn = false): Promise<CsrMadeInVault> {
+    const record = await this.record(keyId);
+    const pair = await this.keyPair(record);
+    const csr = await createCsrCore(pair, { ...request, crypto: this.crypto });
+    const updated: KeyRecord = {
+      ...record,
+      csrPem: csr.pem,
+      subject: formatDn(csr.subject),
+      commonName: subjectValue(csr.subject, "CN") ?? "",
+      sans: csr.sans.map((s) => s.value),
+      label: labelFromCn || record.label === "" ? (subjectValue(csr.subject, "CN") ?? record.label) : record.label,
+    };
+    await this.db.put(STORE_KEYS, updated);
+    return { key: toVaultKey(updated, this.now()), csrPem: csr.pem, subject: csr.subject, sans: updated.sans };
+  }
+
+  /** Sign with the key's CSR signature algorithm (PKCS#1 v1.5, DER ECDSA, SM2-with-SM3). */
+  async sign(keyId: string, data: Uint8Array): Promise<Uint8Array> {
+    const pair = await this.keyPair(await this.record(keyId));
+    try {
+      return await signWithKeyPair(pair, data, { crypto: this.crypto });
+    } finally {
+      if (pair.kind === "sm2") pair.privateKey.fill(0);
+    }
+  }
+
+  // ---- certificates and orders -------------------------------------------------------------------
+
+  /**
+   * Pair an issued certificate (leaf + chain PEM, DER, or DescribeCertificateState's `Certificate`) with
+   * its key by SubjectPublicKeyInfo. No matching key, or not a certificate: typed error, nothing stored.
+   */
+  async importCertificate(input: string | Uint8Array): Promise<VaultKey> {
+    const chain = parseCertificates(input, "certificate");
+    const record = await this.recordBySpki(chain.leaf.spkiDer);
+    if (!record) throw new KeysmithError("cert.no_matching_key", { field: "certificate" });
+    const certificate = storedCertificate(chain);
+    const updated: KeyRecord = { ...record, certificate, notAfter: certificate.notAfter, state: "issued" };
+    await this.db.put(STORE_KEYS, updated);
+    return toVaultKey(updated, this.now());
+  }
+
+  async linkOrder(keyId: string, orderId: string): Promise<VaultKey> {
+    const record = await this.record(keyId);
+    const orderIds = record.orderIds.includes(orderId) ? record.orderIds : [...record.orderIds, orderId];
+    const updated: KeyRecord = { ...record, orderIds, state: record.state === "csr" ? "ordered" : record.state };
+    await this.db.put(STORE_KEYS, updated);
+    return toVaultKey(updated, this.now());
+  }
+
+  async setState(keyId: string, state: KeyState): Promise<VaultKey> {
+    if (!KEY_STATES.includes(state)) fail("vault.state.invalid", "state", { state: String(state) });
+    const updated: KeyRecord = { ...(await this.record(keyId)), state };
+    await this.db.put(STORE_KEYS, updated);
+    return toVaultKey(updated, this.now());
+  }
+
+  async setLabel(keyId: string, label: string): Promise<VaultKey> {
+    const updated: KeyRecord = { ...(await this.record(keyId)), label: checkLabel(label) ?? "" };
+    await this.db.put(STORE_KEYS, updated);
+    return toVaultKey(updated, this.now());
+  }
+
+  // ---- exports -------------------------------------------------------------------------------------
+
+  /** Encrypted PKCS#8 PEM (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC). */
+  async exportPkcs8(keyId: string, passphrase: string): Promise<string> {
+    return this.withPkcs8(keyId, (der) => encryptPkcs8Pem(der, passphrase, { iterations: this.options.iterations, crypto: this.crypto }));
+  }
+
+  /** PKCS#12 with the key, the leaf and the chain; `legacy` = 3DES + SHA-1 MAC for old Windows/macOS. */
+  async exportPkcs12(keyId: string, passphrase: string, options: { legacy?: boolean; friendlyName?: string } = {}): Promise<Uint8Array> {
+    const record = await this.record(keyId);
+    if (!record.certificate) throw new KeysmithError("export.pkcs12.no_certificate", { field: "certificate" });
+    const chain = parseCertificates(record.certificate.pem);
+    return this.withPkcs8(keyId, (pkcs8Der) =>
+      buildPkcs12({
+        pkcs8Der,
+        certificates: [chain.leaf.der, ...chain.chain.map((c) => c.der)],
+        passphrase,
+        legacy: options.legacy,
+        friendlyName: options.friendlyName ?? (record.commonName || record.label || undefined),
+        iterations: this.options.iterations,
+        crypto: this.crypto,
+      }),
+    );
+  }
+
+  /**
+   * Unencrypted PEM exports, only when asked for explicitly: PKCS#8, PKCS#1 (RSA), SEC1 (EC/SM2), or
+   * one PEM with key + leaf + chain (leaf first, no blank lines).
+   */
+  async exportPem(keyId: string, kind: PlainPemKind, confirm: { unencrypted: true }): Promise<string> {
+    if (confirm?.unencrypted !== true) throw new KeysmithError("export.unencrypted.not_confirmed", { field: "unencrypted" });
+    const record = await this.record(keyId);
+    if (kind === "bundle" && !record.certificate) throw new KeysmithError("export.pkcs12.no_certificate", { field: "certificate" });
+    return this.withPkcs8(keyId, async (der) => {
+      switch (kind) {
+        case "pkcs8":
+          return pkcs8Pem(der);
+        case "pkcs1":
+          return pkcs8ToPkcs1Pem(der);
+        case "sec1":
+          return pkcs8ToSec1Pem(der);
+        case "bundle":
+          return pkcs8Pem(der) + record.certificate!.pem;
+        default:
+          return fail("export.format.unknown", "format", { format: String(kind) });
+      }
+    });
+  }
+
+  // ---- deleting ----------------------------------------------------------------------------------
+
+  async delete(keyId: string, confirm: { confirm: boolean; force?: boolean }): Promise<void> {
+    if (confirm?.confirm !== true) throw new KeysmithError("vault.delete.unconfirmed", { field: "confirm" });
+    const key = await this.get(keyId);
+    if (!confirm.force) {
+      const open = this.options.openOrders ? await this.options.openOrders(key) : key.state === "ordered" ? key.orderIds : [];
+      if (open.length > 0) throw new KeysmithError("vault.delete.open_orders", { field: "force", params: { orders: open.join(", "), count: open.length } });
+    }
+    const tx = this.db.transaction([STORE_KEYS, STORE_SECRETS], "readwrite");
+    await Promise.all([tx.objectStore(STORE_KEYS).delete(keyId), tx.objectStore(STORE_SECRETS).delete(keyId), tx.done]);
+  }
+
+  // ---- backup ------------------------------------------------------------------------------------
+
+  /** One encrypted file with every exportable key, its CSR, orders and certificate. */
+  async backup(passphrase: string): Promise<Uint8Array> {
+    const records = ((await this.db.getAll(STORE_KEYS)) as KeyRecord[]).filter((r) => r.exportable);
+    const keys: BackupKey[] = [];
+    for (const record of records) {
+      const pkcs8 = await this.withPkcs8(record.id, async (der) => base64Encode(der));
+      const { spkiDer: _spki, spkiSha256: _hash, ...rest } = record;
+      keys.push({ ...rest, pkcs8 });
+    }
+    return encryptBackup({ keys }, passphrase, { iterations: this.options.iterations, crypto: this.crypto });
+  }
+
+  /** Restore keys from a backup; keys already in the vault (same public key) are left as they are. */
+  async restore(bytes: Uint8Array, passphrase: string): Promise<VaultKey[]> {
+    const payload = (await decryptBackup(bytes, passphrase, { crypto: this.crypto })) as { keys?: BackupKey[] };
+    if (!Array.isArray(payload?.keys)) throw new KeysmithError("vault.backup.invalid", { field: "backup", params: { detail: "keys" } });
+    // Read everything first: a damaged entry refuses the whole file rather than half of it.
+    const prepared: { record: KeyRecord; pkcs8Der: Uint8Array }[] = [];
+    for (const entry of payload.keys) {
+      if (!isKeySpecId(entry.spec) || typeof entry.pkcs8 !== "string") throw new KeysmithError("vault.backup.invalid", { field: "backup", params: { detail: "key entry" } });
+      const pkcs8Der = base64Decode(entry.pkcs8, "backup");
+      const described = await readPrivateKey(pkcs8Pem(pkcs8Der), undefined, { crypto: this.crypto });
+      const { pkcs8: _p, ...fields } = entry;
+      prepared.push({
+        pkcs8Der,
+        record: {
+          ...fields,
+          spec: described.spec,
+          exportable: true,
+          sans: Array.isArray(fields.sans) ? fields.sans : [],
+          orderIds: Array.isArray(fields.orderIds) ? fields.orderIds : [],
+          spkiDer: described.spkiDer,
+          spkiSha256: spkiHash(described.spkiDer),
+        },
+      });
+    }
+    const restored: VaultKey[] = [];
+    for (const { record, pkcs8Der } of prepared) {
+      if (await this.recordBySpki(record.spkiDer)) continue;
+      if (await this.db.get(STORE_KEYS, record.id)) record.id = this.newId();
+      const secret = await this.wrappedSecret(record.id, record.spec, pkcs8Der);
+      await this.putBoth(record, secret);
+      restored.push(toVaultKey(record, this.now()));
+      pkcs8Der.fill(0);
+    }
+    return restored;
+  }
+
+  /** Ask the browser not to evict the vault (navigator.storage.persist); false when not granted or absent. */
+  async persist(): Promise<boolean> {
+    const storage = this.options.storage ?? (globalThis.navigator as Navigator | undefined)?.storage;
+    if (!storage?.persist) return false;
+    try {
+      return await storage.persist();
+    } catch {
+      return false;
+    }
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------
+
+  private newId(): string {
+    return Array.from(this.crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  private async record(id: string): Promise<KeyRecord> {
+    const record = (await this.db.get(STORE_KEYS, id)) as KeyRecord | undefined;
+    if (!record) throw new KeysmithError("vault.key.not_found", { field: "keyId", params: { id: String(id) } });
+    return record;
+  }
+
+  private async recordBySpki(spkiDer: Uint8Array): Promise<KeyRecord | undefined> {
+    const hit = (await this.db.getFromIndex(STORE_KEYS, INDEX_BY_SPKI, spkiHash(spkiDer))) as KeyRecord | undefined;
+    if (hit) return hit;
+    // Same key, different encoding (e.g. RSA NULL parameters left out): compare structurally.
+    const all = (await this.db.getAll(STORE_KEYS)) as KeyRecord[];
+    return all.find((r) => certificateMatchesKey(spkiDer, r.spkiDer));
+  }
+
+  private async putBoth(record: KeyRecord, secret: SecretRecord): Promise<void> {
+    const tx = this.db.transaction([STORE_KEYS, STORE_SECRETS], "readwrite");
+    await Promise.all([tx.objectStore(STORE_KEYS).put(record), tx.objectStore(STORE_SECRETS).put(secret), tx.done]);
+  }
+
+  private async secretFor(id: string, pair: KeyPair, exportable: boolean): Promise<{ spkiDer: Uint8Array; secret: SecretRecord }> {
+    if (pair.kind === "sm2") {
+      const pkcs8Der = await privateKeyToPkcs8(pair);
+      const secret = await this.wrappedSecret(id, pair.spec, pkcs8Der);
+      pkcs8Der.fill(0);
+      pair.privateKey.fill(0);
+      return { spkiDer: sm2Spki(pair.publicKey), secret };
+    }
+    const spkiDer = new Uint8Array(await this.crypto.subtle.exportKey("spki", pair.publicKey));
+    if (!exportable) return { spkiDer, secret: { id, kind: "cryptokey", privateKey: pair.privateKey } };
+    const pkcs8Der = await privateKeyToPkcs8(pair, { crypto: this.crypto });
+    const secret = await this.wrappedSecret(id, pair.spec, pkcs8Der);
+    pkcs8Der.fill(0);
+    return { spkiDer, secret };
+  }
+
+  /** PKCS#8 under the wrapping key; RSA/EC also get a non-extractable signing CryptoKey beside it. */
+  private async wrappedSecret(id: string, spec: KeySpecId, pkcs8Der: Uint8Array): Promise<SecretRecord> {
+    const wrapped = await this.wrapper.wrap(id, pkcs8Der);
+    const algorithm = webCryptoAlgorithmFor(spec);
+    if (!algorithm) return { id, kind: "wrapped", ...wrapped };
+    const signingKey = await this.crypto.subtle.importKey("pkcs8", toArrayBuffer(pkcs8Der), algorithm, false, ["sign"]);
+    return { id, kind: "wrapped", ...wrapped, signingKey };
+  }
+
+  private async secret(id: string): Promise<SecretRecord> {
+    const secret = (await this.db.get(STORE_SECRETS, id)) as SecretRecord | undefined;
+    if (!secret) throw new KeysmithError("vault.record.damaged", { field: "key", params: { id } });
+    return secret;
+  }
+
+  private async keyPair(record: KeyRecord): Promise<KeyPair> {
+    const secret = await this.secret(record.id);
+    const spec = KEY_SPECS[record.spec];
+    if (spec.family !== "SM2") {
+      const privateKey = secret.kind === "cryptokey" ? secret.privateKey : secret.signingKey;
+      if (!privateKey) throw new KeysmithError("vault.record.damaged", { field: "key", params: { id: record.id } });
+      const publicKey = await this.crypto.subtle.importKey("spki", toArrayBuffer(record.spkiDer), webCryptoAlgorithmFor(record.spec)!, true, ["verify"]);
+      return { spec: record.spec, kind: "webcrypto", privateKey, publicKey };
+    }
+    if (secret.kind !== "wrapped") throw new KeysmithError("vault.record.damaged", { field: "key", params: { id: record.id } });
+    const pkcs8Der = await this.wrapper.unwrap(record.id, secret);
+    const described = await describePkcs8(pkcs8Der, { crypto: this.crypto });
+    pkcs8Der.fill(0);
+    if (described.kind !== "sm2") throw new KeysmithError("vault.record.damaged", { field: "key", params: { id: record.id } });
+    return { spec: record.spec, kind: "sm2", privateKey: described.privateKey, publicKey: described.publicKey };
+  }
+
+  /** Decrypt the PKCS#8 of an exportable key for the duration of `use`, then wipe the buffer. */
+  private async withPkcs8<T>(keyId: string, use: (pkcs8Der: Uint8Array) => Promise<T>): Promise<T> {
+    const record = await this.record(keyId);
+    if (!record.exportable) throw new KeysmithError("export.key.not_exportable", { field: "key" });
+    const secret = await this.secret(keyId);
+    if (secret.kind !== "wrapped") throw new KeysmithError("export.key.not_exportable", { field: "key" });
+    const pkcs8Der = await this.wrapper.unwrap(keyId, secret);
+    try {
+      return await use(pkcs8Der);
+    } finally {
+      pkcs8Der.fill(0);
+    }
+  }
+}
+
+type BackupKey = Omit<KeyRecord, "spkiDer" | "spkiSha256"> & { pkcs8: string };
+
+function checkLabel(label: string | undefined): string | undefined {
+  if (label === undefined) return undefined;
+  const trimmed = label.trim();
+  if (trimmed.length > MAX_LABEL_LENGTH) fail("vault.label.too_long", "label", { max: MAX_LABEL_LENGTH });
+  return trimmed === "" ? undefined : trimmed;
+}
+
+export function storedCertificate(chain: CertificateChain): StoredCertificate {
+  return {
+    pem: chain.pem,
+    subject: chain.leaf.subject,
+    issuer: chain.leaf.issuer,
+    serial: chain.leaf.serial,
+    notBefore: chain.leaf.notBefore.toISOString(),
+    notAfter: chain.leaf.notAfter.toISOString(),
+    sans: chain.leaf.sans,
+    fingerprintSha256: chain.leaf.fingerprintSha256,
+  };
+}
