@@ -13,7 +13,7 @@ import { dumpDatabase, freshFactory, hex, makeCa, vaultOn } from "./helpers";
 const DATA = new TextEncoder().encode("to be signed by the vault");
 
 function verifies(spec: KeySpecId, spkiDer: Uint8Array, signature: Uint8Array): boolean {
-  if (spec === "EC_SM2") return verifySm2(DATA, signature, sm2PublicKeyFromSpki(spkiDer)!);
+  if (spec === "EC_SM2") return verifySm2(DATA, signature, sm2PublicKeyFromSpki(spkiDer.slice().buffer)!);
   const key = createPublicKey({ key: Buffer.from(spkiDer), format: "der", type: "spki" });
   return verify(KEY_SPECS[spec].hash.replace("-", "").toLowerCase(), DATA, key, signature);
 }
