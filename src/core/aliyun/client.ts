@@ -4,6 +4,7 @@
 // Pure core: fetch, clock, nonce, sleep and randomness are handed in (defaults are the platform's).
 import { KeysmithError, fail } from "../errors";
 import { ApiError, apiErrorFromResponse } from "./api-error";
+import { percentEncode } from "./encode";
 import { endpointFor, type Site } from "./endpoints";
 import type { HmacKeys } from "./hmac";
 import { parseApiJson } from "./json";
@@ -117,7 +118,7 @@ export function createClient(options: ClientOptions): AliyunClient {
       );
       const query = Object.keys(signed.query)
         .sort()
-        .map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(signed.query[k]!)}`)
+        .map((k) => `${percentEncode(k)}=${percentEncode(signed.query[k]!)}`)
         .join("&");
       url = `${base.origin}/${query ? `?${query}` : ""}`;
       // fetch sets Host itself (browsers forbid setting it); it is signed with the same value.
@@ -188,14 +189,15 @@ export function createClient(options: ClientOptions): AliyunClient {
       if (!(err instanceof NoAnswer)) throw err;
       const cause = noAnswerError(op, err);
       if (!op.reconcile) throw cause;
+      const reason = err.timedOut ? `timeout ${Math.round(timeoutMs / 1000)} s` : describe(err.cause);
       const after = await listIds(op, wire);
-      if (!before || !after) throw new KeysmithError("api.create.unknown", { field: op.action, cause });
+      if (!before || !after) throw new KeysmithError("api.create.unknown", { field: op.action, params: { reason }, cause });
       const appeared = [...after].filter((id) => !before.has(id));
       if (appeared.length === 1) {
         return { [op.reconcile.resultField]: appeared[0]!, RequestId: "", Reconciled: true };
       }
-      if (appeared.length === 0) throw new KeysmithError("api.create.not_created", { field: op.action, cause });
-      throw new KeysmithError("api.create.ambiguous", { field: op.action, params: { ids: appeared.join(", ") }, cause });
+      if (appeared.length === 0) throw new KeysmithError("api.create.not_made", { field: op.action, params: { reason }, cause });
+      throw new KeysmithError("api.create.ambiguous", { field: op.action, params: { reason, ids: appeared.join(", ") }, cause });
     }
   }
 

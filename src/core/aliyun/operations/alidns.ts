@@ -6,7 +6,8 @@ const dns = (action: string, kind: Operation["kind"], params: Operation["params"
   ({ service: "alidns", version: "2015-01-09", action, method: "POST", kind, params, response: fields(`RequestId, ${response}`) });
 
 export const ALIDNS_OPERATIONS: Operation[] = [
-  dns("AddDomainRecord", "create", [
+  {
+    ...dns("AddDomainRecord", "create", [
     req("DomainName", "string", "The zone, e.g. example.com", { rule: "domain" }),
     req("RR", "string", "Host record (@ for the apex), e.g. _dnsauth", { rule: "host_record" }),
     req("Type", "string", "Record type", { allowed: ["A", "AAAA", "CNAME", "TXT", "MX", "NS", "SRV", "CAA", "REDIRECT_URL", "FORWARD_URL"] }),
@@ -14,6 +15,8 @@ export const ALIDNS_OPERATIONS: Operation[] = [
     p("TTL", "integer", "TTL in seconds", { default: "600" }),
     p("Line", "string", "Resolution line", { default: "default" }),
   ], "RecordId:long"),
+    reconcile: { action: "DescribeDomainRecords", params: (c) => ({ DomainName: c.DomainName ?? "", RRKeyWord: c.RR ?? "", PageSize: "500" }), items: "DomainRecords.Record", idField: "RecordId", resultField: "RecordId" },
+  },
   dns("DescribeDomainRecords", "read", [
     req("DomainName", "string", "The zone", { rule: "domain" }),
     p("PageNumber", "integer", "Page (from 1)"),

@@ -9,13 +9,17 @@ const kms = (action: string, kind: Operation["kind"], params: Operation["params"
 const certificateId = req("CertificateId", "string", "Certificate ID", { rule: "not_blank" });
 
 export const KMS_OPERATIONS: Operation[] = [
-  kms("CreateCertificate", "create", [
+  {
+    ...kms("CreateCertificate", "create", [
     req("KeySpec", "string", "Key type", { allowed: ["RSA_2048", "EC_P256", "EC_SM2"] }),
     req("Subject", "string", "RFC 2253 DN with CN, C, O, OU (ST, L optional)", { rule: "kms_subject" }),
     p("SubjectAlternativeNames", "json-array", "Up to 10 domain names", { rule: "sans_json" }),
     p("ExportablePrivateKey", "boolean", "Whether the private key may be exported", { default: "true" }),
     p("ProtectionLevel", "string", "Private key protection", { allowed: ["SOFTWARE", "HSM"], default: "SOFTWARE" }),
   ], "CertificateId, Arn, Csr"),
+    // A lost answer is reconciled by listing certificates with the same subject before and after.
+    reconcile: { action: "ListCertificates", params: (c) => ({ Subject: c.Subject ?? "", PageSize: "100" }), items: "CertificateSummaryList", idField: "CertificateId", resultField: "CertificateId" },
+  },
   kms("UploadCertificate", "write", [
     certificateId,
     req("Certificate", "string", "PEM certificate", { rule: "certificate_pem" }),
