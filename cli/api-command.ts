@@ -33,7 +33,7 @@ export function usageOf(spec: ApiCommandSpec, op: Operation): string {
   if (spec.positional) parts.push(spec.positional.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase());
   for (const p of op.params) {
     if (p.name === spec.positional) continue;
-    const flag = `--${flagName(p.name)} ${spec.files?.includes(p.name) ? "FILE" : p.allowed ? p.allowed.slice(0, 4).join("|") : p.type.toUpperCase()}`;
+    const flag = `--${flagName(p.name)} ${spec.files?.includes(p.name) ? "FILE" : p.allowed ? (p.allowed.length <= 4 ? p.allowed.join("|") : flagName(p.name).replace(/-/g, "_").toUpperCase())  : p.type.toUpperCase()}`;
     parts.push(p.required ? flag : `[${flag}]`);
   }
   for (const l of spec.lists ?? []) parts.push(`[--${l.flag} NAME]...`);
