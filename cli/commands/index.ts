@@ -6,6 +6,7 @@ import { casCommands } from "./cas";
 import { dnsCommands } from "./dns";
 import { csrCommand } from "./csr";
 import { inspectCommand } from "./inspect";
+import { bundleCommand } from "./bundle";
 
 export const COMMANDS: Command[] = [
   ...orderCommands,
@@ -14,4 +15,5 @@ export const COMMANDS: Command[] = [
   ...dnsCommands,
   csrCommand,
   inspectCommand,
+  bundleCommand,
 ];
