@@ -81,8 +81,8 @@ export const bundleCommand: Command = {
     const keyBytes = await readInput(keyPath, "--key");
     const key = await asFlag({ key: "--key", passphrase: "--key-passphrase-file" }, () => readPrivateKey(keyBytes, keyPassphrase));
     const certs = parseCertificates(await readInput(certPath, "--cert"), "--cert");
-    const chain = chainPath === undefined ? [] : parseCertificates(await readInput(chainPath, "--chain"), "--chain");
-    const chainCerts = chainPath === undefined ? certs.chain : [...certs.chain, chain.leaf, ...chain.chain];
+    const extra = chainPath === undefined ? undefined : parseCertificates(await readInput(chainPath, "--chain"), "--chain");
+    const chainCerts = extra === undefined ? certs.chain : [...certs.chain, extra.leaf, ...extra.chain];
     // Pair by public key, never by name.
     if (!certificateMatchesKey(certs.leaf.spkiDer, key.spkiDer)) fail("cert.key_mismatch", "--cert");
 
