@@ -29,10 +29,14 @@ export function clientFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv, fetchIm
   const version = args.strings.get("signature-version") ?? "v3";
   if (version !== "v1" && version !== "v3") fail("api.cli.signature_version", "--signature-version");
   const site = args.strings.get("site") ?? "cn";
-  if (site !== "cn" && site !== "intl") fail("api.param.allowed", "--site", { allowed: "cn, intl" });
+  if (site !== "cn" && site !== "intl") fail("api.cli.site", "--site", { value: site });
+  const endpoint = args.strings.get("endpoint") ?? env.KEYSMITH_ENDPOINT;
+  if (endpoint !== undefined && !URL.canParse(endpoint.includes("://") ? endpoint : `https://${endpoint}`)) {
+    fail("api.cli.endpoint", "--endpoint", { value: endpoint });
+  }
   return createClient({
     credentials: credentialsFromEnv(env),
-    endpoint: args.strings.get("endpoint") ?? env.KEYSMITH_ENDPOINT,
+    endpoint,
     region: args.strings.get("region"),
     site: site as Site,
     signatureVersion: version as SignatureVersion,
