@@ -1,0 +1,94 @@
+// The test handle on a running emulator, in process (the `control` object startEmulator returns) and over
+// HTTP (loopback-only `/__emulator/...`, JSON in and out): force order states, advance the business
+// clock, set faults, packages and zones, read the CA roots and a summary of the state (without keys).
+import type { ServiceContext } from "./service";
+import type { FaultConfig, Faults } from "./faults";
+import { forceOrderState } from "./services/cas";
+import type { OrderState } from "./state";
+
+const ORDER_STATES: readonly OrderState[] = ["payed", "domain_verify", "process", "certificate", "verify_fail"];
+
+export interface EmulatorControl {
+  /** PEM roots to trust: `ec` for RSA and EC leaves, `sm2` for SM2 leaves. */
+  caRoots(): { ec: string; sm2: string };
+  forceOrderState(orderId: string, state: OrderState): Promise<void>;
+  /** Moves the business clock (orders in `process`, validity dates) forward; signatures keep real time. */
+  advanceTime(ms: number): void;
+  setFaults(faults: FaultConfig): void;
+  setPackage(productCode: string, total: number): void;
+  addZone(zone: string): void;
+  /** Orders (no keys), packages, DNS records, CSR and KMS IDs. */
+  snapshot(): Record<string, unknown>;
+  /** The HTTP form: returns undefined for an unknown route. */
+  dispatch(method: string, route: string, input: Record<string, unknown>): Promise<unknown>;
+}
+
+export function createControl(ctx: ServiceContext, faults: Faults, persist: () => void): EmulatorControl {
+  const control: EmulatorControl = {
+    caRoots: () => ctx.ca.roots(),
+    async forceOrderState(orderId, state) {
+      if (!ORDER_STATES.includes(state)) throw new Error(`unknown order state ${String(state)}; one of ${ORDER_STATES.join(", ")}`);
+      const order = ctx.state.orders[orderId];
+      if (!order) throw new Error(`no order ${orderId}`);
+      await forceOrderState(ctx, order, state);
+      persist();
+    },
+    advanceTime(ms) {
+      if (!Number.isFinite(ms) || ms < 0) throw new Error("advance by a non-negative number of milliseconds");
+      ctx.state.clockOffsetMs += ms;
+      persist();
+    },
+    setFaults: (f) => faults.set(f),
+    setPackage(productCode, total) {
+      if (!Number.isInteger(total) || total < 0) throw new Error("total must be a whole number from 0");
+      const pkg = (ctx.state.packages[productCode] ??= { total: 0, used: 0, issued: 0 });
+      pkg.total = total;
+      persist();
+    },
+    addZone(zone) {
+      const z = zone.toLowerCase();
+      if (!ctx.state.dns.zones.includes(z)) ctx.state.dns.zones.push(z);
+      persist();
+    },
+    snapshot: () => ({
+      orders: Object.values(ctx.state.orders).map((o) => ({
+        orderId: o.orderId, domain: o.domain, productCode: o.productCode, state: o.state, validateType: o.validateType, serverKey: o.privateKeyPem !== undefined,
+      })),
+      packages: ctx.state.packages,
+      dnsRecords: Object.values(ctx.state.dns.records),
+      zones: ctx.state.dns.zones,
+      csrIds: Object.keys(ctx.state.csrs),
+      kmsCertificateIds: Object.keys(ctx.state.kms),
+      clockOffsetMs: ctx.state.clockOffsetMs,
+      faults: faults.get(),
+    }),
+    async dispatch(method, route, input) {
+      const m = method.toUpperCase();
+      const orderState = /^orders\/(\d+)\/state$/.exec(route);
+      if (m === "GET" && route === "ca") return control.caRoots();
+      if (m === "GET" && route === "state") return control.snapshot();
+      if (m === "POST" && orderState) {
+        await control.forceOrderState(orderState[1]!, String(input.state) as OrderState);
+        return { ok: true };
+      }
+      if (m === "POST" && route === "clock/advance") {
+        control.advanceTime(Number(input.ms));
+        return { ok: true, clockOffsetMs: ctx.state.clockOffsetMs };
+      }
+      if (m === "POST" && route === "faults") {
+        control.setFaults(input as FaultConfig);
+        return { ok: true, faults: faults.get() };
+      }
+      if (m === "POST" && route === "packages") {
+        control.setPackage(String(input.productCode), Number(input.total));
+        return { ok: true };
+      }
+      if (m === "POST" && route === "zones") {
+        control.addZone(String(input.zone));
+        return { ok: true };
+      }
+      return undefined;
+    },
+  };
+  return control;
+}

@@ -1,0 +1,135 @@
+// startEmulator: the local Alibaba Cloud counterpart (cas 2020-04-07, KMS 2016-01-20, Alidns 2015-01-09)
+// on one port. Used by `npm run emulator`, `npm start`, the CLI and e2e tests.
+import type { AddressInfo } from "node:net";
+import { createCaMaterial, CertificateAuthority } from "./ca";
+import { createControl, type EmulatorControl } from "./control";
+import { Faults, type FaultConfig } from "./faults";
+import { createEmulatorServer } from "./server";
+import { loadState, saveStateAtomic, type EmulatorState } from "./state";
+import type { Credential } from "./signature";
+import type { ServiceContext } from "./service";
+import { casService } from "./services/cas";
+import { kmsService } from "./services/kms";
+import { alidnsService } from "./services/alidns";
+import { PACKAGE_PRODUCT_CODES } from "../src/core/aliyun/operations";
+
+export type { EmulatorControl } from "./control";
+export type { FaultConfig } from "./faults";
+export type { Credential } from "./signature";
+
+/** Documented demo credentials (docs/emulator.md): they open nothing but this emulator. */
+export const DEMO_CREDENTIALS: Credential = {
+  accessKeyId: "LTAI5tKeysmithEmulatorDemo",
+  accessKeySecret: "KeysmithEmulatorDemoSecret2026",
+};
+/** Certificates per ProductCode a fresh state starts with. */
+export const DEFAULT_PACKAGE_TOTAL = 20;
+
+export interface EmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** One credential or several; an entry with `securityToken` is an STS credential. */
+  credentials?: Credential | Credential[];
+  /** JSON file to keep the state in (created at first start, rewritten atomically after each change). */
+  stateFile?: string;
+  /** Package totals for a fresh state: one number for every ProductCode, or per code (others keep the default). */
+  packages?: number | Record<string, number>;
+  faults?: FaultConfig;
+  /** How long validated orders stay in `process` before issuance, in business-clock ms (default 0). */
+  processDelayMs?: number;
+  /** Wall clock for signature timestamps; tests shift it to provoke InvalidTimeStamp.Expired. */
+  now?: () => number;
+}
+
+export interface RunningEmulator {
+  /** `http://host:port`, the endpoint for every service. */
+  url: string;
+  host: string;
+  port: number;
+  accessKeyId: string;
+  accessKeySecret: string;
+  credentials: Credential[];
+  control: EmulatorControl;
+  close(): Promise<void>;
+}
+
+function freshPackages(option: EmulatorOptions["packages"]): EmulatorState["packages"] {
+  const out: EmulatorState["packages"] = {};
+  for (const code of PACKAGE_PRODUCT_CODES) {
+    const total = typeof option === "number" ? option : (option?.[code] ?? DEFAULT_PACKAGE_TOTAL);
+    out[code] = { total, used: 0, issued: 0 };
+  }
+  if (typeof option === "object") for (const [code, total] of Object.entries(option)) out[code] ??= { total, used: 0, issued: 0 };
+  return out;
+}
+
+async function freshState(options: EmulatorOptions): Promise<EmulatorState> {
+  const now = Date.now();
+  return {
+    format: 1,
+    ca: await createCaMaterial(now),
+    packages: freshPackages(options.packages),
+    orders: {},
+    csrs: {},
+    dns: { zones: [], records: {} },
+    kms: {},
+    // OrderIds are 17 digits, like the cloud's (above 2^53, so clients must not use JS numbers for them).
+    counters: { order: "98987582437920968", csr: "10000000", record: "860000000000000000" },
+    clockOffsetMs: 0,
+  };
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const credentials = options.credentials === undefined ? [DEMO_CREDENTIALS] : Array.isArray(options.credentials) ? options.credentials : [options.credentials];
+  if (credentials.length === 0) throw new Error("startEmulator: at least one credential is needed");
+  const loaded = options.stateFile ? loadState(options.stateFile) : undefined;
+  const state = loaded ?? (await freshState(options));
+  const persist = (): void => {
+    if (options.stateFile) saveStateAtomic(options.stateFile, state);
+  };
+  if (!loaded) persist();
+  const context: ServiceContext = {
+    state,
+    now: () => Date.now() + state.clockOffsetMs,
+    ca: new CertificateAuthority(state.ca),
+    processDelayMs: options.processDelayMs ?? 0,
+    region: "cn-hangzhou",
+    accountId: "1234567890123456",
+  };
+  const faults = new Faults(options.faults);
+  const control = createControl(context, faults, persist);
+  const server = createEmulatorServer({
+    services: [casService, kmsService, alidnsService],
+    credentials,
+    context,
+    faults,
+    control,
+    signatureNow: options.now ?? Date.now,
+    persist,
+  });
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    host,
+    port,
+    accessKeyId: credentials[0]!.accessKeyId,
+    accessKeySecret: credentials[0]!.accessKeySecret,
+    credentials,
+    control,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}

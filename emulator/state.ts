@@ -1,0 +1,127 @@
+// Everything the emulator remembers, as one JSON-able object, and its optional state file. Writes are
+// atomic (a temporary file in the same folder, flushed, then renamed over the old one), so a crash leaves
+// either the previous state or the new one, never half of either.
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import type { CaMaterial } from "./ca";
+import type { KeySpecId } from "../src/core/key-spec";
+
+export type OrderState = "payed" | "domain_verify" | "process" | "certificate" | "verify_fail";
+
+export interface Order {
+  orderId: string;
+  productCode: string;
+  domain: string;
+  validateType: "DNS" | "FILE";
+  username: string;
+  email: string;
+  phone: string;
+  csrPem: string;
+  keySpec: KeySpecId;
+  /** Server-made key (CreateCertificateRequest): returned as PrivateKey once issued. */
+  privateKeyPem?: string;
+  state: OrderState;
+  /** Set once Cancel or Delete has given the package count back (never twice). */
+  quotaReleased?: boolean;
+  /** The DNS TXT value or the FILE content the owner must publish. */
+  token: string;
+  createdAt: number;
+  processSince?: number;
+  issuedAt?: number;
+  certificatePem?: string;
+  chainPem?: string;
+  notBefore?: number;
+  notAfter?: number;
+}
+
+export interface CsrRecord {
+  csrId: string;
+  name: string;
+  commonName: string;
+  sans: string;
+  algorithm: "RSA" | "ECC" | "SM2";
+  keySize: number;
+  countryCode: string;
+  province: string;
+  locality: string;
+  corpName: string;
+  department: string;
+  csrPem: string;
+  privateKeyPem: string;
+  keySha2: string;
+}
+
+export interface DnsRecord {
+  recordId: string;
+  domainName: string;
+  rr: string;
+  type: string;
+  value: string;
+  ttl: number;
+  line: string;
+  createdAt: number;
+}
+
+export interface KmsCertificate {
+  certificateId: string;
+  arn: string;
+  keySpec: "RSA_2048" | "EC_P256" | "EC_SM2";
+  subject: string;
+  sans: string[];
+  exportablePrivateKey: boolean;
+  csrPem: string;
+  privateKeyPem: string;
+  spkiDerBase64: string;
+  status: "PENDING" | "ACTIVE" | "INACTIVE" | "REVOKED";
+  certificatePem?: string;
+  chainPem?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface PackageCount {
+  total: number;
+  used: number;
+  issued: number;
+}
+
+export interface EmulatorState {
+  format: 1;
+  ca: CaMaterial;
+  packages: Record<string, PackageCount>;
+  orders: Record<string, Order>;
+  csrs: Record<string, CsrRecord>;
+  dns: { zones: string[]; records: Record<string, DnsRecord> };
+  kms: Record<string, KmsCertificate>;
+  /** Decimal counters for the 17-digit OrderId and the CsrId / RecordId sequences. */
+  counters: { order: string; csr: string; record: string };
+  /** Added to the wall clock for order progress and validity dates (control: advance time). */
+  clockOffsetMs: number;
+}
+
+export function loadState(file: string): EmulatorState | undefined {
+  if (!existsSync(file)) return undefined;
+  const parsed = JSON.parse(readFileSync(file, "utf8")) as EmulatorState;
+  if (parsed.format !== 1) throw new Error(`${file}: unknown emulator state format ${String(parsed.format)}`);
+  return parsed;
+}
+
+let tmpCounter = 0;
+export function saveStateAtomic(file: string, state: EmulatorState): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${++tmpCounter}.tmp`);
+  const fd = openSync(tmp, "w", 0o600);
+  try {
+    writeSync(fd, JSON.stringify(state));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}
+
+/** Next value of a decimal counter kept as text (OrderIds exceed 2^53). */
+export function nextId(state: EmulatorState, counter: keyof EmulatorState["counters"]): string {
+  const next = (BigInt(state.counters[counter]) + 1n).toString();
+  state.counters[counter] = next;
+  return next;
+}
