@@ -1,12 +1,14 @@
 // The one place the catalogue looks inside a CSR: its key type (SM2 is refused by
 // CreateCertificateWithCsrRequest) and its CN (the order's domain, used to reconcile a lost create).
-// Kept small on purpose: when the core's inspectCsr (src/core/csr/inspect.ts) lands, this becomes a
-// call to it and acceptsSpec from src/core/key-spec.ts.
+// Synchronous on purpose (validateParams is, and the emulator calls it per request), so it reads the
+// SPKI itself rather than awaiting the core's inspectCsr; which specs an operation accepts is the core's
+// rule (acceptsSpec in src/core/key-spec.ts), so the two cannot disagree.
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { CertificationRequest } from "@peculiar/asn1-csr";
 import { RSAPublicKey } from "@peculiar/asn1-rsa";
 import { fail } from "../errors";
 import { pemDecodeAll } from "../pem";
+import { acceptsSpec, isKeySpecId } from "../key-spec";
 
 const OID_RSA = "1.2.840.113549.1.1.1";
 const OID_EC = "1.2.840.10045.2.1";
@@ -77,8 +79,10 @@ function readOid(der: Uint8Array): string {
 export function requireCasCsrKey(pem: string, field: string): CsrSummary {
   const summary = summarizeCsr(pem, field);
   if (summary.family === "SM2") fail("api.param.csr_sm2", field, { keySpec: summary.keySpec });
-  if (summary.family === "UNKNOWN" || (summary.family === "RSA" && summary.bits < 2048)) {
-    fail("api.param.csr_key", field, { keySpec: summary.keySpec });
-  }
+  // RSA sizes outside the core's catalogue (e.g. 8192) follow the documented rule directly.
+  const accepted = isKeySpecId(summary.keySpec)
+    ? acceptsSpec("CreateCertificateWithCsrRequest", summary.keySpec)
+    : summary.family === "RSA" && summary.bits >= 2048;
+  if (!accepted) fail("api.param.csr_key", field, { keySpec: summary.keySpec });
   return summary;
 }
