@@ -1,14 +1,26 @@
-// The real services over the other parts of the project. Parts not yet in this build answer with the
-// typed "service unavailable" error (unavailable.ts) rather than breaking the worker.
+// The real services over the other parts of the project: the vault (helper D), the core's CSR
+// inspection (helper A), the credential store and signed client (helper B).
 import type { Platform } from "../platform/platform";
+import { createCredentialStore } from "./credentials";
+import { cloudForSettings } from "./cloud";
+import { coreCsrService } from "./csr-inspect";
+import { createOrderStore, OPEN_STATES } from "./orders/order-store";
 import type { Services } from "./services";
-import { unavailable } from "./unavailable";
+import { createSettingsStore } from "./settings-store";
+import { createVaultKeys } from "./vault-keys";
 
-export function createServices(_platform: Platform): Services {
+export function createServices(platform: Platform): Services {
+  const settings = createSettingsStore(platform.storage);
+  const orders = createOrderStore(platform.storage);
+  const credentials = createCredentialStore();
+  const keys = createVaultKeys({
+    csr: coreCsrService,
+    openOrderIds: async () => new Set((await orders.list()).filter((o) => OPEN_STATES.has(o.state)).map((o) => o.id)),
+  });
   return {
-    keys: unavailable("vault"),
-    csr: unavailable("csr"),
-    credentials: unavailable("credentials"),
-    cloud: async () => unavailable("cloud"),
+    keys,
+    csr: coreCsrService,
+    credentials,
+    cloud: async () => cloudForSettings(await settings.get(), credentials),
   };
 }

@@ -198,6 +198,18 @@ export async function stopWorker(session: ExtensionSession): Promise<void> {
  * followed by the raw bytes (latin1) of the profile's IndexedDB / storage files for this extension.
  */
 export async function dumpExtensionStorage(session: ExtensionSession): Promise<string> {
+  const { logical, raw } = await dumpExtensionStorageParts(session);
+  return `${logical}\n${raw}`;
+}
+
+/**
+ * The two halves of the dump: `logical` is what the extension stored as script sees it; `raw` is the
+ * profile's files. Note: Chromium serialises every CryptoKey stored in IndexedDB (non-extractable ones
+ * too) with its key bytes into those files; that is the browser's storage, not something the extension
+ * wrote, so a search for a WebCrypto key's bytes belongs in `logical`, and `raw` is for everything else
+ * (secrets kept as bytes: SM2 keys, the AccessKey secret).
+ */
+export async function dumpExtensionStorageParts(session: ExtensionSession): Promise<{ logical: string; raw: string }> {
   const page = await openExtensionPage(session, "options.html");
   // A string, not a function: test transpilers may inject helpers (__name) that do not exist in the page.
   const logical = (await page.evaluate(DUMP_SCRIPT)) as string;
@@ -218,7 +230,7 @@ export async function dumpExtensionStorage(session: ExtensionSession): Promise<s
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir)) if (entry.includes(session.extensionId)) walk(join(dir, entry));
   }
-  return `${logical}\n${raw.join("\n")}`;
+  return { logical, raw: raw.join("\n") };
 }
 
 const DUMP_SCRIPT = `(async () => {
@@ -273,8 +285,13 @@ const DUMP_SCRIPT = `(async () => {
   return out.join("\\n");
 })()`;
 
-/** Search a dump for bytes in the encodings they could be stored in. Returns the encodings found. */
-export function findBytes(dump: string, bytes: Uint8Array, minLength = 16): string[] {
+/**
+ * Search a dump for bytes in the encodings they could be stored in; returns the encodings found. With
+ * `windows`, any 16-byte slice found raw also counts (a partial copy of a secret is as bad as a whole one);
+ * use it for secret material only, not for structures whose headers are public (PKCS#8 shares its
+ * algorithm identifier with the public key).
+ */
+export function findBytes(dump: string, bytes: Uint8Array, minLength = 16, options: { windows?: boolean } = {}): string[] {
   const b = Buffer.from(bytes);
   const found: string[] = [];
   const forms: Record<string, string> = {
@@ -287,11 +304,12 @@ export function findBytes(dump: string, bytes: Uint8Array, minLength = 16): stri
   for (const [name, text] of Object.entries(forms)) {
     if (text.length >= minLength && dump.includes(text)) found.push(name);
   }
-  // Any 16-byte window in raw form (a partial copy is as bad as a whole one).
-  for (let i = 0; i + 16 <= b.length; i += 8) {
-    if (dump.includes(b.subarray(i, i + 16).toString("latin1"))) {
-      found.push(`latin1-window@${i}`);
-      break;
+  if (options.windows) {
+    for (let i = 0; i + 16 <= b.length; i += 4) {
+      if (dump.includes(b.subarray(i, i + 16).toString("latin1"))) {
+        found.push(`latin1-window@${i}`);
+        break;
+      }
     }
   }
   return found;

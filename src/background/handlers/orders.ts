@@ -2,7 +2,8 @@
 // (order-store.ts) the follower keeps up to date. A create is sent once; the client reconciles a create
 // whose answer was lost (src/core/aliyun), never retried blind here.
 import { fail } from "../../core/errors";
-import type { OrderView, SubjectFields } from "../../messages";
+import { formatDn, subjectFromFields } from "../../core/subject";
+import type { OrderView } from "../../messages";
 import { orderView, OPEN_STATES, type OrderStore, type StoredOrder } from "../orders/order-store";
 import type { Follower } from "../orders/follower";
 import type { Handler } from "../router";
@@ -14,20 +15,6 @@ export interface OrderHandlerDeps {
   follower: Follower;
   newId: () => string;
   now: () => Date;
-}
-
-/** RFC 4514 string for KMS's Subject parameter, most significant RDN first as KMS expects (C, ST, L, O, OU, CN). */
-export function dnFromFields(fields: SubjectFields): string {
-  const order: (keyof SubjectFields)[] = ["C", "ST", "L", "O", "OU", "CN", "emailAddress"];
-  const escape = (v: string) =>
-    v
-      .replace(/[\\,+"<>;=]/g, (c) => `\\${c}`)
-      .replace(/^[ #]/, (c) => `\\${c}`)
-      .replace(/ $/, "\\ ");
-  return order
-    .filter((k) => fields[k]?.trim())
-    .map((k) => `${k}=${escape(fields[k]!.trim())}`)
-    .join(",");
 }
 
 /** The Alidns zone and host record for a validation record on `domain` (zone given or guessed). */
@@ -117,7 +104,8 @@ export function orderHandlers(deps: OrderHandlerDeps) {
     },
     "orders.kmsCreateCertificate": async (p) => {
       const cloud = await services.cloud();
-      const subject = dnFromFields(p.subject);
+      // RFC 2253 order as the seed page writes it: CN=…,OU=…,O=…,C=…
+      const subject = formatDn(subjectFromFields(p.subject));
       if (!p.subject.CN?.trim()) fail("orders.kms.subject_cn_required", "subject.CN");
       const made = await cloud.kmsCreateCertificate({ ...p, subject });
       return orderView(

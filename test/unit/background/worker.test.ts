@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createWorker } from "../../../src/background/worker";
 import { FOLLOW_ALARM, EXPIRY_ALARM } from "../../../src/background/orders/follower";
-import { dnFromFields, dnsRecordPlacement } from "../../../src/background/handlers/orders";
+import { dnsRecordPlacement } from "../../../src/background/handlers/orders";
 import { extractDomains, extractPem } from "../../../src/background/selection";
 import { EXT_ID, EXT_ORIGIN, OWN_PAGE, fakeCloud, fakePlatform, fakeServices } from "./fakes";
 
@@ -126,7 +126,7 @@ describe("orders and the follower", () => {
       OWN_PAGE,
     );
     expect(reply).toMatchObject({ ok: true, value: { operation: "KmsCreateCertificate", cloudId: "cert-1", state: "pending_csr", csrPem: "CSR" } });
-    expect(t.calls[0]!.params).toMatchObject({ subject: "C=CN,O=Acme\\, Inc,CN=a.example.com" });
+    expect(t.calls[0]!.params).toMatchObject({ subject: "CN=a.example.com,O=Acme\\, Inc,C=CN" });
   });
 
   it("expiring certificates raise one notification each", async () => {
@@ -188,9 +188,6 @@ describe("helpers", () => {
     expect(dnsRecordPlacement("*.example.com", "_dnsauth")).toEqual({ zone: "example.com", rr: "_dnsauth" });
     expect(dnsRecordPlacement("a.b.example.com.cn", "_dnsauth.a.b.example.com.cn")).toEqual({ zone: "example.com.cn", rr: "_dnsauth.a.b" });
     expect(dnsRecordPlacement("www.shop.example.com", "_dnsauth", "shop.example.com")).toEqual({ zone: "shop.example.com", rr: "_dnsauth.www" });
-  });
-  it("DN for KMS", () => {
-    expect(dnFromFields({ CN: " x.example.com ", C: "CN", O: "", OU: "#ops" })).toBe("C=CN,OU=\\#ops,CN=x.example.com");
   });
 });
 void EXT_ORIGIN;

@@ -1,0 +1,133 @@
+// KeyService over helper D's vault (src/background/vault): the vault's plain-data views become the
+// protocol's KeyView, exports become ExportResult. The vault is opened lazily, once per worker life.
+import { KeysmithError, fail } from "../core/errors";
+import { isSubjectRulesName, subjectFromFields } from "../core/subject";
+import { inspectCsr, prepareCsrContent } from "../core/csr";
+import type { KeyView } from "../messages";
+import { openVault, type Vault, type VaultKey } from "./vault";
+import type { CsrService, KeyService } from "./services";
+
+export interface VaultKeysOptions {
+  /** Local order ids still open, so deleting a key with an open order is refused first. */
+  openOrderIds: () => Promise<Set<string>>;
+  csr: CsrService;
+  openVault?: () => Promise<Vault>;
+}
+
+export function toKeyView(key: VaultKey, openOrders: Set<string>): KeyView {
+  return { ...key, openOrders: key.orderIds.filter((id) => openOrders.has(id)).length };
+}
+
+function base64(bytes: Uint8Array): string {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+function fileBase(key: VaultKey): string {
+  return (key.commonName || key.label || key.id).replace(/^\*\./, "wildcard.").replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80);
+}
+
+export function createVaultKeys(options: VaultKeysOptions): KeyService & { vault(): Promise<Vault> } {
+  let vaultPromise: Promise<Vault> | undefined;
+  const vault = () =>
+    (vaultPromise ??= (options.openVault ?? (() => openVault({ openOrders: async (k) => { const open = await options.openOrderIds(); return k.orderIds.filter((id) => open.has(id)); } })))().then(
+      async (v) => {
+        await v.persist().catch(() => false); // ask once that the browser not evict the keys
+        return v;
+      },
+      (err) => {
+        vaultPromise = undefined;
+        throw err;
+      },
+    ));
+  const view = async (key: VaultKey) => toKeyView(key, await options.openOrderIds());
+
+  return {
+    vault,
+    async create(req) {
+      return view(await (await vault()).createKey({ spec: req.spec, exportable: req.exportable, label: req.label }));
+    },
+    async createCsr(req, locale) {
+      const v = await vault();
+      const rules = isSubjectRulesName(req.operation) ? req.operation : undefined;
+      const subject = subjectFromFields(req.subject);
+      let keyId = req.keyId;
+      if (keyId) {
+        const existing = await v.get(keyId);
+        if (existing.spec !== req.spec) fail("csr.key.spec_mismatch", "spec", { spec: req.spec, keySpec: existing.spec });
+      } else {
+        // Check the request before a key is made, so a refused subject leaves no orphan key behind.
+        prepareCsrContent({ subject, sans: req.sans, rules });
+        keyId = (await v.createKey({ spec: req.spec, exportable: req.exportable, label: req.label })).id;
+      }
+      let made;
+      try {
+        made = await v.createCsr(keyId, { subject, sans: req.sans, rules, keyUsage: true, extKeyUsage: true }, !req.label && !req.keyId);
+      } catch (err) {
+        if (!req.keyId) await v.delete(keyId, { confirm: true, force: true }).catch(() => undefined);
+        throw err;
+      }
+      const inspection = await options.csr.inspect(made.csrPem, req.operation, locale);
+      return { key: await view(made.key), csrPem: made.csrPem, inspection };
+    },
+    async list() {
+      const open = await options.openOrderIds();
+      return (await (await vault()).list()).map((k) => toKeyView(k, open));
+    },
+    async get(keyId) {
+      return view(await (await vault()).get(keyId));
+    },
+    async delete(keyId, opts) {
+      await (await vault()).delete(keyId, opts);
+    },
+    async export(req) {
+      const v = await vault();
+      const key = await v.get(req.keyId);
+      const base = fileBase(key);
+      const pem = (filename: string, data: string) => ({ filename, data, binary: false, mediaType: "application/x-pem-file" });
+      const needPassphrase = () => req.passphrase || fail("export.passphrase.required", "passphrase");
+      switch (req.format) {
+        case "certificate":
+          if (!key.certificate) throw new KeysmithError("export.pkcs12.no_certificate", { field: "certificate" });
+          return pem(`${base}.crt.pem`, key.certificate.pem);
+        case "pkcs8-encrypted":
+          return pem(`${base}.key.pem`, await v.exportPkcs8(req.keyId, needPassphrase()));
+        case "pkcs12":
+        case "pkcs12-legacy": {
+          const bytes = await v.exportPkcs12(req.keyId, needPassphrase(), { legacy: req.format === "pkcs12-legacy" });
+          return { filename: `${base}.pfx`, data: base64(bytes), binary: true, mediaType: "application/x-pkcs12" };
+        }
+        case "pkcs8":
+        case "pkcs1":
+        case "sec1":
+        case "pem-bundle": {
+          if (req.unencrypted !== true) throw new KeysmithError("export.unencrypted.not_confirmed", { field: "unencrypted" });
+          const kind = req.format === "pem-bundle" ? "bundle" : req.format;
+          return pem(`${base}.${req.format === "pem-bundle" ? "bundle" : "key"}.pem`, await v.exportPem(req.keyId, kind, { unencrypted: true }));
+        }
+      }
+    },
+    async importCertificate(pemText) {
+      return view(await (await vault()).importCertificate(pemText));
+    },
+    async backup(passphrase) {
+      const bytes = await (await vault()).backup(passphrase);
+      return { filename: "keysmith-backup.ksb", data: base64(bytes), binary: true, mediaType: "application/octet-stream" };
+    },
+    async restore(data, passphrase) {
+      const open = await options.openOrderIds();
+      return (await (await vault()).restore(data, passphrase)).map((k) => toKeyView(k, open));
+    },
+    async linkOrder(keyId, orderId) {
+      await (await vault()).linkOrder(keyId, orderId);
+    },
+    async setState(keyId, state) {
+      await (await vault()).setState(keyId, state);
+    },
+    async keyForCsr(csrPem) {
+      const info = await inspectCsr(csrPem);
+      return (await (await vault()).findBySpki(info.spkiDer))?.id;
+    },
+  };
+}
