@@ -77,11 +77,24 @@ export function renderResponse(response: ApiResponse): string {
   return (
     Object.entries(response)
       .map(([k, v]) => {
+        // Lists of records (orders, CSRs, DNS records): one line per item.
+        const list = Array.isArray(v) ? v : listInside(v);
+        if (list && list.every((item) => item && typeof item === "object")) {
+          const lines = list.map((item) => `  - ${Object.entries(item as Record<string, unknown>).map(([ik, iv]) => `${ik}=${typeof iv === "string" ? iv : JSON.stringify(iv)}`).join(", ")}`);
+          return [`${k}: (${list.length})`, ...lines].join("\n");
+        }
         const text = typeof v === "string" ? v : JSON.stringify(v);
         return text.includes("\n") ? `${k}:\n${text.trimEnd()}` : `${k}: ${text}`;
       })
       .join("\n") + "\n"
   );
+}
+
+/** Alidns nests its lists one level down: {"DomainRecords": {"Record": [...]}}. */
+function listInside(value: unknown): unknown[] | undefined {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
+  const entries = Object.values(value);
+  return entries.length === 1 && Array.isArray(entries[0]) ? entries[0] : undefined;
 }
 
 export function apiCommand(spec: ApiCommandSpec): Command {
