@@ -26,4 +26,10 @@ export const ALIDNS_OPERATIONS: Operation[] = [
     p("Type", "string", "Exact type"),
   ], "DomainRecords.Record:array, TotalCount:integer, PageNumber:integer, PageSize:integer"),
   dns("DeleteDomainRecord", "write", [req("RecordId", "long", "Record ID")], "RecordId:long"),
+  // The zones the account holds, so the worker can find the one a validation record belongs to.
+  dns("DescribeDomains", "read", [
+    p("PageNumber", "integer", "Page (from 1)", { rule: "positive" }),
+    p("PageSize", "integer", "Page size (max 100)", { rule: "positive" }),
+    p("KeyWord", "string", "Domain name filter"),
+  ], "Domains.Domain:array, TotalCount:integer, PageNumber:integer, PageSize:integer"),
 ];
