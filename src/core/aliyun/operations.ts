@@ -22,9 +22,15 @@ export function operation(service: ServiceId, action: string): Operation {
   return op;
 }
 
-/** Response fields typed long (OrderId, CsrId, RecordId…): the client keeps these as strings. */
+/**
+ * Field names typed long (OrderId, CsrId, RecordId…), nested ones by their last segment
+ * ("CertificateOrderList.OrderId" → "OrderId"): the client keeps these as strings wherever they appear.
+ */
 export const LONG_FIELDS: ReadonlySet<string> = new Set(
-  OPERATIONS.flatMap((op) => [...op.params.filter((p) => p.type === "long").map((p) => p.name), ...op.response.filter((f) => f.type === "long").map((f) => f.name)]),
+  OPERATIONS.flatMap((op) => [
+    ...op.params.filter((p) => p.type === "long").map((p) => p.name),
+    ...op.response.filter((f) => f.type === "long").map((f) => f.name.split(".").pop()!),
+  ]),
 );
 
 /** CLI flag for a parameter: kebab-case of its name (ValidateType → validate-type, RR → rr). */

@@ -94,6 +94,8 @@ describe("operation catalogue", () => {
     expect(flagName("KeySize")).toBe("key-size");
     expect(flagName("OrderId")).toBe("order-id");
     expect(LONG_FIELDS.has("OrderId")).toBe(true);
+    expect(LONG_FIELDS.has("CertificateId")).toBe(true); // nested in CertificateOrderList
+    expect(LONG_FIELDS.has("CertStartTime")).toBe(false); // milliseconds fit a number
   });
 });
 
