@@ -301,6 +301,9 @@ export class Vault {
         pkcs8Der,
         record: {
           ...fields,
+          label: typeof fields.label === "string" ? fields.label.slice(0, MAX_LABEL_LENGTH) : "",
+          state: KEY_STATES.includes(fields.state) ? fields.state : "csr",
+          createdAt: typeof fields.createdAt === "string" ? fields.createdAt : this.now().toISOString(),
           spec: described.spec,
           exportable: true,
           sans: Array.isArray(fields.sans) ? fields.sans : [],
