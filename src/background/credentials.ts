@@ -1,11 +1,13 @@
-// The credential store: the AccessKey secret is imported ONCE as two non-extractable WebCrypto HMAC keys
-// (SHA-1 over secret+"&" for V1, SHA-256 over secret for V3) and only those CryptoKeys are kept, in their
-// own IndexedDB database. The secret string is never stored, logged or returned; status() shows only a
-// hint of the AccessKey ID. Structured clone keeps the CryptoKeys usable (and non-extractable) after a
-// browser restart.
+// The credential store. The AccessKey secret is imported ONCE as HMAC keys (SHA-1 over secret+"&" for V1,
+// SHA-256 over secret for V3), which are at once wrapped (AES-GCM) under a non-extractable wrapping key;
+// only the wrapped blobs, the wrapping key, the AccessKey ID and an optional STS token are kept, in their
+// own IndexedDB database. Why wrapped rather than the HMAC CryptoKeys themselves: Chromium writes a stored
+// CryptoKey's raw bytes into the profile's IndexedDB files, and an HMAC key's raw bytes ARE the secret.
+// Unwrapping happens inside WebCrypto into non-extractable keys, so after set() the secret never exists
+// as a JS string or byte array again; keys are unwrapped once per worker life and cached.
 import { openDB, type IDBPDatabase } from "idb";
 import { KeysmithError, fail } from "../core/errors";
-import { hmacFromCryptoKey, importHmacCryptoKeys } from "../core/aliyun/hmac";
+import { hmacFromCryptoKey } from "../core/aliyun/hmac";
 import type { AliyunClient, CredentialSource, SigningCredentials } from "../core/aliyun/client";
 import type { CredentialsStatus, CredentialsTestResult, PackageState } from "../messages";
 
@@ -16,11 +18,43 @@ const RECORD_ID = "default";
 interface StoredCredentials {
   id: typeof RECORD_ID;
   accessKeyId: string;
-  v1: CryptoKey;
-  v3: CryptoKey;
+  /** AES-GCM, non-extractable, wrapKey/unwrapKey only. */
+  wrappingKey: CryptoKey;
+  v1: WrappedKey;
+  v3: WrappedKey;
   securityToken?: string;
   securityTokenExpiresAt?: string;
   savedAt: string;
+}
+
+interface WrappedKey {
+  iv: Uint8Array;
+  wrapped: ArrayBuffer;
+}
+
+const V1_ALGORITHM = { name: "HMAC", hash: "SHA-1" } as const;
+const V3_ALGORITHM = { name: "HMAC", hash: "SHA-256" } as const;
+
+async function wrapSecret(secret: string, subtle: SubtleCrypto): Promise<Pick<StoredCredentials, "wrappingKey" | "v1" | "v3">> {
+  const wrappingKey = await subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["wrapKey", "unwrapKey"]);
+  const utf8 = new TextEncoder();
+  const wrap = async (material: Uint8Array, algorithm: HmacImportParams): Promise<WrappedKey> => {
+    // Extractable only for the wrapKey call below; the key object is dropped right after.
+    const key = await subtle.importKey("raw", material as BufferSource, algorithm, true, ["sign"]);
+    material.fill(0);
+    const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
+    return { iv, wrapped: await subtle.wrapKey("raw", key, wrappingKey, { name: "AES-GCM", iv: iv as BufferSource }) };
+  };
+  return {
+    wrappingKey,
+    v1: await wrap(utf8.encode(`${secret}&`), V1_ALGORITHM),
+    v3: await wrap(utf8.encode(secret), V3_ALGORITHM),
+  };
+}
+
+async function unwrapHmac(record: StoredCredentials, which: "v1" | "v3", subtle: SubtleCrypto): Promise<CryptoKey> {
+  const w = record[which];
+  return subtle.unwrapKey("raw", w.wrapped, record.wrappingKey, { name: "AES-GCM", iv: w.iv as BufferSource }, which === "v1" ? V1_ALGORITHM : V3_ALGORITHM, false, ["sign"]);
 }
 
 export interface CredentialInput {
@@ -64,20 +98,22 @@ export function createCredentialStore(options: { dbName?: string; indexedDB?: ID
       return openDB(dbName, 1, { upgrade: (d) => void d.createObjectStore(STORE, { keyPath: "id" }) });
     })());
   const load = async () => (await (await db()).get(STORE, RECORD_ID)) as StoredCredentials | undefined;
+  const subtle = options.subtle ?? globalThis.crypto.subtle;
+  // Unwrapped keys for the record last read, so a worker unwraps once per life, not per call.
+  let cache: { savedAt: string; creds: Promise<SigningCredentials> } | undefined;
 
   return {
     async set(input) {
       const accessKeyId = input.accessKeyId.trim();
       if (!accessKeyId || /\s/.test(accessKeyId)) fail("api.credentials.invalid", "AccessKeyId");
       if (!input.accessKeySecret || /\s/.test(input.accessKeySecret)) fail("api.credentials.invalid", "AccessKeySecret");
-      const keys = await importHmacCryptoKeys(input.accessKeySecret, options.subtle);
       const record: StoredCredentials = {
         id: RECORD_ID,
         accessKeyId,
-        v1: keys.v1,
-        v3: keys.v3,
-        savedAt: (options.now?.() ?? new Date()).toISOString(),
+        ...(await wrapSecret(input.accessKeySecret, subtle)),
+        savedAt: `${(options.now?.() ?? new Date()).toISOString()}#${globalThis.crypto.randomUUID()}`,
       };
+      cache = undefined;
       if (input.securityToken) record.securityToken = input.securityToken;
       if (input.securityToken && input.securityTokenExpiresAt) record.securityTokenExpiresAt = input.securityTokenExpiresAt;
       await (await db()).put(STORE, record);
@@ -85,6 +121,7 @@ export function createCredentialStore(options: { dbName?: string; indexedDB?: ID
     },
     async clear() {
       await (await db()).delete(STORE, RECORD_ID);
+      cache = undefined;
       return statusOf(undefined);
     },
     async status() {
@@ -93,12 +130,22 @@ export function createCredentialStore(options: { dbName?: string; indexedDB?: ID
     async signingCredentials() {
       const record = await load();
       if (!record) fail("api.credentials.missing", "AccessKey");
-      return {
-        accessKeyId: record.accessKeyId,
-        securityToken: record.securityToken,
-        securityTokenExpiresAt: record.securityTokenExpiresAt,
-        hmac: { v1: hmacFromCryptoKey(record.v1, options.subtle), v3: hmacFromCryptoKey(record.v3, options.subtle) },
-      };
+      if (cache?.savedAt !== record.savedAt) {
+        const creds = (async (): Promise<SigningCredentials> => {
+          const [v1, v3] = await Promise.all([unwrapHmac(record, "v1", subtle), unwrapHmac(record, "v3", subtle)]);
+          return {
+            accessKeyId: record.accessKeyId,
+            securityToken: record.securityToken,
+            securityTokenExpiresAt: record.securityTokenExpiresAt,
+            hmac: { v1: hmacFromCryptoKey(v1, subtle), v3: hmacFromCryptoKey(v3, subtle) },
+          };
+        })();
+        cache = { savedAt: record.savedAt, creds };
+        creds.catch(() => {
+          if (cache?.creds === creds) cache = undefined;
+        });
+      }
+      return cache.creds;
     },
   };
 }
