@@ -25,7 +25,8 @@ let session: ExtensionSession;
 let page: Page;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
+  // The CA "reviews" for an hour of the emulator's business clock, so the order is still open across the restart.
+  emulator = await startTestEmulator({ processDelayMs: 60 * 60_000 });
   session = await launchExtension({ grantHosts: TEST_GRANTS });
   page = await openExtensionPage(session, "options.html");
   await send(page, "settings.set", { endpoint: emulator.url });
@@ -80,6 +81,7 @@ describe("an order across worker stops and a browser restart", () => {
     expect(order.state).toBe("validation");
     const added = await send(page, "orders.addDnsRecord", { id: orderLocalId });
     expect(added.dnsRecordId).toBeTruthy();
+    expect(added.state).toBe("review"); // the record is seen; the CA is reviewing
   });
 
   it("after a browser restart the order is still followed to an issued certificate paired with its key", async () => {
@@ -87,6 +89,7 @@ describe("an order across worker stops and a browser restart", () => {
     page = await openExtensionPage(session, "options.html");
     expect((await send(page, "orders.get", { id: orderLocalId })).dnsRecordId).toBeTruthy();
     await waitFor(() => alarmArmed(), "the follow alarm re-armed after restart");
+    (emulator.control as { advanceTime(ms: number): void }).advanceTime(61 * 60_000);
     const issued = await waitFor(async () => {
       await fireFollowAlarm();
       const o = await send(page, "orders.get", { id: orderLocalId });
