@@ -3,7 +3,8 @@
 // clock, set faults, packages and zones, read the CA roots and a summary of the state (without keys).
 import type { ServiceContext } from "./service";
 import type { FaultConfig, Faults } from "./faults";
-import { forceOrderState } from "./services/cas";
+import { forceOrderState, CERTIFICATE_LIFETIME_MS } from "./services/cas";
+import { parseCsr } from "./csr";
 import type { OrderState } from "./state";
 
 const ORDER_STATES: readonly OrderState[] = ["payed", "domain_verify", "process", "certificate", "verify_fail"];
@@ -17,6 +18,11 @@ export interface EmulatorControl {
   setFaults(faults: FaultConfig): void;
   setPackage(productCode: string, total: number): void;
   addZone(zone: string): void;
+  /**
+   * Signs any CSR with the emulator's CA (SM2 keys by the SM2 chain), e.g. a KMS CreateCertificate CSR
+   * before UploadCertificate. DNS names default to the CSR's SANs, else its CN.
+   */
+  signCsr(csrPem: string, dnsNames?: string[]): Promise<{ certificate: string; chain: string }>;
   /** Orders (no keys), packages, DNS records, CSR and KMS IDs. */
   snapshot(): Record<string, unknown>;
   /** The HTTP form: returns undefined for an unknown route. */
@@ -50,6 +56,16 @@ export function createControl(ctx: ServiceContext, faults: Faults, persist: () =
       if (!ctx.state.dns.zones.includes(z)) ctx.state.dns.zones.push(z);
       persist();
     },
+    async signCsr(csrPem, dnsNames) {
+      const csr = await parseCsr(csrPem, "csr");
+      const names = dnsNames ?? (csr.dnsNames.length > 0 ? csr.dnsNames : csr.commonName ? [csr.commonName] : []);
+      if (names.length === 0) throw new Error("the CSR names no domain: pass dnsNames");
+      const now = ctx.now();
+      const leaf = await ctx.ca.issue({
+        spkiDer: csr.spkiDer, commonName: csr.commonName ?? names[0]!, dnsNames: names, notBefore: now - 5 * 60 * 1000, notAfter: now + CERTIFICATE_LIFETIME_MS,
+      });
+      return { certificate: leaf.certificatePem, chain: leaf.chainPem };
+    },
     snapshot: () => ({
       orders: Object.values(ctx.state.orders).map((o) => ({
         orderId: o.orderId, domain: o.domain, productCode: o.productCode, state: o.state, validateType: o.validateType, serverKey: o.privateKeyPem !== undefined,
@@ -82,6 +98,9 @@ export function createControl(ctx: ServiceContext, faults: Faults, persist: () =
       if (m === "POST" && route === "packages") {
         control.setPackage(String(input.productCode), Number(input.total));
         return { ok: true };
+      }
+      if (m === "POST" && route === "sign") {
+        return control.signCsr(String(input.csr), Array.isArray(input.dnsNames) ? input.dnsNames.map(String) : undefined);
       }
       if (m === "POST" && route === "zones") {
         control.addZone(String(input.zone));

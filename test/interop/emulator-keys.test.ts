@@ -2,6 +2,9 @@
 // cas CreateCsr (RSA 2048/3072/4096, ECC 256, SM2 256) and KMS CreateCertificate (RSA_2048, EC_P256,
 // EC_SM2) answer with the seed pages' fields, and their CSRs pass `openssl req -verify`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { Certificate } from "@peculiar/asn1-x509";
+import { sm2 } from "sm-crypto-v2";
 import { startEmulator, type RunningEmulator } from "../../emulator/index";
 import { casClient, casModule, dnsClient, dnsModule, openssl, orderIdFor, popClient, rawV1, scratch, write } from "./emulator-helpers";
 
@@ -152,5 +155,46 @@ describe("KMS CreateCertificate and the certificate calls (pop-core, V1)", () =>
     await kms().request("DeleteCertificate", { CertificateId: id });
     const gone = await kms().request("GetCertificate", { CertificateId: id }).catch((e: { code: string }) => e);
     expect((gone as { code: string }).code).toBe("Forbidden.ResourceNotFound");
+  });
+});
+
+/** SM2-with-SM3 over the TBS with the GM/T 0009 default id, checked with sm-crypto-v2 directly. */
+function sm2Signed(certPem: string, issuerPem: string): boolean {
+  const der = (pem: string) => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
+  const cert = AsnConvert.parse(der(certPem), Certificate);
+  const issuer = AsnConvert.parse(der(issuerPem), Certificate);
+  const tbs = new Uint8Array(AsnConvert.serialize(cert.tbsCertificate));
+  const point = Buffer.from(issuer.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey).toString("hex");
+  const signature = Buffer.from(cert.signatureValue).toString("hex");
+  return sm2.doVerifySignature(tbs, signature, point, { hash: true, der: true, userId: "1234567812345678" });
+}
+
+describe("the emulator CA signs KMS CSRs (control: signCsr) for UploadCertificate", () => {
+  it("EC_P256: openssl verifies the leaf against the chain; UploadCertificate accepts it", async () => {
+    const kms = popClient(emu, "2016-01-20");
+    const created = await kms.request<KmsAnswer>("CreateCertificate", { KeySpec: "EC_P256", Subject: "CN=ec.kms.example.com,OU=kms,O=Keysmith,C=CN" });
+    const signed = await emu.control.signCsr(created.Csr!);
+    const leaf = write(dir, "kms-ec.crt", signed.certificate);
+    const chain = write(dir, "kms-ec.chain", signed.chain);
+    const root = write(dir, "kms-ec.root", emu.control.caRoots().ec);
+    expect(openssl(["verify", "-CAfile", root, "-untrusted", chain, leaf]).trim()).toBe(`${leaf}: OK`);
+    await kms.request("UploadCertificate", { CertificateId: created.CertificateId, Certificate: signed.certificate, CertificateChain: signed.chain });
+  });
+
+  it("EC_SM2: the SM2 chain (root → intermediate → leaf) is SM2-with-SM3 with the default id", async () => {
+    // OpenSSL 3.0 checks SM2 *certificate* signatures with an empty id (openssl verify has no distid option),
+    // so the GM/T 0009 chain is checked with sm-crypto-v2 here; `openssl x509 -text` still names the algorithm.
+    const kms = popClient(emu, "2016-01-20");
+    const created = await kms.request<KmsAnswer>("CreateCertificate", { KeySpec: "EC_SM2", Subject: "CN=sm2.kms.example.com,OU=kms,O=Keysmith,C=CN" });
+    const res = await fetch(`${emu.url}/__emulator/sign`, { method: "POST", body: JSON.stringify({ csr: created.Csr }) });
+    const signed = (await res.json()) as { certificate: string; chain: string };
+    const root = emu.control.caRoots().sm2;
+    expect(sm2Signed(signed.certificate, signed.chain)).toBe(true);
+    expect(sm2Signed(signed.chain, root)).toBe(true);
+    expect(sm2Signed(root, root)).toBe(true);
+    expect(sm2Signed(signed.certificate, root)).toBe(false);
+    expect(openssl(["x509", "-noout", "-text"], signed.certificate)).toContain("SM2-with-SM3");
+    expect(publicKeyOf(signed.certificate, "x509", "kms-sm2")).toBe(publicKeyOf(created.Csr!, "req", "kms-sm2"));
+    await kms.request("UploadCertificate", { CertificateId: created.CertificateId, Certificate: signed.certificate, CertificateChain: signed.chain });
   });
 });
