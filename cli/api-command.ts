@@ -4,6 +4,7 @@
 // response as received, OrderId exact (a string).
 import { readFileSync } from "node:fs";
 import { KeysmithError, fail } from "../src/core/errors";
+import { t, type Locale } from "../src/core/i18n";
 import { flagName, operation, type Operation, type ServiceId } from "../src/core/aliyun/operations";
 import type { ApiResponse } from "../src/core/aliyun/client";
 import type { InputValue } from "../src/core/aliyun/validate";
@@ -72,11 +73,15 @@ export async function paramsFromArgs(ctx: CliContext, spec: ApiCommandSpec, op: 
   return params;
 }
 
-/** Human output: one `Name: value` line per top-level field; lists and objects as compact JSON. */
-export function renderResponse(response: ApiResponse): string {
+/** Fields holding a private key: shown only with --json, so a key does not land in scrollback or CI logs by accident. */
+const PRIVATE_KEY_FIELDS = new Set(["PrivateKey", "Key", "EncryptPrivateKey", "SignPrivateKey"]);
+
+/** Human output: one `Name: value` line per top-level field; lists of records one line per item. */
+export function renderResponse(response: ApiResponse, locale: Locale = "en"): string {
   return (
     Object.entries(response)
       .map(([k, v]) => {
+        if (PRIVATE_KEY_FIELDS.has(k) && typeof v === "string" && v !== "") return `${k}: ${t(locale, "api_cli_private_key_hidden")}`;
         // Lists of records (orders, CSRs, DNS records): one line per item.
         const list = Array.isArray(v) ? v : listInside(v);
         if (list && list.every((item) => item && typeof item === "object")) {
@@ -113,7 +118,7 @@ export function apiCommand(spec: ApiCommandSpec): Command {
       const params = await paramsFromArgs(ctx, spec, op, args);
       const client = clientFromArgs(args, ctx.env);
       const response = await client.callOperation(op, params);
-      ctx.stdout(args.booleans.has("json") ? `${JSON.stringify(response, null, 2)}\n` : renderResponse(response));
+      ctx.stdout(args.booleans.has("json") ? `${JSON.stringify(response, null, 2)}\n` : renderResponse(response, ctx.locale));
       return 0;
     },
   };

@@ -25,7 +25,7 @@ const orderCreate: Command = {
     const op = useCsr ? csrOp : domainOp;
     const params = await paramsFromArgs(ctx, spec, op, args);
     const response = await clientFromArgs(args, ctx.env).callOperation(op, params);
-    ctx.stdout(args.booleans.has("json") ? `${JSON.stringify(response, null, 2)}\n` : renderResponse(response));
+    ctx.stdout(args.booleans.has("json") ? `${JSON.stringify(response, null, 2)}\n` : renderResponse(response, ctx.locale));
     return 0;
   },
 };

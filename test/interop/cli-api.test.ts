@@ -95,7 +95,14 @@ describe.each(["v1", "v3"] as const)("CLI against the emulator, signature %s", (
     expect(String(made.Csr)).toContain("BEGIN CERTIFICATE REQUEST");
     const csrId = String(made.CsrId);
     expect(JSON.stringify(await api("cas", "csr", "list"))).toContain(csrId);
-    expect(String((await api("cas", "csr", "get", csrId)).Csr)).toContain("BEGIN CERTIFICATE REQUEST");
+    const detail = await api("cas", "csr", "get", csrId);
+    expect(String(detail.Csr)).toContain("BEGIN CERTIFICATE REQUEST");
+    expect(String(detail.PrivateKey)).toContain("PRIVATE KEY-----");
+    // The human form keeps the service-made private key out of the terminal unless --json asks for it.
+    const human = await run(["cas", "csr", "get", csrId, "--endpoint", emu.url, "--signature-version", version]);
+    expect(human.code).toBe(0);
+    expect(human.out).toContain("PrivateKey: (a private key; printed only with --json)");
+    expect(human.out).not.toContain("PRIVATE KEY-----");
     await api("cas", "csr", "delete", csrId);
   });
 
