@@ -9,7 +9,7 @@ import { PRODUCT_CODES, type ContactInput } from "../ui/contact-fields";
 import { NewOrderForm } from "./NewOrderForm";
 import { OrderCard } from "./OrderCard";
 
-export function OrdersView(props: { api: WorkerApi; contact: ContactInput; defaults: SubjectInput; preselectKeyId?: string; prefillCsr?: string }) {
+export function OrdersView(props: { api: WorkerApi; contact: ContactInput; defaults: SubjectInput; preselectKeyId?: string; prefillCsr?: string; onPrefillUsed?: () => void }) {
   const tr = useT();
   const [orders, setOrders] = useState<OrderView[] | null>(null);
   const [showForm, setShowForm] = useState(Boolean(props.preselectKeyId || props.prefillCsr));
@@ -55,8 +55,8 @@ export function OrdersView(props: { api: WorkerApi; contact: ContactInput; defau
             defaults={props.defaults}
             preselectKeyId={props.preselectKeyId}
             prefillCsr={props.prefillCsr}
-            onCancel={() => setShowForm(false)}
-            onCreated={(o) => { setOrders((all) => [o, ...(all ?? []).filter((x) => x.id !== o.id)]); setShowForm(false); }}
+            onCancel={() => { setShowForm(false); props.onPrefillUsed?.(); }}
+            onCreated={(o) => { setOrders((all) => [o, ...(all ?? []).filter((x) => x.id !== o.id)]); setShowForm(false); props.onPrefillUsed?.(); }}
           />
         </section>
       ) : (

@@ -95,7 +95,8 @@ export function PopupApp(props: { api: WorkerApi }) {
           ) : null}
           {tab === "keys" ? <KeysView api={props.api} /> : null}
           {tab === "orders" ? (
-            <OrdersView api={props.api} contact={contact} defaults={defaults} preselectKeyId={orderKey} prefillCsr={route.csrPem} />
+            <OrdersView api={props.api} contact={contact} defaults={defaults} preselectKeyId={orderKey} prefillCsr={route.csrPem}
+              onPrefillUsed={() => { setOrderKey(undefined); setRoute((r) => ({ ...r, csrPem: undefined, keyId: undefined })); }} />
           ) : null}
         </Tabs>
       </main>

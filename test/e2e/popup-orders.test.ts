@@ -5,12 +5,12 @@
 //   and whose key matches the certificate;
 // - cas CreateCertificateRequest, cas CreateCsr and KMS CreateCertificate from the order form.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { launchExtension, openExtensionPage, startTestEmulator, waitFor, type ExtensionSession, type TestEmulator } from "./harness";
+import { ROOT, TEST_GRANTS, launchExtension, openExtensionPage, startTestEmulator, waitFor, type ExtensionSession, type TestEmulator } from "./harness";
 
 const DOMAIN = process.env.KEYSMITH_TEST_DOMAIN ?? "example.com";
 const work = mkdtempSync(join(tmpdir(), "keysmith-orders-"));
@@ -52,8 +52,10 @@ async function orderInState(page: Page, operation: string, states: string[]): Pr
 }
 
 beforeAll(async () => {
+  mkdirSync(join(ROOT, "test-artifacts"), { recursive: true });
   emulator = await startTestEmulator();
-  session = await launchExtension();
+  // The loopback origin is an optional permission; the harness grants it as the user would when asked.
+  session = await launchExtension({ grantHosts: TEST_GRANTS });
   const options = await openExtensionPage(session, "options.html?lang=en");
   await options.waitForSelector("body[data-ready=true]");
   await options.fill("#access-key-id", emulator.accessKeyId);
@@ -105,7 +107,7 @@ describe("orders through the popup", () => {
     const card = popup.locator(`[data-order-id="${id}"]`);
     expect(await card.locator(`#rec-type-${id}`).textContent()).toBe("TXT");
     expect((await card.locator(`#rec-value-${id}`).textContent())?.length).toBeGreaterThan(8);
-    await popup.screenshot({ path: join(work, "validation.png") });
+    await popup.screenshot({ path: join(ROOT, "test-artifacts", "popup-dv-validation-en.png"), fullPage: true });
     await card.locator(`#add-dns-${id}`).click();
     await orderInState(popup, "DV certificate with my CSR", ["issued"]);
 
