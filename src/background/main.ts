@@ -21,6 +21,10 @@ browser.alarms.onAlarm.addListener((alarm) => {
 browser.contextMenus.onClicked.addListener((info, tab) => {
   void worker.handleMenuClick(info, tab);
 });
+browser.notifications.onClicked.addListener((id) => {
+  void browser.notifications.clear(id);
+  void platform.openPopup();
+});
 browser.runtime.onInstalled.addListener(() => {
   void worker.installMenus();
 });

@@ -90,12 +90,15 @@ export function createFollower(deps: FollowerDeps) {
       delete next.error;
       if (next.state === "issued" && state.certificate) {
         next.certificatePem = state.certificate;
-        try {
-          next.keyId = await deps.pairCertificate(state.certificate);
-        } catch (err) {
-          // No key here for it (e.g. a cloud-made CSR): keep the certificate on the order for the user.
-          if (!(err instanceof KeysmithError)) throw err;
-          next.error = err.toData();
+        // Only a CSR we sent has its key here; CreateCertificateRequest orders have a key made by the cloud.
+        if (order.operation === "CreateCertificateWithCsrRequest") {
+          try {
+            next.keyId = await deps.pairCertificate(state.certificate);
+          } catch (err) {
+            // The key is gone (deleted meanwhile): keep the certificate on the order for the user.
+            if (!(err instanceof KeysmithError)) throw err;
+            next.error = err.toData();
+          }
         }
       }
     } catch (err) {
