@@ -1,7 +1,8 @@
 // The rules of each destination for subject fields and SANs, checked as the user types. A profile is
 // data (which fields are required, how many SANs); the checks are small pure functions returning the
 // same ErrorData the worker would, so the page shows one kind of message whichever side found it.
-import type { ErrorData } from "../core/errors";
+import { isKeysmithError, type ErrorData } from "../core/errors";
+import { domainToALabel, normalizeSan, SAN_LIMITS } from "../core/san";
 import type { KeySpecId, SubjectField, SubjectInput } from "./worker-api";
 
 export type ProfileId = "generic" | "dv" | "kms";
@@ -20,27 +21,24 @@ export interface SubjectProfile {
 export const PROFILES: Record<ProfileId, SubjectProfile> = {
   generic: { id: "generic", required: ["CN"], maxSans: 100, keySpecs: "any", cnMustBeDomain: false },
   dv: { id: "dv", required: ["CN"], maxSans: 1, keySpecs: ["RSA_2048", "RSA_3072", "RSA_4096", "EC_P256", "EC_P384"], cnMustBeDomain: true, workerOperation: "CreateCertificateWithCsrRequest" },
-  kms: { id: "kms", required: ["CN", "C", "O", "OU"], maxSans: 10, keySpecs: ["RSA_2048", "EC_P256", "EC_SM2"], cnMustBeDomain: true, workerOperation: "kms" },
+  kms: { id: "kms", required: ["CN", "C", "O", "OU"], maxSans: SAN_LIMITS.kms, keySpecs: ["RSA_2048", "EC_P256", "EC_SM2"], cnMustBeDomain: true, workerOperation: "kms" },
 };
 
 const MAX_LENGTH: Record<SubjectField, number> = { CN: 64, O: 64, OU: 64, C: 2, ST: 128, L: 128, emailAddress: 128 };
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
 
 function err(code: string, field: string, params: Record<string, string | number> = {}): ErrorData {
   return { code, field, params, message: code };
 }
 
-/** A DNS name as CAs accept it: letters, digits, hyphens, dots; an optional leading `*.`; IDN as A-labels or Unicode. */
+/** A DNS name as CAs accept it (the core's rules: LDH labels, one leading `*.`, IDN to A-labels), with a dot. */
 export function isDomainName(value: string): boolean {
-  const name = value.startsWith("*.") ? value.slice(2) : value;
-  if (name.length === 0 || name.length > 253 || !name.includes(".")) return false;
-  let ascii = name;
+  if (!value.includes(".") || value.endsWith(".")) return false;
   try {
-    ascii = new URL(`http://${name}`).hostname;
+    domainToALabel(value);
+    return true;
   } catch {
     return false;
   }
-  return ascii.split(".").every((label) => LABEL.test(label));
 }
 
 export function checkSubjectField(profile: SubjectProfile, field: SubjectField, raw: string): ErrorData | undefined {
@@ -71,9 +69,16 @@ export function parseNames(text: string): string[] {
     .filter((s, i, all) => s !== "" && all.indexOf(s) === i);
 }
 
+/** Each SAN through the core's normalizer (DNS, IP or e-mail; the same errors the worker would give), then the destination's limit. */
 export function checkSans(profile: SubjectProfile, sans: string[]): ErrorData | undefined {
-  const bad = sans.find((s) => !isDomainName(s));
-  if (bad !== undefined) return err("ui.san.invalid", "SAN", { value: bad });
+  for (const san of sans) {
+    try {
+      normalizeSan(san, "SAN");
+    } catch (e) {
+      if (isKeysmithError(e)) return e.toData();
+      throw e;
+    }
+  }
   if (sans.length > profile.maxSans) return err("ui.san.too_many", "SAN", { max: profile.maxSans, count: sans.length });
   return undefined;
 }

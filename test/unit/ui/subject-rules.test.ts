@@ -29,7 +29,10 @@ describe("subject rules as the user types", () => {
 
   it("limits SANs and key types per destination", () => {
     expect(checkSans(PROFILES.kms, Array.from({ length: 11 }, (_, i) => `h${i}.example.com`))?.code).toBe("ui.san.too_many");
-    expect(checkSans(PROFILES.generic, ["ok.example.com", "bad name"])?.params.value).toBe("bad name");
+    const bad = checkSans(PROFILES.generic, ["ok.example.com", "bad name"])!;
+    expect(bad.code).toBe("san.dns.invalid");
+    expect(bad.params.value).toBe("bad name");
+    expect(checkSans(PROFILES.generic, ["192.0.2.1", "ops@example.com"])).toBeUndefined();
     expect(checkKeySpec(PROFILES.dv, "EC_SM2")?.code).toBe("ui.keyspec.not_accepted");
     expect(checkKeySpec(PROFILES.kms, "EC_SM2")).toBeUndefined();
   });
