@@ -5,14 +5,14 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { LocaleContext, applyDocumentLocale, resolveLocale } from "../ui/locale";
 import { Tabs } from "../ui/tabs";
+import { Busy } from "../ui/notices";
 import { t } from "../core/i18n";
 import { toSubjectInput, type PendingForm, type Settings, type WorkerApi } from "../ui/worker-api";
-import { toContactInput } from "../ui/contact-fields";
+import { toContactInput } from "../ui/contact-input";
 import { cachedSettings, rememberSettings } from "../ui/settings-cache";
 import { setRequestLocale } from "../ui/worker-client";
 import { NewCsrView } from "./NewCsrView";
-import { KeysView } from "./KeysView";
-import { OrdersView } from "./OrdersView";
+import { useLazyModule } from "../ui/lazy";
 import { PendingNotice } from "./PendingNotice";
 import { parseRoute, routeFromPending, type Route, type TabId } from "./route";
 
@@ -67,6 +67,9 @@ export function PopupApp(props: { api: WorkerApi }) {
   useEffect(() => {
     if (synced) document.body.dataset.synced = "true";
   }, [synced]);
+  // Keys and Orders load after the first render (or when opened first): the popup is interactive sooner.
+  const keysModule = useLazyModule(() => import("./KeysView"), tab === "keys");
+  const ordersModule = useLazyModule(() => import("./OrdersView"), tab === "orders");
   const prefill = useMemo(() => ({ names: route.names }), [route]);
   const defaults = useMemo(() => ({ ...toSubjectInput(settings.defaultSubject), CN: "" }), [settings]);
   const contact = useMemo(() => toContactInput(settings.contact), [settings]);
@@ -93,9 +96,10 @@ export function PopupApp(props: { api: WorkerApi }) {
             <NewCsrView api={props.api} defaults={defaults} prefill={prefill}
               onOrder={(keyId) => { setOrderKey(keyId); setTab("orders"); }} />
           ) : null}
-          {tab === "keys" ? <KeysView api={props.api} /> : null}
-          {tab === "orders" ? (
-            <OrdersView api={props.api} contact={contact} defaults={defaults} preselectKeyId={orderKey} prefillCsr={route.csrPem}
+          {tab === "keys" ? (keysModule ? <keysModule.KeysView api={props.api} /> : <Busy label={t(locale, "ui_loading")} />) : null}
+          {tab === "orders" && !ordersModule ? <Busy label={t(locale, "ui_loading")} /> : null}
+          {tab === "orders" && ordersModule ? (
+            <ordersModule.OrdersView api={props.api} contact={contact} defaults={defaults} preselectKeyId={orderKey} prefillCsr={route.csrPem}
               onPrefillUsed={() => { setOrderKey(undefined); setRoute((r) => ({ ...r, csrPem: undefined, keyId: undefined })); }} />
           ) : null}
         </Tabs>

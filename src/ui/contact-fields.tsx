@@ -2,29 +2,9 @@
 // the options page so a user types them once.
 import { SelectField, TextField } from "./fields";
 import { useT } from "./locale";
-import type { Contact } from "./worker-api";
-
-/** The contact as the form holds it: every field present. */
-export type ContactInput = Required<Contact>;
-
-export function toContactInput(c: Partial<Contact> | undefined): ContactInput {
-  return {
-    username: c?.username ?? "",
-    email: c?.email ?? "",
-    phone: c?.phone ?? "",
-    validateType: c?.validateType ?? "DNS",
-    productCode: c?.productCode ?? PRODUCT_CODES[0],
-  };
-}
-
-export const PRODUCT_CODES = [
-  "symantec-free-1-free",
-  "symantec-dv-1-starter",
-  "geotrust-dv-1-starter",
-  "geotrust-dv-w-starter",
-  "globalsign-dv-1-personal",
-  "globalsign-dv-w-advanced",
-] as const;
+import type { ContactInput } from "./contact-input";
+export { PRODUCT_CODES, toContactInput, type ContactInput } from "./contact-input";
+import { PRODUCT_CODES } from "./contact-input";
 
 export function contactErrors(c: ContactInput): Partial<Record<keyof ContactInput, string>> {
   const out: Partial<Record<keyof ContactInput, string>> = {};
