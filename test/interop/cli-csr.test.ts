@@ -88,6 +88,26 @@ describe("keysmith csr", () => {
     expect(view.subjectTyped).toContain("O=UTF8STRING:示例科技\\, 有限公司");
   });
 
+  it.each(["EC_SM2", "EC_P384", "RSA_2048"])("%s: the printed openssl req command, run as printed, makes the same request", (spec) => {
+    const ours = tempDir();
+    const theirs = tempDir();
+    const subject = "CN=www.例子.com,O=A\\, B+serialNumber=1,OU=IT,C=CN";
+    const r = keysmith(["csr", "--key-spec", spec, "--subject", subject, "--san", "api.example.com", "--san", "10.0.0.1", "--key-usage", "default", "--ext-key-usage", "serverAuth", "--out", ours, "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as { csrPath: string; openssl: string };
+    const command = json.openssl.split(ours).join(theirs);
+    const ran = spawnSync("sh", ["-c", command], { encoding: "utf8" });
+    expect(ran.status, ran.stderr).toBe(0);
+    const sm2 = KEY_SPECS[spec as keyof typeof KEY_SPECS].family === "SM2";
+    const a = opensslReadCsr(json.csrPath, { sm2 });
+    const b = opensslReadCsr(json.csrPath.split(ours).join(theirs), { sm2 });
+    expect(a.verified && b.verified).toBe(true);
+    expect(b.signatureAlgorithm).toBe(a.signatureAlgorithm);
+    expect(typesAndValues(b.subject)).toEqual(typesAndValues(a.subject));
+    expect(b.sans).toEqual(a.sans);
+    expect(b.text).toMatch(/X509v3 Key Usage: critical/);
+  });
+
   const invalid: { what: string; args: string[]; field: RegExp }[] = [
     { what: "C=China", args: ["--key-spec", "EC_P256", "--subject", "CN=www.example.com,C=China"], field: /subject\.C\b/ },
     { what: "RSA_1024", args: ["--key-spec", "RSA_1024", "--subject", SUBJECT], field: /--key-spec/ },
