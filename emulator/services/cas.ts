@@ -125,7 +125,23 @@ function isValidated(state: EmulatorState, order: Order): boolean {
   return hasRecord(state, zone, recordDomain, "TXT", order.token);
 }
 
-export async function issueOrder(ctx: ServiceContext, order: Order): Promise<void> {
+/** Issuance in flight per order, so two polls arriving together issue once. */
+const issuingByEmulator = new WeakMap<ServiceContext, Map<string, Promise<void>>>();
+
+export function issueOrder(ctx: ServiceContext, order: Order): Promise<void> {
+  let issuing = issuingByEmulator.get(ctx);
+  if (!issuing) issuingByEmulator.set(ctx, (issuing = new Map()));
+  let pending = issuing.get(order.orderId);
+  if (!pending) {
+    const inFlight = issuing;
+    pending = issueNow(ctx, order).finally(() => inFlight.delete(order.orderId));
+    issuing.set(order.orderId, pending);
+  }
+  return pending;
+}
+
+async function issueNow(ctx: ServiceContext, order: Order): Promise<void> {
+  if (order.state === "certificate") return;
   const csr = await parseCsr(order.csrPem, "Csr");
   const names = order.domain.split(",");
   const now = ctx.now();

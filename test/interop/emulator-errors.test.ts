@@ -2,7 +2,9 @@
 // where they can send them and hand-signed where they cannot), STS, parameter validation, packages,
 // order states, routing, faults, CORS, the control endpoint and the state file.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator/index";
@@ -192,6 +194,18 @@ describe("packages and orders", () => {
     expect((await rawV1(emu, CAS, "DeleteCertificateRequest", { OrderId: orderId })).status).toBe(200);
   });
 
+  it("polls arriving together issue one certificate and count it once", async () => {
+    const created = await rawV1(emu, CAS, "CreateCertificateRequest", { ...contact, Domain: "together.example.com" });
+    const orderId = /"OrderId":(\d+)/.exec(created.text)![1]!;
+    const pending = await rawV1(emu, CAS, "DescribeCertificateState", { OrderId: orderId });
+    await rawV1(emu, "2015-01-09", "AddDomainRecord", { DomainName: "example.com", RR: String(pending.body.RecordDomain), Type: "TXT", Value: String(pending.body.RecordValue) });
+    const before = (await rawV1(emu, CAS, "DescribePackageState", {})).body.IssuedCount as number;
+    const polls = await Promise.all([1, 2, 3, 4].map(() => rawV1(emu, CAS, "DescribeCertificateState", { OrderId: orderId })));
+    expect(new Set(polls.map((p) => p.body.Certificate)).size).toBe(1);
+    expect(polls[0]!.body.Type).toBe("certificate");
+    expect((await rawV1(emu, CAS, "DescribePackageState", {})).body.IssuedCount).toBe(before + 1);
+  });
+
   it("with a process delay, a validated order waits in `process` until the clock is advanced", async () => {
     const slow = await startEmulator({ port: 0, processDelayMs: 60 * 60 * 1000 });
     try {
@@ -254,6 +268,29 @@ describe("CORS, control endpoint, state file", () => {
     } finally {
       await open.close();
     }
+  });
+
+  it("a writer killed mid-write leaves a state file that still parses", async () => {
+    const folder = scratch();
+    const stateFile = join(folder, "state.json");
+    const script = join(folder, "writer.mjs");
+    const root = join(import.meta.dirname, "../..");
+    writeFileSync(
+      script,
+      `import { register } from ${JSON.stringify(pathToFileURL(join(root, "node_modules/tsx/dist/esm/api/index.mjs")).href)};
+register();
+const { saveStateAtomic } = await import(${JSON.stringify(pathToFileURL(join(root, "emulator/state.ts")).href)});
+const big = { format: 1, filler: "x".repeat(2_000_000), n: 0 };
+for (let n = 0; ; n++) { big.n = n; saveStateAtomic(${JSON.stringify(stateFile)}, big); if (n === 3) process.stdout.write("ready\\n"); }
+`,
+    );
+    const child = spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.once("exit", resolve));
+    const parsed = JSON.parse(readFileSync(stateFile, "utf8")) as { n: number; filler: string };
+    expect(parsed.n).toBeGreaterThanOrEqual(3);
+    expect(parsed.filler.length).toBe(2_000_000);
   });
 
   it("keeps state, CA included, across restarts in an atomically written file", async () => {
