@@ -101,7 +101,8 @@ export const TEST_GRANTS = ["http://127.0.0.1/*", "https://*.console.aliyun.com/
 
 export async function launchExtension(options: LaunchOptions = {}): Promise<ExtensionSession> {
   ensureExtensionBuilt();
-  const dist = options.grantHosts?.length ? distWithGrants(options.dist ?? CHROME_DIST, options.grantHosts) : (options.dist ?? CHROME_DIST);
+  // Always a private copy: another process rebuilding dist/chrome must not pull files from under this browser.
+  const dist = distWithGrants(options.dist ?? CHROME_DIST, options.grantHosts ?? []);
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), "keysmith-profile-"));
   const args = [
     `--disable-extensions-except=${dist}`,
@@ -145,6 +146,7 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Exte
     dispose: async () => {
       await context.close().catch(() => undefined);
       rmSync(userDataDir, { recursive: true, force: true });
+      rmSync(dist, { recursive: true, force: true });
     },
   };
   return session;
