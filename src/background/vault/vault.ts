@@ -8,6 +8,8 @@
 //  - SM2 keys (no WebCrypto): PKCS#8 under the wrapping key, decrypted in here to sign or export.
 // Nothing returned to a caller holds private key material: records come back as plain VaultKey data.
 import type { IDBPDatabase } from "idb";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { CertificationRequest } from "@peculiar/asn1-csr";
 import { KeysmithError, fail } from "../../core/errors";
 import { parseCertificates, certificateMatchesKey, type CertificateChain } from "../../core/cert/certificate";
 import { createCsr as createCsrCore, type CreateCsrOptions } from "../../core/csr/create";
@@ -15,7 +17,7 @@ import { generateKeyPair, signWithKeyPair, type KeyPair } from "../../core/csr/k
 import { sm2Spki } from "../../core/csr/sm2";
 import { KEY_SPECS, isKeySpecId, type KeySpecId } from "../../core/key-spec";
 import { formatDn, subjectValue, type Rdn } from "../../core/subject";
-import { base64Decode, base64Encode } from "../../core/pem";
+import { base64Decode, base64Encode, derFromPemOrDer } from "../../core/pem";
 import { toArrayBuffer } from "../../core/export/bytes";
 import { decryptBackup, encryptBackup } from "../../core/export/backup";
 import { webCryptoAlgorithmFor } from "../../core/export/key-material";
@@ -114,6 +116,18 @@ export class Vault {
   async findBySpki(spkiDer: Uint8Array): Promise<VaultKey | undefined> {
     const record = await this.recordBySpki(spkiDer);
     return record && toVaultKey(record, this.now());
+  }
+
+  /** The key a CSR (PEM or DER) was made with, if it is in the vault: to link an order for a pasted CSR. */
+  async findByCsr(csrPemOrDer: string | Uint8Array): Promise<VaultKey | undefined> {
+    const [der] = derFromPemOrDer(csrPemOrDer, ["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"], "csr");
+    let request: CertificationRequest;
+    try {
+      request = AsnConvert.parse(der!, CertificationRequest);
+    } catch {
+      return undefined;
+    }
+    return this.findBySpki(new Uint8Array(AsnConvert.serialize(request.certificationRequestInfo.subjectPKInfo)));
   }
 
   // ---- making keys and CSRs ----------------------------------------------------------------------

@@ -61,6 +61,11 @@ describe("vault keys", () => {
     expect(key.commonName).toBe("example.com");
     expect(key.sans).toEqual(["example.com", "www.example.com"]);
     expect(key.csrPem).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/);
+    expect((await vault.findByCsr(key.csrPem!))?.id).toBe(key.id);
+    const other = await vault.createKey({ spec: "EC_SM2", exportable: false, subject: "CN=sm2.example.com" });
+    expect((await vault.findByCsr(other.csrPem!))?.id).toBe(other.id);
+    await vault.delete(other.id, { confirm: true });
+    expect(await vault.findByCsr(other.csrPem!)).toBeUndefined();
     vault.close();
   });
 
