@@ -5,7 +5,7 @@
 // returned chain and the emulator's root, and the leaf carries the CSR's public key.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator/index";
-import { casClient, casModule, dnsClient, dnsModule, openssl, opensslCsr, orderIdFor, popClient, rawV1, scratch, write } from "./emulator-helpers";
+import { CasClient, casClient, casModule, teaConfig, dnsClient, dnsModule, openssl, opensslCsr, orderIdFor, popClient, rawV1, scratch, write } from "./emulator-helpers";
 
 let emu: RunningEmulator;
 let dir: string;
@@ -136,6 +136,14 @@ describe("emulator with @alicloud/pop-core (Signature V1)", () => {
       checkIssued(String(issued.Certificate), keyPath, domain);
     });
   }
+
+  it("accepts the Tea SDK's own V1 (signatureAlgorithm v2: POST with every parameter in the query)", async () => {
+    const config = teaConfig(emu);
+    config.signatureAlgorithm = "v2";
+    const cas = new CasClient(config);
+    const pkg = await cas.describePackageState(new casModule.DescribePackageStateRequest({ productCode: "geotrust-dv-1-starter" }));
+    expect(pkg.body).toMatchObject({ productCode: "geotrust-dv-1-starter", totalCount: 20 });
+  });
 
   it("writes OrderId as a bare JSON number, not a string", async () => {
     const { text } = await rawV1(emu, "2020-04-07", "ListUserCertificateOrder", {});
