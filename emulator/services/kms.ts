@@ -15,7 +15,9 @@ const SIGNATURE_ALGORITHM: Record<KmsCertificate["keySpec"], string> = { RSA_204
 
 const notFound = (id: string): CloudError => new CloudError(404, "Forbidden.ResourceNotFound", `The certificate ${id} does not exist.`);
 
-function find(ctx: ServiceContext, id: string): KmsCertificate {
+/** The catalogue checks its operations' parameters; UpdateCertificateStatus and ExportCertificate are not in it. */
+function find(ctx: ServiceContext, id: string | undefined): KmsCertificate {
+  if (!id) throw CloudErrors.missingParameter("CertificateId");
   const cert = ctx.state.kms[id];
   if (!cert) throw notFound(id);
   return cert;
@@ -69,7 +71,7 @@ export const kmsService: ServiceDefinition = {
       return { CertificateId: certificateId, Arn: cert.arn, Csr: csrPem };
     },
     async UploadCertificate(p, ctx) {
-      const cert = find(ctx, p.CertificateId!);
+      const cert = find(ctx, p.CertificateId);
       const leaf = firstCertificate(p.Certificate!, "Certificate");
       if (!equalBytes(leaf.publicKey.rawData, Buffer.from(cert.spkiDerBase64, "base64"))) {
         throw CloudErrors.invalidParameter("Certificate", "The certificate's public key is not this certificate's key.");
@@ -82,11 +84,11 @@ export const kmsService: ServiceDefinition = {
       return {};
     },
     GetCertificate(p, ctx) {
-      const cert = find(ctx, p.CertificateId!);
+      const cert = find(ctx, p.CertificateId);
       return { CertificateId: cert.certificateId, Certificate: cert.certificatePem ?? "", CertificateChain: cert.chainPem ?? "", Csr: cert.csrPem };
     },
     async DescribeCertificate(p, ctx) {
-      const cert = find(ctx, p.CertificateId!);
+      const cert = find(ctx, p.CertificateId);
       const out: Record<string, unknown> = {
         Arn: cert.arn, CertificateId: cert.certificateId, CreatedAt: new Date(cert.createdAt).toISOString().replace(/\.\d+Z$/, "Z"),
         UpdatedAt: new Date(cert.updatedAt).toISOString().replace(/\.\d+Z$/, "Z"), ExportablePrivateKey: cert.exportablePrivateKey,
@@ -117,19 +119,19 @@ export const kmsService: ServiceDefinition = {
       };
     },
     UpdateCertificateStatus(p, ctx) {
-      const cert = find(ctx, p.CertificateId!);
+      const cert = find(ctx, p.CertificateId);
       if (!["ACTIVE", "INACTIVE", "REVOKED"].includes(p.Status ?? "")) throw CloudErrors.invalidParameter("Status", "Use ACTIVE, INACTIVE or REVOKED.");
       cert.status = p.Status as KmsCertificate["status"];
       cert.updatedAt = ctx.now();
       return {};
     },
     ExportCertificate(p, ctx) {
-      const cert = find(ctx, p.CertificateId!);
+      const cert = find(ctx, p.CertificateId);
       if (!cert.exportablePrivateKey) throw new CloudError(403, "Forbidden.KeyNotExportable", "The certificate's private key was created as not exportable.");
       return { Certificate: cert.certificatePem ?? "", CertificateChain: cert.chainPem ?? "", PrivateKey: cert.privateKeyPem };
     },
     DeleteCertificate(p, ctx) {
-      find(ctx, p.CertificateId!);
+      find(ctx, p.CertificateId);
       delete ctx.state.kms[p.CertificateId!];
       return {};
     },
