@@ -122,13 +122,21 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Exte
     args,
   });
   const expectedId = extensionIdFromManifest();
+  const prefix = `chrome-extension://${expectedId}/`;
   const worker = async (): Promise<Worker> => {
-    const existing = context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${expectedId}/`));
+    const existing = context.serviceWorkers().find((w) => w.url().startsWith(prefix));
     if (existing) return existing;
-    return context.waitForEvent("serviceworker", {
-      predicate: (w) => w.url().startsWith(`chrome-extension://${expectedId}/`),
-      timeout: 30_000,
-    });
+    const started = context.waitForEvent("serviceworker", { predicate: (w) => w.url().startsWith(prefix), timeout: 30_000 });
+    started.catch(() => undefined); // unused when the worker is found another way
+    // A stopped worker starts on the next event: send one from an extension page, as the popup would.
+    let page = context.pages().find((p) => p.url().startsWith(prefix));
+    const opened = !page;
+    page ??= await context.newPage();
+    if (opened) await page.goto(`${prefix}options.html`).catch(() => undefined);
+    await page.evaluate(`chrome.runtime.sendMessage({ type: "settings.get", payload: {} })`).catch(() => undefined);
+    const w = context.serviceWorkers().find((x) => x.url().startsWith(prefix)) ?? (await started);
+    if (opened) await page.close().catch(() => undefined);
+    return w;
   };
   const sw = await worker();
   const extensionId = new URL(sw.url()).host;

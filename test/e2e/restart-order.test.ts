@@ -109,5 +109,8 @@ describe("an order across worker stops and a browser restart", () => {
     expect(opened).toMatch(/BEGIN PRIVATE KEY/);
     expect(opened).toMatch(/BEGIN CERTIFICATE/);
     expect(await alarmArmed()).toBe(false);
+    const sw = await session.worker();
+    const shown = (await sw.evaluate(`chrome.notifications.getAll().then((all) => Object.keys(all))`)) as string[];
+    expect(shown).toContain(`order:${orderLocalId}:issued`);
   });
 });
