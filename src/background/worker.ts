@@ -5,6 +5,8 @@ import { pickLocale, type Locale } from "../core/i18n";
 import type { PendingForm } from "../messages";
 import type { Platform } from "../platform/platform";
 import { installMenus, onMenuClick, PENDING_FORM_KEY, type MenuClick, type MenuDeps, type MenuTab } from "./context-menus";
+import { credentialHandlers } from "./handlers/credentials";
+import { csrHandlers } from "./handlers/csr";
 import { keyHandlers } from "./handlers/keys";
 import { orderHandlers } from "./handlers/orders";
 import { settingsHandlers } from "./handlers/settings";
@@ -57,8 +59,10 @@ export function createWorker(deps: WorkerDeps) {
 
   const handlers: HandlerTable = {
     ...keyHandlers(services, refreshMenus),
+    ...csrHandlers(services, refreshMenus),
     ...orderHandlers({ services, orders, follower, newId, now }),
-    ...settingsHandlers(services, settings, async () => {
+    ...credentialHandlers(services, settings),
+    ...settingsHandlers(settings, async () => {
       await refreshMenus(); // titles follow the language setting
       await follower.schedule();
     }),

@@ -1,4 +1,4 @@
-// keys.* and csr.*: the vault, through KeyService. Nothing returned here holds private key material.
+// keys.*: the vault, through KeyService. Nothing returned here holds private key material.
 import { fail } from "../../core/errors";
 import type { Handler } from "../router";
 import type { Services } from "../services";
@@ -17,8 +17,6 @@ export function keyHandlers(services: Services, onKeysChanged: () => Promise<voi
     "keys.importCertificate": Handler<"keys.importCertificate">;
     "keys.backup": Handler<"keys.backup">;
     "keys.restore": Handler<"keys.restore">;
-    "csr.create": Handler<"csr.create">;
-    "csr.inspect": Handler<"csr.inspect">;
   } = {
     "keys.create": async (p) => changed(await services.keys.create(p)),
     "keys.list": () => services.keys.list(),
@@ -41,8 +39,6 @@ export function keyHandlers(services: Services, onKeysChanged: () => Promise<voi
       const keys = await services.keys.restore(bytes, p.passphrase);
       return changed({ restored: keys.length, keys });
     },
-    "csr.create": async (p, ctx) => changed(await services.keys.createCsr(p, ctx.locale)),
-    "csr.inspect": (p, ctx) => services.csr.inspect(p.csrPem, p.operation, ctx.locale),
   };
   return handlers;
 }
