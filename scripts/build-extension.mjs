@@ -2,7 +2,7 @@
 // (MV3 background.scripts + gecko id). Three Vite builds: the pages (popup.html, options.html, code-split
 // ES modules), the background worker (one ES module: heavy crypto lives here only) and the content
 // script (one classic IIFE, injected on demand with scripting + activeTab). Then the manifest per browser,
-// _locales merged from locales/<lang>/*.json, and icons drawn here (no binary files in the repo).
+// _locales/<lang>/messages.json merged from the per-area _locales/<lang>/*.json, and icons drawn here (no binary files in the repo).
 import { build } from "vite";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -57,15 +57,15 @@ mkdirSync(join(staging, "icons"), { recursive: true });
 for (const size of [16, 32, 48, 128]) writeFileSync(join(staging, "icons", `icon-${size}.png`), drawIcon(size));
 
 // Locales: every area merged into one messages.json per language.
-for (const lang of readdirSync(join(root, "locales"))) {
-  const dir = join(root, "locales", lang);
+for (const lang of readdirSync(join(root, "_locales"))) {
+  const dir = join(root, "_locales", lang);
   const merged = {};
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
     Object.assign(merged, JSON.parse(readFileSync(join(dir, file), "utf8")));
   }
   // Chrome rejects keys with characters other than [A-Za-z0-9_@]; every key of ours is already of that shape.
   for (const key of Object.keys(merged)) {
-    if (!/^[A-Za-z0-9_@]+$/.test(key)) throw new Error(`locales/${lang}: key "${key}" is not a valid message name`);
+    if (!/^[A-Za-z0-9_@]+$/.test(key)) throw new Error(`_locales/${lang}: key "${key}" is not a valid message name`);
   }
   mkdirSync(join(staging, "_locales", lang), { recursive: true });
   writeFileSync(join(staging, "_locales", lang, "messages.json"), JSON.stringify(merged, null, 1));

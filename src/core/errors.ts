@@ -1,5 +1,5 @@
 // One typed error for everything a user can get wrong. `code` is stable (tests, UI and CLI key on it),
-// `field` names what was wrong and `params` fill the localized message (locales/*/: key `error_<code>`
+// `field` names what was wrong and `params` fill the localized message (_locales/*/: key `error_<code>`
 // with dots as underscores). Errors cross worker messages as plain data (`toData` / `fromData`).
 import { translate, type Locale } from "./i18n";
 

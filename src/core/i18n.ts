@@ -1,20 +1,20 @@
-// UI and error text in English and Simplified Chinese. The catalogues live in locales/<lang>/<area>.json
+// UI and error text in English and Simplified Chinese. The catalogues live in _locales/<lang>/<area>.json
 // in Chrome's messages.json shape; the build merges them into _locales/<lang>/messages.json, and the
 // core renders them itself (the user may choose a language other than the browser's).
 // Areas: core, vault, api, emulator, ui, background (one file each, so owners do not collide).
 // Placeholders are `{name}`; a missing parameter is left as written.
-import enCore from "../../locales/en/core.json";
-import enVault from "../../locales/en/vault.json";
-import enApi from "../../locales/en/api.json";
-import enEmulator from "../../locales/en/emulator.json";
-import enUi from "../../locales/en/ui.json";
-import enBackground from "../../locales/en/background.json";
-import zhCore from "../../locales/zh_CN/core.json";
-import zhVault from "../../locales/zh_CN/vault.json";
-import zhApi from "../../locales/zh_CN/api.json";
-import zhEmulator from "../../locales/zh_CN/emulator.json";
-import zhUi from "../../locales/zh_CN/ui.json";
-import zhBackground from "../../locales/zh_CN/background.json";
+import enCore from "../../_locales/en/core.json";
+import enVault from "../../_locales/en/vault.json";
+import enApi from "../../_locales/en/api.json";
+import enEmulator from "../../_locales/en/emulator.json";
+import enUi from "../../_locales/en/ui.json";
+import enBackground from "../../_locales/en/background.json";
+import zhCore from "../../_locales/zh_CN/core.json";
+import zhVault from "../../_locales/zh_CN/vault.json";
+import zhApi from "../../_locales/zh_CN/api.json";
+import zhEmulator from "../../_locales/zh_CN/emulator.json";
+import zhUi from "../../_locales/zh_CN/ui.json";
+import zhBackground from "../../_locales/zh_CN/background.json";
 
 export type Locale = "en" | "zh_CN";
 export const LOCALES: readonly Locale[] = ["en", "zh_CN"];

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
-const root = join(import.meta.dirname, "../../locales");
+const root = join(import.meta.dirname, "../../_locales");
 const langs = readdirSync(root).sort();
 const areas = [...new Set(langs.flatMap((l) => readdirSync(join(root, l)).filter((f) => f.endsWith(".json"))))].sort();
 

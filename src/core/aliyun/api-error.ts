@@ -1,6 +1,6 @@
 // One typed error for every answer Alibaba Cloud refuses: HTTP status, Code, Message, RequestId and
 // Recommend travel as params (so they survive toData/fromData across worker messages), and the error's
-// own code picks a user-facing explanation for the common codes (locales/*/api.json).
+// own code picks a user-facing explanation for the common codes (_locales/*/api.json).
 import { KeysmithError } from "../errors";
 
 /** Cloud Code → explanation key suffix; anything else is "api.remote.other". */

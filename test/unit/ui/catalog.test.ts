@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import en from "../../../locales/en/ui.json";
-import zh from "../../../locales/zh_CN/ui.json";
+import en from "../../../_locales/en/ui.json";
+import zh from "../../../_locales/zh_CN/ui.json";
 import { KEY_SPECS } from "../../../src/ui/worker-api";
 import { KMS_REGIONS } from "../../../src/options/endpoint";
 

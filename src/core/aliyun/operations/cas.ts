@@ -39,7 +39,7 @@ const dvProduct: ParamSpec = {
   name: "ProductCode",
   type: "string",
   allowed: DV_PRODUCT_CODES,
-  default: "digicert-free-1-free",
+  default: "symantec-free-1-free", // the seed pages (002, 004): the cloud's own default
   description: "The DV certificate product.",
 };
 const orderId: ParamSpec = { name: "OrderId", type: "long", required: true, description: "The order's ID (17 digits; kept as text)." };
