@@ -53,6 +53,8 @@ export interface CloudPort {
     exportablePrivateKey: boolean;
     protectionLevel?: "SOFTWARE" | "HSM";
   }): Promise<{ certificateId: string; csr: string; arn?: string }>;
+  /** KMS UploadCertificate: the certificate (and its chain) for a key KMS made; KMS refuses another key's. */
+  kmsUploadCertificate(p: { certificateId: string; certificate: string; certificateChain?: string }): Promise<void>;
   describeCertificateState(orderId: string): Promise<CertificateState>;
   describePackageState(productCode?: string): Promise<PackageState[]>;
   cancelOrderRequest(orderId: string): Promise<void>;

@@ -56,6 +56,13 @@ export function cloudFromClient(client: AliyunClient): CloudPort {
       });
       return { certificateId: String(r.CertificateId), csr: String(r.Csr ?? ""), arn: str(r.Arn) };
     },
+    async kmsUploadCertificate(p) {
+      await client.call("kms", "UploadCertificate", {
+        CertificateId: p.certificateId,
+        Certificate: p.certificate,
+        CertificateChain: p.certificateChain || undefined,
+      });
+    },
     async describeCertificateState(orderId) {
       const r = await client.call("cas", "DescribeCertificateState", { OrderId: orderId });
       const validateType = str(r.ValidateType);

@@ -76,6 +76,7 @@ export function fakeCloud(states: CertificateState[] = [{ type: "payed" }]) {
     createCertificateRequest: async (p) => (calls.push({ op: "CreateCertificateRequest", params: p }), { orderId: "22345678901234567" }),
     createCsr: async (p) => (calls.push({ op: "CreateCsr", params: p }), { csrId: "9001", csr: "-----BEGIN CERTIFICATE REQUEST-----\nAA\n-----END CERTIFICATE REQUEST-----\n" }),
     kmsCreateCertificate: async (p) => (calls.push({ op: "KmsCreateCertificate", params: p }), { certificateId: "cert-1", csr: "CSR" }),
+    kmsUploadCertificate: async (p) => void calls.push({ op: "KmsUploadCertificate", params: p }),
     describeCertificateState: async (orderId) => {
       calls.push({ op: "DescribeCertificateState", params: orderId });
       return states[Math.min(i++, states.length - 1)]!;
