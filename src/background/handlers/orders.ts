@@ -2,6 +2,7 @@
 // (order-store.ts) the follower keeps up to date. A create is sent once; the client reconciles a create
 // whose answer was lost (src/core/aliyun), never retried blind here.
 import { fail } from "../../core/errors";
+import { dnsRecordPlacement } from "../../core/aliyun/dns-placement";
 import { formatDn, subjectFromFields } from "../../core/subject";
 import type { OrderView } from "../../messages";
 import { orderView, OPEN_STATES, type OrderStore, type StoredOrder } from "../orders/order-store";
@@ -17,25 +18,7 @@ export interface OrderHandlerDeps {
   now: () => Date;
 }
 
-/** The Alidns zone and host record for a validation record on `domain` (zone given or guessed). */
-export function dnsRecordPlacement(domain: string, recordDomain: string, zone?: string): { zone: string; rr: string } {
-  const host = domain.replace(/^\*\./, "").toLowerCase();
-  const labels = host.split(".");
-  // Without a zone, guess the registrable domain: two labels, three under a two-letter second level such as com.cn.
-  const guessed = labels.length > 2 && /^(com|net|org|gov|edu|ac|co)$/.test(labels[labels.length - 2]!) && labels[labels.length - 1]!.length === 2
-    ? labels.slice(-3).join(".")
-    : labels.slice(-2).join(".");
-  const z = (zone ?? guessed).toLowerCase().replace(/\.$/, "");
-  if (host !== z && !host.endsWith(`.${z}`)) fail("orders.dns.zone_mismatch", "zone", { zone: z, domain });
-  let rr = recordDomain.toLowerCase().replace(/\.$/, "");
-  if (rr === z) rr = "@";
-  else if (rr.endsWith(`.${z}`)) rr = rr.slice(0, -(z.length + 1));
-  else {
-    const sub = host === z ? "" : host.slice(0, -(z.length + 1));
-    if (sub && !rr.endsWith(`.${sub}`)) rr = `${rr}.${sub}`;
-  }
-  return { zone: z, rr };
-}
+export { dnsRecordPlacement }; // moved to src/core/aliyun/dns-placement.ts (shared with the CLI)
 
 export function orderHandlers(deps: OrderHandlerDeps) {
   const { services, orders, follower } = deps;
