@@ -9,12 +9,12 @@
 // - startTestEmulator(): helper C's emulator on loopback.
 // - routeConsolePage(): a fake Alibaba Cloud console page served without network.
 import { chromium, type BrowserContext, type Page, type Worker } from "playwright-core";
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { MessageType, ReplyOf, Reply, RequestOf } from "../../src/messages";
+import { rebuildIfStale } from "../support/fresh-build";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const CHROME_DIST = join(ROOT, "dist", "chrome");
@@ -28,32 +28,15 @@ export function extensionIdFromManifest(): string {
   return [...hex].map((c) => String.fromCharCode("a".charCodeAt(0) + parseInt(c, 16))).join("");
 }
 
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-  return newest;
-}
-
 let builtThisRun = false;
 /** Build dist/chrome + dist/firefox unless they are newer than every source. */
 export function ensureExtensionBuilt(): void {
-  if (builtThisRun || process.env.KEYSMITH_SKIP_BUILD === "1") return;
-  const built = newestMtime(join(CHROME_DIST, "manifest.json"));
-  const sources = Math.max(
-    newestMtime(join(ROOT, "src")),
-    newestMtime(join(ROOT, "locales")),
-    newestMtime(join(ROOT, "manifest.json")),
-    newestMtime(join(ROOT, "popup.html")),
-    newestMtime(join(ROOT, "options.html")),
-    newestMtime(join(ROOT, "scripts", "build-extension.mjs")),
+  if (builtThisRun) return;
+  rebuildIfStale(
+    "dist/chrome/manifest.json",
+    ["src", "_locales", "manifest.json", "popup.html", "options.html", "scripts/build-extension.mjs"],
+    "scripts/build-extension.mjs",
   );
-  if (built < sources) {
-    const r = spawnSync(process.execPath, [join(ROOT, "scripts", "build-extension.mjs")], { cwd: ROOT, stdio: "inherit" });
-    if (r.status !== 0) throw new Error("extension build failed");
-  }
   builtThisRun = true;
 }
 

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureCliBuilt } from "../support/fresh-build";
 
 const ROOT = resolve(__dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "keysmith-bundle-"));
@@ -30,10 +31,7 @@ function spki(keyPath: string, passin?: string): Buffer {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, "dist/cli/keysmith.js"))) {
-    const r = spawnSync(process.execPath, ["scripts/build-cli.mjs"], { cwd: ROOT, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`CLI build failed: ${r.stderr}`);
-  }
+  ensureCliBuilt();
   writeFileSync(p("pfx-pass"), "pfx passphrase\n");
   writeFileSync(p("key-pass"), "key passphrase\n");
   // A two-level CA as a real issuer has: root → intermediate → leaf.

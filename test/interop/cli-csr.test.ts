@@ -1,12 +1,13 @@
 // The CLI as users run it: `node bin/keysmith.mjs csr|inspect …` (the built bundle), checked with OpenSSL.
 // Built by `npm test` / `npm run build` first; built here only when missing.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { KEY_SPEC_IDS, KEY_SPECS } from "../../src/core/key-spec";
 import { parseDn } from "../../src/core/subject";
 import { openssl, opensslReadCsr, tempDir } from "./openssl-csr-helpers";
+import { ensureCliBuilt } from "../support/fresh-build";
 
 const ROOT = resolve(__dirname, "../..");
 const SUBJECT = "CN=www.example.com,O=Example,OU=IT,C=CN";
@@ -26,10 +27,7 @@ function typesAndValues(dn: string) {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, "dist/cli/keysmith.js"))) {
-    const r = spawnSync(process.execPath, ["scripts/build-cli.mjs"], { cwd: ROOT, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`CLI build failed: ${r.stderr}`);
-  }
+  ensureCliBuilt();
 }, 120_000);
 
 describe("keysmith csr", () => {
@@ -84,7 +82,7 @@ describe("keysmith csr", () => {
     expect(json.openssl).toMatch(/^openssl req -new -newkey ec/);
     const view = opensslReadCsr(json.csrPath);
     expect(view.verified).toBe(true);
-    expect(view.subjectTyped).toContain("CN=PRINTABLESTRING:xn--fsqu00a.xn--fiqs8s");
+    expect(view.subjectTyped).toContain("CN=UTF8STRING:xn--fsqu00a.xn--fiqs8s");
     expect(view.subjectTyped).toContain("O=UTF8STRING:示例科技\\, 有限公司");
   });
 
