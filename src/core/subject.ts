@@ -17,7 +17,7 @@ export interface Ava {
 /** A relative distinguished name: one or more attributes (several only for multi-valued RDNs, "A=1+B=2"). */
 export type Rdn = Ava[];
 
-type StringEncoding = "printable-or-utf8" | "printable" | "ia5";
+type StringEncoding = "utf8" | "printable" | "ia5";
 
 interface AttributeInfo {
   oid: string;
@@ -27,21 +27,22 @@ interface AttributeInfo {
   aliases?: string[];
 }
 
-// The attribute catalogue. C must be PrintableString (X.520), emailAddress and DC IA5String; everything
-// else PrintableString when the value fits it and UTF8String otherwise (Chinese names).
+// The attribute catalogue. C and serialNumber must be PrintableString (X.520), emailAddress and DC
+// IA5String; everything else is UTF8String, as RFC 5280 4.1.2.6 asks of new names and as OpenSSL's default
+// `string_mask = utf8only` writes them (CAs reject requests with PrintableString everywhere; docs/csr.md).
 export const SUBJECT_ATTRIBUTES: Record<string, AttributeInfo> = {
-  CN: { oid: "2.5.4.3", max: 64, encoding: "printable-or-utf8" },
+  CN: { oid: "2.5.4.3", max: 64, encoding: "utf8" },
   C: { oid: "2.5.4.6", max: 2, encoding: "printable" },
-  L: { oid: "2.5.4.7", max: 128, encoding: "printable-or-utf8" },
-  ST: { oid: "2.5.4.8", max: 128, encoding: "printable-or-utf8", aliases: ["S"] },
-  street: { oid: "2.5.4.9", max: 128, encoding: "printable-or-utf8" },
-  O: { oid: "2.5.4.10", max: 64, encoding: "printable-or-utf8" },
-  OU: { oid: "2.5.4.11", max: 64, encoding: "printable-or-utf8" },
-  title: { oid: "2.5.4.12", max: 64, encoding: "printable-or-utf8" },
+  L: { oid: "2.5.4.7", max: 128, encoding: "utf8" },
+  ST: { oid: "2.5.4.8", max: 128, encoding: "utf8", aliases: ["S"] },
+  street: { oid: "2.5.4.9", max: 128, encoding: "utf8" },
+  O: { oid: "2.5.4.10", max: 64, encoding: "utf8" },
+  OU: { oid: "2.5.4.11", max: 64, encoding: "utf8" },
+  title: { oid: "2.5.4.12", max: 64, encoding: "utf8" },
   serialNumber: { oid: "2.5.4.5", max: 64, encoding: "printable" },
   emailAddress: { oid: "1.2.840.113549.1.9.1", max: 255, encoding: "ia5", aliases: ["E", "email"] },
   DC: { oid: "0.9.2342.19200300.100.1.25", max: 63, encoding: "ia5" },
-  UID: { oid: "0.9.2342.19200300.100.1.1", max: 256, encoding: "printable-or-utf8" },
+  UID: { oid: "0.9.2342.19200300.100.1.1", max: 256, encoding: "utf8" },
 };
 
 const BY_NAME = new Map<string, string>();
@@ -331,10 +332,12 @@ export function isPrintableString(value: string): boolean {
 
 function attributeValue(ava: Ava): AttributeValue {
   if (ava.raw) return new AttributeValue({ anyValue: ava.raw.slice().buffer });
-  const encoding = SUBJECT_ATTRIBUTES[BY_OID.get(ava.oid) ?? ""]?.encoding ?? "printable-or-utf8";
+  const encoding = SUBJECT_ATTRIBUTES[BY_OID.get(ava.oid) ?? ""]?.encoding ?? "utf8";
   if (encoding === "ia5") return new AttributeValue({ ia5String: ava.value });
-  if (isPrintableString(ava.value)) return new AttributeValue({ printableString: ava.value });
-  if (encoding === "printable") fail("subject.attribute.not_printable", `subject.${ava.type}`);
+  if (encoding === "printable") {
+    if (!isPrintableString(ava.value)) fail("subject.attribute.not_printable", `subject.${ava.type}`);
+    return new AttributeValue({ printableString: ava.value });
+  }
   return new AttributeValue({ utf8String: ava.value });
 }
 

@@ -62,7 +62,7 @@ describe("core CSRs verified by openssl req", () => {
     });
     const view = opensslReadCsr(writeTemp("idn.csr.pem", csr.pem));
     expect(view.verified).toBe(true);
-    expect(view.subjectTyped).toContain("CN=PRINTABLESTRING:www.xn--fsqu00a.xn--0zwm56d");
+    expect(view.subjectTyped).toContain("CN=UTF8STRING:www.xn--fsqu00a.xn--0zwm56d");
     expect(view.subjectTyped).toContain("O=UTF8STRING:示例科技\\, 有限公司");
     expect(view.subjectTyped).toContain("L=UTF8STRING:杭州");
     expect(view.subjectTyped).toContain("C=PRINTABLESTRING:CN");

@@ -1,6 +1,6 @@
 // One CSR path for every key spec: @peculiar/x509's Pkcs10CertificateRequestGenerator, handed a Crypto
-// that also speaks SM2 (sm2.ts). The subject is encoded by subject.ts (PrintableString when the value
-// fits, UTF8String otherwise); subjectAltName is always requested, with the CN among the names.
+// that also speaks SM2 (sm2.ts). The subject is encoded by subject.ts (UTF8String; PrintableString for
+// C, IA5String for emailAddress); subjectAltName is always requested, with the CN among the names.
 import * as x509 from "./x509";
 import { sm2Crypto, sm2CryptoKeys } from "./sm2";
 import type { KeyPair } from "./key-pair";

@@ -146,13 +146,13 @@ describe("subjectFromFields and validateSubject", () => {
 });
 
 describe("DER encoding", () => {
-  it("uses PrintableString when the value fits and UTF8String otherwise; reverses to X.501 order", () => {
+  it("writes C as PrintableString, emailAddress as IA5String and every other attribute as UTF8String (OpenSSL's utf8only); reverses to X.501 order", () => {
     const rdns = validateSubject(parseDn("CN=www.例子.com,O=示例\\, 公司,OU=IT,C=CN,emailAddress=a@b.com"));
     const back = subjectFromDer(subjectToDer(rdns));
     expect(back.flat().map((a) => [a.type, a.value, a.stringType])).toEqual([
-      ["CN", "www.xn--fsqu00a.com", "printableString"],
+      ["CN", "www.xn--fsqu00a.com", "utf8String"],
       ["O", "示例, 公司", "utf8String"],
-      ["OU", "IT", "printableString"],
+      ["OU", "IT", "utf8String"],
       ["C", "CN", "printableString"],
       ["emailAddress", "a@b.com", "ia5String"],
     ]);
