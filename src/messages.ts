@@ -148,6 +148,10 @@ export interface OrderView {
   updatedAt: string;
   /** When the follower looks next (ISO), absent when the order needs nothing more. */
   nextCheckAt?: string;
+  /** A DV order placed for a cloud CSR: the local id of the KMS / cas CreateCsr order whose CSR it carries. */
+  parentId?: string;
+  /** On that KMS / cas CreateCsr order: the local id of the DV order placed for its CSR (the latest one). */
+  childId?: string;
 }
 
 export interface Contact {
@@ -253,6 +257,12 @@ export interface Protocol {
     reply: OrderView;
   };
   "orders.certificateRequest": { request: Contact & { domain: string }; reply: OrderView };
+  /**
+   * A DV order (CreateCertificateWithCsrRequest) for the CSR of a `pending_csr` KMS order or a `csr_ready` cas
+   * CreateCsr order; the reply is the new order, linked to its parent. Once issued, the certificate goes back
+   * to KMS (UploadCertificate) or onto the CreateCsr order, and the parent becomes `issued`.
+   */
+  "orders.orderForCloudCsr": { request: Contact & { id: string }; reply: OrderView };
   "orders.casCreateCsr": {
     request: {
       algorithm: "RSA" | "ECC" | "SM2";
@@ -331,6 +341,7 @@ export const MESSAGE_TYPES: readonly MessageType[] = [
   "csr.inspect",
   "orders.submitCsr",
   "orders.certificateRequest",
+  "orders.orderForCloudCsr",
   "orders.casCreateCsr",
   "orders.kmsCreateCertificate",
   "orders.packageState",

@@ -51,6 +51,7 @@ export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
 
   "orders.submitCsr": obj({ ...contactFields, csrPem: pem, keyId: optional(id) }),
   "orders.certificateRequest": obj({ ...contactFields, domain: str({ min: 1, max: 253 }) }),
+  "orders.orderForCloudCsr": obj({ ...contactFields, id }),
   "orders.casCreateCsr": obj({
     algorithm: oneOf(["RSA", "ECC", "SM2"] as const),
     keySize: int({ min: 256, max: 4096 }),

@@ -1,10 +1,12 @@
 // orders.*: the cloud operations that turn a CSR into a certificate, and the local record of each order
 // (order-store.ts) the follower keeps up to date. A create is sent once; the client reconciles a create
 // whose answer was lost (src/core/aliyun), never retried blind here.
+import { requireCasCsrKey } from "../../core/aliyun/csr-check";
 import { fail } from "../../core/errors";
 import { dnsRecordPlacement } from "../../core/aliyun/dns-placement";
+import type { Locale } from "../../core/i18n";
 import { formatDn, subjectFromFields } from "../../core/subject";
-import type { OrderView } from "../../messages";
+import type { Contact, OrderView } from "../../messages";
 import { orderView, OPEN_STATES, type OrderStore, type StoredOrder } from "../orders/order-store";
 import type { Follower } from "../orders/follower";
 import type { Handler } from "../router";
@@ -35,9 +37,42 @@ export function orderHandlers(deps: OrderHandlerDeps) {
     return orderView(checked);
   }
 
+  /**
+   * CreateCertificateWithCsrRequest for `csrPem` and its local record. `keyId` links a CSR made here with
+   * its vault key; `parentId` marks a DV order for a cloud CSR (its key is in KMS or cas, never here).
+   */
+  async function placeDvOrder(
+    contact: Contact,
+    csrPem: string,
+    locale: Locale,
+    link: { keyId?: string; parentId?: string },
+  ): Promise<StoredOrder> {
+    const inspection = await services.csr.inspect(csrPem, "CreateCertificateWithCsrRequest", locale);
+    const cloud = await services.cloud();
+    const { orderId } = await cloud.createCertificateWithCsrRequest({
+      csr: csrPem,
+      username: contact.username,
+      phone: contact.phone,
+      email: contact.email,
+      validateType: contact.validateType,
+      productCode: contact.productCode,
+    });
+    const commonName = /(?:^|,)\s*CN=([^,]+)/.exec(inspection.subject)?.[1] ?? "";
+    return record({
+      operation: "CreateCertificateWithCsrRequest",
+      orderId,
+      domain: commonName || inspection.sans[0] || "",
+      state: "submitted",
+      keyId: link.keyId,
+      csrPem,
+      ...(link.parentId ? { parentId: link.parentId } : {}),
+    });
+  }
+
   const handlers: {
     "orders.submitCsr": Handler<"orders.submitCsr">;
     "orders.certificateRequest": Handler<"orders.certificateRequest">;
+    "orders.orderForCloudCsr": Handler<"orders.orderForCloudCsr">;
     "orders.casCreateCsr": Handler<"orders.casCreateCsr">;
     "orders.kmsCreateCertificate": Handler<"orders.kmsCreateCertificate">;
     "orders.packageState": Handler<"orders.packageState">;
@@ -49,26 +84,9 @@ export function orderHandlers(deps: OrderHandlerDeps) {
     "orders.addDnsRecord": Handler<"orders.addDnsRecord">;
   } = {
     "orders.submitCsr": async (p, ctx) => {
-      const inspection = await services.csr.inspect(p.csrPem, "CreateCertificateWithCsrRequest", ctx.locale);
-      const cloud = await services.cloud();
-      const { orderId } = await cloud.createCertificateWithCsrRequest({
-        csr: p.csrPem,
-        username: p.username,
-        phone: p.phone,
-        email: p.email,
-        validateType: p.validateType,
-        productCode: p.productCode,
-      });
-      const keyId = p.keyId ?? (await services.keys.keyForCsr?.(p.csrPem));
-      const commonName = /(?:^|,)\s*CN=([^,]+)/.exec(inspection.subject)?.[1] ?? "";
-      const order = await record({
-        operation: "CreateCertificateWithCsrRequest",
-        orderId,
-        domain: commonName || inspection.sans[0] || "",
-        state: "submitted",
-        keyId,
-        csrPem: p.csrPem,
-      });
+      const { csrPem, keyId: given, ...contact } = p;
+      const keyId = given ?? (await services.keys.keyForCsr?.(csrPem));
+      const order = await placeDvOrder(contact, csrPem, ctx.locale, { keyId });
       if (keyId) {
         await services.keys.linkOrder(keyId, order.id);
         await services.keys.setState(keyId, "ordered");
@@ -79,6 +97,24 @@ export function orderHandlers(deps: OrderHandlerDeps) {
       const cloud = await services.cloud();
       const { orderId } = await cloud.createCertificateRequest(p);
       return startFollowing(await record({ operation: "CreateCertificateRequest", orderId, domain: p.domain, state: "submitted" }));
+    },
+    "orders.orderForCloudCsr": async (p, ctx) => {
+      const { id, ...contact } = p;
+      const parent = await orders.get(id);
+      const cloudCsr = (parent.operation === "KmsCreateCertificate" && parent.state === "pending_csr")
+        || (parent.operation === "CreateCsr" && parent.state === "csr_ready");
+      if (!cloudCsr || !parent.csrPem) fail("orders.cloud_csr.not_pending", "id", { state: parent.state });
+      const earlier = parent.childId ? await orders.find(parent.childId) : undefined;
+      // One DV order at a time per CSR; a failed or cancelled one may be replaced.
+      if (earlier && earlier.state !== "failed" && earlier.state !== "cancelled") {
+        fail("orders.cloud_csr.already_ordered", "id", { orderId: earlier.orderId ?? earlier.id, state: earlier.state });
+      }
+      // Refused here, before the quota is touched: the operation takes RSA >= 2048 or ECC, never SM2.
+      requireCasCsrKey(parent.csrPem, "csrPem");
+      const child = await placeDvOrder(contact, parent.csrPem, ctx.locale, { parentId: parent.id });
+      const latest = await orders.get(parent.id);
+      await orders.put({ ...latest, childId: child.id, updatedAt: deps.now().toISOString() });
+      return startFollowing(child);
     },
     "orders.casCreateCsr": async (p) => {
       const cloud = await services.cloud();
@@ -106,7 +142,8 @@ export function orderHandlers(deps: OrderHandlerDeps) {
     "orders.get": async (p) => orderView(await orders.get(p.id)),
     "orders.refresh": async (p) => {
       const order = await orders.get(p.id);
-      if (!order.orderId) return orderView(order);
+      // A cloud-CSR order waiting for its DV order's certificate: try to complete it now.
+      if (!order.orderId) return orderView(await follower.completeParentOf(order));
       return startFollowing(order);
     },
     "orders.cancel": async (p) => {

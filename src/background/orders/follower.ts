@@ -1,8 +1,11 @@
 // Follows open cas orders with alarms. Each tick asks DescribeCertificateState for every open order,
 // stores what it learns (state, validation record), raises a notification once per state change that
 // needs the user (validation record ready, issued, failed), and when a certificate is issued fetches it
-// and pairs it with its key. Keys whose certificate expires within the warning window raise one
-// notification each. Everything is read from and written to storage, so a stopped worker resumes here.
+// and pairs it with its key. A DV order placed for a cloud CSR (KMS CreateCertificate, cas CreateCsr) hands
+// its certificate to that parent order instead: KMS gets it through UploadCertificate (a failed upload stays
+// on the parent as its error and is tried again on the next tick), a CreateCsr order simply takes it. Keys
+// whose certificate expires within the warning window raise one notification each. Everything is read
+// from and written to storage, so a stopped worker resumes here.
 import { KeysmithError } from "../../core/errors";
 import { t, type Locale } from "../../core/i18n";
 import type { OrderState, ValidationRecord } from "../../messages";
@@ -64,18 +67,69 @@ export function validationFrom(state: CertificateState, domain: string): Validat
   return undefined;
 }
 
+/** The PEM certificates in `pem`, in order (leaf first for a cas `Certificate`). */
+export function certificateBlocks(pem: string): string[] {
+  return (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((b) => `${b}\n`);
+}
+
 export function createFollower(deps: FollowerDeps) {
   const period = deps.periodMinutes ?? 1;
 
-  async function notifyOnce(order: StoredOrder, event: "validation" | "issued" | "failed"): Promise<StoredOrder> {
+  async function notifyOnce(
+    order: StoredOrder,
+    event: "validation" | "issued" | "failed" | "upload_failed",
+    orderId = order.orderId ?? order.id,
+  ): Promise<StoredOrder> {
     if (order.notified.includes(event)) return order;
     const locale = await deps.locale();
     await deps.platform.notify(
       `order:${order.id}:${event}`,
       t(locale, `notify_order_${event}_title`),
-      t(locale, `notify_order_${event}_message`, { domain: order.domain || "-", orderId: order.orderId ?? order.id }),
+      t(locale, `notify_order_${event}_message`, { domain: order.domain || "-", orderId }),
     );
     return { ...order, notified: [...order.notified, event] };
+  }
+
+  /**
+   * The DV order `child` placed for `parent`'s cloud CSR is issued: KMS gets the certificate
+   * (UploadCertificate: leaf, then the rest as the chain), a cas CreateCsr order takes it as it is, and the
+   * parent becomes `issued` and is notified. A refused or failed upload is kept as the parent's error (the
+   * certificate stays on the child) and tried again on the next tick.
+   */
+  async function completeParent(parent: StoredOrder, child: StoredOrder): Promise<StoredOrder> {
+    if (parent.state === "issued" || child.state !== "issued" || !child.certificatePem) return parent;
+    let next: StoredOrder = { ...parent, childId: child.id, updatedAt: deps.now().toISOString() };
+    if (parent.operation === "KmsCreateCertificate") {
+      const [leaf, ...chain] = certificateBlocks(child.certificatePem);
+      try {
+        const cloud = await deps.cloud();
+        await cloud.kmsUploadCertificate({ certificateId: parent.cloudId ?? "", certificate: leaf ?? child.certificatePem, certificateChain: chain.join("") || undefined });
+      } catch (err) {
+        next.error = toErrorData(err);
+        next = await notifyOnce(next, "upload_failed", child.orderId);
+        return deps.orders.put(next);
+      }
+    }
+    next.state = "issued";
+    next.certificatePem = child.certificatePem;
+    delete next.error;
+    next = await notifyOnce(next, "issued", child.orderId);
+    return deps.orders.put(next);
+  }
+
+  /** For `orders.refresh` on a cloud-CSR order: complete it if its DV order is issued, else return it. */
+  async function completeParentOf(parent: StoredOrder): Promise<StoredOrder> {
+    const child = parent.childId ? await deps.orders.find(parent.childId) : undefined;
+    return child ? completeParent(parent, child) : parent;
+  }
+
+  /** Issued DV orders whose cloud-CSR parent still waits for the certificate (an upload to retry). */
+  function waitingParents(all: StoredOrder[]): { parent: StoredOrder; child: StoredOrder }[] {
+    const byId = new Map(all.map((o) => [o.id, o]));
+    return all.flatMap((child) => {
+      const parent = child.parentId ? byId.get(child.parentId) : undefined;
+      return parent && child.state === "issued" && parent.state !== "issued" && parent.childId === child.id ? [{ parent, child }] : [];
+    });
   }
 
   /** Look at one order once; returns the stored result. Errors are kept on the order, not thrown. */
@@ -90,8 +144,9 @@ export function createFollower(deps: FollowerDeps) {
       delete next.error;
       if (next.state === "issued" && state.certificate) {
         next.certificatePem = state.certificate;
-        // Only a CSR we sent has its key here; CreateCertificateRequest orders have a key made by the cloud.
-        if (order.operation === "CreateCertificateWithCsrRequest") {
+        // Only a CSR made here has its key here: CreateCertificateRequest orders have a key made by the cloud,
+        // and a DV order for a cloud CSR (parentId) has its key in KMS or cas.
+        if (order.operation === "CreateCertificateWithCsrRequest" && !order.parentId) {
           try {
             next.keyId = await deps.pairCertificate(state.certificate);
           } catch (err) {
@@ -105,7 +160,16 @@ export function createFollower(deps: FollowerDeps) {
       next.error = toErrorData(err);
     }
     if (next.state === "validation" && next.validation) next = await notifyOnce(next, "validation");
-    if (next.state === "issued") next = await notifyOnce(next, "issued");
+    if (next.state === "issued") {
+      const parent = next.parentId ? await deps.orders.find(next.parentId) : undefined;
+      if (parent?.childId === next.id) {
+        // The parent's "issued" (or "upload failed") notification speaks for both orders.
+        await completeParent(parent, next);
+        if (!next.notified.includes("issued")) next.notified = [...next.notified, "issued"];
+      } else {
+        next = await notifyOnce(next, "issued");
+      }
+    }
     if (next.state === "failed") next = await notifyOnce(next, "failed");
     next.updatedAt = deps.now().toISOString();
     if (!OPEN_STATES.has(next.state)) delete next.nextCheckAt;
@@ -115,7 +179,8 @@ export function createFollower(deps: FollowerDeps) {
 
   /** Arm or disarm the follow alarm depending on whether any order is still open. */
   async function schedule(): Promise<void> {
-    const open = (await deps.orders.list()).some((o) => OPEN_STATES.has(o.state) && o.orderId);
+    const all = await deps.orders.list();
+    const open = all.some((o) => OPEN_STATES.has(o.state) && o.orderId) || waitingParents(all).length > 0;
     if (open) {
       if (!(await deps.platform.alarms.get(FOLLOW_ALARM))) {
         await deps.platform.alarms.create(FOLLOW_ALARM, { delayInMinutes: period, periodInMinutes: period });
@@ -130,9 +195,11 @@ export function createFollower(deps: FollowerDeps) {
 
   async function tick(): Promise<StoredOrder[]> {
     const results: StoredOrder[] = [];
-    for (const order of await deps.orders.list()) {
+    const all = await deps.orders.list();
+    for (const order of all) {
       if (OPEN_STATES.has(order.state) && order.orderId) results.push(await check(order));
     }
+    for (const { parent, child } of waitingParents(all)) results.push(await completeParent(parent, child));
     await schedule();
     return results;
   }
@@ -166,7 +233,7 @@ export function createFollower(deps: FollowerDeps) {
     else if (name === EXPIRY_ALARM) await checkExpiry();
   }
 
-  return { check, tick, schedule, checkExpiry, onAlarm };
+  return { check, tick, schedule, checkExpiry, onAlarm, completeParentOf };
 }
 
 export type Follower = ReturnType<typeof createFollower>;
