@@ -7,6 +7,7 @@ import { dnsCommands } from "./dns";
 import { csrCommand } from "./csr";
 import { inspectCommand } from "./inspect";
 import { bundleCommand } from "./bundle";
+import { ramPolicyCommand } from "./ram-policy";
 
 export const COMMANDS: Command[] = [
   ...orderCommands,
@@ -16,4 +17,5 @@ export const COMMANDS: Command[] = [
   csrCommand,
   inspectCommand,
   bundleCommand,
+  ramPolicyCommand,
 ];

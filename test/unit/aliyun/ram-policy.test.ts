@@ -1,0 +1,69 @@
+// The RAM policy template: exactly the catalogue's actions, under the RAM prefixes, and the CLI that prints it.
+import { describe, expect, it } from "vitest";
+import { OPERATIONS } from "../../../src/core/aliyun/operations";
+import { ramPolicy } from "../../../src/core/aliyun/ram-policy";
+import { main } from "../../../cli/main";
+
+async function run(argv: string[], lang = "en"): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const o = process.stdout.write.bind(process.stdout);
+  const e = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  try {
+    return { code: await main(argv, { KEYSMITH_LANG: lang }), out, err };
+  } finally {
+    process.stdout.write = o;
+    process.stderr.write = e;
+  }
+}
+
+describe("ramPolicy", () => {
+  it("allows every catalogued action once, under yundun-cert:, kms: and alidns:, and nothing else", () => {
+    const policy = ramPolicy();
+    const actions = policy.Statement.flatMap((s) => s.Action);
+    const expected = OPERATIONS.map((op) => `${{ cas: "yundun-cert", kms: "kms", alidns: "alidns" }[op.service]}:${op.action}`);
+    expect([...actions].sort()).toEqual([...new Set(expected)].sort());
+    expect(actions).toEqual(expect.arrayContaining([
+      "yundun-cert:CreateCertificateWithCsrRequest",
+      "yundun-cert:CreateCertificateRequest",
+      "yundun-cert:CreateCsr",
+      "kms:CreateCertificate",
+      "kms:UploadCertificate",
+      "alidns:AddDomainRecord",
+    ]));
+    expect(actions.some((a) => a.startsWith("cas:") || a.includes("*"))).toBe(false);
+    expect(policy.Statement.every((s) => s.Effect === "Allow")).toBe(true);
+  });
+
+  it("keeps only the services asked for", () => {
+    const policy = ramPolicy(["kms"]);
+    expect(policy.Statement).toHaveLength(1);
+    expect(policy.Statement[0]!.Action.every((a) => a.startsWith("kms:"))).toBe(true);
+  });
+});
+
+describe("keysmith ram-policy", () => {
+  it("prints the policy as JSON", async () => {
+    const r = await run(["ram-policy"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual(ramPolicy());
+  });
+
+  it("--service cas,alidns prints those two statements", async () => {
+    const r = await run(["ram-policy", "--service", "cas,alidns"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual(ramPolicy(["cas", "alidns"]));
+  });
+
+  it("refuses an unknown service naming the flag, in English and Chinese", async () => {
+    const en = await run(["ram-policy", "--service", "cas,ecs"]);
+    expect(en.code).toBe(2);
+    expect(en.out).toBe("");
+    expect(en.err).toMatch(/--service: "ecs" is not a service/);
+    const zh = await run(["ram-policy", "--service", "ecs"], "zh_CN");
+    expect(zh.code).toBe(2);
+    expect(zh.err).toMatch(/--service：“ecs”不是/);
+  });
+});
