@@ -1,5 +1,6 @@
-// The credential store. The AccessKey secret is imported ONCE as HMAC keys (SHA-1 over secret+"&" for V1,
-// SHA-256 over secret for V3), which are at once wrapped (AES-GCM) under a non-extractable wrapping key;
+// The credential store. The AccessKey secret becomes HMAC key material ONCE (secret+"&" for V1's SHA-1,
+// secret for V3's SHA-256), sealed at once with AES-GCM under a non-extractable wrapping key (the sealed
+// bytes are exactly what wrapKey("raw") would give, without ever making an extractable HMAC key);
 // only the wrapped blobs, the wrapping key, the AccessKey ID and an optional STS token are kept, in their
 // own IndexedDB database. Why wrapped rather than the HMAC CryptoKeys themselves: Chromium writes a stored
 // CryptoKey's raw bytes into the profile's IndexedDB files, and an HMAC key's raw bytes ARE the secret.
@@ -18,7 +19,7 @@ const RECORD_ID = "default";
 interface StoredCredentials {
   id: typeof RECORD_ID;
   accessKeyId: string;
-  /** AES-GCM, non-extractable, wrapKey/unwrapKey only. */
+  /** AES-GCM, non-extractable; seals new material (encrypt) and unwraps it into HMAC keys (unwrapKey). */
   wrappingKey: CryptoKey;
   v1: WrappedKey;
   v3: WrappedKey;
@@ -36,20 +37,15 @@ const V1_ALGORITHM = { name: "HMAC", hash: "SHA-1" } as const;
 const V3_ALGORITHM = { name: "HMAC", hash: "SHA-256" } as const;
 
 async function wrapSecret(secret: string, subtle: SubtleCrypto): Promise<Pick<StoredCredentials, "wrappingKey" | "v1" | "v3">> {
-  const wrappingKey = await subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["wrapKey", "unwrapKey"]);
+  const wrappingKey = await subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "unwrapKey"]);
   const utf8 = new TextEncoder();
-  const wrap = async (material: Uint8Array, algorithm: HmacImportParams): Promise<WrappedKey> => {
-    // Extractable only for the wrapKey call below; the key object is dropped right after.
-    const key = await subtle.importKey("raw", material as BufferSource, algorithm, true, ["sign"]);
-    material.fill(0);
+  const seal = async (material: Uint8Array): Promise<WrappedKey> => {
     const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
-    return { iv, wrapped: await subtle.wrapKey("raw", key, wrappingKey, { name: "AES-GCM", iv: iv as BufferSource }) };
+    const wrapped = await subtle.encrypt({ name: "AES-GCM", iv: iv as BufferSource }, wrappingKey, material as BufferSource);
+    material.fill(0);
+    return { iv, wrapped };
   };
-  return {
-    wrappingKey,
-    v1: await wrap(utf8.encode(`${secret}&`), V1_ALGORITHM),
-    v3: await wrap(utf8.encode(secret), V3_ALGORITHM),
-  };
+  return { wrappingKey, v1: await seal(utf8.encode(`${secret}&`)), v3: await seal(utf8.encode(secret)) };
 }
 
 async function unwrapHmac(record: StoredCredentials, which: "v1" | "v3", subtle: SubtleCrypto): Promise<CryptoKey> {
