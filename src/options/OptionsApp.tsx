@@ -1,5 +1,6 @@
-// The options page: credentials (own section, saved on their own), then cloud, language, default subject
-// and contact, saved together. The endpoint override asks for the endpoint's origin as an optional host
+// The options page: credentials (own section, saved on their own), then cloud (site, region, endpoint,
+// signature version), orders and notifications, language, default subject and contact, saved together
+// (nothing is saved while a field is invalid); restoring a key backup last (options.html#restore). The endpoint override asks for the endpoint's origin as an optional host
 // permission in the click that saves it (browsers grant optional permissions only in a user gesture).
 import { useEffect, useState } from "preact/hooks";
 import { SelectField, TextField } from "../ui/fields";
@@ -13,25 +14,38 @@ import { SUBJECT_FIELDS, toSubjectFields, toSubjectInput, type Settings, type Su
 import { ContactFields, toContactInput, type ContactInput } from "../ui/contact-fields";
 import { CredentialsSection } from "./CredentialsSection";
 import { KMS_REGIONS, EMULATOR_ENDPOINT, requestEndpointPermission } from "./endpoint";
+import { OrderSettingsSection } from "./OrderSettingsSection";
+import { RestoreSection } from "./RestoreSection";
+import { parseExpiryWarningDays } from "../ui/settings-rules";
 
 interface Form {
   site: Settings["site"];
   kmsRegion: string;
   endpoint: string;
+  signatureVersion: Settings["signatureVersion"];
+  followOrders: boolean;
+  /** As typed; parsed (and checked) on save. */
+  expiryWarningDays: string;
   language: Settings["language"];
   defaultSubject: SubjectInput;
   contact: ContactInput;
 }
 
 function toForm(s: Settings): Form {
-  return { site: s.site, kmsRegion: s.kmsRegion, endpoint: s.endpoint, language: s.language, defaultSubject: toSubjectInput(s.defaultSubject), contact: toContactInput(s.contact) };
+  return {
+    site: s.site, kmsRegion: s.kmsRegion, endpoint: s.endpoint, signatureVersion: s.signatureVersion, followOrders: s.followOrders,
+    expiryWarningDays: String(s.expiryWarningDays), language: s.language, defaultSubject: toSubjectInput(s.defaultSubject), contact: toContactInput(s.contact),
+  };
 }
 
 export function OptionsApp(props: { api: WorkerApi }) {
   const [form, setForm] = useState<Form | null>(null);
   const [savedLanguage, setSavedLanguage] = useState<Settings["language"]>("auto");
   const [permissionDenied, setPermissionDenied] = useState(false);
-  const save = useAction((f: Form) => props.api.send("settings.set", { ...f, defaultSubject: toSubjectFields(f.defaultSubject) }));
+  // Opened from the popup's "Restore from a backup" link: go to that section once the page is drawn.
+  const restoreFocus = form !== null && location.hash === "#restore";
+  const save = useAction((f: Form, expiryWarningDays: number) =>
+    props.api.send("settings.set", { ...f, expiryWarningDays, defaultSubject: toSubjectFields(f.defaultSubject) }));
   useEffect(() => {
     props.api.send("settings.get", {}).catch(() => defaultSettings()).then((s) => { setForm(toForm(s)); setSavedLanguage(s.language); });
   }, []);
@@ -48,14 +62,18 @@ export function OptionsApp(props: { api: WorkerApi }) {
   const tr = (k: string, p?: Record<string, string | number>) => t(locale, k, p);
   const set = (patch: Partial<Form>) => { setForm({ ...form, ...patch }); save.reset(); };
   const endpointError = form.endpoint && !/^https?:\/\/[^/\s]+\/?$/.test(form.endpoint) ? tr("ui_endpoint_invalid") : undefined;
+  const days = parseExpiryWarningDays(form.expiryWarningDays);
 
   const onSave = async (e: Event) => {
     e.preventDefault();
-    if (endpointError) return;
+    if (endpointError || !days.ok) {
+      document.querySelector<HTMLElement>("#settings-form [aria-invalid=true]")?.focus();
+      return;
+    }
     // Ask within the click (the prompt needs its user gesture) but do not wait for the answer to save:
     // the worker checks the permission itself when it calls the endpoint.
     const permission = form.endpoint ? requestEndpointPermission(form.endpoint) : Promise.resolve(true);
-    const saved = await save.run({ ...form, endpoint: form.endpoint.replace(/\/$/, "") });
+    const saved = await save.run({ ...form, endpoint: form.endpoint.replace(/\/$/, "") }, days.value);
     if (saved) setSavedLanguage(saved.language);
     setPermissionDenied(!(await permission));
   };
@@ -81,7 +99,12 @@ export function OptionsApp(props: { api: WorkerApi }) {
               <button type="button" class="secondary small" id="endpoint-emulator" onClick={() => set({ endpoint: EMULATOR_ENDPOINT })}>{tr("ui_endpoint_emulator")}</button>
               <button type="button" class="secondary small" id="endpoint-clear" onClick={() => set({ endpoint: "" })}>{tr("ui_endpoint_default")}</button>
             </div>
+            <SelectField id="signature-version" label={tr("ui_signature_version")} hint={tr("ui_signature_version_hint")} value={form.signatureVersion}
+              choices={[{ value: "v3", label: tr("ui_signature_v3") }, { value: "v1", label: tr("ui_signature_v1") }]}
+              onChange={(v) => set({ signatureVersion: v as Settings["signatureVersion"] })} />
           </section>
+          <OrderSettingsSection followOrders={form.followOrders} expiryWarningDays={form.expiryWarningDays} error={days.ok ? undefined : days.error}
+            onChange={(patch) => set(patch)} />
           <section class="stack card" aria-labelledby="lang-title">
             <h2 id="lang-title">{tr("ui_language")}</h2>
             <SelectField id="language" label={tr("ui_language")} value={form.language}
@@ -105,6 +128,7 @@ export function OptionsApp(props: { api: WorkerApi }) {
             <button type="submit" id="save-settings" disabled={save.busy}>{tr("ui_save")}</button>
           </div>
         </form>
+        <RestoreSection api={props.api} focus={restoreFocus} />
       </main>
     </LocaleContext.Provider>
   );

@@ -1,7 +1,8 @@
 // One key: its facts, its certificate, export (with a passphrase where the format carries the private
 // key), and delete (confirmation names the open orders that would lose their key).
 import { useState } from "preact/hooks";
-import { CopyButton, DownloadButton, downloadText } from "../ui/actions";
+import { CopyButton, DownloadButton } from "../ui/actions";
+import { downloadExport } from "../ui/export-download";
 import { SelectField, TextField } from "../ui/fields";
 import { Done, ErrorNotice } from "../ui/notices";
 import { useT } from "../ui/locale";
@@ -18,13 +19,6 @@ function formatsFor(k: KeyView): ExportFormat[] {
   const keyOnly: ExportFormat[] = k.spec.startsWith("RSA") ? ["pkcs8-encrypted", "pkcs8", "pkcs1"] : ["pkcs8-encrypted", "pkcs8", "sec1"];
   const withCert: ExportFormat[] = k.certificate ? ["pkcs12", "pkcs12-legacy", "pem-bundle"] : [];
   return [...withCert, ...keyOnly, ...chain];
-}
-
-function base64ToBytes(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }
 
 export function KeyDetails(props: { api: WorkerApi; keyInfo: KeyView; onDeleted: () => void }) {
@@ -53,7 +47,7 @@ export function KeyDetails(props: { api: WorkerApi; keyInfo: KeyView; onDeleted:
     e.preventDefault();
     const out = await exporter.run();
     if (!out) return;
-    downloadText(out.filename, out.binary ? base64ToBytes(out.data) : out.data, out.mediaType);
+    downloadExport(out);
     setPassphrase("");
   };
   const doDelete = async () => {

@@ -1,6 +1,6 @@
 // Keys and certificates: what is stored, importing an issued certificate (paired with its key by public
 // key in the worker), exporting where the key allows it, deleting after a confirmation that says what
-// else goes with it.
+// else goes with it; backing up every exportable key (restore is in the options page: BackupView.tsx).
 import { useEffect, useState } from "preact/hooks";
 import { TextField } from "../ui/fields";
 import { Busy, Done, Empty, ErrorNotice } from "../ui/notices";
@@ -8,6 +8,7 @@ import { useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import type { KeyView, WorkerApi } from "../ui/worker-api";
 import { KeyDetails } from "./KeyDetails";
+import { BackupView } from "./BackupView";
 
 /** Whole days until the certificate expires (the page may read the clock; the core may not). */
 function daysLeft(k: KeyView): number | undefined {
@@ -69,6 +70,7 @@ export function KeysView(props: { api: WorkerApi }) {
           </li>
         ))}
       </ul>
+      {list.result ? <BackupView api={props.api} exportableCount={keys.filter((k) => k.exportable).length} /> : null}
       <form class="stack subtle" onSubmit={doImport}>
         <h2>{tr("ui_import_certificate")}</h2>
         <TextField
