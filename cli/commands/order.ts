@@ -6,6 +6,7 @@ import { parseArgs } from "../args";
 import type { Command } from "../context";
 import { apiCommand, operationFlags, paramsFromArgs, renderResponse, usageOf } from "../api-command";
 import { GLOBAL_API_FLAGS, clientFromArgs } from "../credentials-env";
+import { orderWaitCommand } from "./order-wait";
 
 const withCsr = { name: "order create", summary: "", service: "cas" as const, action: "CreateCertificateWithCsrRequest", files: ["Csr"] };
 const withDomain = { name: "order create", summary: "", service: "cas" as const, action: "CreateCertificateRequest" };
@@ -34,6 +35,7 @@ export const orderCommands: Command[] = [
   orderCreate,
   apiCommand({ name: "order create-for-package", summary: "Order any product from a package (CreateCertificateForPackageRequest)", service: "cas", action: "CreateCertificateForPackageRequest", files: ["Csr"] }),
   apiCommand({ name: "order status", summary: "An order's state, validation record and, once issued, certificate", service: "cas", action: "DescribeCertificateState", positional: "OrderId" }),
+  orderWaitCommand,
   apiCommand({ name: "order list", summary: "List certificate orders (ListUserCertificateOrder)", service: "cas", action: "ListUserCertificateOrder" }),
   apiCommand({ name: "order cancel", summary: "Cancel an order awaiting validation or review", service: "cas", action: "CancelOrderRequest", positional: "OrderId" }),
   apiCommand({ name: "order delete", summary: "Delete a cancelled or failed order (returns its quota)", service: "cas", action: "DeleteCertificateRequest", positional: "OrderId" }),
