@@ -1,7 +1,9 @@
 // One order: its state in words, the validation record with a copy button per value, and the actions
-// that make sense in that state (add the record through Alidns, refresh, cancel, delete).
-import { useState } from "preact/hooks";
+// that make sense in that state (add the record through Alidns, refresh, cancel, delete; for a CSR the
+// cloud made — KMS or cas CreateCsr — a DV order for it).
+import { useEffect, useState } from "preact/hooks";
 import { CopyButton } from "../ui/actions";
+import { ContactFields, contactErrors, toContactInput, type ContactInput } from "../ui/contact-fields";
 import { Done, ErrorNotice } from "../ui/notices";
 import { useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
@@ -17,6 +19,78 @@ function ValueRow(props: { label: string; value: string; id: string }) {
       <span class="value-label">{props.label}</span>
       <code id={props.id}>{props.value}</code>
       <CopyButton text={props.value} />
+    </div>
+  );
+}
+
+/** A CSR the cloud made and whose certificate is still to come: a DV order can be placed for it. */
+function awaitsCertificate(o: OrderView): boolean {
+  return Boolean(o.csrPem) && ((o.operation === "KmsCreateCertificate" && o.state === "pending_csr") || (o.operation === "CreateCsr" && o.state === "csr_ready"));
+}
+
+/**
+ * "Order a DV certificate for this CSR": with the contact saved in the options it is placed at once,
+ * otherwise the contact is asked for here. SM2 CSRs are shown the action disabled, with the reason
+ * (CreateCertificateWithCsrRequest takes RSA >= 2048 or ECC); the worker refuses them too.
+ */
+function CloudCsrOrder(props: { api: WorkerApi; order: OrderView; onChanged: (o: OrderView) => void }) {
+  const tr = useT();
+  const o = props.order;
+  const [keySpec, setKeySpec] = useState<string | undefined>(undefined);
+  const [contact, setContact] = useState<ContactInput | null>(null);
+  const [showErrors, setShowErrors] = useState(false);
+  // The DV order already placed for this CSR, if any: while it is neither failed nor cancelled (nor deleted)
+  // another one would be refused, so the action waits for it.
+  const [childOpen, setChildOpen] = useState(false);
+  useEffect(() => {
+    props.api.send("csr.inspect", { csrPem: o.csrPem!, operation: "CreateCertificateWithCsrRequest" }).then((i) => setKeySpec(i.keySpec ?? ""), () => setKeySpec(""));
+  }, [o.csrPem]);
+  useEffect(() => {
+    if (!o.childId) return setChildOpen(false);
+    props.api.send("orders.get", { id: o.childId }).then((c) => setChildOpen(c.state !== "failed" && c.state !== "cancelled"), () => setChildOpen(false));
+  }, [o.childId, o.updatedAt]);
+  const place = useAction(async (c: ContactInput) => {
+    const child = await props.api.send("orders.orderForCloudCsr", { ...c, id: o.id });
+    setChildOpen(true);
+    props.onChanged(await props.api.send("orders.get", { id: o.id }));
+    return child;
+  });
+  const start = async () => {
+    const saved = toContactInput((await props.api.send("settings.get", {})).contact);
+    if (Object.keys(contactErrors(saved)).length === 0) await place.run(saved);
+    else setContact(saved);
+  };
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setShowErrors(true);
+    if (!contact || Object.keys(contactErrors(contact)).length) return;
+    if (await place.run(contact)) setContact(null);
+  };
+  const sm2 = keySpec === "EC_SM2";
+  const hint = o.operation === "KmsCreateCertificate" ? "ui_cloud_csr_order_kms_hint" : "ui_cloud_csr_order_cas_hint";
+  return (
+    <div class="stack" id={`cloud-csr-${o.id}`}>
+      {childOpen && !place.result ? <p class="hint" id={`cloud-csr-under-way-${o.id}`}>{tr("ui_cloud_csr_under_way")}</p> : null}
+      {place.result ? <Done text={tr("ui_cloud_csr_ordered", { orderId: place.result.orderId ?? place.result.id })} id={`cloud-csr-ordered-${o.id}`} /> : null}
+      {contact ? (
+        <form class="stack" id={`cloud-csr-form-${o.id}`} onSubmit={submit} noValidate>
+          <p class="hint">{tr("ui_cloud_csr_contact_needed")}</p>
+          <ContactFields idPrefix={`cloud-csr-${o.id}`} value={contact} onChange={setContact} showErrors={showErrors} />
+          <div class="actions">
+            <button type="submit" class="small" id={`cloud-csr-submit-${o.id}`} disabled={place.busy}>{tr("ui_submit_order")}</button>
+            <button type="button" class="secondary small" onClick={() => setContact(null)}>{tr("ui_cancel")}</button>
+          </div>
+        </form>
+      ) : (
+        <div class="actions">
+          <button type="button" class="small" id={`order-dv-${o.id}`} onClick={start} disabled={place.busy || keySpec === undefined || sm2 || childOpen}
+            aria-describedby={`order-dv-why-${o.id}`}>
+            {tr("ui_cloud_csr_order")}
+          </button>
+        </div>
+      )}
+      <p class="hint" id={`order-dv-why-${o.id}`}>{tr(sm2 ? "ui_cloud_csr_sm2_reason" : hint)}</p>
+      <ErrorNotice error={place.error} id={`cloud-csr-error-${o.id}`} />
     </div>
   );
 }
@@ -74,7 +148,14 @@ export function OrderCard(props: { api: WorkerApi; order: OrderView; onChanged: 
           <CopyButton text={o.csrPem} />
         </details>
       ) : null}
-      {state === "issued" ? <Done text={tr(o.keyId ? "ui_order_issued_note" : "ui_order_issued_cloud_key")} id={`issued-${o.id}`} /> : null}
+      {o.parentId ? <p class="hint" id={`cloud-csr-child-${o.id}`}>{tr("ui_cloud_csr_child")}</p> : null}
+      {awaitsCertificate(o) ? <CloudCsrOrder api={props.api} order={o} onChanged={props.onChanged} /> : null}
+      {state === "issued" ? (
+        <Done
+          text={tr(o.operation === "KmsCreateCertificate" ? "ui_order_issued_kms" : o.keyId ? "ui_order_issued_note" : "ui_order_issued_cloud_key")}
+          id={`issued-${o.id}`}
+        />
+      ) : null}
       {o.dnsRecordId && state !== "issued" ? <p class="hint">{tr("ui_record_added")}</p> : null}
       <ErrorNotice error={o.error} />
       <ErrorNotice error={act.error} />
