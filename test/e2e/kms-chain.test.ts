@@ -2,8 +2,9 @@
 // KMS CreateCertificate (EC_P256) → "Order a DV certificate for this CSR" (the contact asked for on the
 // card, none being saved) → validation record → "Add the record through Alidns" → the DV order is issued →
 // the worker uploads leaf + chain to KMS → the KMS order shows issued, and the emulator's KMS GetCertificate
-// returns a certificate whose public key is the KMS CSR's (OpenSSL compares them). An SM2 KMS order shows the
-// action disabled with the reason, and the worker refuses it too.
+// returns a certificate whose public key is the KMS CSR's (OpenSSL compares them). The same for a cas CreateCsr
+// order with the contact saved in the options (placed at once, the certificate lands on that order). An SM2
+// KMS order shows the action disabled with the reason, and the worker refuses it too.
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -140,6 +141,37 @@ describe("a KMS key certified by a cas DV order", () => {
     expect(openssl(["x509", "-noout", "-subject"], leaf)).toContain(`kmschain.${DOMAIN}`);
     expect(done.certificatePem!.startsWith(leaf.trim())).toBe(true);
     expect((await client.call("kms", "DescribeCertificate", { CertificateId: done.cloudId! })).Status).toBe("ACTIVE");
+  });
+
+  it("cas CreateCsr: with the contact saved in the options the DV order is placed at once; the certificate lands on the CreateCsr order", async () => {
+    await send(popup, "settings.set", { contact: { username: "Test User", email: `admin@${DOMAIN}`, phone: "13800000000", validateType: "DNS" } });
+    await popup.click("#show-new-order");
+    await popup.selectOption("#order-operation", "CreateCsr");
+    await popup.selectOption("#cloud-algorithm", "ECC");
+    await popup.fill("#cloud-csr-name", "keysmith_chain");
+    await popup.fill("#order-subject-CN", `cascsr.${DOMAIN}`);
+    await popup.fill("#order-subject-C", "CN");
+    await popup.fill("#order-subject-ST", "Zhejiang");
+    await popup.fill("#order-subject-L", "Hangzhou");
+    await popup.fill("#order-subject-O", "Keysmith");
+    await popup.click("#submit-order");
+    await popup.waitForSelector("#new-order", { state: "detached" });
+    const id = await waitFor(async () => popup.locator("#order-list > li[data-state=csr_ready]").first().getAttribute("data-order-id"), "the CreateCsr order");
+    const card = popup.locator(`[data-order-id="${id}"]`);
+    const action = card.locator(`#order-dv-${id}`);
+    await waitFor(async () => action.isEnabled(), "the DV action enabled");
+    await action.click();
+    await card.locator(`#cloud-csr-ordered-${id}`).waitFor({ timeout: 30_000 });
+    expect(await card.locator(`#cloud-csr-form-${id}`).count()).toBe(0);
+
+    const childId = (await send(popup, "orders.get", { id })).childId!;
+    expect(await send(popup, "orders.get", { id: childId })).toMatchObject({ parentId: id });
+    await cardInState(popup, childId, ["validation"]);
+    await popup.locator(`#add-dns-${childId}`).click();
+    await cardInState(popup, id, ["issued"]);
+    const done = await send(popup, "orders.get", { id });
+    expect(openssl(["x509", "-noout", "-pubkey"], done.certificatePem!)).toBe(openssl(["req", "-noout", "-pubkey"], done.csrPem!));
+    expect(await card.locator(`#issued-${id}`).textContent()).toContain("held by Alibaba Cloud");
   });
 
   it("an SM2 KMS order shows the action disabled with the reason; the worker refuses it as well", async () => {
