@@ -78,7 +78,8 @@ async function findOrderDomain(client: AliyunClient, orderId: string): Promise<s
 }
 
 function stateLine(locale: Locale, orderId: string, state: string): string {
-  const meaning = t(locale, KNOWN_STATES.has(state) ? `api_cli_wait_state_${state}` : "api_cli_wait_state_other");
+  const known = FAILED_STATES.has(state) ? "verify_fail" : KNOWN_STATES.has(state) ? state : "other";
+  const meaning = t(locale, `api_cli_wait_state_${known}`);
   return t(locale, "api_cli_wait_state", { order: orderId, state, meaning });
 }
 
