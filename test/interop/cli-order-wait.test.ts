@@ -93,7 +93,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe("keysmith order wait", () => {
+// Each case spawns several CLI processes; on a loaded machine that alone takes tens of seconds.
+describe("keysmith order wait", { timeout: 180_000 }, () => {
   it("the README flow: csr → order create (OrderId captured) → order wait --add-dns-record --out → bundle", async () => {
     const out = p("flow");
     const csr = await keysmith(["csr", "--key-spec", "EC_P256", "--subject", "CN=www.example.com", "--out", out]);
@@ -109,7 +110,7 @@ describe("keysmith order wait", () => {
     const pending = await orderStatus(orderId);
     expect(pending.Type).toBe("domain_verify");
 
-    const wait = await keysmith(["order", "wait", orderId, "--add-dns-record", "--out", out, ...fast, "--timeout", "30", "--json"]);
+    const wait = await keysmith(["order", "wait", orderId, "--add-dns-record", "--out", out, ...fast, "--timeout", "60", "--json"]);
     expect(wait.code, wait.err).toBe(0);
     const result = JSON.parse(wait.out) as { orderId: unknown; state: string; outcome: string; files: string[]; recordAdded: { zone: string; rr: string; type: string; recordId: string } };
     expect(result.orderId).toBe(orderId);
@@ -156,10 +157,27 @@ describe("keysmith order wait", () => {
     expect(forced.out).toContain(`wrote ${cert}, ${chain}`);
   });
 
+  it("a wildcard order's files are named as `keysmith csr` named the key (_wildcard.…), the record placed at the zone", async () => {
+    const out = p("wild");
+    const made = await keysmith(["csr", "--key-spec", "RSA_2048", "--subject", "CN=*.wild.example.com", "--out", out, "--json"]);
+    expect(made.code, made.err).toBe(0);
+    const { keyPath, csrPath } = JSON.parse(made.out) as { keyPath: string; csrPath: string };
+    const created = await keysmith(["order", "create", "--csr", csrPath, ...contact, "--validate-type", "DNS", "--product-code", "geotrust-dv-w-starter", "--json"]);
+    expect(created.code, created.err).toBe(0);
+    const orderId = (JSON.parse(created.out) as { OrderId: string }).OrderId;
+    const r = await keysmith(["order", "wait", orderId, "--add-dns-record", "--out", out, ...fast, "--timeout", "60", "--json"]);
+    expect(r.code, r.err).toBe(0);
+    const result = JSON.parse(r.out) as { files: string[]; recordAdded: { zone: string; rr: string } };
+    const cert = keyPath.replace(/\.key\.pem$/, ".cert.pem");
+    expect(result.files).toEqual([cert, keyPath.replace(/\.key\.pem$/, ".chain.pem")]);
+    expect(result.recordAdded).toMatchObject({ zone: "example.com", rr: "_dnsauth.wild" });
+    expect(openssl(["x509", "-in", cert, "-noout", "-pubkey"])).toBe(openssl(["pkey", "-in", keyPath, "-pubout"]));
+  });
+
   it("a forced verify_fail exits 1 and says so", async () => {
     const { orderId } = await dnsOrder("fail", "fail.example.com");
     await control(`orders/${orderId}/state`, { state: "verify_fail" });
-    const r = await keysmith(["order", "wait", orderId, "--out", p("fail"), ...fast, "--timeout", "10", "--json"]);
+    const r = await keysmith(["order", "wait", orderId, "--out", p("fail"), ...fast, "--timeout", "60", "--json"]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`order ${orderId}: domain validation failed (verify_fail)`);
     expect(JSON.parse(r.out)).toMatchObject({ orderId, state: "verify_fail", outcome: "verify_fail", files: [] });
@@ -238,7 +256,7 @@ describe("keysmith order wait", () => {
     expect(wrong.err).toContain("--zone");
     expect(wrong.err).toContain("other.com");
     await control("zones", { zone: "shop.example.com" });
-    const r = await keysmith(["order", "wait", orderId, "--add-dns-record", "--zone", "shop.example.com", "--out", p("zone"), ...fast, "--timeout", "10", "--json"]);
+    const r = await keysmith(["order", "wait", orderId, "--add-dns-record", "--zone", "shop.example.com", "--out", p("zone"), ...fast, "--timeout", "60", "--json"]);
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ outcome: "issued", recordAdded: { zone: "shop.example.com", rr: "_dnsauth.api" } });
   });
