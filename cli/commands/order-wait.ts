@@ -149,7 +149,8 @@ export const orderWaitCommand: Command = {
       }
       // Without --name, the order's domain names the files: refuse an existing file now, not after the wait.
       if (!filesChecked && state !== "certificate") {
-        const name = nameArg ?? ((await orderDomain(reply)) !== undefined ? baseNameForDomain(domain!) : undefined);
+        const d = nameArg === undefined ? await orderDomain(reply) : undefined;
+        const name = nameArg ?? (d === undefined ? undefined : baseNameForDomain(d));
         if (name !== undefined) {
           const p = paths(name);
           await refuseExisting([p.cert, p.chain], force);
