@@ -6,6 +6,9 @@
 //
 // This file is imported by pages: keep it types + one tiny client, nothing heavy.
 import { KeysmithError, type ErrorData } from "./core/errors";
+import type { ExtKeyUsageName, KeyUsageName } from "./core/csr/usages";
+
+export type { ExtKeyUsageName, KeyUsageName };
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared data shapes (all plain JSON: safe to postMessage, never private key material or secrets)
@@ -73,6 +76,10 @@ export interface CsrInspection {
   keySpec?: KeySpecId;
   signatureAlgorithm: string;
   signatureValid: boolean;
+  /** keyUsage bits the CSR requests (RFC 5280 names), absent when it requests none. */
+  keyUsage?: string[];
+  /** extKeyUsage purposes it requests (serverAuth, clientAuth, else the OID), absent when none. */
+  extKeyUsage?: string[];
   findings: LintFinding[];
 }
 
@@ -246,6 +253,10 @@ export interface Protocol {
       keyId?: string;
       /** Rules to check the subject against: "kms" | "casCreateCsr" | "CreateCertificateWithCsrRequest". */
       operation?: string;
+      /** keyUsage to request (critical); absent = the key family's usual set, [] = no keyUsage extension. */
+      keyUsage?: KeyUsageName[];
+      /** extKeyUsage to request; absent = serverAuth, [] = no extKeyUsage extension. */
+      extKeyUsage?: ExtKeyUsageName[];
     };
     reply: CsrMade;
   };

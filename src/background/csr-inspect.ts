@@ -13,6 +13,8 @@ export async function inspectForPage(csrPem: string, operation: string | undefin
     keySpec: info.keySpec,
     signatureAlgorithm: info.signatureAlgorithm,
     signatureValid: info.signatureValid,
+    ...(info.extensions.keyUsage?.length ? { keyUsage: info.extensions.keyUsage } : {}),
+    ...(info.extensions.extKeyUsage?.length ? { extKeyUsage: info.extensions.extKeyUsage } : {}),
     findings: info.findings.map((f) => ({ severity: f.severity, code: f.code, field: f.field, params: f.params, message: renderFinding(f, locale) })),
   };
 }

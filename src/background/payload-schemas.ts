@@ -1,6 +1,7 @@
 // One runtime schema per message type of src/messages.ts. The mapped type below makes the compiler check
 // that each schema produces exactly the request type the protocol declares, so the two cannot drift.
 import { KEY_SPEC_IDS, type MessageType, type RequestOf } from "../messages";
+import { EXT_KEY_USAGE_NAMES, KEY_USAGE_NAMES } from "../core/csr/usages";
 import { bool, empty, int, list, obj, oneOf, optional, partial, str, type Schema } from "./payload-schema";
 
 const id = str({ min: 1, max: 100 });
@@ -46,6 +47,8 @@ export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
     label: optional(str({ max: 200 })),
     keyId: optional(id),
     operation: optional(str({ max: 64 })),
+    keyUsage: optional(list(oneOf(KEY_USAGE_NAMES), { max: KEY_USAGE_NAMES.length })),
+    extKeyUsage: optional(list(oneOf(EXT_KEY_USAGE_NAMES), { max: EXT_KEY_USAGE_NAMES.length })),
   }),
   "csr.inspect": obj({ csrPem: pem, operation: optional(str({ max: 64 })) }),
 

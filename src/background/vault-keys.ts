@@ -4,7 +4,7 @@ import { KeysmithError, fail } from "../core/errors";
 import { isSubjectRulesName, subjectFromFields } from "../core/subject";
 import { inspectCsr, prepareCsrContent } from "../core/csr";
 import type { KeyView } from "../messages";
-import { openVault, type Vault, type VaultKey } from "./vault";
+import { exportBackup, openVault, type Vault, type VaultKey } from "./vault";
 import type { CsrService, KeyService } from "./services";
 
 export interface VaultKeysOptions {
@@ -12,6 +12,8 @@ export interface VaultKeysOptions {
   openOrderIds: () => Promise<Set<string>>;
   csr: CsrService;
   openVault?: () => Promise<Vault>;
+  /** The clock for the backup file's date (default: the system's). */
+  now?: () => Date;
 }
 
 export function toKeyView(key: VaultKey, openOrders: Set<string>): KeyView {
@@ -63,7 +65,9 @@ export function createVaultKeys(options: VaultKeysOptions): KeyService & { vault
       }
       let made;
       try {
-        made = await v.createCsr(keyId, { subject, sans: req.sans, rules, keyUsage: true, extKeyUsage: true }, !req.label && !req.keyId);
+        // Absent usages: the TLS-server set (the family's keyUsage, serverAuth); an empty list: none.
+        const usages = { keyUsage: req.keyUsage ?? true, extKeyUsage: req.extKeyUsage ?? true } as const;
+        made = await v.createCsr(keyId, { subject, sans: req.sans, rules, ...usages }, !req.label && !req.keyId);
       } catch (err) {
         if (!req.keyId) await v.delete(keyId, { confirm: true, force: true }).catch(() => undefined);
         throw err;
@@ -112,8 +116,7 @@ export function createVaultKeys(options: VaultKeysOptions): KeyService & { vault
       return view(await (await vault()).importCertificate(pemText));
     },
     async backup(passphrase) {
-      const bytes = await (await vault()).backup(passphrase);
-      return { filename: "keysmith-backup.ksb", data: base64(bytes), binary: true, mediaType: "application/octet-stream" };
+      return exportBackup(await vault(), passphrase, options.now?.() ?? new Date());
     },
     async restore(data, passphrase) {
       const open = await options.openOrderIds();

@@ -53,10 +53,14 @@ export async function exportKey(
   return { filename: exportBaseName(key) + entry.suffix, data: binary ? base64Encode(made) : made, binary, mediaType: entry.mediaType };
 }
 
-/** The backup as an ExportResult (a JSON text file). */
+/** `keysmith-backup-YYYY-MM-DD.ksb`: the date of the export in local time (the user's day, not UTC's). */
+export function backupFileName(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `keysmith-backup-${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}.ksb`;
+}
+
+/** The backup as an ExportResult: the file's bytes (JSON text inside) as base64, named after today. */
 export async function exportBackup(vault: Vault, passphrase: string, now: Date = new Date()): Promise<ExportResult> {
-  if (!passphrase) throw new KeysmithError("export.passphrase.required", { field: "passphrase" });
-  const data = new TextDecoder().decode(await vault.backup(passphrase));
-  const day = now.toISOString().slice(0, 10).replace(/-/g, "");
-  return { filename: `keysmith-backup-${day}.json`, data, binary: false, mediaType: "application/json" };
+  const data = base64Encode(await vault.backup(passphrase)); // an empty passphrase: export.passphrase.empty
+  return { filename: backupFileName(now), data, binary: true, mediaType: "application/octet-stream" };
 }

@@ -4,4 +4,4 @@ export type { VaultOptions, CreateKeyRequest, VaultCsrRequest, CsrMadeInVault, P
 export type { VaultKey, KeyState, StoredCertificate } from "./records";
 export { KEY_STATES } from "./records";
 export { VAULT_DB_NAME, VAULT_DB_VERSION } from "./schema";
-export { EXPORT_FORMATS, exportKey, exportBackup, exportBaseName } from "./export-formats";
+export { EXPORT_FORMATS, exportKey, exportBackup, exportBaseName, backupFileName } from "./export-formats";

@@ -160,13 +160,18 @@ export class Vault {
     return toVaultKey(record, this.now());
   }
 
-  /** Make (or remake) the key's CSR and store it; the record's subject, SANs and label follow it. */
+  /**
+   * Make (or remake) the key's CSR and store it; the record's subject, SANs and label follow it. The state
+   * follows the newest CSR ("csr": not ordered yet; a renewal of an issued key too), while a certificate the
+   * key already has stays, usable and exportable, until a newer one is paired (importCertificate).
+   */
   async createCsr(keyId: string, request: VaultCsrRequest, labelFromCn = false): Promise<CsrMadeInVault> {
     const record = await this.record(keyId);
     const pair = await this.keyPair(record);
     const csr = await createCsrCore(pair, { ...request, crypto: this.crypto });
     const updated: KeyRecord = {
       ...record,
+      state: "csr",
       csrPem: csr.pem,
       subject: formatDn(csr.subject),
       commonName: subjectValue(csr.subject, "CN") ?? "",
@@ -192,12 +197,23 @@ export class Vault {
   /**
    * Pair an issued certificate (leaf + chain PEM, DER, or DescribeCertificateState's `Certificate`) with
    * its key by SubjectPublicKeyInfo. No matching key, or not a certificate: typed error, nothing stored.
+   * The key's certificate is already this one, or a newer one (later notBefore): nothing changes, so looking
+   * at an old order again cannot put back the certificate a renewal replaced, nor mark a renewal "issued".
    */
   async importCertificate(input: string | Uint8Array): Promise<VaultKey> {
     const chain = parseCertificates(input, "certificate");
     const record = await this.recordBySpki(chain.leaf.spkiDer);
     if (!record) throw new KeysmithError("cert.no_matching_key", { field: "certificate" });
     const certificate = storedCertificate(chain);
+    const current = record.certificate;
+    if (current && current.fingerprintSha256 === certificate.fingerprintSha256) {
+      // The same leaf again: only a fuller chain is taken; the state stays (a renewal may be under way).
+      if (certificateCount(certificate.pem) <= certificateCount(current.pem)) return toVaultKey(record, this.now());
+      const fuller: KeyRecord = { ...record, certificate };
+      await this.db.put(STORE_KEYS, fuller);
+      return toVaultKey(fuller, this.now());
+    }
+    if (current && Date.parse(current.notBefore) > Date.parse(certificate.notBefore)) return toVaultKey(record, this.now());
     const updated: KeyRecord = { ...record, certificate, notAfter: certificate.notAfter, state: "issued" };
     await this.db.put(STORE_KEYS, updated);
     return toVaultKey(updated, this.now());
@@ -445,6 +461,10 @@ function checkLabel(label: string | undefined): string | undefined {
   const trimmed = label.trim();
   if (trimmed.length > MAX_LABEL_LENGTH) fail("vault.label.too_long", "label", { max: MAX_LABEL_LENGTH });
   return trimmed === "" ? undefined : trimmed;
+}
+
+function certificateCount(pem: string): number {
+  return pem.split("-----BEGIN CERTIFICATE-----").length - 1;
 }
 
 export function storedCertificate(chain: CertificateChain): StoredCertificate {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { exportBackup, exportBaseName, exportKey, EXPORT_FORMATS } from "../../../src/background/vault/export-formats";
 import { isKeysmithError } from "../../../src/core/errors";
 import { readPrivateKey } from "../../../src/core/export/pkcs8";
+import { base64Decode } from "../../../src/core/pem";
 import { freshFactory, makeCa, vaultOn } from "./helpers";
 
 async function code(work: Promise<unknown>): Promise<string> {
@@ -59,9 +60,10 @@ describe("exportKey", () => {
       expect(await code(exportKey(vault, { keyId: hidden.id, format, passphrase: "pw", unencrypted: true }))).toBe("export.key.not_exportable");
     }
     expect(await code(exportKey(vault, { keyId: "nope", format: "pkcs8" }))).toBe("vault.key.not_found");
-    const backup = await exportBackup(vault, "pw", new Date(Date.UTC(2026, 10, 22)));
-    expect(backup).toMatchObject({ filename: "keysmith-backup-20261122.json", binary: false, mediaType: "application/json" });
-    expect(JSON.parse(backup.data).format).toBe("keysmith-backup");
+    // Local date parts: 22 Nov 2026 at 00:30 local is named after the 22nd whatever the time zone.
+    const backup = await exportBackup(vault, "pw", new Date(2026, 10, 22, 0, 30));
+    expect(backup).toMatchObject({ filename: "keysmith-backup-2026-11-22.ksb", binary: true, mediaType: "application/octet-stream" });
+    expect(JSON.parse(new TextDecoder().decode(base64Decode(backup.data))).format).toBe("keysmith-backup");
     vault.close();
   });
 

@@ -16,7 +16,7 @@ export function vaultOn(factory: IDBFactory, extra: Partial<VaultOptions> = {}) 
 }
 
 export interface TestCa {
-  issue(spkiDer: Uint8Array, options?: { cn?: string; dns?: string[]; notAfter?: Date }): Promise<{ leafPem: string; chainPem: string }>;
+  issue(spkiDer: Uint8Array, options?: { cn?: string; dns?: string[]; notBefore?: Date; notAfter?: Date }): Promise<{ leafPem: string; chainPem: string }>;
   pem: string;
 }
 
@@ -42,7 +42,7 @@ export async function makeCa(name = "CN=Keysmith Test Root"): Promise<TestCa> {
         serialNumber: (serial++).toString(16).padStart(2, "0"),
         subject: `CN=${cn}`,
         issuer: root.subject,
-        notBefore: new Date(Date.UTC(2025, 0, 1)),
+        notBefore: options.notBefore ?? new Date(Date.UTC(2025, 0, 1)),
         notAfter: options.notAfter ?? new Date(Date.UTC(2030, 0, 1)),
         publicKey,
         signingKey: keys.privateKey,
