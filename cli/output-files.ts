@@ -11,6 +11,12 @@ export interface OutputFile {
   mode: number;
 }
 
+/** A file name from a CN or domain: "*.example.com" -> "_wildcard.example.com"; "keysmith" when there is none. */
+export function baseNameFor(name: string | undefined): string {
+  const base = (name ?? "keysmith").replace(/^\*\./, "_wildcard.").replace(/[^A-Za-z0-9_.-]/g, "_");
+  return base.replace(/^\.+/, "") || "keysmith";
+}
+
 export async function fileExists(path: string): Promise<boolean> {
   try {
     await access(path, fsConstants.F_OK);
@@ -33,7 +39,7 @@ export async function ensureDirectory(dir: string, flag: string): Promise<void> 
 /** Refuses (typed error naming the path) when any of `paths` exists and overwriting was not asked for. */
 export async function refuseExisting(paths: readonly string[], force: boolean): Promise<void> {
   if (force) return;
-  for (const path of paths) if (await fileExists(path)) fail("api.cli.file_exists", path);
+  for (const path of paths) if (await fileExists(path)) fail("cli.file_exists", path);
 }
 
 /**
@@ -49,7 +55,7 @@ export async function writeOutputFiles(files: readonly OutputFile[], force: bool
       await writeFile(tmp, file.data, { mode: file.mode, flag: "wx" });
       if (!force && (await fileExists(file.path))) {
         await unlink(tmp);
-        fail("api.cli.file_exists", file.path);
+        fail("cli.file_exists", file.path);
       }
       await rename(tmp, file.path);
       done.push(file.path);

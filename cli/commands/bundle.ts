@@ -2,7 +2,7 @@
 // → one PKCS#12 (.pfx). The certificate must carry the key's public key: otherwise exit 2, no file.
 // Everything is read and checked before anything is written.
 import { randomBytes as nodeRandomBytes } from "node:crypto";
-import { readFile, rename, unlink, writeFile, access } from "node:fs/promises";
+import { readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { KeysmithError, fail, isKeysmithError } from "../../src/core/errors";
 import { t } from "../../src/core/i18n";
 import { certificateMatchesKey, parseCertificates } from "../../src/core/cert/certificate";
@@ -10,6 +10,7 @@ import { readPrivateKey } from "../../src/core/export/pkcs8";
 import { buildPkcs12 } from "../../src/core/export/pkcs12";
 import { parseArgs, requireString } from "../args";
 import type { CliContext, Command } from "../context";
+import { fileExists } from "../output-files";
 
 const FLAGS = [
   { name: "key", kind: "string" },
@@ -51,15 +52,6 @@ async function asFlag<T>(flags: Record<string, string>, work: () => Promise<T>):
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export const bundleCommand: Command = {
   name: "bundle",
   summary: "Write a PKCS#12 (.pfx) from a private key and its certificate chain",
@@ -76,7 +68,7 @@ export const bundleCommand: Command = {
     const keyPassphrase = keyPassphraseFile === undefined ? undefined : await readPassphrase(keyPassphraseFile, "--key-passphrase-file");
     const chainPath = args.strings.get("chain");
     const legacy = args.booleans.has("legacy");
-    if (!args.booleans.has("force") && (await exists(out))) fail("cli.bundle.output_exists", "--out", { path: out });
+    if (!args.booleans.has("force") && (await fileExists(out))) fail("cli.bundle.output_exists", "--out", { path: out });
 
     const keyBytes = await readInput(keyPath, "--key");
     const key = await asFlag({ key: "--key", passphrase: "--key-passphrase-file" }, () => readPrivateKey(keyBytes, keyPassphrase));

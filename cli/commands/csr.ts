@@ -1,7 +1,6 @@
 // keysmith csr: make a key pair and a CSR offline and write DIR/<name>.csr.pem and DIR/<name>.key.pem.
 // Every input is checked before a key is made, so invalid input writes no files (exit 2).
-import { constants as fsConstants } from "node:fs";
-import { access, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fail } from "../../src/core/errors";
 import { t } from "../../src/core/i18n";
@@ -14,6 +13,7 @@ import { EXT_KEY_USAGES, KEY_USAGE_FLAGS, isExtKeyUsageName, isKeyUsageName, typ
 import { encryptPkcs8Pem, pkcs8Pem, privateKeyToPkcs8 } from "../../src/core/export/pkcs8";
 import { parseArgs, requireString } from "../args";
 import type { CliContext, Command } from "../context";
+import { baseNameFor, ensureDirectory, fileExists, refuseExisting, writeOutputFiles } from "../output-files";
 
 const FLAGS = [
   { name: "key-spec", kind: "string" },
@@ -55,31 +55,6 @@ function parseExtKeyUsages(text: string, field: string): ExtKeyUsageName[] {
   );
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path, fsConstants.F_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A file name from the CN: "*.example.com" -> "_wildcard.example.com". */
-function defaultBaseName(cn: string | undefined): string {
-  const base = (cn ?? "keysmith").replace(/^\*\./, "_wildcard.").replace(/[^A-Za-z0-9_.-]/g, "_");
-  return base.replace(/^\.+/, "") || "keysmith";
-}
-
-async function writeAtomically(path: string, data: string, mode: number, overwrite: boolean): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data, { mode, flag: "wx" });
-  if (!overwrite && (await exists(path))) {
-    await unlink(tmp);
-    fail("cli.csr.file_exists", path);
-  }
-  await rename(tmp, path);
-}
-
 export const csrCommand: Command = {
   name: "csr",
   summary: "make a key pair and a CSR offline (RSA, EC, SM2)",
@@ -110,15 +85,13 @@ export const csrCommand: Command = {
     const passphraseFile = args.strings.get("passphrase-file");
     const passphrase = passphraseFile === undefined ? undefined : await readPassphrase(passphraseFile);
     const outDir = resolve(args.strings.get("out") ?? ".");
-    const name = args.strings.get("name") ?? defaultBaseName(subjectValue(subject, "CN"));
+    const name = args.strings.get("name") ?? baseNameFor(subjectValue(subject, "CN"));
     if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(name)) fail("cli.name_invalid", "--name");
     const csrPath = join(outDir, `${name}.csr.pem`);
     const keyPath = join(outDir, `${name}.key.pem`);
     const force = args.booleans.has("force");
-    if (await exists(outDir)) {
-      if (!(await stat(outDir)).isDirectory()) fail("cli.out_not_directory", "--out");
-    }
-    if (!force) for (const path of [csrPath, keyPath]) if (await exists(path)) fail("cli.csr.file_exists", path);
+    if ((await fileExists(outDir)) && !(await stat(outDir)).isDirectory()) fail("cli.out_not_directory", "--out");
+    await refuseExisting([csrPath, keyPath], force);
 
     // 2. Make the key and the CSR in memory.
     const keyPair = await generateKeyPair(spec, { extractable: true });
@@ -128,18 +101,8 @@ export const csrCommand: Command = {
     pkcs8.fill(0);
 
     // 3. Write: the key first (0600), then the CSR; a failure after the key removes it again.
-    try {
-      await mkdir(outDir, { recursive: true });
-    } catch {
-      fail("cli.out_not_directory", "--out");
-    }
-    await writeAtomically(keyPath, keyPem, 0o600, force);
-    try {
-      await writeAtomically(csrPath, csr.pem, 0o644, force);
-    } catch (err) {
-      await unlink(keyPath).catch(() => undefined);
-      throw err;
-    }
+    await ensureDirectory(outDir, "--out");
+    await writeOutputFiles([{ path: keyPath, data: keyPem, mode: 0o600 }, { path: csrPath, data: csr.pem, mode: 0o644 }], force);
     if (passphrase === undefined) ctx.stderr(`keysmith: ${t(ctx.locale, "cli_csr_unencrypted_warning", { path: keyPath })}\n`);
 
     const openssl = openSslReqCommand({

@@ -16,7 +16,7 @@ import type { AliyunClient, ApiResponse } from "../../src/core/aliyun/client";
 import { parseArgs, type FlagSpec } from "../args";
 import type { CliContext, Command } from "../context";
 import { GLOBAL_API_FLAGS, clientFromArgs } from "../credentials-env";
-import { ensureDirectory, refuseExisting, writeOutputFiles, type OutputFile } from "../output-files";
+import { baseNameFor, ensureDirectory, refuseExisting, writeOutputFiles, type OutputFile } from "../output-files";
 
 const FLAGS: FlagSpec[] = [
   ...GLOBAL_API_FLAGS,
@@ -46,12 +46,6 @@ interface RecordAdded {
   recordId?: string;
   /** The zone already held the record (DomainRecordDuplicate): nothing was added. */
   alreadyPresent?: boolean;
-}
-
-/** A file base name from the order's domain, as `keysmith csr` names its files: "*.example.com" -> "_wildcard.example.com". */
-export function baseNameForDomain(domain: string): string {
-  const base = domain.replace(/^\*\./, "_wildcard.").replace(/[^A-Za-z0-9_.-]/g, "_");
-  return base.replace(/^\.+/, "") || "keysmith";
 }
 
 /** `--interval` (more than 0) and `--timeout` (0 = look once) in seconds, fractions allowed. */
@@ -150,7 +144,7 @@ export const orderWaitCommand: Command = {
       // Without --name, the order's domain names the files: refuse an existing file now, not after the wait.
       if (!filesChecked && state !== "certificate") {
         const d = nameArg === undefined ? await orderDomain(reply) : undefined;
-        const name = nameArg ?? (d === undefined ? undefined : baseNameForDomain(d));
+        const name = nameArg ?? (d === undefined ? undefined : baseNameFor(d));
         if (name !== undefined) {
           const p = paths(name);
           await refuseExisting([p.cert, p.chain], force);
@@ -197,7 +191,7 @@ export const orderWaitCommand: Command = {
         const certificate = str(reply.Certificate);
         if (!certificate) fail("api.cli.no_certificate", orderId);
         const certs = parseCertificates(certificate, "Certificate");
-        const name = nameArg ?? baseNameForDomain((await orderDomain(reply)) || certs.leaf.commonName || certs.leaf.sans[0] || "");
+        const name = nameArg ?? baseNameFor((await orderDomain(reply)) || certs.leaf.commonName || certs.leaf.sans[0] || "");
         const p = paths(name);
         const files: OutputFile[] = [];
         const privateKey = str(reply.PrivateKey);
