@@ -84,6 +84,7 @@ describe("the worker's KeyService (vault-keys.ts)", () => {
     const keys = await service();
     const plain = await keys.createCsr(request, "en");
     expect(plain.inspection).toMatchObject({ keyUsage: ["digitalSignature", "keyEncipherment"], extKeyUsage: ["serverAuth"] });
+    expect(plain.inspection.subjectFields).toEqual({ CN: "usage.example.com", O: "Example", C: "CN" });
     const both = await keys.createCsr({ ...request, keyUsage: ["digitalSignature"], extKeyUsage: ["serverAuth", "clientAuth"] }, "en");
     expect(both.inspection).toMatchObject({ keyUsage: ["digitalSignature"], extKeyUsage: ["serverAuth", "clientAuth"] });
     const none = await keys.createCsr({ ...request, keyUsage: [], extKeyUsage: [] }, "en");
