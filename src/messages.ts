@@ -72,6 +72,8 @@ export interface LintFinding {
 
 export interface CsrInspection {
   subject: string;
+  /** The subject as form fields (first value of each of the seven; other attributes are not in it): a renewal form starts from it. */
+  subjectFields?: SubjectFields;
   sans: string[];
   keySpec?: KeySpecId;
   signatureAlgorithm: string;
