@@ -13,6 +13,7 @@ import { validateParams } from "../../src/core/aliyun/validate";
 import { dnsRecordPlacement } from "../../src/core/aliyun/dns-placement";
 import { parseCertificates } from "../../src/core/cert/certificate";
 import type { AliyunClient, ApiResponse } from "../../src/core/aliyun/client";
+import { ApiError } from "../../src/core/aliyun/api-error";
 import { parseArgs, type FlagSpec } from "../args";
 import type { CliContext, Command } from "../context";
 import { GLOBAL_API_FLAGS, clientFromArgs } from "../credentials-env";
@@ -135,7 +136,17 @@ export const orderWaitCommand: Command = {
     let state = "";
 
     for (;;) {
-      const reply = await client.callOperation(describeOp, { OrderId: orderId });
+      let reply: ApiResponse;
+      try {
+        reply = await client.callOperation(describeOp, { OrderId: orderId });
+      } catch (err) {
+        // The client already retried this read; a long wait outlives a network outage or throttling and
+        // keeps looking until the deadline. Anything else (credentials, unknown order) ends it at once.
+        if (!isTransient(err) || Date.now() >= deadline) throw err;
+        say(t(ctx.locale, "api_cli_wait_retrying", { reason: (err as KeysmithError).localized(ctx.locale) }));
+        await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
+        continue;
+      }
       state = str(reply.Type);
       if (state !== lastState) {
         say(stateLine(ctx.locale, orderId, state));
@@ -233,6 +244,12 @@ export const orderWaitCommand: Command = {
     return outcome === "issued" ? 0 : 1;
   },
 };
+
+/** A failure that a later look may not meet: no answer, a timeout, throttling or a 5xx. */
+function isTransient(err: unknown): boolean {
+  if (err instanceof ApiError) return err.retryable;
+  return isKeysmithError(err) && (err.code === "api.network" || err.code === "api.timeout");
+}
 
 /** Adds the validation record through Alidns, placed relative to the zone (given or guessed). */
 async function addDnsRecord(client: AliyunClient, domain: string, recordDomain: string, type: string, value: string, zone: string | undefined): Promise<RecordAdded> {

@@ -13,6 +13,7 @@ import { startEmulator, type RunningEmulator } from "../../emulator/index";
 import { dnsRecordPlacement } from "../../src/core/aliyun/dns-placement";
 import { dnsRecordPlacement as fromWorker } from "../../src/background/handlers/orders";
 import { isKeysmithError } from "../../src/core/errors";
+import { ensureCliBuilt } from "../support/fresh-build";
 
 const ROOT = resolve(__dirname, "../..");
 const CLI = join(ROOT, "bin/keysmith.mjs");
@@ -79,10 +80,7 @@ async function dnsOrder(name: string, cn: string): Promise<{ orderId: string; cs
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, "dist/cli/keysmith.js"))) {
-    const r = spawnSync(process.execPath, ["scripts/build-cli.mjs"], { cwd: ROOT, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`CLI build failed: ${r.stderr}`);
-  }
+  ensureCliBuilt();
   emu = await startEmulator({ port: 0 });
   writeFileSync(p("pfx-pass"), "pipeline passphrase\n");
   mkdirSync(p("bin"));
@@ -182,6 +180,25 @@ describe("keysmith order wait", { timeout: 180_000 }, () => {
     expect(r.err).toContain(`order ${orderId}: domain validation failed (verify_fail)`);
     expect(JSON.parse(r.out)).toMatchObject({ orderId, state: "verify_fail", outcome: "verify_fail", files: [] });
     expect(existsSync(p("fail", "fail.example.com.cert.pem"))).toBe(false);
+  });
+
+  it("outlives failures the client's own retries do not: 5xx answers are reported and the wait goes on", async () => {
+    const { orderId } = await dnsOrder("flaky", "flaky.example.com");
+    // More 503s than one look's retries (the client tries a read 4 times): at least one look fails whole.
+    await control("faults", { serverError: 6, actions: ["DescribeCertificateState"] });
+    const r = await keysmith(["order", "wait", orderId, "--add-dns-record", "--out", p("flaky"), ...fast, "--timeout", "120"]);
+    await control("faults", {});
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/still waiting: the last look failed \(.*\); trying again\./);
+    expect(existsSync(p("flaky", "flaky.example.com.cert.pem"))).toBe(true);
+  });
+
+  it("a failure that waiting cannot mend (a wrong secret) ends the wait at once with exit 2", async () => {
+    const { orderId } = await dnsOrder("badkey", "badkey.example.com");
+    const r = await keysmith(["order", "wait", orderId, ...fast, "--timeout", "120"], { ALIBABA_CLOUD_ACCESS_KEY_SECRET: "not-the-secret" });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/SignatureDoesNotMatch|signature/i);
+    expect(r.out).not.toMatch(/still waiting/);
   });
 
   it("a timeout exits 1; the DNS record and each state are printed once, in English and in Chinese", async () => {
