@@ -46,6 +46,7 @@ export function createWorker(deps: WorkerDeps) {
     locale,
     now,
     expiryWarningDays: async () => (await settings.get()).expiryWarningDays,
+    followOrders: async () => (await settings.get()).followOrders,
   });
 
   const menuDeps: MenuDeps = { platform, services, locale, now };

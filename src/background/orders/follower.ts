@@ -29,6 +29,8 @@ export interface FollowerDeps {
   locale: () => Promise<Locale>;
   now: () => Date;
   expiryWarningDays: () => Promise<number>;
+  /** The "follow orders in the background" setting: off, no follow alarm (a refresh from the popup still looks). */
+  followOrders: () => Promise<boolean>;
   /** Minutes between looks at open orders. */
   periodMinutes?: number;
 }
@@ -177,11 +179,11 @@ export function createFollower(deps: FollowerDeps) {
     return deps.orders.put(next);
   }
 
-  /** Arm or disarm the follow alarm depending on whether any order is still open. */
+  /** Arm or disarm the follow alarm depending on whether any order is still open and following is on. */
   async function schedule(): Promise<void> {
     const all = await deps.orders.list();
     const open = all.some((o) => OPEN_STATES.has(o.state) && o.orderId) || waitingParents(all).length > 0;
-    if (open) {
+    if (open && (await deps.followOrders())) {
       if (!(await deps.platform.alarms.get(FOLLOW_ALARM))) {
         await deps.platform.alarms.create(FOLLOW_ALARM, { delayInMinutes: period, periodInMinutes: period });
       }

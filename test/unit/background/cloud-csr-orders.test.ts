@@ -183,3 +183,21 @@ describe("a DV order for a cas CreateCsr CSR", () => {
     expect(t.notifications.map((x) => x.id)).toContain(`order:${child.id}:issued`);
   });
 });
+
+describe("the follow orders setting", () => {
+  it("off: no follow alarm though an order is open; on again: the alarm is back", async () => {
+    const t = setup([validation, validation]);
+    const parent = await kmsOrder(t, ecCsr);
+    await t.value("orders.orderForCloudCsr", { ...contact, id: parent.id });
+    expect(t.alarms.has(FOLLOW_ALARM)).toBe(true);
+    const off = await t.send("settings.set", { followOrders: false });
+    expect(off.ok).toBe(true);
+    expect(t.alarms.has(FOLLOW_ALARM)).toBe(false);
+    // A look the user asks for still happens, and leaves the alarm off.
+    expect((await t.value("orders.refresh", { id: parent.id })).id).toBe(parent.id);
+    expect(t.alarms.has(FOLLOW_ALARM)).toBe(false);
+    await t.send("settings.set", { followOrders: true });
+    expect(t.alarms.has(FOLLOW_ALARM)).toBe(true);
+  });
+});
+
