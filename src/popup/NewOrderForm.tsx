@@ -67,7 +67,8 @@ export function NewOrderForm(props: {
 
   useEffect(() => {
     props.api.send("keys.list", {}).then((all) => {
-      const usable = all.filter((k) => k.csrPem && !k.certificate && !k.spec.endsWith("SM2"));
+      // A key's CSR not yet certified: no certificate, or a renewal CSR made since (state "csr").
+      const usable = all.filter((k) => k.csrPem && (!k.certificate || k.state === "csr") && !k.spec.endsWith("SM2"));
       setKeys(usable);
       if (!keyId && usable[0] && !props.prefillCsr) setKeyId(usable[0].id);
     }, () => setKeys([]));
