@@ -30,6 +30,8 @@ export interface SubjectFields {
 export const SUBJECT_FIELD_NAMES = ["CN", "O", "OU", "C", "ST", "L", "emailAddress"] as const;
 
 export type KeyState = "csr" | "ordered" | "issued" | "expired";
+/** Where a key's private half was made: here, or by the cloud (a cas CreateCertificateRequest order). */
+export type KeyOrigin = "local" | "cloud";
 
 export interface CertificateView {
   /** Leaf then chain, PEM. */
@@ -49,6 +51,8 @@ export interface KeyView {
   label: string;
   spec: KeySpecId;
   exportable: boolean;
+  /** "cloud": made by Alibaba Cloud and imported with its certificate; absent or "local": made here. */
+  origin?: KeyOrigin;
   createdAt: string; // ISO 8601
   state: KeyState;
   subject: string; // DN text, "" when the key has no CSR yet
@@ -146,6 +150,10 @@ export interface OrderView {
   cloudId?: string;
   domain: string;
   state: OrderState;
+  /**
+   * The vault key the certificate is paired with: the key of a CSR made here, or for a CreateCertificateRequest
+   * the key the cloud made, imported into the vault once issued (it never travels in a message).
+   */
   keyId?: string;
   validation?: ValidationRecord;
   /** DNS record added through Alidns for the validation, if any. */
