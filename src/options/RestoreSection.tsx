@@ -1,9 +1,11 @@
 // "Restore from a backup": here rather than in the popup, because a file dialog can close the popup (and
 // the chosen file with it) in some browsers; the popup's Keys tab links to options.html#restore. The file
 // goes to the worker as base64 with the passphrase; the worker restores all or nothing, so a wrong
-// passphrase or a damaged file changes no key.
+// passphrase or a damaged file changes no key. The native file input is visually hidden: its button would
+// speak the browser's language ("Choose File" on a Chinese page), so a button in the page's language opens it
+// and the chosen file's name is shown beside it.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { Field, TextField } from "../ui/fields";
+import { TextField } from "../ui/fields";
 import { Done, ErrorNotice } from "../ui/notices";
 import { useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
@@ -33,6 +35,7 @@ export function RestoreSection(props: { api: WorkerApi; focus?: boolean }) {
   const [passphrase, setPassphrase] = useState("");
   const [tooLarge, setTooLarge] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  const fileButton = useRef<HTMLButtonElement>(null);
   const passInput = useRef<HTMLDivElement>(null);
   const restore = useAction(async (f: File, p: string) => {
     const data = bytesToBase64(new Uint8Array(await f.arrayBuffer()));
@@ -41,8 +44,8 @@ export function RestoreSection(props: { api: WorkerApi; focus?: boolean }) {
 
   useEffect(() => {
     if (!props.focus) return;
-    fileInput.current?.closest("section")?.scrollIntoView({ block: "start" });
-    fileInput.current?.focus();
+    fileButton.current?.closest("section")?.scrollIntoView({ block: "start" });
+    fileButton.current?.focus();
   }, [props.focus]);
 
   const onFile = (e: Event) => {
@@ -66,10 +69,23 @@ export function RestoreSection(props: { api: WorkerApi; focus?: boolean }) {
       <h2 id="restore-title">{tr("ui_restore_title")}</h2>
       <p class="hint">{tr("ui_restore_hint")}</p>
       <form class="stack" onSubmit={onSubmit} noValidate>
-        <Field id="restore-file" label={tr("ui_restore_file")} required error={tooLarge ? tr("ui_restore_file_too_large", { max: MAX_BACKUP_BYTES / 1024 / 1024 }) : undefined}>
-          <input ref={fileInput} type="file" id="restore-file" name="restore-file" accept=".ksb,.json,application/octet-stream,application/json"
-            aria-invalid={tooLarge ? "true" : undefined} aria-describedby={tooLarge ? "restore-file-error" : undefined} onChange={onFile} />
-        </Field>
+        <div class={`field${tooLarge ? " field-invalid" : ""}`}>
+          <label for="restore-file" id="restore-file-label">
+            {tr("ui_restore_file")}
+            <span class="required" aria-hidden="true"> *</span>
+          </label>
+          <input ref={fileInput} type="file" id="restore-file" name="restore-file" class="visually-hidden" tabIndex={-1} aria-hidden="true"
+            accept=".ksb,.json,application/octet-stream,application/json" onChange={onFile} />
+          <div class="file-pick">
+            <button ref={fileButton} type="button" class="secondary small" id="restore-file-button" onClick={() => fileInput.current?.click()}
+              aria-labelledby="restore-file-label restore-file-button" aria-invalid={tooLarge ? "true" : undefined}
+              aria-describedby={tooLarge ? "restore-file-name restore-file-error" : "restore-file-name"}>
+              {tr("ui_restore_choose_file")}
+            </button>
+            <span id="restore-file-name" class="file-name">{file ? file.name : tr("ui_restore_no_file")}</span>
+          </div>
+          {tooLarge ? <p class="error-text" id="restore-file-error" role="alert">{tr("ui_restore_file_too_large", { max: MAX_BACKUP_BYTES / 1024 / 1024 })}</p> : null}
+        </div>
         <div ref={passInput}>
           <TextField id="restore-passphrase" label={tr("ui_restore_passphrase")} type="password" autocomplete="current-password" required
             value={passphrase} onInput={(v) => { setPassphrase(v); restore.reset(); }} />

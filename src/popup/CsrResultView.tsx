@@ -1,5 +1,5 @@
 // The made CSR: its PEM to copy or download, what it says when decoded, what the linter found, and the
-// openssl command that would make the same kind of request.
+// openssl command that would make the same kind of request (key usages included).
 import { CopyButton, DownloadButton } from "../ui/actions";
 import { Done } from "../ui/notices";
 import { useT } from "../ui/locale";
@@ -16,7 +16,8 @@ export function CsrResultView(props: {
   onOrder?: (keyId: string) => void;
 }) {
   const tr = useT();
-  const command = opensslCommand(props.keySpec, props.subject, props.sans);
+  // The usages as the made CSR carries them (the worker's inspection), so the command says what the CSR says.
+  const command = opensslCommand(props.keySpec, props.subject, props.sans, props.made.inspection);
   const base = (props.subject.CN || "request").replace(/[^a-z0-9.-]+/gi, "_").replace(/^\*/, "wildcard");
   return (
     <section class="stack" aria-labelledby="csr-result-title">

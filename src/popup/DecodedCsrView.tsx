@@ -18,6 +18,10 @@ export function DecodedCsrView(props: { inspection: CsrInspection }) {
           <dd>{isKeySpec(d.keySpec) ? tr(`ui_keyspec_${d.keySpec}`) : d.keySpec}</dd>
         </>
       ) : null}
+      <dt>{tr("ui_decoded_key_usage")}</dt>
+      <dd id="csr-key-usage">{d.keyUsage?.length ? d.keyUsage.join(", ") : tr("ui_none")}</dd>
+      <dt>{tr("ui_decoded_ext_key_usage")}</dt>
+      <dd id="csr-ext-key-usage">{d.extKeyUsage?.length ? d.extKeyUsage.join(", ") : tr("ui_none")}</dd>
       <dt>{tr("ui_decoded_signature")}</dt>
       <dd>
         {d.signatureAlgorithm} · <span id="csr-signature-status">{d.signatureValid ? tr("ui_signature_valid") : tr("ui_signature_invalid")}</span>

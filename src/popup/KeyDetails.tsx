@@ -1,5 +1,6 @@
 // One key: its facts, its certificate, export (with a passphrase where the format carries the private
-// key), and delete (confirmation names the open orders that would lose their key).
+// key), renew (a new CSR for the same key: RenewView), and delete (confirmation names the open orders that
+// would lose their key).
 import { useState } from "preact/hooks";
 import { CopyButton, DownloadButton } from "../ui/actions";
 import { downloadExport } from "../ui/export-download";
@@ -21,7 +22,7 @@ function formatsFor(k: KeyView): ExportFormat[] {
   return [...withCert, ...keyOnly, ...chain];
 }
 
-export function KeyDetails(props: { api: WorkerApi; keyInfo: KeyView; onDeleted: () => void }) {
+export function KeyDetails(props: { api: WorkerApi; keyInfo: KeyView; onDeleted: () => void; onRenew?: () => void }) {
   const tr = useT();
   const k = props.keyInfo;
   const formats = formatsFor(k);
@@ -74,12 +75,16 @@ export function KeyDetails(props: { api: WorkerApi; keyInfo: KeyView; onDeleted:
           </>
         ) : null}
       </dl>
-      {k.csrPem ? (
+      {k.csrPem || (k.certificate && props.onRenew) ? (
         <div class="actions">
-          <CopyButton text={k.csrPem} label={tr("ui_copy_csr")} />
-          <DownloadButton filename={`${k.commonName || k.id}.csr`} text={k.csrPem} label={tr("ui_download_csr")} />
+          {k.csrPem ? <CopyButton text={k.csrPem} label={tr("ui_copy_csr")} /> : null}
+          {k.csrPem ? <DownloadButton filename={`${k.commonName || k.id}.csr`} text={k.csrPem} label={tr("ui_download_csr")} /> : null}
+          {k.certificate && props.onRenew ? (
+            <button type="button" class="small" id={`renew-${k.id}`} aria-describedby={`renew-hint-${k.id}`} onClick={props.onRenew}>{tr("ui_renew")}</button>
+          ) : null}
         </div>
       ) : null}
+      {k.certificate && props.onRenew ? <p class="hint" id={`renew-hint-${k.id}`}>{tr("ui_renew_button_hint")}</p> : null}
       {formats.length > 0 ? (
         <form class="stack" onSubmit={doExport}>
           <SelectField

@@ -9,18 +9,28 @@ import { useAction } from "../ui/use-action";
 import type { KeyView, WorkerApi } from "../ui/worker-api";
 import { KeyDetails } from "./KeyDetails";
 import { BackupView } from "./BackupView";
+import { RenewView } from "./RenewView";
+import { defaultSettings } from "../ui/settings-defaults";
 
-/** Whole days until the certificate expires (the page may read the clock; the core may not). */
-function daysLeft(k: KeyView): number | undefined {
+/**
+ * The "expires in N days" badge: shown when the certificate has `warningDays` (the expiryWarningDays setting,
+ * the same the worker's notification uses) or fewer whole days left and has not expired yet.
+ */
+export function expiryBadgeDays(k: KeyView, warningDays: number, now: number): number | undefined {
   const end = k.notAfter ?? k.certificate?.notAfter;
-  if (!end) return undefined;
-  const ms = Date.parse(end) - Date.now();
-  return Number.isNaN(ms) ? undefined : Math.max(0, Math.floor(ms / 86_400_000));
+  if (!end || k.state === "expired") return undefined;
+  const ms = Date.parse(end) - now;
+  if (Number.isNaN(ms) || ms <= 0) return undefined;
+  const days = Math.floor(ms / 86_400_000);
+  return days <= warningDays ? days : undefined;
 }
 
-export function KeysView(props: { api: WorkerApi }) {
+
+export function KeysView(props: { api: WorkerApi; expiryWarningDays?: number; onOrder?: (keyId: string) => void }) {
   const tr = useT();
   const [openId, setOpenId] = useState<string | null>(null);
+  const [renewing, setRenewing] = useState<KeyView | null>(null);
+  const warningDays = props.expiryWarningDays ?? defaultSettings().expiryWarningDays;
   const [importPem, setImportPem] = useState("");
   const list = useAction(() => props.api.send("keys.list", {}));
   const importer = useAction((pem: string) => props.api.send("keys.importCertificate", { pem }));
@@ -38,6 +48,17 @@ export function KeysView(props: { api: WorkerApi }) {
   };
 
   const keys: KeyView[] = list.result ?? [];
+  if (renewing) {
+    return (
+      <RenewView api={props.api} keyInfo={renewing} onClose={() => { setRenewing(null); reload(); }}
+        onOrder={(keyId) => { setRenewing(null); if (props.onOrder) props.onOrder(keyId); else reload(); }} />
+    );
+  }
+  const now = Date.now();
+  const expiryBadge = (k: KeyView) => {
+    const days = expiryBadgeDays(k, warningDays, now);
+    return days === undefined ? null : <span class="badge state-failed expiry-badge">{tr("ui_expires_in", { days })}</span>;
+  };
   return (
     <div class="stack">
       <ErrorNotice error={list.error} />
@@ -57,14 +78,12 @@ export function KeysView(props: { api: WorkerApi }) {
               <span class="badges">
                 <span class="badge">{k.spec.replace(/_/g, " ")}</span>
                 <span class={`badge key-state-${k.state}`}>{tr(`ui_key_state_${k.state}`)}</span>
-                {daysLeft(k) !== undefined && daysLeft(k)! <= 30 && k.state !== "expired" ? (
-                  <span class="badge state-failed">{tr("ui_expires_in", { days: daysLeft(k)! })}</span>
-                ) : null}
+                {expiryBadge(k)}
               </span>
             </button>
             {openId === k.id ? (
               <div id={`key-${k.id}`}>
-                <KeyDetails api={props.api} keyInfo={k} onDeleted={() => { setOpenId(null); reload(); }} />
+                <KeyDetails api={props.api} keyInfo={k} onDeleted={() => { setOpenId(null); reload(); }} onRenew={() => setRenewing(k)} />
               </div>
             ) : null}
           </li>

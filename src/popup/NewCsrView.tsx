@@ -1,6 +1,8 @@
 // New CSR: choose where the CSR is going (its rules then apply as you type), a key spec, the subject and
 // SANs, and whether the private key may ever leave the browser. The key is made in the worker, so an
-// RSA-4096 key does not freeze the page; nothing here needs the network or credentials.
+// RSA-4096 key does not freeze the page; nothing here needs the network or credentials. The usages the CSR
+// asks for are chosen here and spelled out before submitting (ui/usages.ts). With `renew` the same form
+// makes a new CSR for an existing key (its spec fixed), starting from that key's subject, SANs and usages.
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { CheckboxField, SelectField, TextField } from "../ui/fields";
 import { Busy, ErrorNotice } from "../ui/notices";
@@ -8,32 +10,58 @@ import { localizeError, useLocale, useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import { checkKeySpec, checkSans, checkSubject, namesForRequest, parseNames, PROFILES, type ProfileId } from "../ui/subject-rules";
 import { KEY_SPECS, SUBJECT_FIELDS, toSubjectFields, type KeySpecId, type SubjectInput, type WorkerApi } from "../ui/worker-api";
+import { USAGE_CHOICES, usagesFor, type UsageChoice } from "../ui/usages";
 import { CsrResultView } from "./CsrResultView";
 
 export interface NewCsrPrefill {
   names: string[];
 }
 
+/** A renewal: a new CSR for this key, the form filled from its last CSR. */
+export interface RenewStart {
+  keyId: string;
+  spec: KeySpecId;
+  subject: SubjectInput;
+  /** SANs other than the CN, one per line. */
+  sansText: string;
+  usage: UsageChoice;
+}
+
 const FIELD_ID: Record<keyof SubjectInput, string> = {
   CN: "subject-cn", O: "subject-o", OU: "subject-ou", C: "subject-c", ST: "subject-st", L: "subject-l", emailAddress: "subject-email",
 };
 
-export function NewCsrView(props: { api: WorkerApi; defaults: SubjectInput; prefill?: NewCsrPrefill; onMade?: () => void; onOrder?: (keyId: string) => void }) {
+export function NewCsrView(props: {
+  api: WorkerApi;
+  defaults: SubjectInput;
+  prefill?: NewCsrPrefill;
+  renew?: RenewStart;
+  onMade?: () => void;
+  onOrder?: (keyId: string) => void;
+  onCancel?: () => void;
+}) {
   const tr = useT();
   const locale = useLocale();
-  const [profileId, setProfileId] = useState<ProfileId>("dv");
-  const [keySpec, setKeySpec] = useState<KeySpecId>("EC_P256");
-  const [subject, setSubject] = useState<SubjectInput>(props.defaults);
-  const [sansText, setSansText] = useState("");
+  const renew = props.renew;
+  const [profileId, setProfileId] = useState<ProfileId>(renew?.spec === "EC_SM2" ? "generic" : "dv");
+  const [keySpec, setKeySpec] = useState<KeySpecId>(renew?.spec ?? "EC_P256");
+  const [subject, setSubject] = useState<SubjectInput>(renew?.subject ?? props.defaults);
+  const [sansText, setSansText] = useState(renew?.sansText ?? "");
   const [exportable, setExportable] = useState(true);
+  const [usage, setUsage] = useState<UsageChoice>(renew?.usage ?? "server");
   const profile = PROFILES[profileId];
   const [touched, setTouched] = useState<Set<string>>(new Set());
+  const usages = usagesFor(usage, keySpec);
   const make = useAction(() =>
-    props.api.send("csr.create", { spec: keySpec, subject: toSubjectFields(subject), sans, exportable, operation: profile.workerOperation }),
+    props.api.send("csr.create", {
+      spec: keySpec, subject: toSubjectFields(subject), sans, exportable, operation: profile.workerOperation, ...usages,
+      ...(renew ? { keyId: renew.keyId } : {}),
+    }),
   );
 
   // Settings may arrive after the user started typing: defaults fill only the fields not yet touched.
   useEffect(() => {
+    if (renew) return; // a renewal keeps the key's own subject
     setSubject((s) => {
       const next = { ...s };
       for (const f of SUBJECT_FIELDS) if (!touched.has(f) && f !== "CN") next[f] = props.defaults[f];
@@ -64,6 +92,8 @@ export function NewCsrView(props: { api: WorkerApi; defaults: SubjectInput; pref
     if (!valid) return;
     const made = await make.run();
     if (made) props.onMade?.();
+    // A renewal goes straight to the order form with its key (DV orders take no SM2 key: those see the result).
+    if (made && renew && keySpec !== "EC_SM2") props.onOrder?.(made.key.id);
   };
 
   if (make.result) {
@@ -89,14 +119,19 @@ export function NewCsrView(props: { api: WorkerApi; defaults: SubjectInput; pref
         choices={(["dv", "kms", "generic"] as ProfileId[]).map((p) => ({ value: p, label: tr(`ui_profile_${p}`) }))}
         onChange={(v) => setProfileId(v as ProfileId)}
       />
-      <SelectField
-        id="key-spec"
-        label={tr("ui_key_spec")}
-        value={keySpec}
-        error={specError ? localizeError(locale, specError) : undefined}
-        choices={KEY_SPECS.map((k) => ({ value: k, label: tr(`ui_keyspec_${k}`) }))}
-        onChange={(v) => { setKeySpec(v as KeySpecId); touch("keySpec"); }}
-      />
+      {renew ? (
+        <p class="hint" id="renew-same-key">{tr("ui_renew_same_key", { spec: tr(`ui_keyspec_${keySpec}`) })}</p>
+      ) : (
+        <SelectField
+          id="key-spec"
+          label={tr("ui_key_spec")}
+          value={keySpec}
+          error={specError ? localizeError(locale, specError) : undefined}
+          choices={KEY_SPECS.map((k) => ({ value: k, label: tr(`ui_keyspec_${k}`) }))}
+          onChange={(v) => { setKeySpec(v as KeySpecId); touch("keySpec"); }}
+        />
+      )}
+      {renew && specError ? <p class="error-text" role="alert">{localizeError(locale, specError)}</p> : null}
       {SUBJECT_FIELDS.map((field) => (
         <TextField
           key={field}
@@ -120,17 +155,28 @@ export function NewCsrView(props: { api: WorkerApi; defaults: SubjectInput; pref
         error={shown("SAN", sanError)}
         onInput={(v) => { setSansText(v); touch("SAN"); }}
       />
-      <CheckboxField
-        id="exportable"
-        label={tr("ui_exportable")}
-        hint={exportable ? tr("ui_exportable_yes_hint") : tr("ui_exportable_no_hint")}
-        checked={exportable}
-        onChange={setExportable}
+      <SelectField
+        id="csr-usage"
+        label={tr("ui_usage")}
+        hint={usage === "none" ? tr("ui_usage_none_hint") : tr("ui_usage_requests", { keyUsage: usages.keyUsage.join(", "), extKeyUsage: usages.extKeyUsage.join(", ") })}
+        value={usage}
+        choices={USAGE_CHOICES.map((u) => ({ value: u, label: tr(`ui_usage_${u.replace("-", "_")}`) }))}
+        onChange={(v) => setUsage(v as UsageChoice)}
       />
+      {renew ? null : (
+        <CheckboxField
+          id="exportable"
+          label={tr("ui_exportable")}
+          hint={exportable ? tr("ui_exportable_yes_hint") : tr("ui_exportable_no_hint")}
+          checked={exportable}
+          onChange={setExportable}
+        />
+      )}
       <ErrorNotice error={make.error} id="csr-error" />
       {make.busy ? <Busy label={tr("ui_making_key", { spec: tr(`ui_keyspec_${keySpec}`) })} detail={keySpec === "RSA_4096" ? tr("ui_making_key_slow") : undefined} /> : null}
       <div class="actions">
-        <button type="submit" id="create-csr" disabled={make.busy}>{tr("ui_create_csr")}</button>
+        <button type="submit" id="create-csr" disabled={make.busy}>{tr(renew ? "ui_renew_submit" : "ui_create_csr")}</button>
+        {props.onCancel ? <button type="button" class="secondary" id="cancel-csr" onClick={props.onCancel}>{tr("ui_cancel")}</button> : null}
       </div>
     </form>
   );

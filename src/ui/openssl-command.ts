@@ -1,31 +1,34 @@
-// The `openssl req` command that would make an equivalent key and CSR, for people who must document
-// what they did or want to reproduce it on a server. Quoted for a POSIX shell.
+// The `openssl req` command that would make an equivalent key and CSR, for people who must document what
+// they did or want to reproduce it on a server: the CLI's own command (core `openSslReqCommand`, light: no
+// ASN.1), fed from the form's fields. Quoted for a POSIX shell.
+import { openSslReqCommand } from "../core/csr/openssl-command";
+import type { San } from "../core/san";
+import type { Rdn } from "../core/subject";
 import type { KeySpecId, SubjectInput } from "./worker-api";
 
-const NEW_KEY: Record<KeySpecId, string> = {
-  RSA_2048: "-newkey rsa:2048",
-  RSA_3072: "-newkey rsa:3072",
-  RSA_4096: "-newkey rsa:4096",
-  EC_P256: "-newkey ec -pkeyopt ec_paramgen_curve:P-256",
-  EC_P384: "-newkey ec -pkeyopt ec_paramgen_curve:P-384",
-  EC_SM2: "-newkey sm2 -sm3 -sigopt distid:1234567812345678",
-};
+/** Text order, most significant last (as the worker's subjectFromFields): -subj prints it reversed, C first. */
+const ORDER: readonly (keyof SubjectInput)[] = ["emailAddress", "CN", "OU", "O", "L", "ST", "C"];
 
-const ORDER: readonly (keyof SubjectInput)[] = ["C", "ST", "L", "O", "OU", "CN", "emailAddress"];
-
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
+function sanOf(name: string): San {
+  if (name.includes("@")) return { type: "email", value: name };
+  if (/^[\d.]+$/.test(name) || name.includes(":")) return { type: "ip", value: name };
+  return { type: "dns", value: name };
 }
 
-function escapeDnValue(s: string): string {
-  return s.replace(/[\\/]/g, (c) => `\\${c}`);
-}
-
-export function opensslCommand(keySpec: KeySpecId, subject: SubjectInput, sans: string[]): string {
-  const dn = ORDER.filter((f) => subject[f].trim() !== "")
-    .map((f) => `/${f}=${escapeDnValue(subject[f].trim())}`)
-    .join("");
-  const parts = ["openssl req -new", NEW_KEY[keySpec], "-noenc -keyout key.pem -out request.csr", "-utf8", `-subj ${shellQuote(dn || "/")}`];
-  if (sans.length > 0) parts.push(`-addext ${shellQuote(`subjectAltName=${sans.map((s) => `DNS:${s}`).join(",")}`)}`);
-  return parts.join(" \\\n  ");
+export function opensslCommand(
+  keySpec: KeySpecId,
+  subject: SubjectInput,
+  sans: readonly string[],
+  usages: { keyUsage?: readonly string[]; extKeyUsage?: readonly string[] } = {},
+): string {
+  const rdns: Rdn[] = ORDER.filter((f) => subject[f].trim() !== "").map((f) => [{ type: f, oid: "", value: subject[f].trim() }]);
+  return openSslReqCommand({
+    spec: keySpec,
+    subject: rdns,
+    sans: sans.map(sanOf),
+    keyUsage: usages.keyUsage,
+    extKeyUsage: usages.extKeyUsage,
+    keyOut: "key.pem",
+    csrOut: "request.csr",
+  });
 }

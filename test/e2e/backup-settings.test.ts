@@ -172,7 +172,7 @@ describe("backup and restore through the pages", () => {
     const [options] = await Promise.all([session.context.waitForEvent("page"), popup.click("#open-restore")]);
     await options.waitForSelector("body[data-ready=true]");
     expect(new URL(options.url()).hash).toBe("#restore");
-    await waitFor(() => options.evaluate(() => document.activeElement?.id === "restore-file"), "the file field focused");
+    await waitFor(() => options.evaluate(() => document.activeElement?.id === "restore-file-button"), "the file button focused");
 
     await options.setInputFiles("#restore-file", backupPath);
     await options.fill("#restore-passphrase", `${PASSPHRASE} (not it)`);

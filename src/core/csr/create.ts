@@ -9,7 +9,7 @@ import { KeysmithError, fail } from "../errors";
 import { pemEncode } from "../pem";
 import { normalizeSans, type San } from "../san";
 import { parseDn, subjectToDer, subjectValue, validateSubject, type Rdn, type SubjectRulesName } from "../subject";
-import { EXT_KEY_USAGES, KEY_USAGE_FLAGS, type ExtKeyUsageName, type KeyUsageName } from "./usages";
+import { EXT_KEY_USAGES, KEY_USAGE_FLAGS, TLS_SERVER_EXT_KEY_USAGE, defaultKeyUsage, type ExtKeyUsageName, type KeyUsageName } from "./usages";
 
 export const PEM_LABEL_CSR = "CERTIFICATE REQUEST";
 
@@ -37,10 +37,7 @@ export interface CsrResult {
   sans: San[];
 }
 
-/** The usual keyUsage per family: RSA keys also encipher (TLS RSA key exchange), EC/SM2 keys only sign. */
-export function defaultKeyUsage(keyPair: Pick<KeyPair, "spec">): KeyUsageName[] {
-  return KEY_SPECS[keyPair.spec].family === "RSA" ? ["digitalSignature", "keyEncipherment"] : ["digitalSignature"];
-}
+export { defaultKeyUsage } from "./usages";
 
 /** The validated subject and SANs a CSR would carry, without signing anything (for forms and the CLI). */
 export function prepareCsrContent(options: Pick<CreateCsrOptions, "subject" | "sans" | "rules" | "sanLimit">): { subject: Rdn[]; sans: San[] } {
@@ -67,7 +64,7 @@ export async function createCsr(keyPair: KeyPair, options: CreateCsrOptions): Pr
     extensions.push(new x509.KeyUsagesExtension(flags, true));
   }
   if (options.extKeyUsage === true || (options.extKeyUsage && options.extKeyUsage.length > 0)) {
-    const names = options.extKeyUsage === true ? (["serverAuth"] as ExtKeyUsageName[]) : options.extKeyUsage;
+    const names = options.extKeyUsage === true ? TLS_SERVER_EXT_KEY_USAGE : options.extKeyUsage;
     extensions.push(new x509.ExtendedKeyUsageExtension(names.map((n) => EXT_KEY_USAGES[n])));
   }
   const crypto = sm2Crypto(options.crypto);

@@ -1,5 +1,6 @@
 // keyUsage bits and extKeyUsage purposes a CSR may request, by the names RFC 5280 gives them.
 import { fail } from "../errors";
+import type { KeySpecId } from "../key-spec";
 import { OID_CLIENT_AUTH, OID_SERVER_AUTH } from "./oids";
 
 export const KEY_USAGE_FLAGS = {
@@ -58,3 +59,14 @@ function splitList(text: string): string[] {
 
 /** Same as KEY_USAGE_FLAGS. */
 export const KEY_USAGES = KEY_USAGE_FLAGS;
+
+/**
+ * The usual keyUsage per family: RSA keys also encipher (TLS RSA key exchange), EC/SM2 keys only sign. By the
+ * spec id's family prefix rather than KEY_SPECS, so the pages can use it without loading the catalogue.
+ */
+export function defaultKeyUsage(key: { spec: KeySpecId }): KeyUsageName[] {
+  return key.spec.startsWith("RSA_") ? ["digitalSignature", "keyEncipherment"] : ["digitalSignature"];
+}
+
+/** What `--key-usage default --ext-key-usage serverAuth` and an unspecified `csr.create` request: a TLS server's usages. */
+export const TLS_SERVER_EXT_KEY_USAGE: readonly ExtKeyUsageName[] = ["serverAuth"];

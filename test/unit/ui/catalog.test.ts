@@ -6,6 +6,7 @@ import en from "../../../_locales/en/ui.json";
 import zh from "../../../_locales/zh_CN/ui.json";
 import { KEY_SPECS } from "../../../src/ui/worker-api";
 import { KMS_REGIONS } from "../../../src/options/endpoint";
+import { USAGE_CHOICES } from "../../../src/ui/usages";
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -29,6 +30,7 @@ const built = [
   ...["error", "warning", "info"].map((s) => `ui_severity_${s}`),
   ...["submitted", "validation", "review", "issued", "failed", "cancelled", "csr_ready", "pending_csr", "unknown"].map((s) => `ui_state_${s}`),
   ...KMS_REGIONS.map((r) => `ui_region_${r.replace(/-/g, "_")}`),
+  ...USAGE_CHOICES.map((u) => `ui_usage_${u.replace("-", "_")}`),
 ];
 const errorCodes = new Set(sources.flatMap((s) => [...s.matchAll(/"(ui\.[a-z_.]+)"/g)].map((m) => `error_${m[1].replace(/[^A-Za-z0-9]/g, "_")}`)));
 

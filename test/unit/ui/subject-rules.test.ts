@@ -48,7 +48,7 @@ describe("openssl equivalent", () => {
     const cmd = opensslCommand("EC_SM2", { ...EMPTY_SUBJECT, CN: "a.example.com", O: "O'Brien/Co", C: "CN" }, ["a.example.com"]);
     expect(cmd).toContain("-newkey sm2 -sm3 -sigopt distid:1234567812345678");
     expect(cmd).toContain(`-subj '/C=CN/O=O'\\''Brien\\/Co/CN=a.example.com'`);
-    expect(cmd).toContain(`-addext 'subjectAltName=DNS:a.example.com'`);
+    expect(cmd).toContain(`-addext subjectAltName=DNS:a.example.com`);
   });
 });
 
