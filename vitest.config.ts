@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 // Unit and interop tests run in parallel; the real-browser tests share one Chromium at a time.
 export default defineConfig({
   test: {
+    // Registers every message catalogue (both languages) with src/core/i18n.ts, as the CLI and worker entries do.
+    setupFiles: ["test/support/i18n-catalogs.ts"],
     projects: [
       {
         extends: true,

@@ -1,5 +1,6 @@
 // startEmulator: the local Alibaba Cloud counterpart (cas 2020-04-07, KMS 2016-01-20, Alidns 2015-01-09)
 // on one port. Used by `npm run emulator`, `npm start`, the CLI and e2e tests.
+import "../src/core/i18n-catalogs"; // the emulator words its errors with the core's English messages
 import type { AddressInfo } from "node:net";
 import { createCaMaterial, CertificateAuthority } from "./ca";
 import { createControl, type EmulatorControl } from "./control";

@@ -25,7 +25,10 @@ if (pages.length > 0) {
       emptyOutDir: false,
       target: "chrome116",
       sourcemap: false,
-      modulePreload: false, // the polyfill injects an inline script; CSP forbids it and we need none
+      // <link rel="modulepreload"> for each page's chunks, so Chromium fetches them with the entry instead of
+      // after it (one round trip to the browser process fewer). No polyfill: it is an inline script, which
+      // CSP forbids, and Chrome 116+ and Firefox 115+ support modulepreload.
+      modulePreload: { polyfill: false },
       rollupOptions: { input: Object.fromEntries(pages.map((p) => [p.replace(/\.html$/, ""), join(root, p)])) },
     },
   });

@@ -1,6 +1,7 @@
 // The background worker's entry (Chrome/Edge: MV3 service worker; Firefox: background script). Listeners
 // are registered synchronously at the top level so a worker woken by a message, alarm or menu click
 // receives the event that woke it. All state lives in storage; this file holds none.
+import "../core/i18n-catalogs"; // first: the worker renders errors, lint findings and menus in either language
 import browser from "webextension-polyfill";
 import { browserPlatform } from "../platform/browser";
 import { createServices } from "./services-real";

@@ -3,18 +3,11 @@
 // core renders them itself (the user may choose a language other than the browser's).
 // Areas: core, vault, api, emulator, ui, background (one file each, so owners do not collide).
 // Placeholders are `{name}`; a missing parameter is left as written.
-import enCore from "../../_locales/en/core.json";
-import enVault from "../../_locales/en/vault.json";
-import enApi from "../../_locales/en/api.json";
-import enEmulator from "../../_locales/en/emulator.json";
-import enUi from "../../_locales/en/ui.json";
-import enBackground from "../../_locales/en/background.json";
-import zhCore from "../../_locales/zh_CN/core.json";
-import zhVault from "../../_locales/zh_CN/vault.json";
-import zhApi from "../../_locales/zh_CN/api.json";
-import zhEmulator from "../../_locales/zh_CN/emulator.json";
-import zhUi from "../../_locales/zh_CN/ui.json";
-import zhBackground from "../../_locales/zh_CN/background.json";
+//
+// The catalogues are not imported here: they are registered. Node and the worker import
+// `./i18n-catalogs` once (every area, both languages: the CLI, the worker, the emulator, vitest's setup);
+// the popup and options pages fetch only their language's merged messages.json at run time
+// (src/ui/catalog-loader.ts), which keeps ≈93 KB of text out of the pages' JavaScript.
 
 export type Locale = "en" | "zh_CN";
 export const LOCALES: readonly Locale[] = ["en", "zh_CN"];
@@ -25,10 +18,20 @@ export interface MessageEntry {
 }
 export type MessageCatalog = Record<string, MessageEntry>;
 
-export const CATALOGS: Record<Locale, MessageCatalog> = {
-  en: { ...enCore, ...enVault, ...enApi, ...enEmulator, ...enUi, ...enBackground },
-  zh_CN: { ...zhCore, ...zhVault, ...zhApi, ...zhEmulator, ...zhUi, ...zhBackground },
-};
+/** What has been registered so far, per language (empty until a catalogue is registered). */
+export const CATALOGS: Record<Locale, MessageCatalog> = { en: {}, zh_CN: {} };
+const registered = new Set<Locale>();
+
+/** Add messages to a language's catalogue (areas merge; a later entry for the same key wins). */
+export function registerCatalog(locale: Locale, catalog: MessageCatalog): void {
+  Object.assign(CATALOGS[locale], catalog);
+  registered.add(locale);
+}
+
+/** Whether any catalogue for this language has been registered (the pages load one before rendering it). */
+export function hasCatalog(locale: Locale): boolean {
+  return registered.has(locale);
+}
 
 /** Map a BCP 47 tag or POSIX locale (zh-CN, zh_CN.UTF-8, zh-Hans, en-US) to one we ship. */
 export function pickLocale(tag: string | undefined | null): Locale {

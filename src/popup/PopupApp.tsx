@@ -1,5 +1,6 @@
-// The popup: three tabs (New CSR, Keys & certificates, Orders) in the user's language. It renders at once
-// from the last settings seen (settings-cache.ts), then takes the worker's settings and any pending form
+// The popup: three tabs (New CSR, Keys & certificates, Orders) in the user's language. It renders as soon as
+// main.tsx has that language's messages, from the last settings seen (settings-cache.ts), then takes the
+// worker's settings and any pending form (asked for by main.tsx while the messages load)
 // from the context menu; `data-ready` on <body> and the "keysmith-ready" performance mark say it is
 // interactive, `data-synced` that the worker's settings are applied.
 import { useEffect, useMemo, useState } from "preact/hooks";
@@ -9,14 +10,25 @@ import { Busy } from "../ui/notices";
 import { t } from "../core/i18n";
 import { toSubjectInput, type PendingForm, type Settings, type WorkerApi } from "../ui/worker-api";
 import { toContactInput } from "../ui/contact-input";
-import { cachedSettings, rememberSettings } from "../ui/settings-cache";
+import { cachedSettings } from "../ui/settings-cache";
 import { setRequestLocale } from "../ui/worker-client";
 import { NewCsrView } from "./NewCsrView";
 import { useLazyModule } from "../ui/lazy";
 import { PendingNotice } from "./PendingNotice";
 import { parseRoute, routeFromPending, type Route, type TabId } from "./route";
 
-export function PopupApp(props: { api: WorkerApi }) {
+/** The worker's settings and any pending form (null where the worker did not answer). */
+export type FirstSync = Promise<[Settings | null, PendingForm | null]>;
+
+/** Ask the worker for both at once; main.tsx starts this before the page's messages are loaded. */
+export function startFirstSync(api: WorkerApi): FirstSync {
+  return Promise.all([
+    api.send("settings.get", {}).catch(() => null),
+    api.send("ui.takePendingForm", {}).catch(() => null),
+  ]);
+}
+
+export function PopupApp(props: { api: WorkerApi; firstSync?: FirstSync }) {
   const [settings, setSettings] = useState<Settings>(cachedSettings);
   const [synced, setSynced] = useState(false);
   const [pending, setPending] = useState<PendingForm | null>(null);
@@ -26,15 +38,9 @@ export function PopupApp(props: { api: WorkerApi }) {
 
   useEffect(() => {
     let done = false;
-    Promise.all([
-      props.api.send("settings.get", {}).catch(() => null),
-      props.api.send("ui.takePendingForm", {}).catch(() => null),
-    ]).then(([s, p]) => {
+    (props.firstSync ?? startFirstSync(props.api)).then(([s, p]) => {
       if (done) return;
-      if (s) {
-        setSettings(s);
-        rememberSettings(s);
-      }
+      if (s) setSettings(s); // pageApi has remembered them and loaded their language's messages
       setSynced(true);
       if (p) {
         const r = routeFromPending(p);

@@ -2,7 +2,7 @@
 // network): every view and state in English and Chinese, screenshots in test-artifacts/ui/, layout
 // checks (nothing wider than the popup), keyboard operation and validation as the user types.
 // The flows against the real worker and the emulator are in popup-flows.test.ts.
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -77,10 +77,19 @@ const SEED = {
 
 let browser: Browser;
 
+/** What the extension build writes to _locales/<lang>/messages.json (the pages fetch it at run time). */
+function mergedMessages(lang: string): string {
+  const dir = join(ROOT, "_locales", lang);
+  const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+  return JSON.stringify(Object.assign({}, ...files.map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as object)));
+}
+
 async function open(pageName: "popup" | "options", lang: "en" | "zh_CN", hash = ""): Promise<Page> {
   const context = await browser.newContext({ viewport: pageName === "popup" ? { width: 400, height: 600 } : { width: 900, height: 1000 }, locale: lang === "zh_CN" ? "zh-CN" : "en-US" });
   await context.route(`${ORIGIN}/**`, (route) => {
     const path = new URL(route.request().url()).pathname;
+    const messages = /^\/_locales\/(\w+)\/messages\.json$/.exec(path);
+    if (messages) return route.fulfill({ body: mergedMessages(messages[1]), contentType: "application/json" });
     const file = join(OUT, path === "/" ? "popup.html" : path);
     const type = file.endsWith(".js") ? "text/javascript" : file.endsWith(".css") ? "text/css" : "text/html";
     return route.fulfill({ body: readFileSync(file), contentType: type });
