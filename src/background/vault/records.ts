@@ -7,6 +7,13 @@ import type { KeySpecId } from "../../core/key-spec";
 export type KeyState = "csr" | "ordered" | "issued" | "expired";
 export const KEY_STATES: readonly KeyState[] = ["csr", "ordered", "issued", "expired"];
 
+/**
+ * Where the private key was made: "local" (here, by the vault) or "cloud" (by Alibaba Cloud for a
+ * CreateCertificateRequest order, which returned it with the certificate; imported as an exportable key).
+ */
+export type KeyOrigin = "local" | "cloud";
+export const KEY_ORIGINS: readonly KeyOrigin[] = ["local", "cloud"];
+
 /** The certificate as callers see it (same shape as messages.ts CertificateView). */
 export interface StoredCertificate {
   /** Leaf then chain, PEM, no blank lines. */
@@ -20,12 +27,14 @@ export interface StoredCertificate {
   fingerprintSha256: string;
 }
 
-/** Schema v2 record in the "keys" store. */
+/** Schema v3 record in the "keys" store. */
 export interface KeyRecord {
   id: string;
   label: string;
   spec: KeySpecId;
   exportable: boolean;
+  /** Added in v3 (earlier records were all made here: "local"). */
+  origin: KeyOrigin;
   /** ISO 8601 (v1 stored `created` as epoch milliseconds). */
   createdAt: string;
   state: KeyState;
@@ -48,6 +57,7 @@ export interface VaultKey {
   label: string;
   spec: KeySpecId;
   exportable: boolean;
+  origin: KeyOrigin;
   createdAt: string;
   /** "expired" is reported once an issued certificate's notAfter has passed. */
   state: KeyState;
@@ -76,6 +86,7 @@ export function toVaultKey(record: KeyRecord, now: Date): VaultKey {
     label: record.label,
     spec: record.spec,
     exportable: record.exportable,
+    origin: record.origin,
     createdAt: record.createdAt,
     state: expired ? "expired" : record.state,
     subject: record.subject,

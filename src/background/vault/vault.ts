@@ -6,6 +6,8 @@
 //    PKCS#8 is decrypted only for an explicit export, which itself is passphrase-protected unless the
 //    caller says `unencrypted: true`;
 //  - SM2 keys (no WebCrypto): PKCS#8 under the wrapping key, decrypted in here to sign or export.
+// A key the cloud made (cas CreateCertificateRequest returns it with the certificate) is imported through
+// the same path as an exportable key made here (importIssuedKey), marked `origin: "cloud"`.
 // Nothing returned to a caller holds private key material: records come back as plain VaultKey data.
 import type { IDBPDatabase } from "idb";
 import { AsnConvert } from "@peculiar/asn1-schema";
@@ -27,7 +29,7 @@ import { describePkcs8 } from "../../core/export/private-key-description";
 import { pkcs8ToPkcs1Pem, pkcs8ToSec1Pem } from "../../core/export/traditional-pem";
 import { KeyWrapper } from "./key-wrapping";
 import {
-  KEY_STATES, toVaultKey, type KeyRecord, type KeyState, type SecretRecord, type StoredCertificate, type VaultKey,
+  KEY_ORIGINS, KEY_STATES, toVaultKey, type KeyOrigin, type KeyRecord, type KeyState, type SecretRecord, type StoredCertificate, type VaultKey,
 } from "./records";
 import { INDEX_BY_SPKI, STORE_KEYS, STORE_SECRETS, openVaultDatabase, spkiHash, VAULT_DB_NAME } from "./schema";
 
@@ -58,6 +60,18 @@ export interface CreateKeyRequest {
 }
 
 export type VaultCsrRequest = Omit<CreateCsrOptions, "crypto">;
+
+/** A private key made elsewhere (the cloud) with the certificate issued for it. */
+export interface ImportIssuedKeyRequest {
+  /** PEM: PKCS#8, PKCS#1 or SEC1 (unencrypted; what DescribeCertificateState's `PrivateKey` holds). */
+  privateKey: string;
+  /** Leaf then chain, PEM; the leaf's public key must be the private key's. */
+  certificate: string;
+  origin: KeyOrigin;
+  /** The local order it came from (linked like linkOrder). */
+  orderId?: string;
+  label?: string;
+}
 
 export interface CsrMadeInVault {
   key: VaultKey;
@@ -144,6 +158,7 @@ export class Vault {
       label: label ?? "",
       spec: request.spec,
       exportable: request.exportable,
+      origin: "local",
       createdAt: this.now().toISOString(),
       state: "csr",
       subject: "",
@@ -217,6 +232,52 @@ export class Vault {
     const updated: KeyRecord = { ...record, certificate, notAfter: certificate.notAfter, state: "issued" };
     await this.db.put(STORE_KEYS, updated);
     return toVaultKey(updated, this.now());
+  }
+
+  /**
+   * Store a private key made elsewhere (the cloud) together with its issued certificate, as an exportable
+   * key: the PKCS#8 goes under the wrapping key exactly as for an exportable key made here (RSA/EC also get
+   * a non-extractable signing CryptoKey, SM2 none), never as an extractable CryptoKey. The certificate must
+   * be for this key (`cert.key_mismatch`, nothing stored). A key already in the vault (same public key) is
+   * not stored twice: it gets the certificate and the order link, so looking at the order again is harmless.
+   */
+  async importIssuedKey(request: ImportIssuedKeyRequest): Promise<VaultKey> {
+    const label = checkLabel(request.label);
+    const chain = parseCertificates(request.certificate, "certificate");
+    const described = await readPrivateKey(request.privateKey, undefined, { crypto: this.crypto });
+    try {
+      if (!certificateMatchesKey(chain.leaf.spkiDer, described.spkiDer)) throw new KeysmithError("cert.key_mismatch", { field: "certificate" });
+      const existing = await this.recordBySpki(described.spkiDer);
+      if (existing) {
+        await this.importCertificate(chain.pem);
+        return request.orderId ? this.linkOrder(existing.id, request.orderId) : this.get(existing.id);
+      }
+      const id = this.newId();
+      const secret = await this.wrappedSecret(id, described.spec, described.pkcs8Der);
+      const certificate = storedCertificate(chain);
+      const record: KeyRecord = {
+        id,
+        label: label ?? (chain.leaf.commonName || chain.leaf.sans[0] || ""),
+        spec: described.spec,
+        exportable: true,
+        origin: request.origin,
+        createdAt: this.now().toISOString(),
+        state: "issued",
+        subject: chain.leaf.subject,
+        commonName: chain.leaf.commonName,
+        sans: [...chain.leaf.sans],
+        orderIds: request.orderId ? [request.orderId] : [],
+        certificate,
+        notAfter: certificate.notAfter,
+        spkiDer: described.spkiDer,
+        spkiSha256: spkiHash(described.spkiDer),
+      };
+      await this.putBoth(record, secret);
+      return toVaultKey(record, this.now());
+    } finally {
+      described.pkcs8Der.fill(0);
+      if (described.kind === "sm2") described.privateKey.fill(0);
+    }
   }
 
   async linkOrder(keyId: string, orderId: string): Promise<VaultKey> {
@@ -336,6 +397,7 @@ export class Vault {
           createdAt: typeof fields.createdAt === "string" ? fields.createdAt : this.now().toISOString(),
           spec: described.spec,
           exportable: true,
+          origin: KEY_ORIGINS.includes(fields.origin) ? fields.origin : "local",
           sans: Array.isArray(fields.sans) ? fields.sans : [],
           orderIds: Array.isArray(fields.orderIds) ? fields.orderIds : [],
           spkiDer: described.spkiDer,

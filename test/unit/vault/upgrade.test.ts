@@ -1,6 +1,8 @@
 // An extension update must never lose a key, a CSR or an order: a schema-v1 vault (re-created from
 // test/fixtures/vault-v1.json in fake-indexeddb) opened by the current code keeps every record, every
-// key still signs, the exportable key exports the same PKCS#8, and v2's SPKI index finds the keys.
+// key still signs, the exportable key exports the same PKCS#8, v2's SPKI index finds the keys, and v3 marks
+// every earlier key as made here (origin "local"). A v2 vault (the v1 fixture upgraded by the v2 step alone)
+// goes to v3 the same way.
 import { readFileSync } from "node:fs";
 import { createPublicKey, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
@@ -66,6 +68,7 @@ describe("vault schema upgrade", () => {
       expect(key).toMatchObject(unchanged);
       expect(key.createdAt).toBe(new Date(created).toISOString());
       expect(key).not.toHaveProperty("created");
+      expect(key.origin).toBe("local");
       expect(hex(await vault.publicKeySpki(old.id))).toBe(spkiDer);
       // v2's bySpki index answers for upgraded records
       expect((await vault.findBySpki(bytes(spkiDer)))?.id).toBe(old.id);
@@ -79,6 +82,25 @@ describe("vault schema upgrade", () => {
     const exported = await readPrivateKey(await vault.exportPkcs8(rsa.id, "upgrade passphrase"), "upgrade passphrase");
     expect(hex(exported.pkcs8Der)).toBe(rsa._testPkcs8);
     expect((await vault.get("v1-p256-hidden")).certificate?.pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    vault.close();
+  });
+
+  it("upgrades a v2 vault to v3: every key gets origin \"local\", nothing else changes", async () => {
+    const factory = freshFactory();
+    await loadV1(factory);
+    const v2 = await openVaultDatabase(factory, "keysmith-vault", 2);
+    expect(v2.version).toBe(2);
+    const before = (await v2.getAll("keys")) as Record<string, unknown>[];
+    v2.close();
+    expect(before.map((r) => r.origin)).toEqual(fixture.keys.map(() => undefined));
+    expect(before.every((r) => typeof r.createdAt === "string" && typeof r.spkiSha256 === "string")).toBe(true);
+    const vault = await vaultOn(factory);
+    const raw = await openVaultDatabase(factory);
+    expect(raw.version).toBe(VAULT_DB_VERSION);
+    const after = (await raw.getAll("keys")) as Record<string, unknown>[];
+    raw.close();
+    expect(after).toEqual(before.map((r) => ({ ...r, origin: "local" })));
+    for (const old of fixture.keys) expect((await vault.sign(old.id, DATA)).length).toBeGreaterThan(0);
     vault.close();
   });
 
