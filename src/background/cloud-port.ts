@@ -15,6 +15,12 @@ export interface CertificateState {
   content?: string;
   /** Leaf then chain, PEM, once issued. */
   certificate?: string;
+  /**
+   * Once issued, for an order whose key the cloud made (CreateCertificateRequest): that private key, PEM.
+   * Only the follower reads it, to import it into the vault; it is never stored on an order, logged,
+   * notified or sent in a message.
+   */
+  privateKey?: string;
 }
 
 export interface CloudPort {

@@ -76,6 +76,7 @@ export function cloudFromClient(client: AliyunClient): CloudPort {
         uri: str(r.Uri),
         content: str(r.Content),
         certificate: str(r.Certificate),
+        privateKey: str(r.PrivateKey),
       };
     },
     async describePackageState(productCode): Promise<PackageState[]> {

@@ -25,6 +25,11 @@ export interface KeyService {
   delete(keyId: string, opts: { confirm: boolean; force?: boolean }): Promise<void>;
   export(req: { keyId: string; format: ExportFormat; passphrase?: string; unencrypted?: boolean }): Promise<ExportResult>;
   importCertificate(pem: string): Promise<KeyView>;
+  /**
+   * The private key the cloud made for order `orderId` (CreateCertificateRequest) with its issued certificate:
+   * stored as an exportable key, origin "cloud", paired and linked (the same key again is not stored twice).
+   */
+  importCloudKey(req: { privateKeyPem: string; certificatePem: string; orderId: string }): Promise<KeyView>;
   backup(passphrase: string): Promise<ExportResult>;
   restore(data: Uint8Array, passphrase: string): Promise<KeyView[]>;
   linkOrder(keyId: string, orderId: string): Promise<void>;

@@ -115,6 +115,10 @@ export function createVaultKeys(options: VaultKeysOptions): KeyService & { vault
     async importCertificate(pemText) {
       return view(await (await vault()).importCertificate(pemText));
     },
+    async importCloudKey(req) {
+      const key = await (await vault()).importIssuedKey({ privateKey: req.privateKeyPem, certificate: req.certificatePem, origin: "cloud", orderId: req.orderId });
+      return view(key);
+    },
     async backup(passphrase) {
       return exportBackup(await vault(), passphrase, options.now?.() ?? new Date());
     },

@@ -41,6 +41,7 @@ export function createWorker(deps: WorkerDeps) {
     orders,
     cloud: services.cloud,
     pairCertificate: async (pem) => (await services.keys.importCertificate(pem)).id,
+    importCloudKey: async (req) => (await services.keys.importCloudKey(req)).id,
     certificates: async () =>
       (await services.keys.list()).filter((k) => k.notAfter).map((k) => ({ id: k.id, label: k.label || k.commonName, notAfter: k.notAfter! })),
     locale,

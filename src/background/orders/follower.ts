@@ -5,8 +5,10 @@
 // its certificate to that parent order instead: KMS gets it through UploadCertificate (a failed upload stays
 // on the parent as its error and is tried again on the next tick), a CreateCsr order simply takes it. Keys
 // whose certificate expires within the warning window raise one notification each. Everything is read
-// from and written to storage, so a stopped worker resumes here.
-import { KeysmithError } from "../../core/errors";
+// from and written to storage, so a stopped worker resumes here. A CreateCertificateRequest order (the cloud
+// made the key) that is issued gets the key DescribeCertificateState returns imported into the vault, paired
+// with the certificate; the key itself is never put on the order (storage.local is not a vault).
+import { KeysmithError, type ErrorData } from "../../core/errors";
 import { t, type Locale } from "../../core/i18n";
 import type { OrderState, ValidationRecord } from "../../messages";
 import type { Platform } from "../../platform/platform";
@@ -24,6 +26,8 @@ export interface FollowerDeps {
   cloud: () => Promise<CloudPort>;
   /** Pairs an issued certificate (leaf + chain PEM) with its key; returns the key id. */
   pairCertificate: (pem: string) => Promise<string>;
+  /** Stores the key the cloud made for a CreateCertificateRequest order with its certificate; returns the key id. */
+  importCloudKey: (req: { privateKeyPem: string; certificatePem: string; orderId: string }) => Promise<string>;
   /** Keys with a certificate: id, label and notAfter (ISO). */
   certificates: () => Promise<{ id: string; label: string; notAfter: string }[]>;
   locale: () => Promise<Locale>;
@@ -134,6 +138,22 @@ export function createFollower(deps: FollowerDeps) {
     });
   }
 
+  /**
+   * The key the cloud made for a CreateCertificateRequest order, into the vault with its certificate. Any
+   * failure comes back as a typed error for the order (the certificate stays on it; `orders.refresh` asks the
+   * cloud again and retries); nothing about the key itself goes into the error.
+   */
+  async function importCloudKey(order: StoredOrder, certificatePem: string, privateKeyPem: string | undefined): Promise<{ keyId?: string; error?: ErrorData }> {
+    if (!privateKeyPem) return { error: new KeysmithError("orders.cloud_key.missing", { field: "PrivateKey", params: { orderId: order.orderId ?? order.id } }).toData() };
+    try {
+      return { keyId: await deps.importCloudKey({ privateKeyPem, certificatePem, orderId: order.id }) };
+    } catch (err) {
+      const reason = err instanceof KeysmithError ? err.localized(await deps.locale()) : err instanceof Error ? err.name : "error";
+      const cause = err instanceof KeysmithError ? err.code : "worker.unexpected";
+      return { error: new KeysmithError("orders.cloud_key.import_failed", { field: "PrivateKey", params: { orderId: order.orderId ?? order.id, cause, reason } }).toData() };
+    }
+  }
+
   /** Look at one order once; returns the stored result. Errors are kept on the order, not thrown. */
   async function check(order: StoredOrder): Promise<StoredOrder> {
     if (!order.orderId) return order;
@@ -156,6 +176,10 @@ export function createFollower(deps: FollowerDeps) {
             if (!(err instanceof KeysmithError)) throw err;
             next.error = err.toData();
           }
+        } else if (order.operation === "CreateCertificateRequest") {
+          const imported = await importCloudKey(order, state.certificate, state.privateKey);
+          if (imported.keyId) next.keyId = imported.keyId;
+          if (imported.error) next.error = imported.error;
         }
       }
     } catch (err) {

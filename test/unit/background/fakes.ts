@@ -115,6 +115,12 @@ export function fakeServices(cloud?: CloudPort) {
         keys.set("k1", k);
         return k;
       },
+      importCloudKey: async (req) => {
+        if (!req.privateKeyPem.includes("PRIVATE KEY")) throw new KeysmithError("export.key.not_a_key", { field: "key" });
+        const k = keyView({ id: `cloud-${req.orderId}`, exportable: true, origin: "cloud", state: "issued", orderIds: [req.orderId] });
+        keys.set(k.id, k);
+        return k;
+      },
       backup: async () => ({ filename: "b", data: "", binary: true, mediaType: "application/octet-stream" }),
       restore: async () => [],
       linkOrder: async (keyId, orderId) => void keys.set(keyId, { ...keys.get(keyId)!, orderIds: [...keys.get(keyId)!.orderIds, orderId] }),
