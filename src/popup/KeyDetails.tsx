@@ -62,6 +62,8 @@ export function KeyDetails(props: { api: WorkerApi; keyInfo: KeyView; onDeleted:
         <dd>{tr(`ui_keyspec_${k.spec}`)}</dd>
         <dt>{tr("ui_exportable_short")}</dt>
         <dd>{k.exportable ? tr("ui_yes") : tr("ui_no_stays_here")}</dd>
+        <dt>{tr("ui_key_origin")}</dt>
+        <dd id={`key-origin-${k.id}`} data-origin={k.origin ?? "local"}>{tr(k.origin === "cloud" ? "ui_key_origin_cloud" : "ui_key_origin_local")}</dd>
         <dt>{tr("ui_created")}</dt>
         <dd>{k.createdAt}</dd>
         {k.certificate ? (

@@ -8,6 +8,7 @@ import { useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import type { KeyView, WorkerApi } from "../ui/worker-api";
 import { KeyDetails } from "./KeyDetails";
+import { parseRoute } from "./route";
 import { BackupView } from "./BackupView";
 import { RenewView } from "./RenewView";
 import { defaultSettings } from "../ui/settings-defaults";
@@ -28,7 +29,8 @@ export function expiryBadgeDays(k: KeyView, warningDays: number, now: number): n
 
 export function KeysView(props: { api: WorkerApi; expiryWarningDays?: number; onOrder?: (keyId: string) => void }) {
   const tr = useT();
-  const [openId, setOpenId] = useState<string | null>(null);
+  // `#keys?open=<id>` (an issued order's link to its key): that key's details, exports included, open.
+  const [openId, setOpenId] = useState<string | null>(() => parseRoute(location.hash).openKeyId ?? null);
   const [renewing, setRenewing] = useState<KeyView | null>(null);
   const warningDays = props.expiryWarningDays ?? defaultSettings().expiryWarningDays;
   const [importPem, setImportPem] = useState("");

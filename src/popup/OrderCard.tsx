@@ -1,8 +1,9 @@
 // One order: its state in words, the validation record with a copy button per value, and the actions
 // that make sense in that state (add the record through Alidns, refresh, cancel, delete; for a CSR the
-// cloud made — KMS or cas CreateCsr — a DV order for it).
+// cloud made — KMS or cas CreateCsr — a DV order for it). Once issued, every order offers its certificate
+// (copy; download as leaf + chain PEM), and an order paired with a vault key links to that key's exports.
 import { useEffect, useState } from "preact/hooks";
-import { CopyButton } from "../ui/actions";
+import { CopyButton, DownloadButton } from "../ui/actions";
 import { ContactFields, contactErrors, toContactInput, type ContactInput } from "../ui/contact-fields";
 import { Done, ErrorNotice } from "../ui/notices";
 import { useT } from "../ui/locale";
@@ -19,6 +20,40 @@ function ValueRow(props: { label: string; value: string; id: string }) {
       <span class="value-label">{props.label}</span>
       <code id={props.id}>{props.value}</code>
       <CopyButton text={props.value} />
+    </div>
+  );
+}
+
+/** The certificates of a PEM (cas sends CRLF and blank lines) as one PEM: leaf first, no blank lines. */
+export function certificateBundle(pem: string): string {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  return blocks.map((b) => b.replace(/\r\n?/g, "\n").replace(/\n{2,}/g, "\n")).join("\n") + (blocks.length ? "\n" : "");
+}
+
+/** "*.example.com" → "wildcard.example.com.crt.pem": the same names as the Keys tab's certificate export. */
+export function certificateFileName(o: Pick<OrderView, "domain" | "orderId" | "id">): string {
+  const base = (o.domain || o.orderId || o.id).replace(/^\*\./, "wildcard.").replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._]+/, "");
+  return `${base.slice(0, 100) || o.id}.crt.pem`;
+}
+
+/** What the "issued" note says: where the key is (KMS, cas, or this vault, and whose making). */
+function issuedNote(o: OrderView): string {
+  if (o.operation === "KmsCreateCertificate") return "ui_order_issued_kms";
+  if (o.operation === "CreateCertificateRequest") return o.keyId ? "ui_order_issued_cloud_key_imported" : "ui_order_issued_cloud_key";
+  return o.keyId ? "ui_order_issued_note" : "ui_order_issued_cloud_key";
+}
+
+/** Certificate copy and download for an issued order; with a vault key, a link to that key's exports. */
+function IssuedActions(props: { order: OrderView }) {
+  const tr = useT();
+  const o = props.order;
+  const bundle = certificateBundle(o.certificatePem ?? "");
+  if (!bundle && !o.keyId) return null;
+  return (
+    <div class="actions" id={`issued-actions-${o.id}`}>
+      {bundle ? <CopyButton text={bundle} label={tr("ui_copy_certificate")} id={`copy-cert-${o.id}`} /> : null}
+      {bundle ? <DownloadButton filename={certificateFileName(o)} text={bundle} label={tr("ui_download_certificate")} id={`download-cert-${o.id}`} /> : null}
+      {o.keyId ? <a class="header-link" href={`#keys?open=${encodeURIComponent(o.keyId)}`} id={`key-exports-${o.id}`}>{tr("ui_order_key_exports")}</a> : null}
     </div>
   );
 }
@@ -150,12 +185,8 @@ export function OrderCard(props: { api: WorkerApi; order: OrderView; onChanged: 
       ) : null}
       {o.parentId ? <p class="hint" id={`cloud-csr-child-${o.id}`}>{tr("ui_cloud_csr_child")}</p> : null}
       {awaitsCertificate(o) ? <CloudCsrOrder api={props.api} order={o} onChanged={props.onChanged} /> : null}
-      {state === "issued" ? (
-        <Done
-          text={tr(o.operation === "KmsCreateCertificate" ? "ui_order_issued_kms" : o.keyId ? "ui_order_issued_note" : "ui_order_issued_cloud_key")}
-          id={`issued-${o.id}`}
-        />
-      ) : null}
+      {state === "issued" ? <Done text={tr(issuedNote(o))} id={`issued-${o.id}`} /> : null}
+      {state === "issued" ? <IssuedActions order={o} /> : null}
       {o.dnsRecordId && state !== "issued" ? <p class="hint">{tr("ui_record_added")}</p> : null}
       <ErrorNotice error={o.error} />
       <ErrorNotice error={act.error} />

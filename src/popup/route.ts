@@ -1,6 +1,7 @@
 // Where the popup starts. `popup.html#new-csr?names=a.example,b.example` fills CN and SANs (the context
 // menu opens this, or stores the same as a pending form the worker hands over), `#orders?key=<id>` opens
-// a new DV order for a key, `#orders?csr=<pem>` for a pasted CSR, `#keys` the key list.
+// a new DV order for a key, `#orders?csr=<pem>` for a pasted CSR, `#keys` the key list, `#keys?open=<id>`
+// the key list with that key's details (and exports) open (an issued order links there).
 import type { PendingForm } from "../ui/worker-api";
 
 export type TabId = "new-csr" | "keys" | "orders";
@@ -10,6 +11,8 @@ export interface Route {
   names: string[];
   keyId?: string;
   csrPem?: string;
+  /** `#keys?open=<id>`: the key whose details the Keys tab opens. */
+  openKeyId?: string;
 }
 
 const TABS: readonly TabId[] = ["new-csr", "keys", "orders"];
@@ -19,7 +22,10 @@ export function parseRoute(hash: string): Route {
   const params = new URLSearchParams(query);
   const tab = (TABS as readonly string[]).includes(path) ? (path as TabId) : "new-csr";
   const names = (params.get("names") ?? "").split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
-  return { tab, names, keyId: params.get("key") ?? undefined, csrPem: params.get("csr") ?? undefined };
+  return {
+    tab, names, keyId: params.get("key") ?? undefined, csrPem: params.get("csr") ?? undefined,
+    openKeyId: (tab === "keys" ? params.get("open") : null) ?? undefined,
+  };
 }
 
 export function routeFromPending(p: PendingForm): Route {
