@@ -102,7 +102,7 @@ export function PopupApp(props: { api: WorkerApi; firstSync?: FirstSync }) {
             <NewCsrView api={props.api} defaults={defaults} prefill={prefill}
               onOrder={(keyId) => { setOrderKey(keyId); setTab("orders"); }} />
           ) : null}
-          {tab === "keys" ? (keysModule ? <keysModule.KeysView api={props.api} /> : <Busy label={t(locale, "ui_loading")} />) : null}
+          {tab === "keys" ? (keysModule ? <keysModule.KeysView api={props.api} expiryWarningDays={settings.expiryWarningDays} onOrder={(keyId) => { setOrderKey(keyId); setTab("orders"); }} /> : <Busy label={t(locale, "ui_loading")} />) : null}
           {tab === "orders" && !ordersModule ? <Busy label={t(locale, "ui_loading")} /> : null}
           {tab === "orders" && ordersModule ? (
             <ordersModule.OrdersView api={props.api} contact={contact} defaults={defaults} preselectKeyId={orderKey} prefillCsr={route.csrPem}
