@@ -74,9 +74,9 @@ export function RestoreSection(props: { api: WorkerApi; focus?: boolean }) {
             {tr("ui_restore_file")}
             <span class="required" aria-hidden="true"> *</span>
           </label>
-          <input ref={fileInput} type="file" id="restore-file" name="restore-file" class="visually-hidden" tabIndex={-1} aria-hidden="true"
-            accept=".ksb,.json,application/octet-stream,application/json" onChange={onFile} />
           <div class="file-pick">
+            <input ref={fileInput} type="file" id="restore-file" name="restore-file" class="visually-hidden" tabIndex={-1} aria-hidden="true"
+              accept=".ksb,.json,application/octet-stream,application/json" onChange={onFile} />
             <button ref={fileButton} type="button" class="secondary small" id="restore-file-button" onClick={() => fileInput.current?.click()}
               aria-labelledby="restore-file-label restore-file-button" aria-invalid={tooLarge ? "true" : undefined}
               aria-describedby={tooLarge ? "restore-file-name restore-file-error" : "restore-file-name"}>
