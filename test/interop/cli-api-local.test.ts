@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenApiUtil from "@alicloud/openapi-util";
-import { main } from "../../cli/main";
+import { runCli } from "../support/run-cli";
 import { findOperation } from "../../src/core/aliyun/operations";
 import { validateParams } from "../../src/core/aliyun/validate";
 
@@ -106,21 +106,8 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-async function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(argv, { ALIBABA_CLOUD_ACCESS_KEY_ID: ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET, KEYSMITH_LANG: "en", ...env });
-    return { code, out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+const run = (argv: string[], env: Record<string, string> = {}) =>
+  runCli(argv, { ALIBABA_CLOUD_ACCESS_KEY_ID: ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET, KEYSMITH_LANG: "en", ...env });
 
 const contact = ["--username", "Tom (QA)*", "--email", "a+b@example.com", "--phone", "13900000000", "--validate-type", "DNS"];
 const COMMANDS: { argv: () => string[]; action: string }[] = [

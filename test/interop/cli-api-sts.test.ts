@@ -1,7 +1,7 @@
 // STS credentials from the CLI: ALIBABA_CLOUD_SECURITY_TOKEN is sent (and signed) in both signature
 // versions; the emulator checks it belongs to the AccessKey and refuses a call without it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
+import { runCli } from "../support/run-cli";
 import { startEmulator, type RunningEmulator } from "../../emulator/index";
 
 const STS = { accessKeyId: "STS.NUgYrLnoC37mZZCNnAbez2", accessKeySecret: "StsSecret-for-tests*~", securityToken: "CAIS+token/with==special ~*chars" };
@@ -14,20 +14,7 @@ afterAll(async () => {
   await emu?.close();
 });
 
-async function run(argv: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv, { KEYSMITH_LANG: "en", ...env }), out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+const run = (argv: string[], env: Record<string, string>) => runCli(argv, { KEYSMITH_LANG: "en", ...env });
 
 describe.each(["v1", "v3"] as const)("STS credentials, signature %s", (version) => {
   const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: STS.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: STS.accessKeySecret };

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../cli/main";
+import { runCli } from "../support/run-cli";
 import { startEmulator, type RunningEmulator } from "../../emulator/index";
 
 let emu: RunningEmulator;
@@ -25,26 +25,8 @@ afterAll(async () => {
   await emu?.close();
 });
 
-async function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(argv, {
-      ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
-      KEYSMITH_LANG: "en",
-      ...env,
-    });
-    return { code, out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+const run = (argv: string[], env: Record<string, string> = {}) =>
+  runCli(argv, { ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret, KEYSMITH_LANG: "en", ...env });
 
 const contact = ["--username", "Tom (QA)*", "--email", "a+b@example.com", "--phone", "13900000000"];
 

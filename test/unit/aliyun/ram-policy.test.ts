@@ -2,22 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { OPERATIONS } from "../../../src/core/aliyun/operations";
 import { ramPolicy } from "../../../src/core/aliyun/ram-policy";
-import { main } from "../../../cli/main";
+import { runCli } from "../../support/run-cli";
 
-async function run(argv: string[], lang = "en"): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv, { KEYSMITH_LANG: lang }), out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+const run = (argv: string[], lang = "en") => runCli(argv, { KEYSMITH_LANG: lang });
 
 describe("ramPolicy", () => {
   it("allows every catalogued action once, under yundun-cert:, kms: and alidns:, and nothing else", () => {
