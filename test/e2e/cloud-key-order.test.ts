@@ -5,7 +5,6 @@
 // with its certificate → a PFX that `openssl pkcs12` opens and whose key is the leaf's. What the extension
 // stored holds no unencrypted copy of that key. And an issued KMS order (the key stays in KMS) offers its
 // certificate as leaf + chain PEM that `openssl verify` accepts against the emulator's CA.
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +13,7 @@ import type { Page } from "playwright-core";
 import { createClient, staticCredentials } from "../../src/core/aliyun/client";
 import { hmacKeysFromSecret } from "../../src/core/aliyun/hmac";
 import {
-  ROOT, TEST_GRANTS, dumpExtensionStorageParts, findBytes, launchExtension, openExtensionPage, send, startTestEmulator, waitFor,
+  ROOT, TEST_GRANTS, connectThroughOptions, dumpExtensionStorageParts, findBytes, launchExtension, openPopup, openssl as runOpenssl, send, startTestEmulator, waitFor,
   type ExtensionSession, type TestEmulator,
 } from "./harness";
 
@@ -25,11 +24,7 @@ let emulator: TestEmulator;
 let session: ExtensionSession;
 let popup: Page;
 
-function openssl(args: string[], input?: string): string {
-  const r = spawnSync("openssl", args, { encoding: "utf8", input, cwd: work });
-  expect(r.status, `openssl ${args.join(" ")}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
+const openssl = (args: string[], input?: string): string => runOpenssl(args, input, work);
 
 function file(name: string, data: string | Buffer): string {
   const p = join(work, name);
@@ -86,20 +81,8 @@ beforeAll(async () => {
   mkdirSync(join(ROOT, "test-artifacts"), { recursive: true });
   emulator = await startTestEmulator();
   session = await launchExtension({ grantHosts: TEST_GRANTS });
-  const options = await openExtensionPage(session, "options.html?lang=en");
-  await options.waitForSelector("body[data-ready=true]");
-  await options.fill("#access-key-id", emulator.accessKeyId);
-  await options.fill("#access-key-secret", emulator.accessKeySecret);
-  await options.click("#save-credentials");
-  await options.waitForSelector("#cred-status.status-ok");
-  await options.fill("#endpoint", emulator.url);
-  await options.click("#save-settings");
-  await options.waitForSelector("#settings-saved");
-  await options.close();
-  popup = await openExtensionPage(session, "popup.html?lang=en");
-  await popup.setViewportSize({ width: 400, height: 600 });
-  await popup.waitForSelector("body[data-synced=true]");
-  await popup.click("#tab-orders");
+  await (await connectThroughOptions(session, emulator)).close();
+  popup = await openPopup(session, { tab: "orders" });
 });
 afterAll(async () => {
   await session?.dispose();

@@ -8,7 +8,10 @@
 //   the profile's extension storage files, for secret searches.
 // - startTestEmulator(): helper C's emulator on loopback.
 // - routeConsolePage(): a fake Alibaba Cloud console page served without network.
+// - connectThroughOptions(): the emulator's AccessKey and endpoint stored through the options page;
+//   openPopup(): the popup at popup size, synced with the worker; openssl(): run it, stdout or a clear error.
 import { chromium, type BrowserContext, type Page, type Worker } from "playwright-core";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -352,3 +355,37 @@ export async function waitFor<T>(check: () => Promise<T | undefined | null | fal
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** Runs openssl; returns its stdout, or throws with the command and its stderr. */
+export function openssl(args: string[], input?: string, cwd?: string): string {
+  const r = spawnSync("openssl", args, { encoding: "utf8", input, cwd });
+  if (r.status !== 0) throw new Error(`openssl ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/**
+ * Stores the emulator's AccessKey and endpoint through the options page, as a user does (the loopback origin
+ * must be among the session's grants). Returns the options page, still open, for more checks.
+ */
+export async function connectThroughOptions(session: ExtensionSession, emulator: TestEmulator): Promise<Page> {
+  const options = await openExtensionPage(session, "options.html?lang=en");
+  await options.waitForSelector("body[data-ready=true]");
+  await options.fill("#access-key-id", emulator.accessKeyId);
+  await options.fill("#access-key-secret", emulator.accessKeySecret);
+  await options.click("#save-credentials");
+  await options.waitForSelector("#cred-status.status-ok");
+  await options.fill("#endpoint", emulator.url);
+  await options.click("#save-settings");
+  await options.waitForSelector("#settings-saved");
+  return options;
+}
+
+/** The popup at popup width, once it has its settings from the worker; on `tab` when given. */
+export async function openPopup(session: ExtensionSession, options: { tab?: "new-csr" | "keys" | "orders"; height?: number } = {}): Promise<Page> {
+  const popup = await openExtensionPage(session, "popup.html?lang=en");
+  await popup.setViewportSize({ width: 400, height: options.height ?? 600 });
+  await popup.waitForSelector("body[data-synced=true]");
+  if (options.tab) await popup.click(`#tab-${options.tab}`);
+  return popup;
+}
+

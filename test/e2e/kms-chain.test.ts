@@ -5,25 +5,18 @@
 // returns a certificate whose public key is the KMS CSR's (OpenSSL compares them). The same for a cas CreateCsr
 // order with the contact saved in the options (placed at once, the certificate lands on that order). An SM2
 // KMS order shows the action disabled with the reason, and the worker refuses it too.
-import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { createClient, staticCredentials } from "../../src/core/aliyun/client";
 import { hmacKeysFromSecret } from "../../src/core/aliyun/hmac";
-import { ROOT, TEST_GRANTS, launchExtension, openExtensionPage, send, sendRaw, startTestEmulator, waitFor, type ExtensionSession, type TestEmulator } from "./harness";
+import { ROOT, TEST_GRANTS, connectThroughOptions, openPopup, openssl, launchExtension, send, sendRaw, startTestEmulator, waitFor, type ExtensionSession, type TestEmulator } from "./harness";
 
 const DOMAIN = process.env.KEYSMITH_TEST_DOMAIN ?? "example.com";
 let emulator: TestEmulator;
 let session: ExtensionSession;
 let popup: Page;
-
-function openssl(args: string[], input: string): string {
-  const r = spawnSync("openssl", args, { encoding: "utf8", input });
-  expect(r.status, `openssl ${args.join(" ")}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
 
 /** The card of order `id` once it is in one of `states` (the popup polls; Refresh helps it along). */
 async function cardInState(page: Page, id: string, states: string[]): Promise<void> {
@@ -60,20 +53,8 @@ beforeAll(async () => {
   mkdirSync(join(ROOT, "test-artifacts"), { recursive: true });
   emulator = await startTestEmulator();
   session = await launchExtension({ grantHosts: TEST_GRANTS });
-  const options = await openExtensionPage(session, "options.html?lang=en");
-  await options.waitForSelector("body[data-ready=true]");
-  await options.fill("#access-key-id", emulator.accessKeyId);
-  await options.fill("#access-key-secret", emulator.accessKeySecret);
-  await options.click("#save-credentials");
-  await options.waitForSelector("#cred-status.status-ok");
-  await options.fill("#endpoint", emulator.url);
-  await options.click("#save-settings");
-  await options.waitForSelector("#settings-saved");
-  await options.close();
-  popup = await openExtensionPage(session, "popup.html?lang=en");
-  await popup.setViewportSize({ width: 400, height: 600 });
-  await popup.waitForSelector("body[data-synced=true]");
-  await popup.click("#tab-orders");
+  await (await connectThroughOptions(session, emulator)).close();
+  popup = await openPopup(session, { tab: "orders" });
 });
 afterAll(async () => {
   await session?.dispose();

@@ -4,25 +4,18 @@
 //   through Alidns" → issued certificate paired with the key → PFX exported that `openssl pkcs12` opens
 //   and whose key matches the certificate;
 // - cas CreateCertificateRequest, cas CreateCsr and KMS CreateCertificate from the order form.
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { ROOT, TEST_GRANTS, launchExtension, openExtensionPage, startTestEmulator, waitFor, type ExtensionSession, type TestEmulator } from "./harness";
+import { ROOT, TEST_GRANTS, connectThroughOptions, launchExtension, openPopup, openssl, startTestEmulator, waitFor, type ExtensionSession, type TestEmulator } from "./harness";
 
 const DOMAIN = process.env.KEYSMITH_TEST_DOMAIN ?? "example.com";
 const work = mkdtempSync(join(tmpdir(), "keysmith-orders-"));
 let emulator: TestEmulator;
 let session: ExtensionSession;
 let popup: Page;
-
-function openssl(args: string[], input?: string): string {
-  const r = spawnSync("openssl", args, { encoding: "utf8", input });
-  expect(r.status, `openssl ${args.join(" ")}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
 
 function file(name: string, data: string | Buffer): string {
   const p = join(work, name);
@@ -56,25 +49,15 @@ beforeAll(async () => {
   emulator = await startTestEmulator();
   // The loopback origin is an optional permission; the harness grants it as the user would when asked.
   session = await launchExtension({ grantHosts: TEST_GRANTS });
-  const options = await openExtensionPage(session, "options.html?lang=en");
-  await options.waitForSelector("body[data-ready=true]");
-  await options.fill("#access-key-id", emulator.accessKeyId);
-  await options.fill("#access-key-secret", emulator.accessKeySecret);
-  await options.click("#save-credentials");
-  await options.waitForSelector("#cred-status.status-ok");
+  const options = await connectThroughOptions(session, emulator);
   // The secret is gone from the page once saved, and never comes back.
   expect(await options.inputValue("#access-key-secret")).toBe("");
   expect(await options.textContent("body")).not.toContain(emulator.accessKeySecret);
-  await options.fill("#endpoint", emulator.url);
-  await options.click("#save-settings");
-  await options.waitForSelector("#settings-saved");
   await options.click("#test-credentials");
   await options.waitForSelector("#test-ok, #test-error");
   expect(await options.isVisible("#test-ok"), (await options.textContent("#test-error").catch(() => "")) ?? "").toBe(true);
   await options.close();
-  popup = await openExtensionPage(session, "popup.html?lang=en");
-  await popup.setViewportSize({ width: 400, height: 600 });
-  await popup.waitForSelector("body[data-synced=true]");
+  popup = await openPopup(session);
 });
 afterAll(async () => {
   await session?.dispose();
