@@ -4,6 +4,7 @@ import "fake-indexeddb/auto";
 import { IDBFactory } from "fake-indexeddb";
 import * as x509 from "../../../src/core/csr/x509";
 import { openVault, type VaultOptions } from "../../../src/background/vault";
+import { isKeysmithError } from "../../../src/core/errors";
 
 export const FAST = { iterations: 1000 } as const;
 
@@ -80,4 +81,15 @@ export async function dumpDatabase(factory: IDBFactory, name = "keysmith-vault")
 
 export function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("hex");
+}
+
+/** The typed error code a promise rejects with, or "no error". */
+export async function code(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isKeysmithError(error)) return error.code;
+    throw error;
+  }
+  return "no error";
 }

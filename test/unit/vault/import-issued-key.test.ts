@@ -9,20 +9,9 @@ import { verifySm2, sm2PublicKeyFromSpki } from "../../../src/core/csr/sm2";
 import { readPrivateKey } from "../../../src/core/export/pkcs8";
 import { pkcs8ToPkcs1Pem, pkcs8ToSec1Pem } from "../../../src/core/export/traditional-pem";
 import { derFromPemOrDer } from "../../../src/core/pem";
-import { isKeysmithError } from "../../../src/core/errors";
-import { dumpDatabase, freshFactory, hex, makeCa, vaultOn, type TestCa } from "./helpers";
+import { dumpDatabase, freshFactory, hex, makeCa, vaultOn, type TestCa, code } from "./helpers";
 
 const DATA = new TextEncoder().encode("signed by a key the cloud made");
-
-async function code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKeysmithError(error)) return error.code;
-    throw error;
-  }
-  return "no error";
-}
 
 function pkcs8Der(key: ServerKey): Uint8Array {
   return derFromPemOrDer(key.privateKeyPem, ["PRIVATE KEY"], "key")[0]!;

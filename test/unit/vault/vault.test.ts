@@ -8,7 +8,7 @@ import { verifySm2, sm2PublicKeyFromSpki } from "../../../src/core/csr/sm2";
 import { readPrivateKey, decryptPkcs8 } from "../../../src/core/export/pkcs8";
 import { parseCertificates } from "../../../src/core/cert/certificate";
 import { isKeysmithError } from "../../../src/core/errors";
-import { dumpDatabase, freshFactory, hex, makeCa, vaultOn } from "./helpers";
+import { dumpDatabase, freshFactory, hex, makeCa, vaultOn, code } from "./helpers";
 
 const DATA = new TextEncoder().encode("to be signed by the vault");
 
@@ -16,16 +16,6 @@ function verifies(spec: KeySpecId, spkiDer: Uint8Array, signature: Uint8Array): 
   if (spec === "EC_SM2") return verifySm2(DATA, signature, sm2PublicKeyFromSpki(spkiDer.slice().buffer)!);
   const key = createPublicKey({ key: Buffer.from(spkiDer), format: "der", type: "spki" });
   return verify(KEY_SPECS[spec].hash.replace("-", "").toLowerCase(), DATA, key, signature);
-}
-
-async function code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKeysmithError(error)) return error.code;
-    throw error;
-  }
-  return "no error";
 }
 
 describe("vault keys", () => {
