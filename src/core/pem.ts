@@ -43,6 +43,16 @@ export function pemDecodeAll(text: string, field = "pem"): PemBlock[] {
   return blocks;
 }
 
+/**
+ * The CERTIFICATE blocks of `text` as PEM text, in order (leaf first for a cas `Certificate`), each with LF
+ * line endings, no blank lines and a final newline, whatever line endings and spacing the cloud sent.
+ */
+export function certificatePems(text: string): string[] {
+  return (text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map(
+    (block) => `${block.replace(/\r\n?/g, "\n").replace(/\n{2,}/g, "\n")}\n`,
+  );
+}
+
 export function isPem(text: string): boolean {
   return /-----BEGIN [A-Z0-9 ]+-----/.test(text);
 }

@@ -9,6 +9,7 @@ import { Done, ErrorNotice } from "../ui/notices";
 import { useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import type { OrderView, WorkerApi } from "../ui/worker-api";
+import { certificatePems } from "../core/pem";
 
 const KNOWN_STATES = new Set(["submitted", "validation", "review", "issued", "failed", "cancelled", "csr_ready", "pending_csr", "unknown"]);
 /** States in which the cloud order can still move (the worker follows these; only these can be cancelled). */
@@ -26,8 +27,7 @@ function ValueRow(props: { label: string; value: string; id: string }) {
 
 /** The certificates of a PEM (cas sends CRLF and blank lines) as one PEM: leaf first, no blank lines. */
 export function certificateBundle(pem: string): string {
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  return blocks.map((b) => b.replace(/\r\n?/g, "\n").replace(/\n{2,}/g, "\n")).join("\n") + (blocks.length ? "\n" : "");
+  return certificatePems(pem).join("");
 }
 
 /** "*.example.com" → "wildcard.example.com.crt.pem": the same names as the Keys tab's certificate export. */

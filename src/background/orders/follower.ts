@@ -10,6 +10,7 @@
 // with the certificate; the key itself is never put on the order (storage.local is not a vault).
 import { KeysmithError, type ErrorData } from "../../core/errors";
 import { t, type Locale } from "../../core/i18n";
+import { certificatePems } from "../../core/pem";
 import type { OrderState, ValidationRecord } from "../../messages";
 import type { Platform } from "../../platform/platform";
 import type { CertificateState, CloudPort } from "../cloud-port";
@@ -73,11 +74,6 @@ export function validationFrom(state: CertificateState, domain: string): Validat
   return undefined;
 }
 
-/** The PEM certificates in `pem`, in order (leaf first for a cas `Certificate`). */
-export function certificateBlocks(pem: string): string[] {
-  return (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((b) => `${b}\n`);
-}
-
 export function createFollower(deps: FollowerDeps) {
   const period = deps.periodMinutes ?? 1;
 
@@ -106,7 +102,7 @@ export function createFollower(deps: FollowerDeps) {
     if (parent.state === "issued" || child.state !== "issued" || !child.certificatePem) return parent;
     let next: StoredOrder = { ...parent, childId: child.id, updatedAt: deps.now().toISOString() };
     if (parent.operation === "KmsCreateCertificate") {
-      const [leaf, ...chain] = certificateBlocks(child.certificatePem);
+      const [leaf, ...chain] = certificatePems(child.certificatePem);
       try {
         const cloud = await deps.cloud();
         await cloud.kmsUploadCertificate({ certificateId: parent.cloudId ?? "", certificate: leaf ?? child.certificatePem, certificateChain: chain.join("") || undefined });

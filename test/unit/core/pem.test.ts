@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { KeysmithError } from "../../../src/core/errors";
-import { derFromPemOrDer, pemDecodeAll, pemEncode } from "../../../src/core/pem";
+import { certificatePems, derFromPemOrDer, pemDecodeAll, pemEncode } from "../../../src/core/pem";
 
 describe("pem", () => {
   it("round-trips any bytes with 64-column lines", () => {
@@ -40,3 +40,16 @@ describe("pem", () => {
     );
   });
 });
+
+describe("certificatePems", () => {
+  it("gives each certificate in order, LF only, no blank lines, skipping other blocks and prose", () => {
+    const text = "leaf:\r\n-----BEGIN CERTIFICATE-----\r\nTEVBRg==\r\n\r\n-----END CERTIFICATE-----\r\n" +
+      "-----BEGIN PRIVATE KEY-----\nS0VZ\n-----END PRIVATE KEY-----\n\n-----BEGIN CERTIFICATE-----\nQ0hBSU4=\n-----END CERTIFICATE-----";
+    expect(certificatePems(text)).toEqual([
+      "-----BEGIN CERTIFICATE-----\nTEVBRg==\n-----END CERTIFICATE-----\n",
+      "-----BEGIN CERTIFICATE-----\nQ0hBSU4=\n-----END CERTIFICATE-----\n",
+    ]);
+    expect(certificatePems("no certificate here")).toEqual([]);
+  });
+});
+
