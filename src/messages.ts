@@ -203,6 +203,19 @@ export interface Settings {
   expiryWarningDays: number;
 }
 
+/** What the worker stores before the user changes anything, and what pages assume until it answers. */
+export const DEFAULT_SETTINGS: Readonly<Settings> = {
+  site: "cn",
+  kmsRegion: "cn-hangzhou",
+  endpoint: "",
+  signatureVersion: "v3",
+  language: "auto",
+  defaultSubject: {},
+  contact: { validateType: "DNS", productCode: "symantec-free-1-free" },
+  followOrders: true,
+  expiryWarningDays: 30,
+};
+
 export interface CredentialsStatus {
   configured: boolean;
   /** First and last characters of the AccessKeyId, e.g. "LTAI…x9Zq"; never the secret. */

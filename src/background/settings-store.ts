@@ -1,22 +1,10 @@
 // Settings live in chrome.storage.local under one key. Reads merge over the defaults, so a setting added
 // in a later version has a value for users who saved settings before it existed.
 import { fail } from "../core/errors";
-import type { Settings } from "../messages";
+import { DEFAULT_SETTINGS, type Settings } from "../messages";
 import type { Platform } from "../platform/platform";
 
 export const SETTINGS_KEY = "settings";
-
-export const DEFAULT_SETTINGS: Settings = {
-  site: "cn",
-  kmsRegion: "cn-hangzhou",
-  endpoint: "",
-  signatureVersion: "v3",
-  language: "auto",
-  defaultSubject: {},
-  contact: { validateType: "DNS", productCode: "symantec-free-1-free" },
-  followOrders: true,
-  expiryWarningDays: 30,
-};
 
 export interface SettingsStore {
   get(): Promise<Settings>;

@@ -1,16 +1,7 @@
-// What the pages assume when the worker has no settings yet (first run) or cannot be reached.
-import type { Settings } from "./worker-api";
+// What the pages assume when the worker has no settings yet (first run) or cannot be reached: the worker's
+// own defaults (src/messages.ts), as a fresh copy the page may change.
+import { DEFAULT_SETTINGS, type Settings } from "../messages";
 
 export function defaultSettings(): Settings {
-  return {
-    site: "cn",
-    kmsRegion: "cn-hangzhou",
-    endpoint: "",
-    signatureVersion: "v3",
-    language: "auto",
-    defaultSubject: {},
-    contact: { validateType: "DNS", productCode: "symantec-free-1-free" },
-    followOrders: true,
-    expiryWarningDays: 30,
-  };
+  return structuredClone(DEFAULT_SETTINGS);
 }
