@@ -7,26 +7,18 @@
 // This file is imported by pages: keep it types + one tiny client, nothing heavy.
 import { KeysmithError, type ErrorData } from "./core/errors";
 import type { ExtKeyUsageName, KeyUsageName } from "./core/csr/usages";
+import type { KeySpecId } from "./core/key-spec";
+import type { SubjectFields } from "./core/subject";
+import { DEFAULT_DV_PRODUCT_CODE } from "./core/aliyun/product-codes";
 
-export type { ExtKeyUsageName, KeyUsageName };
+// Types only: the pages get the core's names without its code.
+export type { ExtKeyUsageName, KeyUsageName, KeySpecId, SubjectFields };
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared data shapes (all plain JSON: safe to postMessage, never private key material or secrets)
 
-/** Same ids as src/core/key-spec.ts. */
-export type KeySpecId = "RSA_2048" | "RSA_3072" | "RSA_4096" | "EC_P256" | "EC_P384" | "EC_SM2";
 export const KEY_SPEC_IDS: readonly KeySpecId[] = ["RSA_2048", "RSA_3072", "RSA_4096", "EC_P256", "EC_P384", "EC_SM2"];
 
-/** Subject as form fields; empty or missing fields are left out of the DN. */
-export interface SubjectFields {
-  CN?: string;
-  O?: string;
-  OU?: string;
-  C?: string;
-  ST?: string;
-  L?: string;
-  emailAddress?: string;
-}
 export const SUBJECT_FIELD_NAMES = ["CN", "O", "OU", "C", "ST", "L", "emailAddress"] as const;
 
 export type KeyState = "csr" | "ordered" | "issued" | "expired";
@@ -211,7 +203,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   signatureVersion: "v3",
   language: "auto",
   defaultSubject: {},
-  contact: { validateType: "DNS", productCode: "symantec-free-1-free" },
+  contact: { validateType: "DNS", productCode: DEFAULT_DV_PRODUCT_CODE },
   followOrders: true,
   expiryWarningDays: 30,
 };

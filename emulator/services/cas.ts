@@ -12,7 +12,7 @@ import type { ServiceContext, ServiceDefinition } from "../service";
 import { keySpecFromCasCsr, type KeySpecId } from "../../src/core/key-spec";
 
 /** The seed pages' default product (CreateCertificateRequest, CreateCertificateWithCsrRequest). */
-export const DEFAULT_PRODUCT_CODE = "symantec-free-1-free";
+import { DEFAULT_DV_PRODUCT_CODE as DEFAULT_PRODUCT_CODE } from "../../src/core/aliyun/product-codes";
 export const FILE_VALIDATION_URI = "/.well-known/pki-validation/fileauth.txt";
 const DAY = 24 * 60 * 60 * 1000;
 export const CERTIFICATE_LIFETIME_MS = 90 * DAY;

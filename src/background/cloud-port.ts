@@ -1,7 +1,7 @@
 // What the worker asks of Alibaba Cloud, in the worker's terms: one method per operation it uses. The
 // real implementation (cloud.ts) maps these onto the signed client of src/core/aliyun with the stored
 // credentials; unit tests pass a fake. OrderId is a string end to end (17 digits exceed 2^53).
-import type { PackageState } from "../messages";
+import type { Contact, PackageState, RequestOf } from "../messages";
 
 export interface CertificateState {
   /** cas Type: payed | domain_verify | process | verify_fail | certificate | unknow */
@@ -24,34 +24,9 @@ export interface CertificateState {
 }
 
 export interface CloudPort {
-  createCertificateWithCsrRequest(p: {
-    csr: string;
-    username: string;
-    phone: string;
-    email: string;
-    validateType: "DNS" | "FILE";
-    productCode?: string;
-  }): Promise<{ orderId: string }>;
-  createCertificateRequest(p: {
-    domain: string;
-    username: string;
-    phone: string;
-    email: string;
-    validateType: "DNS" | "FILE";
-    productCode?: string;
-  }): Promise<{ orderId: string }>;
-  createCsr(p: {
-    algorithm: "RSA" | "ECC" | "SM2";
-    keySize: number;
-    commonName: string;
-    sans: string[];
-    countryCode: string;
-    province: string;
-    locality: string;
-    corpName?: string;
-    department?: string;
-    name?: string;
-  }): Promise<{ csrId: string; csr: string }>;
+  createCertificateWithCsrRequest(p: Contact & { csr: string }): Promise<{ orderId: string }>;
+  createCertificateRequest(p: Contact & { domain: string }): Promise<{ orderId: string }>;
+  createCsr(p: RequestOf<"orders.casCreateCsr">): Promise<{ csrId: string; csr: string }>;
   kmsCreateCertificate(p: {
     keySpec: "RSA_2048" | "EC_P256" | "EC_SM2";
     subject: string;

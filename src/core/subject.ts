@@ -250,6 +250,7 @@ export function formatDn(rdns: readonly Rdn[]): string {
     .join(",");
 }
 
+/** Subject as form fields; empty or missing fields are left out of the DN. */
 export interface SubjectFields {
   CN?: string;
   O?: string;

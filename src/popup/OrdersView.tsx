@@ -5,7 +5,8 @@ import { Busy, Empty, ErrorNotice } from "../ui/notices";
 import { useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import type { OrderView, SubjectInput, WorkerApi } from "../ui/worker-api";
-import { PRODUCT_CODES, type ContactInput } from "../ui/contact-fields";
+import { type ContactInput } from "../ui/contact-fields";
+import { DEFAULT_DV_PRODUCT_CODE, PACKAGE_PRODUCT_CODES } from "../core/aliyun/product-codes";
 import { NewOrderForm } from "./NewOrderForm";
 import { OrderCard } from "./OrderCard";
 
@@ -13,7 +14,7 @@ export function OrdersView(props: { api: WorkerApi; contact: ContactInput; defau
   const tr = useT();
   const [orders, setOrders] = useState<OrderView[] | null>(null);
   const [showForm, setShowForm] = useState(Boolean(props.preselectKeyId || props.prefillCsr));
-  const [product, setProduct] = useState(props.contact.productCode || PRODUCT_CODES[0]);
+  const [product, setProduct] = useState(props.contact.productCode || DEFAULT_DV_PRODUCT_CODE);
   const list = useAction(() => props.api.send("orders.list", {}));
   const quota = useAction(async (code: string) => (await props.api.send("orders.packageState", { productCode: code }))[0]);
   const reload = async () => {
@@ -36,7 +37,7 @@ export function OrdersView(props: { api: WorkerApi; contact: ContactInput; defau
         <h2 id="quota-title">{tr("ui_quota")}</h2>
         <div class="row">
           <SelectField id="quota-product" label={tr("ui_product_code")} value={product}
-            choices={PRODUCT_CODES.map((p) => ({ value: p, label: p }))} onChange={setProduct} />
+            choices={PACKAGE_PRODUCT_CODES.map((p) => ({ value: p, label: p }))} onChange={setProduct} />
           <button type="button" class="secondary small" id="check-quota" onClick={() => quota.run(product)} disabled={quota.busy}>{tr("ui_check_quota")}</button>
         </div>
         <ErrorNotice error={quota.error} id="quota-error" />

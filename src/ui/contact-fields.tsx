@@ -3,8 +3,8 @@
 import { SelectField, TextField } from "./fields";
 import { useT } from "./locale";
 import type { ContactInput } from "./contact-input";
-export { PRODUCT_CODES, toContactInput, type ContactInput } from "./contact-input";
-import { PRODUCT_CODES } from "./contact-input";
+import { DV_PRODUCT_CODES } from "../core/aliyun/product-codes";
+export { toContactInput, type ContactInput } from "./contact-input";
 
 export function contactErrors(c: ContactInput): Partial<Record<keyof ContactInput, string>> {
   const out: Partial<Record<keyof ContactInput, string>> = {};
@@ -38,7 +38,7 @@ export function ContactFields(props: { idPrefix: string; value: ContactInput; on
         id={id("product")}
         label={tr("ui_product_code")}
         value={c.productCode}
-        choices={PRODUCT_CODES.map((p) => ({ value: p, label: p }))}
+        choices={DV_PRODUCT_CODES.map((p) => ({ value: p, label: p }))}
         onChange={(v) => set({ productCode: v })}
       />
     </fieldset>

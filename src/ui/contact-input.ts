@@ -1,6 +1,7 @@
-// The applicant contact as forms hold it (every field present), and the DV product codes of the seeds.
+// The applicant contact as forms hold it (every field present).
 // Kept apart from the form component so the popup's first render does not load the order form.
 import type { Contact } from "./worker-api";
+import { DEFAULT_DV_PRODUCT_CODE } from "../core/aliyun/product-codes";
 
 /** The contact as the form holds it: every field present. */
 export type ContactInput = Required<Contact>;
@@ -11,15 +12,7 @@ export function toContactInput(c: Partial<Contact> | undefined): ContactInput {
     email: c?.email ?? "",
     phone: c?.phone ?? "",
     validateType: c?.validateType ?? "DNS",
-    productCode: c?.productCode ?? PRODUCT_CODES[0],
+    productCode: c?.productCode ?? DEFAULT_DV_PRODUCT_CODE,
   };
 }
 
-export const PRODUCT_CODES = [
-  "symantec-free-1-free",
-  "symantec-dv-1-starter",
-  "geotrust-dv-1-starter",
-  "geotrust-dv-w-starter",
-  "globalsign-dv-1-personal",
-  "globalsign-dv-w-advanced",
-] as const;

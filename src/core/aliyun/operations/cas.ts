@@ -6,28 +6,9 @@ import type { Operation, ParamSpec, ResponseField } from "../operation-types";
 
 const VERSION = "2020-04-07";
 
-/** ProductCodes the two DV-only operations accept (cas SDK doc). */
-export const DV_PRODUCT_CODES = [
-  "digicert-free-1-free",
-  "symantec-free-1-free",
-  "symantec-dv-1-starter",
-  "geotrust-dv-1-starter",
-  "geotrust-dv-w-starter",
-  "globalsign-dv-1-personal",
-  "globalsign-dv-w-advanced",
-] as const;
+import { DEFAULT_DV_PRODUCT_CODE, DV_PRODUCT_CODES, PACKAGE_PRODUCT_CODES } from "../product-codes";
 
-export const PACKAGE_PRODUCT_CODES = [
-  ...DV_PRODUCT_CODES,
-  "symantec-ov-1-personal",
-  "symantec-ov-w-personal",
-  "geotrust-ov-1-personal",
-  "geotrust-ov-w-personal",
-  "globalsign-ov-1-personal",
-  "globalsign-ov-w-advanced",
-  "cfca-ov-1-personal",
-  "cfca-ev-w-advanced",
-] as const;
+export { DV_PRODUCT_CODES, PACKAGE_PRODUCT_CODES };
 
 const contact: ParamSpec[] = [
   { name: "Username", type: "string", required: true, rule: "not_blank", description: "Applicant's name." },
@@ -39,7 +20,7 @@ const dvProduct: ParamSpec = {
   name: "ProductCode",
   type: "string",
   allowed: DV_PRODUCT_CODES,
-  default: "symantec-free-1-free", // the seed pages (002, 004): the cloud's own default
+  default: DEFAULT_DV_PRODUCT_CODE,
   description: "The DV certificate product.",
 };
 const orderId: ParamSpec = { name: "OrderId", type: "long", required: true, description: "The order's ID (17 digits; kept as text)." };
