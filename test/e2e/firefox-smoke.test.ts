@@ -1,0 +1,144 @@
+// dist/firefox in a real Firefox: Debian's firefox-esr, headless, driven over WebDriver BiDi by puppeteer-core
+// (Playwright's Firefox is a patched build that cannot be downloaded here). The add-on is installed as a
+// temporary add-on (BiDi webExtension.install) with its moz-extension UUID pinned by the
+// `extensions.webextensions.uuids` pref, so the popup's address is known. The popup makes an EC_P256 and an
+// EC_SM2 CSR (the background script makes the key, keeps it in IndexedDB and signs), OpenSSL verifies both,
+// and the background script answers `settings.get` and lists both keys. Firefox's own output is searched for
+// errors from the add-on's scripts. Recipe and caveats: docs/extension.md, "Firefox".
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIREFOX_DIST, ensureExtensionBuilt, waitFor } from "./harness";
+
+const FIREFOX = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
+const ADDON_ID = "keysmith@keysmith.dev";
+const UUID = "4b0f6c2e-8d1a-4f3b-9c57-2e6a1d0b7f35";
+const POPUP = `moz-extension://${UUID}/popup.html?lang=en`;
+
+const work = mkdtempSync(join(tmpdir(), "keysmith-firefox-"));
+let browser: Browser | undefined;
+let page: Page;
+const output: string[] = [];
+
+/** One protocol message from the popup page, as the popup sends it (the raw `{ ok, value | error }` reply). */
+async function sendRaw(type: string, payload: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+  return page.evaluate(
+    (type, payload) => (globalThis as unknown as { browser: { runtime: { sendMessage(m: unknown): Promise<never> } } }).browser.runtime.sendMessage({ type, payload }),
+    type,
+    payload,
+  );
+}
+
+async function fill(selector: string, value: string): Promise<void> {
+  await page.locator(selector).fill(value);
+}
+
+function opensslVerify(pem: string, sm2: boolean): string {
+  const file = join(work, `req-${Math.random().toString(36).slice(2)}.csr`);
+  writeFileSync(file, pem);
+  const args = ["req", "-in", file, "-noout", "-verify", "-text", ...(sm2 ? ["-vfyopt", "distid:1234567812345678"] : [])];
+  const r = spawnSync("openssl", args, { encoding: "utf8" });
+  expect(r.status, r.stderr).toBe(0);
+  return `${r.stdout}\n${r.stderr}`;
+}
+
+/**
+ * Lines of Firefox's stdout/stderr that report an uncaught error or rejection in the add-on's own scripts
+ * ("JavaScript error: moz-extension://<uuid>/background.js, line N: Error: …").
+ */
+function addonErrors(): string[] {
+  return output
+    .join("")
+    .split("\n")
+    .filter((line) => line.includes(`moz-extension://${UUID}/`) && /^JavaScript error|uncaught exception/i.test(line));
+}
+
+beforeAll(async () => {
+  if (!existsSync(FIREFOX)) {
+    throw new Error(
+      `Firefox not found at ${FIREFOX}: install Debian's firefox-esr (apt-get install -y firefox-esr; .ci/run does when it is missing) or set FIREFOX_PATH`,
+    );
+  }
+  ensureExtensionBuilt();
+  browser = await puppeteer.launch({
+    browser: "firefox",
+    executablePath: FIREFOX,
+    headless: true,
+    // Navigating a tab to a moz-extension:// page over BiDi is refused ("Navigation to … is not allowed in
+    // this context") unless the remote agent may reach privileged contexts.
+    args: ["--remote-allow-system-access"],
+    extraPrefsFirefox: {
+      "extensions.webextensions.uuids": JSON.stringify({ [ADDON_ID]: UUID }),
+      // console.* of extension pages and the background script on stdout, searched by addonErrors().
+      "devtools.console.stdout.content": true,
+      "devtools.console.stdout.chrome": true,
+      // No updates, telemetry or remote settings: nothing here can reach them.
+      "app.update.disabledForTesting": true,
+      "datareporting.policy.dataSubmissionEnabled": false,
+      "services.settings.server": "http://127.0.0.1:9/",
+      "network.connectivity-service.enabled": false,
+      "network.captive-portal-service.enabled": false,
+    },
+  });
+  const proc = browser.process();
+  proc?.stdout?.on("data", (d: Buffer) => output.push(d.toString()));
+  proc?.stderr?.on("data", (d: Buffer) => output.push(d.toString()));
+  const id = await browser.installExtension(FIREFOX_DIST);
+  expect(id).toBe(ADDON_ID);
+  page = await browser.newPage();
+  // goto of a moz-extension:// page never resolves over BiDi (the navigation is not reported as done): do not
+  // await it, wait for the popup to have its settings from the background script instead.
+  page.goto(POPUP).catch(() => undefined);
+  await page.waitForSelector("body[data-synced=true]", { timeout: 30_000 });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("dist/firefox in Firefox ESR (headless, WebDriver BiDi)", () => {
+  it("the background script answers settings.get", async () => {
+    const reply = await sendRaw("settings.get", {});
+    expect(reply.error).toBeUndefined();
+    expect(reply.ok).toBe(true);
+    expect(reply.value).toMatchObject({ site: "cn", signatureVersion: "v3", followOrders: true });
+  });
+
+  it.each(["EC_P256", "EC_SM2"] as const)("%s CSR through the popup, verified by openssl", async (spec) => {
+    if (await page.$("#another-csr")) await page.click("#another-csr");
+    await page.select("#csr-profile", "generic");
+    await page.select("#key-spec", spec);
+    const cn = `${spec.toLowerCase().replace(/_/g, "-")}.firefox.example.com`;
+    await fill("#subject-cn", cn);
+    await fill("#subject-o", "示例 Keysmith Test");
+    await fill("#subject-c", "CN");
+    await fill("#sans", `www.${cn}`);
+    await page.click("#create-csr");
+    await page.waitForSelector("#csr-pem", { timeout: 30_000 });
+    const pem = await page.$eval("#csr-pem", (el) => (el as HTMLTextAreaElement).value);
+    expect(pem).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/);
+    const text = opensslVerify(pem, spec === "EC_SM2");
+    expect(text).toMatch(/verify OK/);
+    expect(text).toContain(`CN = ${cn}`);
+    expect(text).toContain(`DNS:www.${cn}`);
+    expect(text).toMatch(spec === "EC_SM2" ? /SM2/ : /NIST CURVE|prime256v1/);
+    expect(await page.$eval("#csr-signature-status", (el) => el.textContent)).toBe("valid");
+  });
+
+  it("both keys are kept by the background script (IndexedDB) and listed", async () => {
+    const reply = await sendRaw("keys.list", {});
+    expect(reply.error).toBeUndefined();
+    const specs = (reply.value as { spec: string }[]).map((k) => k.spec).sort();
+    expect(specs).toEqual(["EC_P256", "EC_SM2"]);
+    await page.click("#tab-keys");
+    await waitFor(async () => (await page.$$("#key-list > li")).length === 2, "two keys in the Keys tab", 100, 100);
+  });
+
+  it("Firefox reported no error from the add-on's scripts", () => {
+    expect(addonErrors()).toEqual([]);
+  });
+});
