@@ -5,20 +5,16 @@
 // EC_SM2 CSR (the background script makes the key, keeps it in IndexedDB and signs), OpenSSL verifies both,
 // and the background script answers `settings.get` and lists both keys. Firefox's own output is searched for
 // errors from the add-on's scripts. Recipe and caveats: docs/extension.md, "Firefox".
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIREFOX_DIST, ensureExtensionBuilt, waitFor } from "./harness";
+import { FIREFOX_DIST, ensureExtensionBuilt, opensslVerifyCsr, waitFor } from "./harness";
 
 const FIREFOX = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
 const ADDON_ID = "keysmith@keysmith.dev";
 const UUID = "4b0f6c2e-8d1a-4f3b-9c57-2e6a1d0b7f35";
 const POPUP = `moz-extension://${UUID}/popup.html?lang=en`;
 
-const work = mkdtempSync(join(tmpdir(), "keysmith-firefox-"));
 let browser: Browser | undefined;
 let page: Page;
 const output: string[] = [];
@@ -34,15 +30,6 @@ async function sendRaw(type: string, payload: unknown): Promise<{ ok: boolean; v
 
 async function fill(selector: string, value: string): Promise<void> {
   await page.locator(selector).fill(value);
-}
-
-function opensslVerify(pem: string, sm2: boolean): string {
-  const file = join(work, `req-${Math.random().toString(36).slice(2)}.csr`);
-  writeFileSync(file, pem);
-  const args = ["req", "-in", file, "-noout", "-verify", "-text", ...(sm2 ? ["-vfyopt", "distid:1234567812345678"] : [])];
-  const r = spawnSync("openssl", args, { encoding: "utf8" });
-  expect(r.status, r.stderr).toBe(0);
-  return `${r.stdout}\n${r.stderr}`;
 }
 
 /**
@@ -97,7 +84,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  rmSync(work, { recursive: true, force: true });
 });
 
 describe("dist/firefox in Firefox ESR (headless, WebDriver BiDi)", () => {
@@ -121,7 +107,7 @@ describe("dist/firefox in Firefox ESR (headless, WebDriver BiDi)", () => {
     await page.waitForSelector("#csr-pem", { timeout: 30_000 });
     const pem = await page.$eval("#csr-pem", (el) => (el as HTMLTextAreaElement).value);
     expect(pem).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/);
-    const text = opensslVerify(pem, spec === "EC_SM2");
+    const text = opensslVerifyCsr(pem, spec === "EC_SM2");
     expect(text).toMatch(/verify OK/);
     expect(text).toContain(`CN = ${cn}`);
     expect(text).toContain(`DNS:www.${cn}`);

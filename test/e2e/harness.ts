@@ -389,3 +389,11 @@ export async function openPopup(session: ExtensionSession, options: { tab?: "new
   return popup;
 }
 
+/** `openssl req -verify -text` on a CSR (SM2 with the default id 1234567812345678): stdout and stderr, or a clear error. */
+export function opensslVerifyCsr(pem: string, sm2: boolean): string {
+  const args = ["req", "-noout", "-verify", "-text", ...(sm2 ? ["-vfyopt", "distid:1234567812345678"] : [])];
+  const r = spawnSync("openssl", args, { encoding: "utf8", input: pem });
+  if (r.status !== 0) throw new Error(`openssl ${args.join(" ")}: ${r.stderr}`);
+  return `${r.stdout}\n${r.stderr}`;
+}
+

@@ -1,28 +1,14 @@
 // Offline CSR through the real popup: Chromium with the built extension, every network request blocked,
 // no credentials. For every key spec the user picks it, types the subject, presses Create, and the PEM
 // shown is verified by OpenSSL (SM2 over the default id 1234567812345678).
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { blockNetwork, launchExtension, openExtensionPage, type ExtensionSession } from "./harness";
+import { blockNetwork, launchExtension, openExtensionPage, opensslVerifyCsr, type ExtensionSession } from "./harness";
 import { KEY_SPEC_IDS } from "../../src/messages";
 
-const work = mkdtempSync(join(tmpdir(), "keysmith-offline-"));
 let session: ExtensionSession;
 let page: Page;
 let tried: string[];
-
-function opensslVerify(pem: string, sm2: boolean): string {
-  const file = join(work, `req-${Math.random().toString(36).slice(2)}.csr`);
-  writeFileSync(file, pem);
-  const args = ["req", "-in", file, "-noout", "-verify", "-text", ...(sm2 ? ["-vfyopt", "distid:1234567812345678"] : [])];
-  const r = spawnSync("openssl", args, { encoding: "utf8" });
-  expect(r.status, r.stderr).toBe(0);
-  return `${r.stdout}\n${r.stderr}`;
-}
 
 beforeAll(async () => {
   session = await launchExtension();
@@ -46,7 +32,7 @@ describe("offline CSR through the popup", () => {
     await page.waitForSelector("#csr-pem", { timeout: 120_000 });
     const pem = await page.inputValue("#csr-pem");
     expect(pem).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/);
-    const text = opensslVerify(pem, spec === "EC_SM2");
+    const text = opensslVerifyCsr(pem, spec === "EC_SM2");
     expect(text).toMatch(/verify OK/);
     expect(text).toContain(`CN = ${cn}`);
     expect(text).toContain(`DNS:www.${cn}`);
