@@ -20,17 +20,15 @@ export type MessageCatalog = Record<string, MessageEntry>;
 
 /** What has been registered so far, per language (empty until a catalogue is registered). */
 export const CATALOGS: Record<Locale, MessageCatalog> = { en: {}, zh_CN: {} };
-const registered = new Set<Locale>();
 
 /** Add messages to a language's catalogue (areas merge; a later entry for the same key wins). */
 export function registerCatalog(locale: Locale, catalog: MessageCatalog): void {
   Object.assign(CATALOGS[locale], catalog);
-  registered.add(locale);
 }
 
 /** Whether any catalogue for this language has been registered (the pages load one before rendering it). */
 export function hasCatalog(locale: Locale): boolean {
-  return registered.has(locale);
+  return Object.keys(CATALOGS[locale]).length > 0;
 }
 
 /** Map a BCP 47 tag or POSIX locale (zh-CN, zh_CN.UTF-8, zh-Hans, en-US) to one we ship. */

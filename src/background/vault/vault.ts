@@ -19,7 +19,7 @@ import { generateKeyPair, signWithKeyPair, type KeyPair } from "../../core/csr/k
 import { sm2Spki } from "../../core/csr/sm2";
 import { KEY_SPECS, isKeySpecId, type KeySpecId } from "../../core/key-spec";
 import { formatDn, subjectValue, type Rdn } from "../../core/subject";
-import { base64Decode, base64Encode, derFromPemOrDer } from "../../core/pem";
+import { base64Decode, base64Encode, certificatePems, derFromPemOrDer } from "../../core/pem";
 import { toArrayBuffer } from "../../core/export/bytes";
 import { decryptBackup, encryptBackup } from "../../core/export/backup";
 import { webCryptoAlgorithmFor } from "../../core/export/key-material";
@@ -223,7 +223,7 @@ export class Vault {
     const current = record.certificate;
     if (current && current.fingerprintSha256 === certificate.fingerprintSha256) {
       // The same leaf again: only a fuller chain is taken; the state stays (a renewal may be under way).
-      if (certificateCount(certificate.pem) <= certificateCount(current.pem)) return toVaultKey(record, this.now());
+      if (1 + chain.chain.length <= certificatePems(current.pem).length) return toVaultKey(record, this.now());
       const fuller: KeyRecord = { ...record, certificate };
       await this.db.put(STORE_KEYS, fuller);
       return toVaultKey(fuller, this.now());
@@ -523,10 +523,6 @@ function checkLabel(label: string | undefined): string | undefined {
   const trimmed = label.trim();
   if (trimmed.length > MAX_LABEL_LENGTH) fail("vault.label.too_long", "label", { max: MAX_LABEL_LENGTH });
   return trimmed === "" ? undefined : trimmed;
-}
-
-function certificateCount(pem: string): number {
-  return pem.split("-----BEGIN CERTIFICATE-----").length - 1;
 }
 
 export function storedCertificate(chain: CertificateChain): StoredCertificate {
