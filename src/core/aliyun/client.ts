@@ -1,6 +1,6 @@
 // The signed Alibaba Cloud client: validate against the catalogue, sign (V1 or V3), send with a timeout,
 // parse so long IDs stay exact, and turn refusals into ApiError. Reads are retried with backoff and
-// jitter; a create whose answer was lost is never retried blind but reconciled through a list call.
+// jitter; creates and writes are sent once (a create's lost answer is for src/core/aliyun/write-ahead.ts).
 // Pure core: fetch, clock, nonce, sleep and randomness are handed in (defaults are the platform's).
 import { KeysmithError, fail } from "../errors";
 import { ApiError, apiErrorFromResponse } from "./api-error";
@@ -72,7 +72,7 @@ export interface AliyunClient {
   readonly signatureVersion: SignatureVersion;
 }
 
-/** The answer never came (network failure or timeout): the one case a create is reconciled. */
+/** The answer never came (network failure or timeout). */
 class NoAnswer extends Error {
   constructor(readonly timedOut: boolean, cause: unknown) {
     super("no answer", { cause });
@@ -167,44 +167,9 @@ export function createClient(options: ClientOptions): AliyunClient {
     }
   }
 
-  async function listIds(op: Operation, createWire: Record<string, string>): Promise<Set<string> | undefined> {
-    const spec = op.reconcile!;
-    const listOp = lookupOperation(op.service, spec.action);
-    try {
-      const response = await read(listOp, validateParams(listOp, spec.params(createWire)));
-      const items = pathValue(response, spec.items);
-      const list = Array.isArray(items) ? items : [];
-      return new Set(list.map((item) => String((item as Record<string, unknown>)[spec.idField] ?? "")).filter((id) => id !== ""));
-    } catch {
-      return undefined;
-    }
-  }
-
-  async function create(op: Operation, wire: Record<string, string>): Promise<ApiResponse> {
-    // Snapshot first, so that after a lost answer "what appeared" is known rather than guessed.
-    const before = op.reconcile ? await listIds(op, wire) : undefined;
-    try {
-      return await sendOnce(op, wire);
-    } catch (err) {
-      if (!(err instanceof NoAnswer)) throw err;
-      const cause = noAnswerError(op, err);
-      if (!op.reconcile) throw cause;
-      const reason = err.timedOut ? `timeout ${Math.round(timeoutMs / 1000)} s` : describe(err.cause);
-      const after = await listIds(op, wire);
-      if (!before || !after) throw new KeysmithError("api.create.unknown", { field: op.action, params: { reason }, cause });
-      const appeared = [...after].filter((id) => !before.has(id));
-      if (appeared.length === 1) {
-        return { [op.reconcile.resultField]: appeared[0]!, RequestId: "", Reconciled: true };
-      }
-      if (appeared.length === 0) throw new KeysmithError("api.create.not_made", { field: op.action, params: { reason }, cause });
-      throw new KeysmithError("api.create.ambiguous", { field: op.action, params: { reason, ids: appeared.join(", ") }, cause });
-    }
-  }
-
   async function callOperation(op: Operation, params: Readonly<Record<string, InputValue>> = {}): Promise<ApiResponse> {
     const wire = validateParams(op, params);
     if (op.kind === "read") return read(op, wire);
-    if (op.kind === "create") return create(op, wire);
     try {
       return await sendOnce(op, wire);
     } catch (err) {

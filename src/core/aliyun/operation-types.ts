@@ -43,17 +43,31 @@ export interface Operation {
 }
 
 /**
- * A create whose answer was lost is never retried blind. The client lists before and after through a
- * read operation of the same service and reports the identifiers that appeared.
+ * A create whose answer was lost is never retried blind. src/core/aliyun/write-ahead.ts lists through a
+ * read operation of the same service before the create and again until the result shows up, and adopts
+ * the one new item that carries what the create sent (its substance, not a keyword).
  */
 export interface ReconcileSpec {
   /** The list operation's action (same service and version). */
   action: string;
-  /** Its parameters, derived from the create's (e.g. Keyword = the CSR's CN). */
+  /** Its parameters, derived from the create's (a keyword narrows the list; matching is `matches`). */
   params: (createParams: Record<string, string>) => Record<string, string>;
   /** Dotted path to the array of items in the list response. */
   items: string;
   /** The identifier field inside each item, and the name the create's response gives it. */
   idField: string;
   resultField: string;
+  /** Paging: the page-number and page-size parameters, and the size asked for. */
+  paging: { page: string; size: string; pageSize: number };
+  /** True when a listed item is what this create would have made. */
+  matches: (item: Record<string, unknown>, createParams: Record<string, string>) => boolean;
+  /** When the item was made (ms since the epoch), where the list says: items made before the create began are not it. */
+  createdAt?: (item: Record<string, unknown>) => number | undefined;
+  /** A few fields of an item that let a person tell two candidates apart. */
+  describe: (item: Record<string, unknown>) => Record<string, string>;
+  /**
+   * What identifies the result before it exists ("csr:<SPKI SHA-256>", "domain:<name>", "dns:…"): two
+   * creates sharing one of these are the same create, and the second waits for the first to settle.
+   */
+  identity: (createParams: Record<string, string>) => string[];
 }

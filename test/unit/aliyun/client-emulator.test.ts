@@ -1,6 +1,6 @@
 // The client against the emulator (an independent verifier of both signatures) with its fault
-// injection: a create carried out whose answer is dropped is reconciled to the one order, certificate or
-// record it made (never sent twice), reads ride out Throttling and 5xx, a write is sent once.
+// injection: a create carried out whose answer is dropped is adopted by the write-ahead's reconciliation
+// as the one order, certificate or record it made (never sent twice), reads ride out Throttling and 5xx, a write is sent once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -10,6 +10,8 @@ import { startEmulator, type RunningEmulator } from "../../../emulator/index";
 import { createClient, staticCredentials, type AliyunClient, type SignatureVersion } from "../../../src/core/aliyun/client";
 import { hmacKeysFromSecret } from "../../../src/core/aliyun/hmac";
 import { ApiError } from "../../../src/core/aliyun/api-error";
+import { operation } from "../../../src/core/aliyun/operations";
+import { createWriteAhead, memoryLedger } from "../../../src/core/aliyun/write-ahead";
 
 let emulator: RunningEmulator;
 let csrPem: string;
@@ -38,34 +40,44 @@ async function clientFor(version: SignatureVersion): Promise<{ client: AliyunCli
 const contact = { Username: "Li Lei", Email: "li@example.com", Phone: "13800000000", ValidateType: "DNS" };
 
 describe.each(["v1", "v3"] as const)("client against the emulator, signature %s", (version) => {
-  it("reconciles a DV order whose answer was dropped, to the one order made", async () => {
+  it("a DV order whose answer was dropped is kept unknown, then adopted: the one order made, never re-sent", async () => {
     const { client } = await clientFor(version);
+    const wa = createWriteAhead({ client, ledger: memoryLedger(), now: () => new Date(), newId: () => `dv-${version}` });
     const before = await client.call("cas", "ListUserCertificateOrder", { ShowSize: 100 });
     emulator.control.setFaults({ dropAfterCommit: 1, actions: ["CreateCertificateWithCsrRequest"] });
-    const reply = await client.call("cas", "CreateCertificateWithCsrRequest", { Csr: csrPem, ...contact });
-    expect(reply.Reconciled).toBe(true);
-    expect(reply.OrderId).toMatch(/^\d{17}$/);
-    const state = await client.call("cas", "DescribeCertificateState", { OrderId: reply.OrderId as string });
+    await expect(wa.place(operation("cas", "CreateCertificateWithCsrRequest"), { Csr: csrPem, ...contact })).rejects.toMatchObject({ code: "api.create.unknown" });
+    const [entry] = await wa.list();
+    const found = await wa.check(entry!);
+    expect(found.outcome).toBe("adopted");
+    const orderId = (found as { resultId: string }).resultId;
+    expect(orderId).toMatch(/^\d{17}$/);
+    const state = await client.call("cas", "DescribeCertificateState", { OrderId: orderId });
     expect(state.Type).toBe("domain_verify");
     const after = await client.call("cas", "ListUserCertificateOrder", { ShowSize: 100 });
     expect(Number(after.TotalCount)).toBe(Number(before.TotalCount) + 1); // made once, never re-sent
   });
 
-  it("reconciles a KMS certificate and a DNS record whose answers were dropped", async () => {
+  it("a KMS certificate and a DNS record whose answers were dropped are adopted", async () => {
     const { client } = await clientFor(version);
+    let n = 0;
+    const wa = createWriteAhead({ client, ledger: memoryLedger(), now: () => new Date(), newId: () => `kd-${version}-${++n}` });
     emulator.control.setFaults({ dropAfterCommit: 1, actions: ["CreateCertificate"] });
-    const kms = await client.call("kms", "CreateCertificate", { KeySpec: "EC_P256", Subject: `CN=svc-${version},OU=kms,O=Example,C=CN` });
-    expect(kms.Reconciled).toBe(true);
-    const got = await client.call("kms", "GetCertificate", { CertificateId: kms.CertificateId as string });
+    const subject = `CN=svc-${version},OU=kms,O=Example,C=CN`;
+    await expect(wa.place(operation("kms", "CreateCertificate"), { KeySpec: "EC_P256", Subject: subject })).rejects.toMatchObject({ code: "api.create.unknown" });
+    const kms = await wa.check((await wa.list())[0]!);
+    expect(kms.outcome).toBe("adopted");
+    const got = await client.call("kms", "GetCertificate", { CertificateId: (kms as { resultId: string }).resultId });
     expect(String(got.Csr)).toContain("BEGIN CERTIFICATE REQUEST");
+    await wa.settle(kms.entry.id);
 
     emulator.control.setFaults({ dropAfterCommit: 1, actions: ["AddDomainRecord"] });
     const rr = `_dnsauth-${version}`;
-    const rec = await client.call("alidns", "AddDomainRecord", { DomainName: "example.com", RR: rr, Type: "TXT", Value: "token" });
-    expect(rec.Reconciled).toBe(true);
+    await expect(wa.place(operation("alidns", "AddDomainRecord"), { DomainName: "example.com", RR: rr, Type: "TXT", Value: "token" })).rejects.toMatchObject({ code: "api.create.unknown" });
+    const rec = await wa.check((await wa.list())[0]!);
+    expect(rec.outcome).toBe("adopted");
     const listed = await client.call("alidns", "DescribeDomainRecords", { DomainName: "example.com", RRKeyWord: rr });
     const records = (listed.DomainRecords as { Record: { RecordId: string }[] }).Record;
-    expect(records.map((r) => r.RecordId)).toEqual([rec.RecordId]);
+    expect(records.map((r) => r.RecordId)).toEqual([(rec as { resultId: string }).resultId]);
   });
 
   it("retries reads through Throttling and 503, and sends a write once", async () => {

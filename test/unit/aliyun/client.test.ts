@@ -1,7 +1,7 @@
 // The signed client against a fake fetch that checks every request the way Alibaba Cloud would: the
 // signature is recomputed with the official @alicloud/openapi-util from what went over the wire (query
 // decoded, headers as sent plus the Host fetch adds). Then: exact 17-digit OrderIds, typed ApiErrors,
-// read retries with jittered backoff, never a blind retry of a create, reconciliation, timeouts, STS.
+// read retries with jittered backoff, a create sent once, timeouts, STS.
 import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import OpenApiUtil from "@alicloud/openapi-util";
@@ -190,36 +190,21 @@ describe("signed client", () => {
 
   describe("a create whose answer is lost", () => {
     const create = { Domain: "www.example.com", Username: "Li Lei", Email: "li@example.com", Phone: "13800000000", ValidateType: "DNS" };
-    const list = (ids: string[]) => ({ body: `{"RequestId":"l","TotalCount":${ids.length},"CertificateOrderList":[${ids.map((id) => `{"OrderId":${id},"Domain":"www.example.com"}`).join(",")}]}` });
 
-    it("is not retried, and the order that appeared is found through ListUserCertificateOrder", async () => {
-      let listed = 0;
-      const { c, seen } = await client((s) => {
-        if (s.action === "ListUserCertificateOrder") return list(++listed === 1 ? ["11111111111111111"] : ["11111111111111111", ORDER_ID]);
-        return "network";
-      });
-      const reply = await c.call("cas", "CreateCertificateRequest", create);
-      expect(reply).toMatchObject({ OrderId: ORDER_ID, Reconciled: true });
-      expect(seen.filter((s) => s.action === "CreateCertificateRequest")).toHaveLength(1);
-      expect(seen.find((s) => s.action === "ListUserCertificateOrder")!.params.Keyword).toBe("www.example.com");
+    it("is sent once and never retried: the loss is reported as such (reconciling is the write-ahead's)", async () => {
+      const { c, seen } = await client(() => "network");
+      await expect(c.call("cas", "CreateCertificateRequest", create)).rejects.toMatchObject({ code: "api.network", field: "CreateCertificateRequest" });
+      expect(seen.map((s) => s.action)).toEqual(["CreateCertificateRequest"]);
     });
 
-    it("reports that nothing was made (safe to try again)", async () => {
-      const { c, seen } = await client((s) => (s.action === "ListUserCertificateOrder" ? list(["11111111111111111"]) : "network"));
-      await expect(c.call("cas", "CreateCertificateRequest", create)).rejects.toMatchObject({ code: "api.create.not_made" });
-      expect(seen.filter((s) => s.action === "CreateCertificateRequest")).toHaveLength(1);
+    it("a 503 after a create is an ApiError sent once (the write-ahead treats it as unknown)", async () => {
+      const { c, seen } = await client(() => ({ status: 503, body: `{"Code":"ServiceUnavailable","RequestId":"q"}` }));
+      await expect(c.call("cas", "CreateCertificateRequest", create)).rejects.toMatchObject({ status: 503 });
+      expect(seen).toHaveLength(1);
     });
 
-    it("reports several candidates, or that it could not tell", async () => {
-      let listed = 0;
-      const two = await client((s) => (s.action === "ListUserCertificateOrder" ? list(++listed === 1 ? [] : ["1", "2"]) : "network"));
-      await expect(two.c.call("cas", "CreateCertificateRequest", create)).rejects.toMatchObject({ code: "api.create.ambiguous", params: { ids: "1, 2" } });
-      const blind = await client(() => "network", "v3", { retries: 0 });
-      await expect(blind.c.call("cas", "CreateCertificateRequest", create)).rejects.toMatchObject({ code: "api.create.unknown" });
-    });
-
-    it("a refused create is an ApiError, not a reconciliation", async () => {
-      const { c } = await client((s) => (s.action === "ListUserCertificateOrder" ? list([]) : { status: 404, body: `{"Code":"NotRemainCount","RequestId":"q"}` }));
+    it("a refused create is an ApiError", async () => {
+      const { c } = await client(() => ({ status: 404, body: `{"Code":"NotRemainCount","RequestId":"q"}` }));
       await expect(c.call("cas", "CreateCertificateRequest", create)).rejects.toMatchObject({ code: "api.remote.no_quota", status: 404 });
     });
   });

@@ -1,6 +1,7 @@
 // Alidns 2015-01-09: the three calls that publish and remove a DNS validation record.
 import type { Operation } from "../operation-types";
 import { fields, p, req } from "./build";
+import { lower } from "../create-identity";
 
 const dns = (action: string, kind: Operation["kind"], params: Operation["params"], response: string): Operation =>
   ({ service: "alidns", version: "2015-01-09", action, method: "POST", kind, params, response: fields(`RequestId, ${response}`) });
@@ -15,7 +16,20 @@ export const ALIDNS_OPERATIONS: Operation[] = [
     p("TTL", "integer", "TTL in seconds", { default: "600" }),
     p("Line", "string", "Resolution line", { default: "default" }),
   ], "RecordId:long"),
-    reconcile: { action: "DescribeDomainRecords", params: (c) => ({ DomainName: c.DomainName ?? "", RRKeyWord: c.RR ?? "", PageSize: "500" }), items: "DomainRecords.Record", idField: "RecordId", resultField: "RecordId" },
+    // A record is this create's when its name, type and value are the ones sent (a validation value is unique).
+    reconcile: {
+      action: "DescribeDomainRecords",
+      params: (c) => ({ DomainName: c.DomainName ?? "", RRKeyWord: c.RR ?? "" }),
+      items: "DomainRecords.Record",
+      idField: "RecordId",
+      resultField: "RecordId",
+      paging: { page: "PageNumber", size: "PageSize", pageSize: 500 },
+      matches: (item, c) =>
+        lower(item.RR) === lower(c.RR) && lower(item.Type) === lower(c.Type) && String(item.Value ?? "") === c.Value &&
+        (item.DomainName === undefined || lower(item.DomainName) === lower(c.DomainName)),
+      describe: (item) => ({ RecordId: String(item.RecordId ?? ""), RR: String(item.RR ?? ""), Type: String(item.Type ?? ""), Value: String(item.Value ?? "") }),
+      identity: (c) => [`dns:${lower(c.Type)}:${lower(c.RR)}.${lower(c.DomainName)}:${c.Value ?? ""}`],
+    },
   },
   dns("DescribeDomainRecords", "read", [
     req("DomainName", "string", "The zone", { rule: "domain" }),

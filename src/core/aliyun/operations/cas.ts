@@ -2,6 +2,7 @@
 // lifecycle around them. Field names, types and allowed values from @alicloud/cas20200407's typings.
 import { fail } from "../../errors";
 import { summarizeCsr } from "../csr-check";
+import { csrCommonName, csrIdentity, lower, nameSet } from "../create-identity";
 import type { Operation, ParamSpec, ResponseField } from "../operation-types";
 
 const VERSION = "2020-04-07";
@@ -37,19 +38,49 @@ function wildcardNeedsWildcardProduct(p: Record<string, string>, domain: string 
   }
 }
 
-/** Reconcile cas order creates: the orders listed under the domain before and after. */
-const reconcileOrders = (domainOf: (p: Record<string, string>) => string | undefined) => ({
+/** The domain a cas order create is for: the CSR's CN, else the first of Domain. */
+function orderDomain(p: Record<string, string>): string | undefined {
+  return csrCommonName(p.Csr) ?? (p.Domain ? lower(p.Domain.split(",")[0]) : undefined);
+}
+
+/**
+ * Reconcile cas order creates through ListUserCertificateOrder: an order is this create's when it is for
+ * the same domain and product, and was bought after the create began (BuyDate, in ms). The list gives no
+ * CSR, so the CSR's key is what keeps two creates apart before they are sent (`identity`).
+ */
+const reconcileOrders = (defaultProduct: string | undefined) => ({
   action: "ListUserCertificateOrder",
   params: (p: Record<string, string>) => {
-    const domain = domainOf(p);
-    return { OrderType: "CPACK", ShowSize: "100", ...(domain ? { Keyword: domain } : {}) };
+    const domain = orderDomain(p);
+    return { OrderType: "CPACK", ...(domain ? { Keyword: domain } : {}) };
   },
   items: "CertificateOrderList",
   idField: "OrderId",
   resultField: "OrderId",
+  paging: { page: "CurrentPage", size: "ShowSize", pageSize: 100 },
+  matches: (item: Record<string, unknown>, p: Record<string, string>) => {
+    const domain = orderDomain(p);
+    if (!domain) return false;
+    const names = lower(item.Domain).split(",").map((n) => n.trim());
+    if (!names.includes(domain)) return false;
+    const product = p.ProductCode || defaultProduct;
+    return !product || item.ProductCode === undefined || lower(item.ProductCode) === lower(product);
+  },
+  createdAt: (item: Record<string, unknown>) => (typeof item.BuyDate === "number" ? item.BuyDate : Number(item.BuyDate) || undefined),
+  describe: (item: Record<string, unknown>) => ({
+    OrderId: String(item.OrderId ?? ""),
+    Domain: String(item.Domain ?? ""),
+    ProductCode: String(item.ProductCode ?? ""),
+    Status: String(item.Status ?? ""),
+    BuyDate: typeof item.BuyDate === "number" ? new Date(item.BuyDate).toISOString() : String(item.BuyDate ?? ""),
+  }),
+  identity: (p: Record<string, string>) => {
+    const domain = orderDomain(p);
+    return p.Csr ? csrIdentity(p.Csr) : domain ? [`domain:${domain}`] : [];
+  },
 });
 
-function csrCommonName(p: Record<string, string>): string | undefined {
+function csrCN(p: Record<string, string>): string | undefined {
   if (!p.Csr) return undefined;
   try {
     return summarizeCsr(p.Csr, "Csr").commonName;
@@ -72,7 +103,7 @@ export const CAS_OPERATIONS: readonly Operation[] = [
     ],
     response: orderOut,
     crossCheck: (p) => wildcardNeedsWildcardProduct(p, p.Domain),
-    reconcile: reconcileOrders((p) => p.Domain),
+    reconcile: reconcileOrders(DEFAULT_DV_PRODUCT_CODE),
   },
   {
     service: "cas",
@@ -86,8 +117,8 @@ export const CAS_OPERATIONS: readonly Operation[] = [
       dvProduct,
     ],
     response: orderOut,
-    crossCheck: (p) => wildcardNeedsWildcardProduct(p, csrCommonName(p)),
-    reconcile: reconcileOrders(csrCommonName),
+    crossCheck: (p) => wildcardNeedsWildcardProduct(p, csrCN(p)),
+    reconcile: reconcileOrders(DEFAULT_DV_PRODUCT_CODE),
   },
   {
     service: "cas",
@@ -109,7 +140,7 @@ export const CAS_OPERATIONS: readonly Operation[] = [
     crossCheck: (p) => {
       if (!p.Domain && !p.Csr) fail("api.param.domain_or_csr", "Domain");
     },
-    reconcile: reconcileOrders((p) => csrCommonName(p) ?? p.Domain?.split(",")[0]),
+    reconcile: reconcileOrders(undefined),
   },
   {
     service: "cas",
@@ -141,10 +172,28 @@ export const CAS_OPERATIONS: readonly Operation[] = [
     },
     reconcile: {
       action: "ListCsr",
-      params: (p) => ({ ShowSize: "100", ...(p.CommonName ? { KeyWord: p.CommonName } : {}) }),
+      params: (p): Record<string, string> => (p.CommonName ? { KeyWord: p.CommonName } : {}),
       items: "CsrList",
       idField: "CsrId",
       resultField: "CsrId",
+      paging: { page: "CurrentPage", size: "ShowSize", pageSize: 100 },
+      // Every field the create set must be the listed CSR's; fields the list leaves out are not compared.
+      matches: (item, p) =>
+        lower(item.CommonName) === lower(p.CommonName) &&
+        lower(item.Algorithm) === lower(p.Algorithm) &&
+        (item.KeySize === undefined || String(item.KeySize) === p.KeySize) &&
+        (!p.Name || item.Name === undefined || item.Name === p.Name) &&
+        (item.Sans === undefined || nameSet(item.Sans) === nameSet(p.Sans)) &&
+        (["CorpName", "Department", "CountryCode", "Province", "Locality"] as const).every(
+          (k) => !p[k] || item[k] === undefined || lower(item[k]) === lower(p[k]),
+        ),
+      describe: (item) => ({
+        CsrId: String(item.CsrId ?? ""),
+        CommonName: String(item.CommonName ?? ""),
+        Name: String(item.Name ?? ""),
+        Algorithm: `${String(item.Algorithm ?? "")} ${String(item.KeySize ?? "")}`.trim(),
+      }),
+      identity: (p) => (p.CommonName ? [`csr-request:${lower(p.CommonName)}:${lower(p.Name)}`] : []),
     },
   },
   {

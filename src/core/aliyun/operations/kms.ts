@@ -17,8 +17,18 @@ export const KMS_OPERATIONS: Operation[] = [
     p("ExportablePrivateKey", "boolean", "Whether the private key may be exported", { default: "true" }),
     p("ProtectionLevel", "string", "Private key protection", { allowed: ["SOFTWARE", "HSM"], default: "SOFTWARE" }),
   ], "CertificateId, Arn, Csr"),
-    // A lost answer is reconciled by listing certificates with the same subject before and after.
-    reconcile: { action: "ListCertificates", params: (c) => ({ Subject: c.Subject ?? "", PageSize: "100" }), items: "CertificateSummaryList", idField: "CertificateId", resultField: "CertificateId" },
+    // A lost answer is reconciled by listing certificates with the same subject and key spec.
+    reconcile: {
+      action: "ListCertificates",
+      params: (c) => ({ Subject: c.Subject ?? "" }),
+      items: "CertificateSummaryList",
+      idField: "CertificateId",
+      resultField: "CertificateId",
+      paging: { page: "PageNumber", size: "PageSize", pageSize: 100 },
+      matches: (item, c) => item.Subject === c.Subject && (item.KeySpec === undefined || item.KeySpec === c.KeySpec),
+      describe: (item) => ({ CertificateId: String(item.CertificateId ?? ""), Subject: String(item.Subject ?? ""), Status: String(item.Status ?? "") }),
+      identity: (c) => (c.Subject ? [`kms-subject:${c.Subject}`] : []),
+    },
   },
   kms("UploadCertificate", "write", [
     certificateId,

@@ -1,0 +1,367 @@
+// Every create placed exactly once. Before a create is sent, a pending-create entry goes into a ledger
+// (the worker's storage, the CLI's state directory): the operation, what it was sent, what identifies its
+// result (the CSR's key, the domain, the DNS record, a parent order), when, and the ids the list showed
+// before. While an entry is there, a second create with the same identity is refused and names it.
+//
+// An answer that never came (timeout, reset, 5xx, a process stopped mid-call) leaves the entry `unknown`,
+// never "failed" and never "safe to retry": reconciliation lists again with backoff for a window (10 min
+// by default) and adopts the single new item that carries the create's substance (catalogue `matches`).
+// Two or more candidates make it `ambiguous` for the user to choose; after the window the entry stays and
+// says so, for "check again" or an explicit "place it anyway". Pure core: the ledger, the client, the
+// clock and the id source are handed in.
+import { KeysmithError, fail } from "../errors";
+import type { AliyunClient, ApiResponse } from "./client";
+import { ApiError } from "./api-error";
+import type { Operation, ReconcileSpec, ServiceId } from "./operation-types";
+import { operation as lookupOperation } from "./operations";
+import { pathValue } from "./client";
+import { validateParams, type InputValue } from "./validate";
+
+export type PendingState = "pending" | "committed" | "unknown" | "ambiguous";
+
+export interface PendingCandidate {
+  id: string;
+  /** A few listed fields (domain, product, status, time) that tell candidates apart. */
+  summary: Record<string, string>;
+}
+
+export interface PendingCreate {
+  /** Local id of this entry. */
+  id: string;
+  service: ServiceId;
+  action: string;
+  /** The create's parameters as sent (CSR, domain, contact: nothing secret). */
+  params: Record<string, string>;
+  /** What identifies the result (see ReconcileSpec.identity), plus any the caller adds (e.g. "parent:<id>"). */
+  keys: string[];
+  /** The caller's linkage for adopting the result later (a local key id, a parent order…). */
+  context?: Record<string, string>;
+  startedAt: string;
+  /** Ids the list showed before the create; absent when that list failed. */
+  before?: string[];
+  state: PendingState;
+  /** Why the outcome is unknown (timeout, network, HTTP 503…). */
+  reason?: string;
+  /** The id the create answered with (state committed) or the one adopted. */
+  resultId?: string;
+  checks: number;
+  lastCheckedAt?: string;
+  nextCheckAt?: string;
+  /** Automatic checks stop here; the entry stays until adopted, chosen or placed anyway. */
+  windowEndsAt: string;
+  candidates?: PendingCandidate[];
+}
+
+/**
+ * Where pending creates live. `update` runs `fn` over the current entries holding the ledger's lock (two
+ * pages of one worker, or two CLI processes on one state directory, take turns) and stores what it returns.
+ */
+export interface CreateLedger {
+  list(): Promise<PendingCreate[]>;
+  update<T>(fn: (entries: PendingCreate[]) => Promise<{ entries: PendingCreate[]; value: T }>): Promise<T>;
+}
+
+/** An order already placed for the same identity (the local record of orders), found inside the lock. */
+export interface ExistingOrder {
+  id: string;
+  state: string;
+}
+
+export interface WriteAheadOptions {
+  client: AliyunClient;
+  ledger: CreateLedger;
+  now: () => Date;
+  newId: () => string;
+  /** How long reconciliation keeps looking by itself; default 10 minutes. */
+  windowMs?: number;
+  /** First pause between looks; doubled per look up to `maxBackoffMs`. Defaults 2 s and 60 s. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** An open order for any of these keys (not failed, not cancelled, not issued), checked under the lock. */
+  openOrderFor?: (keys: string[]) => Promise<ExistingOrder | undefined>;
+  /** Pages the reconciliation list may read; default 50. */
+  maxPages?: number;
+}
+
+export interface PlaceOptions {
+  context?: Record<string, string>;
+  /** Keys beyond the catalogue's (e.g. `parent:<order id>` for a DV order of a cloud CSR). */
+  extraKeys?: string[];
+  /** Place it even if a create with the same identity is pending or an order is open. */
+  allowDuplicate?: boolean;
+}
+
+export const DEFAULT_RECONCILE_WINDOW_MS = 10 * 60_000;
+
+/** Clock skew the cloud tolerates (signature timestamps): an item bought this much before the start still counts. */
+const SKEW_MS = 15 * 60_000;
+
+/** True when the create may have been carried out although no good answer came. */
+export function outcomeUnknown(err: unknown): boolean {
+  if (err instanceof KeysmithError && (err.code === "api.timeout" || err.code === "api.network" || err.code === "api.create.no_answer")) return true;
+  if (err instanceof ApiError) return err.status >= 500 && !err.apiCode.startsWith("Throttling");
+  return false;
+}
+
+function reasonOf(err: unknown): string {
+  if (err instanceof ApiError) return `HTTP ${err.status} ${err.apiCode}`;
+  if (err instanceof KeysmithError) return String(err.params.reason ?? err.params.seconds ?? err.code);
+  return err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200);
+}
+
+function specOf(op: Operation): ReconcileSpec {
+  if (!op.reconcile) throw new Error(`${op.action} is a create without a reconcile spec`); // catalogue bug
+  return op.reconcile;
+}
+
+export function pendingError(code: "api.create.pending" | "api.create.unknown" | "api.create.ambiguous", entry: PendingCreate): KeysmithError {
+  return new KeysmithError(code, {
+    field: entry.action,
+    params: {
+      pendingId: entry.id,
+      startedAt: entry.startedAt,
+      state: entry.state,
+      reason: entry.reason ?? "-",
+      ids: (entry.candidates ?? []).map((c) => c.id).join(", ") || "-",
+    },
+  });
+}
+
+export function createWriteAhead(options: WriteAheadOptions) {
+  const { client, ledger, now } = options;
+  const windowMs = options.windowMs ?? DEFAULT_RECONCILE_WINDOW_MS;
+  const backoffMs = options.backoffMs ?? 2_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 60_000;
+  const maxPages = options.maxPages ?? 50;
+
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  async function put(entry: PendingCreate): Promise<void> {
+    await ledger.update(async (entries) => ({ entries: [...entries.filter((e) => e.id !== entry.id), entry], value: undefined }));
+  }
+
+  async function remove(id: string): Promise<void> {
+    await ledger.update(async (entries) => ({ entries: entries.filter((e) => e.id !== id), value: undefined }));
+  }
+
+  /** Every item of the reconcile list, across pages. */
+  async function listAll(op: Operation, wire: Record<string, string>): Promise<Record<string, unknown>[]> {
+    const spec = specOf(op);
+    const listOp = lookupOperation(op.service, spec.action);
+    const items: Record<string, unknown>[] = [];
+    const seen = new Set<string>();
+    for (let page = 1; page <= maxPages; page++) {
+      const params = { ...spec.params(wire), [spec.paging.page]: String(page), [spec.paging.size]: String(spec.paging.pageSize) };
+      const response = await client.callOperation(listOp, params);
+      const raw = pathValue(response, spec.items);
+      const list = Array.isArray(raw) ? (raw.filter((i) => i && typeof i === "object") as Record<string, unknown>[]) : [];
+      let fresh = 0;
+      for (const item of list) {
+        const id = String(item[spec.idField] ?? "");
+        if (id === "" || seen.has(id)) continue;
+        seen.add(id);
+        items.push(item);
+        fresh++;
+      }
+      // A short page, or one that repeats what was seen (a list that ignores paging), is the last.
+      if (list.length < spec.paging.pageSize || fresh === 0) return items;
+    }
+    return items;
+  }
+
+  function conflictIn(entries: PendingCreate[], keys: string[]): PendingCreate | undefined {
+    return entries.find((e) => e.keys.some((k) => keys.includes(k)));
+  }
+
+  /**
+   * Sends `op` once, under a ledger entry. Answered: the entry is `committed` with the result id and is
+   * returned with the response; the caller records the result, then calls `settle(entry.id)` (a crash in
+   * between is adopted by reconciliation like a lost answer). No answer: the entry is `unknown` and
+   * api.create.unknown names it. Refused: the entry is removed and the refusal thrown.
+   */
+  async function place(op: Operation, params: Readonly<Record<string, InputValue>>, opts: PlaceOptions = {}): Promise<{ response: ApiResponse; entry: PendingCreate }> {
+    if (op.kind !== "create") throw new Error(`${op.action} is not a create`); // programming error
+    const spec = specOf(op);
+    const wire = validateParams(op, params);
+    const keys = [...new Set([...spec.identity(wire), ...(opts.extraKeys ?? [])])];
+    const started = now().getTime();
+    let entry: PendingCreate = {
+      id: options.newId(),
+      service: op.service,
+      action: op.action,
+      params: wire,
+      keys,
+      ...(opts.context ? { context: opts.context } : {}),
+      startedAt: iso(started),
+      state: "pending",
+      checks: 0,
+      windowEndsAt: iso(started + windowMs),
+    };
+    await ledger.update(async (entries) => {
+      if (!opts.allowDuplicate) {
+        const pending = conflictIn(entries, keys);
+        if (pending) throw pendingError("api.create.pending", pending);
+        const open = keys.length > 0 ? await options.openOrderFor?.(keys) : undefined;
+        if (open) fail("api.create.open_order", op.action, { orderId: open.id, state: open.state });
+      }
+      return { entries: [...entries, entry], value: undefined };
+    });
+    try {
+      entry = { ...entry, before: (await listAll(op, wire)).map((i) => String(i[spec.idField])) };
+      await put(entry);
+    } catch {
+      // No snapshot: reconciliation still has the substance and the time window.
+    }
+    let response: ApiResponse;
+    try {
+      response = await client.callOperation(op, wire);
+    } catch (err) {
+      if (!outcomeUnknown(err)) {
+        await remove(entry.id);
+        throw err;
+      }
+      entry = { ...entry, state: "unknown", reason: reasonOf(err), nextCheckAt: iso(now().getTime() + backoffMs) };
+      await put(entry);
+      throw new KeysmithError("api.create.unknown", { field: op.action, params: { pendingId: entry.id, reason: entry.reason ?? "-", startedAt: entry.startedAt }, cause: err });
+    }
+    const resultId = response[spec.resultField];
+    entry = { ...entry, state: "committed", ...(resultId !== undefined ? { resultId: String(resultId) } : {}) };
+    await put(entry);
+    return { response, entry };
+  }
+
+  /** The result is recorded where the caller keeps it: the entry goes. */
+  async function settle(id: string): Promise<void> {
+    await remove(id);
+  }
+
+  function delayAfter(checks: number): number {
+    return Math.min(maxBackoffMs, backoffMs * 2 ** Math.min(checks, 20));
+  }
+
+  /** Candidates for `entry` in a fresh list: new since `before`, the create's substance, bought after it began. */
+  async function candidatesFor(entry: PendingCreate): Promise<{ id: string; item: Record<string, unknown> }[]> {
+    const op = lookupOperation(entry.service, entry.action);
+    const spec = specOf(op);
+    const items = await listAll(op, entry.params);
+    const before = new Set(entry.before ?? []);
+    const started = Date.parse(entry.startedAt);
+    return items
+      .filter((item) => !before.has(String(item[spec.idField])))
+      .filter((item) => spec.matches(item, entry.params))
+      .filter((item) => {
+        const at = spec.createdAt?.(item);
+        return at === undefined || at >= started - SKEW_MS;
+      })
+      .map((item) => ({ id: String(item[spec.idField]), item }));
+  }
+
+  /**
+   * One look for an unknown (or stale pending) entry. Returns what happened: `adopted` with the result id
+   * (the caller records it, then settles), `ambiguous` with candidates, or `waiting` (nothing yet).
+   * `committed` entries (answered, not yet recorded) are handed back as adopted at once.
+   */
+  async function check(entry: PendingCreate): Promise<{ outcome: "adopted"; entry: PendingCreate; resultId: string } | { outcome: "ambiguous" | "waiting"; entry: PendingCreate }> {
+    if (entry.state === "committed" && entry.resultId) return { outcome: "adopted", entry, resultId: entry.resultId };
+    const at = now().getTime();
+    let found: { id: string; item: Record<string, unknown> }[];
+    try {
+      found = await candidatesFor(entry);
+    } catch (err) {
+      const next: PendingCreate = { ...entry, state: entry.state === "pending" ? "unknown" : entry.state, checks: entry.checks + 1, lastCheckedAt: iso(at), nextCheckAt: iso(at + delayAfter(entry.checks + 1)), reason: entry.reason ?? reasonOf(err) };
+      await put(next);
+      return { outcome: "waiting", entry: next };
+    }
+    const spec = specOf(lookupOperation(entry.service, entry.action));
+    if (found.length === 1) {
+      const next: PendingCreate = { ...entry, state: "committed", resultId: found[0]!.id, checks: entry.checks + 1, lastCheckedAt: iso(at) };
+      await put(next);
+      return { outcome: "adopted", entry: next, resultId: found[0]!.id };
+    }
+    if (found.length > 1) {
+      const next: PendingCreate = {
+        ...entry,
+        state: "ambiguous",
+        candidates: found.map((f) => ({ id: f.id, summary: spec.describe(f.item) })),
+        checks: entry.checks + 1,
+        lastCheckedAt: iso(at),
+        nextCheckAt: undefined,
+      };
+      await put(next);
+      return { outcome: "ambiguous", entry: next };
+    }
+    const next: PendingCreate = {
+      ...entry,
+      state: "unknown",
+      checks: entry.checks + 1,
+      lastCheckedAt: iso(at),
+      nextCheckAt: at + delayAfter(entry.checks + 1) <= Date.parse(entry.windowEndsAt) ? iso(at + delayAfter(entry.checks + 1)) : undefined,
+    };
+    await put(next);
+    return { outcome: "waiting", entry: next };
+  }
+
+  /**
+   * Entries whose turn has come: unknown ones whose next look is due inside the window, and pending ones
+   * no live call owns (`live`: ids of creates in flight in this process) that began over `staleMs` ago.
+   */
+  function due(entries: PendingCreate[], live: ReadonlySet<string> = new Set(), staleMs = 60_000): PendingCreate[] {
+    const at = now().getTime();
+    return entries.filter((e) => {
+      if (live.has(e.id)) return false;
+      if (e.state === "committed") return true;
+      if (e.state === "pending") return at - Date.parse(e.startedAt) >= staleMs;
+      if (e.state !== "unknown") return false;
+      return e.nextCheckAt !== undefined && Date.parse(e.nextCheckAt) <= at;
+    });
+  }
+
+  /** "Check again": a fresh window from now, and a look at once. */
+  async function checkAgain(id: string) {
+    const entry = (await ledger.list()).find((e) => e.id === id) ?? fail("api.create.pending_not_found", "id", { id });
+    const at = now().getTime();
+    return check({ ...entry, state: entry.state === "ambiguous" ? "unknown" : entry.state, candidates: undefined, windowEndsAt: iso(at + windowMs) });
+  }
+
+  /** The user chose one of an ambiguous entry's candidates: it is adopted (the caller records it, then settles). */
+  async function choose(id: string, candidateId: string): Promise<PendingCreate> {
+    const entry = (await ledger.list()).find((e) => e.id === id) ?? fail("api.create.pending_not_found", "id", { id });
+    if (!(entry.candidates ?? []).some((c) => c.id === candidateId)) fail("api.create.not_a_candidate", "candidateId", { id: candidateId });
+    const next: PendingCreate = { ...entry, state: "committed", resultId: candidateId };
+    await put(next);
+    return next;
+  }
+
+  /**
+   * "Place it anyway (may duplicate)": the entry is dropped and the same create placed again with the
+   * duplicate guard off, under a new entry.
+   */
+  async function placeAnyway(id: string): Promise<{ response: ApiResponse; entry: PendingCreate }> {
+    const entry = (await ledger.list()).find((e) => e.id === id) ?? fail("api.create.pending_not_found", "id", { id });
+    await remove(entry.id);
+    const op = lookupOperation(entry.service, entry.action);
+    return place(op, entry.params, { context: entry.context, extraKeys: entry.keys, allowDuplicate: true });
+  }
+
+  return { place, settle, check, due, checkAgain, choose, placeAnyway, listAll, list: () => ledger.list(), remove };
+}
+
+export type WriteAhead = ReturnType<typeof createWriteAhead>;
+
+/** A ledger in memory, serialised like the stored ones (tests, and a CLI run told not to keep state). */
+export function memoryLedger(initial: PendingCreate[] = []): CreateLedger {
+  let entries = [...initial];
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    list: async () => [...entries],
+    update: <T>(fn: (e: PendingCreate[]) => Promise<{ entries: PendingCreate[]; value: T }>) => {
+      const next = queue.then(async () => {
+        const r = await fn([...entries]);
+        entries = r.entries;
+        return r.value;
+      });
+      queue = next.catch(() => undefined);
+      return next;
+    },
+  };
+}
