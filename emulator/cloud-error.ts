@@ -31,4 +31,10 @@ export const CloudErrors = {
   throttling: () => new CloudError(400, "Throttling", "Request was denied due to request throttling."),
   serviceUnavailable: () => new CloudError(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."),
   internalError: () => new CloudError(500, "InternalError", "The request processing has failed due to some unknown error."),
+  // The emulator's choice of codes for requests it refuses before reading them as API calls (emulator/server.ts).
+  badRequest: (why: string) => new CloudError(400, "BadRequest", `The request is malformed: ${why}`),
+  bodyTooLarge: (limit: number) => new CloudError(413, "RequestEntityTooLarge", `The request body exceeds the limit of ${limit} bytes.`),
+  targetTooLong: (limit: number) => new CloudError(414, "RequestURITooLong", `The request target (path and query string) exceeds the limit of ${limit} bytes.`),
+  headersTooLarge: () => new CloudError(431, "RequestHeaderFieldsTooLarge", "The request line and headers are too large."),
+  expectationFailed: () => new CloudError(417, "ExpectationFailed", "Only the Expect value 100-continue is supported."),
 } as const;

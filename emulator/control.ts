@@ -1,11 +1,23 @@
 // The test handle on a running emulator, in process (the `control` object startEmulator returns) and over
 // HTTP (loopback-only `/__emulator/...`, JSON in and out): force order states, advance the business
-// clock, set faults, packages and zones, read the CA roots and a summary of the state (without keys).
+// clock, set faults, packages and zones, read the CA roots, a summary of the state (without keys) and the
+// counts of what it holds.
 import type { ServiceContext } from "./service";
+import type { LateCommits } from "./late-commits";
 import type { FaultConfig, Faults } from "./faults";
 import { forceOrderState, CERTIFICATE_LIFETIME_MS } from "./services/cas";
 import { parseCsr } from "./csr";
 import type { OrderState } from "./state";
+
+/** How many of each thing the emulator holds; lists' lag (listLagMs) does not hide anything here. */
+export interface EmulatorCounts {
+  orders: number;
+  csrs: number;
+  kmsCertificates: number;
+  dnsRecords: number;
+  /** Creates the lateCommit fault still holds back (not yet in the counts above). */
+  pendingCommits: number;
+}
 
 const ORDER_STATES: readonly OrderState[] = ["payed", "domain_verify", "process", "certificate", "verify_fail"];
 
@@ -23,13 +35,14 @@ export interface EmulatorControl {
    * before UploadCertificate. DNS names default to the CSR's SANs, else its CN.
    */
   signCsr(csrPem: string, dnsNames?: string[]): Promise<{ certificate: string; chain: string }>;
-  /** Orders (no keys), packages, DNS records, CSR and KMS IDs. */
+  /** Orders (no keys), packages, DNS records, CSR and KMS IDs, counts. */
   snapshot(): Record<string, unknown>;
+  counts(): EmulatorCounts;
   /** The HTTP form: returns undefined for an unknown route. */
   dispatch(method: string, route: string, input: Record<string, unknown>): Promise<unknown>;
 }
 
-export function createControl(ctx: ServiceContext, faults: Faults, persist: () => void): EmulatorControl {
+export function createControl(ctx: ServiceContext, faults: Faults, persist: () => void, lateCommits?: LateCommits): EmulatorControl {
   const control: EmulatorControl = {
     caRoots: () => ctx.ca.roots(),
     async forceOrderState(orderId, state) {
@@ -66,7 +79,15 @@ export function createControl(ctx: ServiceContext, faults: Faults, persist: () =
       });
       return { certificate: leaf.certificatePem, chain: leaf.chainPem };
     },
+    counts: () => ({
+      orders: Object.keys(ctx.state.orders).length,
+      csrs: Object.keys(ctx.state.csrs).length,
+      kmsCertificates: Object.keys(ctx.state.kms).length,
+      dnsRecords: Object.keys(ctx.state.dns.records).length,
+      pendingCommits: lateCommits?.pending() ?? 0,
+    }),
     snapshot: () => ({
+      counts: control.counts(),
       orders: Object.values(ctx.state.orders).map((o) => ({
         orderId: o.orderId, domain: o.domain, productCode: o.productCode, state: o.state, validateType: o.validateType, serverKey: o.privateKeyPem !== undefined,
       })),
@@ -83,6 +104,7 @@ export function createControl(ctx: ServiceContext, faults: Faults, persist: () =
       const orderState = /^orders\/(\d+)\/state$/.exec(route);
       if (m === "GET" && route === "ca") return control.caRoots();
       if (m === "GET" && route === "state") return control.snapshot();
+      if (m === "GET" && route === "counts") return control.counts();
       if (m === "POST" && orderState) {
         await control.forceOrderState(orderState[1]!, String(input.state) as OrderState);
         return { ok: true };
@@ -92,7 +114,7 @@ export function createControl(ctx: ServiceContext, faults: Faults, persist: () =
         return { ok: true, clockOffsetMs: ctx.state.clockOffsetMs };
       }
       if (m === "POST" && route === "faults") {
-        control.setFaults(input as FaultConfig);
+        control.setFaults(input as FaultConfig); // validated by Faults.set (emulator/faults.ts): a bad value throws, answered 400
         return { ok: true, faults: faults.get() };
       }
       if (m === "POST" && route === "packages") {

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { createCaMaterial, CertificateAuthority } from "./ca";
 import { createControl, type EmulatorControl } from "./control";
 import { Faults, type FaultConfig } from "./faults";
+import { LateCommits } from "./late-commits";
 import { createEmulatorServer } from "./server";
 import { loadState, saveStateAtomic, type EmulatorState } from "./state";
 import type { Credential } from "./signature";
@@ -15,7 +16,9 @@ import { alidnsService } from "./services/alidns";
 import { PACKAGE_PRODUCT_CODES } from "../src/core/aliyun/operations";
 
 export type { EmulatorControl } from "./control";
-export type { FaultConfig } from "./faults";
+export type { FaultConfig, FaultCount } from "./faults";
+export { parseFaultConfig } from "./faults";
+export type { EmulatorCounts } from "./control";
 export type { Credential } from "./signature";
 
 /** Documented demo credentials (docs/emulator.md): they open nothing but this emulator. */
@@ -99,7 +102,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     accountId: "1234567890123456",
   };
   const faults = new Faults(options.faults);
-  const control = createControl(context, faults, persist);
+  const lateCommits = new LateCommits();
+  const control = createControl(context, faults, persist, lateCommits);
   const server = createEmulatorServer({
     services: [casService, kmsService, alidnsService],
     credentials,
@@ -108,6 +112,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     control,
     signatureNow: options.now ?? Date.now,
     persist,
+    lateCommits,
   });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
@@ -129,6 +134,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     control,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        lateCommits.cancelAll();
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),

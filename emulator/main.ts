@@ -1,8 +1,10 @@
 // `npm run emulator -- [--port 8787] [--host 127.0.0.1] [--access-key-id ID --access-key-secret SECRET]
 // [--security-token TOKEN] [--state FILE] [--packages N] [--process-delay MS] [--latency MS]
-// [--fail-5xx N] [--throttle N] [--drop-after-commit N]`: starts the emulator and prints how to reach it.
+// [--fail-5xx N] [--throttle N] [--drop-after-commit N] [--late-commit-ms MS [--late-commit N]]
+// [--list-lag MS] [--fail-after-commit N]`: starts the emulator and prints how to reach it. Counts are a
+// whole number or "always"; fault values are checked by parseFaultConfig (emulator/faults.ts).
 import { parseArgs } from "node:util";
-import { startEmulator, DEMO_CREDENTIALS, type FaultConfig } from "./index";
+import { startEmulator, parseFaultConfig, DEMO_CREDENTIALS, type FaultConfig } from "./index";
 
 const { values } = parseArgs({
   options: {
@@ -18,25 +20,36 @@ const { values } = parseArgs({
     "fail-5xx": { type: "string" },
     throttle: { type: "string" },
     "drop-after-commit": { type: "string" },
+    "late-commit-ms": { type: "string" },
+    "late-commit": { type: "string" },
+    "list-lag": { type: "string" },
+    "fail-after-commit": { type: "string" },
   },
   strict: true,
 });
-
-function count(text: string | undefined): number | "always" | undefined {
-  if (text === undefined) return undefined;
-  return text === "always" ? "always" : Number(text);
-}
 
 if ((values["access-key-id"] === undefined) !== (values["access-key-secret"] === undefined)) {
   console.error("npm run emulator: give --access-key-id and --access-key-secret together (or neither, for the demo credentials).");
   process.exit(2);
 }
-const faults: FaultConfig = {
-  latencyMs: values.latency ? Number(values.latency) : undefined,
-  serverError: count(values["fail-5xx"]),
-  throttling: count(values.throttle),
-  dropAfterCommit: count(values["drop-after-commit"]),
-};
+// The flags' text goes to parseFaultConfig as is (it reads "12" and "always"), so a bad value is refused
+// with the fault's name and rule before anything listens.
+let faults: FaultConfig;
+try {
+  faults = parseFaultConfig({
+    latencyMs: values.latency,
+    serverError: values["fail-5xx"],
+    throttling: values.throttle,
+    dropAfterCommit: values["drop-after-commit"],
+    lateCommitMs: values["late-commit-ms"],
+    lateCommit: values["late-commit"],
+    listLagMs: values["list-lag"],
+    serverErrorAfterCommit: values["fail-after-commit"],
+  });
+} catch (err) {
+  console.error(`npm run emulator: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(2);
+}
 const credentials = values["access-key-id"]
   ? { accessKeyId: values["access-key-id"], accessKeySecret: values["access-key-secret"]!, securityToken: values["security-token"] }
   : { ...DEMO_CREDENTIALS, securityToken: values["security-token"] };
@@ -60,6 +73,8 @@ console.log(`  AccessKeySecret    ${demo ? emulator.accessKeySecret : "(the one 
 if (credentials.securityToken) console.log("  SecurityToken      required (the one you passed)");
 console.log(`  control            ${emulator.url}/__emulator/state (loopback only)`);
 console.log(`  state              ${values.state ?? "in memory"}`);
+const activeFaults = Object.entries(faults).map(([k, v]) => `${k}=${String(v)}`);
+if (activeFaults.length > 0) console.log(`  faults             ${activeFaults.join(" ")}`);
 
 const stop = (): void => {
   void emulator.close().then(() => process.exit(0));

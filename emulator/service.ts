@@ -14,7 +14,32 @@ export interface ServiceContext {
   accountId: string;
 }
 
-export type Handler = (params: Record<string, string>, ctx: ServiceContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
+/** What the server tells a handler about this one call. */
+export interface CallInfo {
+  /** Business-clock ms after the commit before list answers show what this create makes (listLagMs fault; 0 for others). */
+  listLagMs: number;
+}
+
+export type Handler = (
+  params: Record<string, string>,
+  ctx: ServiceContext,
+  call: CallInfo,
+) => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+/** Something a create made: listed from `listedAt` on (business clock; absent = at once). */
+export interface Listable {
+  listedAt?: number;
+}
+
+/** The `listedAt` stamp for something committed now under `call`. */
+export function listedAtFor(ctx: ServiceContext, call: CallInfo | undefined): number | undefined {
+  return call && call.listLagMs > 0 ? ctx.now() + call.listLagMs : undefined;
+}
+
+/** Whether list answers show `item` yet (reads by id always do). */
+export function isListed(ctx: ServiceContext, item: Listable): boolean {
+  return item.listedAt === undefined || ctx.now() >= item.listedAt;
+}
 
 export interface ServiceDefinition {
   id: "cas" | "kms" | "alidns";
@@ -22,6 +47,9 @@ export interface ServiceDefinition {
   /** The HostId the cloud puts in its answers. */
   host: string;
   handlers: Record<string, Handler>;
-  /** Actions that create something: "commit then drop the response" applies to these. */
+  /**
+   * Actions that create something (besides those the catalogue marks kind "create"): the faults around a
+   * commit (dropAfterCommit, lateCommit, serverErrorAfterCommit, listLagMs) apply to these.
+   */
   creates: readonly string[];
 }

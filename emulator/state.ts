@@ -32,6 +32,8 @@ export interface Order {
   chainPem?: string;
   notBefore?: number;
   notAfter?: number;
+  /** List answers show it from this business-clock time on (listLagMs fault); absent: at once. */
+  listedAt?: number;
 }
 
 export interface CsrRecord {
@@ -49,6 +51,9 @@ export interface CsrRecord {
   csrPem: string;
   privateKeyPem: string;
   keySha2: string;
+  /** Business clock at the commit (absent in state files written before it was kept). */
+  createdAt?: number;
+  listedAt?: number;
 }
 
 export interface DnsRecord {
@@ -60,6 +65,7 @@ export interface DnsRecord {
   ttl: number;
   line: string;
   createdAt: number;
+  listedAt?: number;
 }
 
 export interface KmsCertificate {
@@ -77,6 +83,7 @@ export interface KmsCertificate {
   chainPem?: string;
   createdAt: number;
   updatedAt: number;
+  listedAt?: number;
 }
 
 export interface PackageCount {

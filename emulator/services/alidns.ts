@@ -3,7 +3,11 @@
 // comes into play).
 import { CloudError } from "../cloud-error";
 import { nextId, type DnsRecord, type EmulatorState } from "../state";
-import type { ServiceDefinition } from "../service";
+import { isListed, listedAtFor, type ServiceDefinition } from "../service";
+import { newestFirst, pageOf } from "../paging";
+
+/** Alidns pages: PageNumber from 1, PageSize default 20, at most 500 (the API reference). */
+const DNS_PAGING = { pageParam: "PageNumber", sizeParam: "PageSize", defaultSize: 20, maxSize: 500 } as const;
 
 const lower = (s: string): string => s.toLowerCase().replace(/\.$/, "");
 
@@ -40,7 +44,7 @@ export const alidnsService: ServiceDefinition = {
   host: "alidns.aliyuncs.com",
   creates: ["AddDomainRecord"],
   handlers: {
-    AddDomainRecord(p, ctx) {
+    AddDomainRecord(p, ctx, call) {
       const zone = lower(p.DomainName!);
       const type = p.Type!.toUpperCase();
       if (hasRecord(ctx.state, zone, p.RR!, type, p.Value!)) {
@@ -50,26 +54,25 @@ export const alidnsService: ServiceDefinition = {
       const recordId = nextId(ctx.state, "record");
       ctx.state.dns.records[recordId] = {
         recordId, domainName: zone, rr: p.RR!, type, value: p.Value!, ttl: Number(p.TTL ?? 600), line: p.Line ?? "default", createdAt: ctx.now(),
+        listedAt: listedAtFor(ctx, call),
       };
       return { RecordId: recordId };
     },
     DescribeDomainRecords(p, ctx) {
       const zone = lower(p.DomainName!);
-      const size = Number(p.PageSize ?? 20);
-      const page = Number(p.PageNumber ?? 1);
       const all = Object.values(ctx.state.dns.records).filter(
         (r) =>
           r.domainName === zone &&
+          isListed(ctx, r) &&
           (!p.RRKeyWord || r.rr.includes(p.RRKeyWord)) &&
           (!p.TypeKeyWord || r.type === p.TypeKeyWord.toUpperCase()) &&
           (!p.Type || r.type === p.Type.toUpperCase()) &&
           (!p.ValueKeyWord || r.value.includes(p.ValueKeyWord)) &&
           (!p.KeyWord || r.rr.includes(p.KeyWord) || r.value.includes(p.KeyWord)),
       );
-      return {
-        TotalCount: all.length, PageNumber: page, PageSize: size,
-        DomainRecords: { Record: all.slice((page - 1) * size, page * size).map(recordOut) },
-      };
+      newestFirst(all, (r) => r.createdAt, (r) => r.recordId);
+      const { items, page, size, total } = pageOf(all, p, DNS_PAGING);
+      return { TotalCount: total, PageNumber: page, PageSize: size, DomainRecords: { Record: items.map(recordOut) } };
     },
     DeleteDomainRecord(p, ctx) {
       const record = ctx.state.dns.records[p.RecordId!];

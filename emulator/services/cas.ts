@@ -8,7 +8,8 @@ import { generateServerKey, makeCsr, dnValue, sha256Hex } from "../keys";
 import { parseCsr } from "../csr";
 import { nextId, type EmulatorState, type Order, type OrderState } from "../state";
 import { hasRecord, relativeName, zoneOf } from "./alidns";
-import type { ServiceContext, ServiceDefinition } from "../service";
+import { isListed, listedAtFor, type CallInfo, type ServiceContext, type ServiceDefinition } from "../service";
+import { newestFirst, pageOf } from "../paging";
 import { keySpecFromCasCsr, type KeySpecId } from "../../src/core/key-spec";
 
 /** The seed pages' default product (CreateCertificateRequest, CreateCertificateWithCsrRequest). */
@@ -70,7 +71,7 @@ interface NewOrder {
   p: Record<string, string>;
 }
 
-function createOrder(ctx: ServiceContext, o: NewOrder): Record<string, unknown> {
+function createOrder(ctx: ServiceContext, o: NewOrder, call: CallInfo): Record<string, unknown> {
   checkDomainForProduct(o.domains, o.productCode);
   consumeQuota(ctx.state, o.productCode);
   const orderId = nextId(ctx.state, "order");
@@ -89,6 +90,7 @@ function createOrder(ctx: ServiceContext, o: NewOrder): Record<string, unknown> 
     state: "domain_verify",
     token: validationToken(now),
     createdAt: now,
+    listedAt: listedAtFor(ctx, call),
   };
   return { OrderId: long(orderId) };
 }
@@ -194,11 +196,8 @@ function listStatus(order: Order, now: number): string {
 
 const algorithmOf = (spec: KeySpecId): string => (spec.startsWith("RSA") ? "RSA" : spec === "EC_SM2" ? "SM2" : "ECC");
 
-function page<T>(items: T[], p: Record<string, string>, defaultSize: number): { slice: T[]; current: number; size: number } {
-  const size = Number(p.ShowSize ?? defaultSize);
-  const current = Number(p.CurrentPage ?? 1);
-  return { slice: items.slice((current - 1) * size, current * size), current, size };
-}
+/** cas pages: CurrentPage from 1, ShowSize default 50 (the SDK's documented default; no maximum is documented). */
+const CAS_PAGING = { pageParam: "CurrentPage", sizeParam: "ShowSize", defaultSize: 50 } as const;
 
 const CSR_SPECS: Record<string, "RSA" | "ECC" | "SM2"> = { RSA: "RSA", ECC: "ECC", SM2: "SM2" };
 
@@ -208,27 +207,27 @@ export const casService: ServiceDefinition = {
   host: "cas.aliyuncs.com",
   creates: ["CreateCertificateRequest", "CreateCertificateWithCsrRequest", "CreateCertificateForPackageRequest", "CreateCsr"],
   handlers: {
-    async CreateCertificateRequest(p, ctx) {
+    async CreateCertificateRequest(p, ctx, call) {
       const domain = p.Domain!.toLowerCase();
       const productCode = p.ProductCode ?? DEFAULT_PRODUCT_CODE;
       checkDomainForProduct([domain], productCode);
       const made = await serverMadeCsr([domain]);
-      return createOrder(ctx, { domains: [domain], productCode, ...made, p });
+      return createOrder(ctx, { domains: [domain], productCode, ...made, p }, call);
     },
-    async CreateCertificateWithCsrRequest(p, ctx) {
+    async CreateCertificateWithCsrRequest(p, ctx, call) {
       const { domain, keySpec } = await userCsr(p.Csr!);
-      return createOrder(ctx, { domains: [domain], productCode: p.ProductCode ?? DEFAULT_PRODUCT_CODE, csrPem: p.Csr!, keySpec, p });
+      return createOrder(ctx, { domains: [domain], productCode: p.ProductCode ?? DEFAULT_PRODUCT_CODE, csrPem: p.Csr!, keySpec, p }, call);
     },
-    async CreateCertificateForPackageRequest(p, ctx) {
+    async CreateCertificateForPackageRequest(p, ctx, call) {
       const productCode = p.ProductCode ?? DEFAULT_PRODUCT_CODE;
       if (p.Csr) {
         const { domain, keySpec } = await userCsr(p.Csr);
-        return createOrder(ctx, { domains: [domain], productCode, csrPem: p.Csr, keySpec, p });
+        return createOrder(ctx, { domains: [domain], productCode, csrPem: p.Csr, keySpec, p }, call);
       }
       const domains = p.Domain!.split(",").map((d) => d.trim().toLowerCase());
       checkDomainForProduct(domains, productCode);
       const made = await serverMadeCsr(domains);
-      return createOrder(ctx, { domains, productCode, ...made, p });
+      return createOrder(ctx, { domains, productCode, ...made, p }, call);
     },
     async DescribeCertificateState(p, ctx) {
       const order = findOrder(ctx, p.OrderId!);
@@ -260,13 +259,13 @@ export const casService: ServiceDefinition = {
     ListUserCertificateOrder(p, ctx) {
       const now = ctx.now();
       const type = p.OrderType ?? "CPACK";
-      let orders = Object.values(ctx.state.orders);
+      let orders = Object.values(ctx.state.orders).filter((o) => isListed(ctx, o));
       if (type === "CERT" || type === "UPLOAD") orders = type === "CERT" ? orders.filter((o) => o.state === "certificate") : [];
       if (p.Keyword) orders = orders.filter((o) => o.domain.includes(p.Keyword!.toLowerCase()));
       if (p.Status) orders = orders.filter((o) => listStatus(o, now) === p.Status);
-      orders.sort((a, b) => b.createdAt - a.createdAt || (BigInt(b.orderId) > BigInt(a.orderId) ? 1 : -1));
-      const { slice, current, size } = page(orders, p, 50);
-      const list = slice.map((o) => {
+      newestFirst(orders, (o) => o.createdAt, (o) => o.orderId);
+      const { items, page, size, total } = pageOf(orders, p, CAS_PAGING);
+      const list = items.map((o) => {
         const wild = o.domain.startsWith("*.");
         const item: Record<string, unknown> = {
           OrderId: long(o.orderId),
@@ -298,7 +297,7 @@ export const casService: ServiceDefinition = {
         }
         return item;
       });
-      return { CertificateOrderList: list, TotalCount: orders.length, CurrentPage: current, ShowSize: size };
+      return { CertificateOrderList: list, TotalCount: total, CurrentPage: page, ShowSize: size };
     },
     CancelOrderRequest(p, ctx) {
       const order = findOrder(ctx, p.OrderId!);
@@ -314,7 +313,7 @@ export const casService: ServiceDefinition = {
       delete ctx.state.orders[order.orderId];
       return {};
     },
-    async CreateCsr(p, ctx) {
+    async CreateCsr(p, ctx, call) {
       const algorithm = CSR_SPECS[p.Algorithm!]!;
       const spec = keySpecFromCasCsr(algorithm, p.KeySize!);
       if (!spec) throw CloudErrors.invalidParameter("KeySize", `${p.Algorithm} keys come in ${algorithm === "RSA" ? "2048, 3072 or 4096" : "256"} bits.`);
@@ -334,22 +333,23 @@ export const casService: ServiceDefinition = {
       ctx.state.csrs[csrId] = {
         csrId, name: p.Name ?? "", commonName: p.CommonName!, sans: sans.join(","), algorithm, keySize: Number(p.KeySize),
         countryCode: p.CountryCode!, province: p.Province!, locality: p.Locality!, corpName: p.CorpName ?? "", department: p.Department ?? "",
-        csrPem, privateKeyPem: key.privateKeyPem, keySha2: sha256Hex(key.spkiDer),
+        csrPem, privateKeyPem: key.privateKeyPem, keySha2: sha256Hex(key.spkiDer), createdAt: ctx.now(), listedAt: listedAtFor(ctx, call),
       };
       return { CsrId: long(csrId), Csr: csrPem };
     },
     ListCsr(p, ctx) {
-      let csrs = Object.values(ctx.state.csrs);
+      let csrs = Object.values(ctx.state.csrs).filter((c) => isListed(ctx, c));
       if (p.Algorithm) csrs = csrs.filter((c) => c.algorithm === p.Algorithm);
       if (p.KeyWord) csrs = csrs.filter((c) => c.commonName.includes(p.KeyWord!) || c.name.includes(p.KeyWord!) || c.sans.includes(p.KeyWord!));
-      const { slice, current, size } = page(csrs, p, 50);
+      newestFirst(csrs, (c) => c.createdAt, (c) => c.csrId);
+      const { items, page, size, total } = pageOf(csrs, p, CAS_PAGING);
       return {
-        CsrList: slice.map((c) => ({
+        CsrList: items.map((c) => ({
           CsrId: long(c.csrId), Name: c.name, CommonName: c.commonName, Sans: c.sans, Algorithm: c.algorithm, KeySize: c.keySize,
           KeySha2: c.keySha2, HasPrivateKey: true, CorpName: c.corpName, Department: c.department, CountryCode: c.countryCode,
           Province: c.province, Locality: c.locality,
         })),
-        TotalCount: csrs.length, CurrentPage: current, ShowSize: size,
+        TotalCount: total, CurrentPage: page, ShowSize: size,
       };
     },
     GetCsrDetail(p, ctx) {

@@ -7,11 +7,15 @@ import * as x509 from "../../src/core/csr/x509";
 import { CloudError, CloudErrors } from "../cloud-error";
 import { generateServerKey, makeCsr } from "../keys";
 import type { KmsCertificate } from "../state";
-import type { ServiceContext, ServiceDefinition } from "../service";
+import { isListed, listedAtFor, type ServiceContext, type ServiceDefinition } from "../service";
+import { newestFirst, pageOf } from "../paging";
 import { keySpecFromKms } from "../../src/core/key-spec";
 import { cryptoWithSm2 } from "../keys";
 
 const SIGNATURE_ALGORITHM: Record<KmsCertificate["keySpec"], string> = { RSA_2048: "RSA2048-SHA256", EC_P256: "ECDSA-SHA256", EC_SM2: "SM2-SM3" };
+
+/** KMS pages: PageNumber from 1, PageSize 1 to 100, default 10 (as KMS's other list operations). */
+const KMS_PAGING = { pageParam: "PageNumber", sizeParam: "PageSize", defaultSize: 10, maxSize: 100 } as const;
 
 const notFound = (id: string): CloudError => new CloudError(404, "Forbidden.ResourceNotFound", `The certificate ${id} does not exist.`);
 
@@ -45,7 +49,7 @@ export const kmsService: ServiceDefinition = {
   host: "kms.cn-hangzhou.aliyuncs.com",
   creates: ["CreateCertificate"],
   handlers: {
-    async CreateCertificate(p, ctx) {
+    async CreateCertificate(p, ctx, call) {
       const keySpec = p.KeySpec as KmsCertificate["keySpec"];
       const spec = keySpecFromKms(keySpec);
       if (!spec) throw CloudErrors.invalidParameter("KeySpec", "Use RSA_2048, EC_P256 or EC_SM2.");
@@ -65,7 +69,7 @@ export const kmsService: ServiceDefinition = {
         keySpec, subject: p.Subject!, sans,
         exportablePrivateKey: (p.ExportablePrivateKey ?? "true") !== "false",
         csrPem, privateKeyPem: key.privateKeyPem, spkiDerBase64: Buffer.from(key.spkiDer).toString("base64"),
-        status: "PENDING", createdAt: now, updatedAt: now,
+        status: "PENDING", createdAt: now, updatedAt: now, listedAt: listedAtFor(ctx, call),
       };
       const cert = ctx.state.kms[certificateId]!;
       return { CertificateId: certificateId, Arn: cert.arn, Csr: csrPem };
@@ -107,15 +111,16 @@ export const kmsService: ServiceDefinition = {
       return out;
     },
     ListCertificates(p, ctx) {
-      let list = Object.values(ctx.state.kms);
+      let list = Object.values(ctx.state.kms).filter((c) => isListed(ctx, c));
       if (p.Subject) list = list.filter((c) => c.subject === p.Subject);
       if (p.Status) list = list.filter((c) => c.status === p.Status);
-      const size = Number(p.PageSize ?? 10);
-      const pageNumber = Number(p.PageNumber ?? 1);
-      const slice = list.slice((pageNumber - 1) * size, pageNumber * size);
+      if (p.Issuer) list = list.filter((c) => c.certificatePem !== undefined && new x509.X509Certificate(c.certificatePem).issuer === p.Issuer);
+      newestFirst(list, (c) => c.createdAt, (c) => c.certificateId);
+      const { items, page, size, total } = pageOf(list, p, KMS_PAGING);
       return {
-        CertificateSummaryList: slice.map((c) => ({ CertificateId: c.certificateId, Arn: c.arn, Subject: c.subject, Status: c.status, KeySpec: c.keySpec })),
-        TotalSize: list.length, PageNumber: pageNumber, PageSize: size,
+        CertificateSummaryList: items.map((c) => ({ CertificateId: c.certificateId, Arn: c.arn, Subject: c.subject, Status: c.status, KeySpec: c.keySpec })),
+        // TotalSize is the name in the catalogue (src/core/aliyun/operations/kms.ts); TotalCount the one KMS's other lists use.
+        TotalSize: total, TotalCount: total, PageNumber: page, PageSize: size,
       };
     },
     UpdateCertificateStatus(p, ctx) {
