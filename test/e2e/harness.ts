@@ -6,11 +6,18 @@
 // - stopWorker(): closes the MV3 service worker via CDP (as Chrome does when idle); the next message wakes it.
 // - dumpExtensionStorage(): every IndexedDB database and chrome.storage area, as text, plus the raw bytes of
 //   the profile's extension storage files, for secret searches.
-// - startTestEmulator(): helper C's emulator on loopback.
+// - startTestEmulator(): the local emulator (emulator/index.ts) on loopback.
 // - routeConsolePage(): a fake Alibaba Cloud console page served without network.
 // - connectThroughOptions(): the emulator's AccessKey and endpoint stored through the options page;
 //   openPopup(): the popup at popup size, synced with the worker; openssl(): run it, stdout or a clear error.
-import { chromium, type BrowserContext, type Page, type Worker } from "playwright-core";
+// - waitFor(): poll until a check is truthy. A page shows what the worker answered some time after the click,
+//   fill or navigation that asked for it, so nothing a test reads from a page is read only once: expectText(),
+//   expectValue(), expectVisible(), expectChecked(), expectAttribute(), expectCount(), expectDisabled(),
+//   expectFocused() and expectEventually() poll (on waitFor) until the state is there and fail with the last
+//   value seen. contains() and check() describe a wanted value that is not an exact one; textNow() reads an
+//   element's text without waiting, for failure messages.
+// - openNewOrderForm(): the popup's Orders tab with an empty new-order form, whatever the previous test left.
+import { chromium, type BrowserContext, type Locator, type Page, type Worker } from "playwright-core";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -319,7 +326,7 @@ export interface TestEmulator {
   control?: unknown;
 }
 
-/** Helper C's emulator (emulator/: `startEmulator`), on loopback, any free port. */
+/** The local emulator (emulator/: `startEmulator`), on loopback, any free port. */
 export async function startTestEmulator(options: Record<string, unknown> = {}): Promise<TestEmulator> {
   const candidates = ["emulator/index.ts", "emulator/server.ts", "emulator/start.ts", "emulator/main.ts"];
   for (const rel of candidates) {
@@ -354,6 +361,199 @@ export async function waitFor<T>(check: () => Promise<T | undefined | null | fal
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A wanted value described for failure messages, when it is not one exact value (see contains(), check()). */
+export class Check<T> {
+  constructor(
+    readonly describe: string,
+    readonly test: (value: T) => boolean,
+  ) {}
+}
+
+/** What a polled value must be: exactly this value (deep-equal for arrays), a RegExp it matches, or a Check. */
+export type Expected<T> = T | RegExp | Check<T>;
+
+/** Text that includes `part`. */
+export function contains(part: string): Check<string> {
+  return new Check(`containing ${JSON.stringify(part)}`, (text) => text.includes(part));
+}
+
+/** Any value passing `test`, described as `describe` ("not empty", "longer than 8 characters"). */
+export function check<T>(describe: string, test: (value: T) => boolean): Check<T> {
+  return new Check(describe, test);
+}
+
+/** What a poll saw when the element was not (or no longer) in the page. */
+const ABSENT = Symbol("no such element");
+type Seen<T> = T | typeof ABSENT;
+
+function describeWanted<T>(want: Expected<T>): string {
+  if (want instanceof Check) return want.describe;
+  if (want instanceof RegExp) return `matching ${String(want)}`;
+  return JSON.stringify(want);
+}
+
+function matches<T>(value: T, want: Expected<T>): boolean {
+  if (want instanceof Check) return want.test(value);
+  if (want instanceof RegExp) return typeof value === "string" && want.test(value);
+  return JSON.stringify(value) === JSON.stringify(want);
+}
+
+function describeSeen(seen: Seen<unknown> | undefined): string {
+  if (seen === undefined) return "nothing (never read)";
+  if (seen === ABSENT) return "no such element";
+  return JSON.stringify(seen);
+}
+
+export interface ExpectOptions {
+  /** How long the state may take to appear; 30 s unless told (the page waits for the worker). */
+  timeoutMs?: number;
+}
+
+/**
+ * Poll `read` until its value is `want`; returns that value. Fails with what was waited for, what was
+ * wanted and the last value seen; an error thrown by `read` (the page closed) fails at once, with it.
+ */
+export async function expectEventually<T>(read: () => Promise<T>, want: Expected<T>, what: string, options: ExpectOptions = {}): Promise<T> {
+  return pollFor(read, want, what, options);
+}
+
+class Deadline extends Error {}
+
+async function pollFor<T>(read: () => Promise<Seen<T>>, want: Expected<T>, what: string, options: ExpectOptions): Promise<T> {
+  const intervalMs = 100;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  let last: Seen<T> | undefined;
+  const started = Date.now();
+  const timedOut = () =>
+    new Error(`timed out after ${Math.round((Date.now() - started) / 1000)} s waiting for ${what}: wanted ${describeWanted(want)}, last seen ${describeSeen(last)}`);
+  try {
+    const hit = await waitFor(
+      async () => {
+        last = await read();
+        // Checked at least once, even when one read took longer than the whole timeout.
+        if (last !== ABSENT && matches(last, want)) return { value: last };
+        if (Date.now() - started > timeoutMs) throw new Deadline();
+        return undefined;
+      },
+      what,
+      Math.ceil(timeoutMs / intervalMs) + 1,
+      intervalMs,
+    );
+    return hit.value;
+  } catch (err) {
+    if (err instanceof Deadline || (err instanceof Error && err.message === `timed out waiting for ${what}`)) throw timedOut();
+    throw new Error(`while waiting for ${what} (last seen ${describeSeen(last)}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
+function isLocator(where: Page | Locator): where is Locator {
+  return typeof (where as Locator).first === "function";
+}
+
+/** `page, selector` (the first element matching, as page.textContent() reads) or a Locator, and the rest. */
+function locate<R extends unknown[]>(where: Page | Locator, rest: [string, ...R] | R): { locator: Locator; rest: R } {
+  if (isLocator(where)) return { locator: where, rest: rest as R };
+  const [selector, ...more] = rest as [string, ...R];
+  return { locator: where.locator(selector).first(), rest: more as unknown as R };
+}
+
+/** One read of an element that may not be there yet (or was just re-rendered away): ABSENT then. */
+async function readElement<T>(locator: Locator, read: (l: Locator) => Promise<T>): Promise<Seen<T>> {
+  if ((await locator.count()) === 0) return ABSENT;
+  return read(locator).catch(() => ABSENT);
+}
+
+const READ_TIMEOUT = { timeout: 2_000 };
+
+/** Wait until the element's textContent is `want`; returns it. */
+export function expectText(page: Page, selector: string, want: Expected<string>, what?: string, options?: ExpectOptions): Promise<string>;
+export function expectText(locator: Locator, want: Expected<string>, what?: string, options?: ExpectOptions): Promise<string>;
+export function expectText(where: Page | Locator, ...args: [string, Expected<string>, string?, ExpectOptions?] | [Expected<string>, string?, ExpectOptions?]): Promise<string> {
+  const { locator, rest } = locate<[Expected<string>, string?, ExpectOptions?]>(where, args);
+  const [want, what, options] = rest;
+  return pollFor(async () => readElement(locator, async (l) => (await l.textContent(READ_TIMEOUT)) ?? ""), want, what ?? `the text of ${String(locator)}`, options ?? {});
+}
+
+/** Wait until the input, textarea or select has the value `want`; returns it. */
+export function expectValue(page: Page, selector: string, want: Expected<string>, what?: string, options?: ExpectOptions): Promise<string>;
+export function expectValue(locator: Locator, want: Expected<string>, what?: string, options?: ExpectOptions): Promise<string>;
+export function expectValue(where: Page | Locator, ...args: [string, Expected<string>, string?, ExpectOptions?] | [Expected<string>, string?, ExpectOptions?]): Promise<string> {
+  const { locator, rest } = locate<[Expected<string>, string?, ExpectOptions?]>(where, args);
+  const [want, what, options] = rest;
+  return pollFor(async () => readElement(locator, (l) => l.inputValue(READ_TIMEOUT)), want, what ?? `the value of ${String(locator)}`, options ?? {});
+}
+
+/** Wait until the element is visible (or, with `visible` false, hidden or gone). */
+export async function expectVisible(page: Page, selector: string, visible?: boolean, what?: string): Promise<void>;
+export async function expectVisible(locator: Locator, visible?: boolean, what?: string): Promise<void>;
+export async function expectVisible(where: Page | Locator, ...args: [string, boolean?, string?] | [boolean?, string?]): Promise<void> {
+  const { locator, rest } = locate<[boolean?, string?]>(where, args);
+  const [visible = true, what] = rest;
+  await pollFor(() => locator.isVisible(), visible, what ?? `${String(locator)} ${visible ? "visible" : "hidden"}`, {});
+}
+
+/** Wait until the checkbox is (or is not) checked. */
+export async function expectChecked(page: Page, selector: string, checked: boolean, what?: string): Promise<void>;
+export async function expectChecked(locator: Locator, checked: boolean, what?: string): Promise<void>;
+export async function expectChecked(where: Page | Locator, ...args: [string, boolean, string?] | [boolean, string?]): Promise<void> {
+  const { locator, rest } = locate<[boolean, string?]>(where, args);
+  const [checked, what] = rest;
+  await pollFor(async () => readElement(locator, (l) => l.isChecked(READ_TIMEOUT)), checked, what ?? `${String(locator)} ${checked ? "checked" : "unchecked"}`, {});
+}
+
+/** Wait until the control is (or is not) disabled. */
+export async function expectDisabled(page: Page, selector: string, disabled: boolean, what?: string): Promise<void>;
+export async function expectDisabled(locator: Locator, disabled: boolean, what?: string): Promise<void>;
+export async function expectDisabled(where: Page | Locator, ...args: [string, boolean, string?] | [boolean, string?]): Promise<void> {
+  const { locator, rest } = locate<[boolean, string?]>(where, args);
+  const [disabled, what] = rest;
+  await pollFor(async () => readElement(locator, (l) => l.isDisabled(READ_TIMEOUT)), disabled, what ?? `${String(locator)} ${disabled ? "disabled" : "enabled"}`, {});
+}
+
+/** Wait until the element's attribute `name` is `want` (null: the attribute is absent); returns it. */
+export function expectAttribute(page: Page, selector: string, name: string, want: Expected<string | null>, what?: string): Promise<string | null>;
+export function expectAttribute(locator: Locator, name: string, want: Expected<string | null>, what?: string): Promise<string | null>;
+export function expectAttribute(where: Page | Locator, ...args: [string, string, Expected<string | null>, string?] | [string, Expected<string | null>, string?]): Promise<string | null> {
+  // Both forms start with a string: a Page's first is the selector, a Locator's the attribute name.
+  const { locator, rest } = locate<[string, Expected<string | null>, string?]>(where, args as [string, string, Expected<string | null>, string?]);
+  const [name, want, what] = rest;
+  return pollFor(async () => readElement(locator, (l) => l.getAttribute(name, READ_TIMEOUT)), want, what ?? `the ${name} of ${String(locator)}`, {});
+}
+
+/** Wait until exactly `want` elements match `selector` on the page (every match), or the Locator; returns the count. */
+export function expectCount(page: Page, selector: string, want: Expected<number>, what?: string): Promise<number>;
+export function expectCount(locator: Locator, want: Expected<number>, what?: string): Promise<number>;
+export function expectCount(where: Page | Locator, ...args: [string, Expected<number>, string?] | [Expected<number>, string?]): Promise<number> {
+  // Every match counts, so not locate()'s first one.
+  const locator = isLocator(where) ? where : where.locator(args[0] as string);
+  const [want, what] = (isLocator(where) ? args : args.slice(1)) as [Expected<number>, string?];
+  return pollFor(() => locator.count(), want, what ?? `the number of ${String(locator)}`, {});
+}
+
+/** Wait until the page's focused element has the id `id`. */
+export async function expectFocused(page: Page, id: string, what?: string): Promise<void> {
+  // A string, not a function: see DUMP_SCRIPT.
+  await pollFor(async () => (await page.evaluate(`document.activeElement ? document.activeElement.id : ""`)) as string, id, what ?? `#${id} focused`, {});
+}
+
+/** The element's text now, or "" when it is not in the page (no waiting: for failure messages). */
+export async function textNow(page: Page, selector: string): Promise<string> {
+  const locator = page.locator(selector).first();
+  return (await locator.count()) ? ((await locator.textContent(READ_TIMEOUT).catch(() => "")) ?? "") : "";
+}
+
+/**
+ * The popup's Orders tab with the new-order form open and empty. A form still open (a previous test that
+ * stopped half-way) is cancelled first, so each order test starts from the same place.
+ */
+export async function openNewOrderForm(popup: Page): Promise<void> {
+  await popup.click("#tab-orders");
+  await popup.waitForSelector("#show-new-order, #cancel-new-order");
+  if (await popup.isVisible("#cancel-new-order")) await popup.click("#cancel-new-order");
+  await popup.click("#show-new-order");
+  await popup.waitForSelector("#new-order");
 }
 
 /** Runs openssl; returns its stdout, or throws with the command and its stderr. */

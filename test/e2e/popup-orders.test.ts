@@ -1,15 +1,20 @@
-// Orders through the real popup against the emulator (helper C's), as a user does it:
+// Orders through the real popup against the local emulator (emulator/index.ts), as a user does it:
 // - options: credentials (secret write-only) and the endpoint override pointed at the emulator;
 // - DV: CSR made in the popup → "Order a certificate with it" → validation record shown → "Add the record
 //   through Alidns" → issued certificate paired with the key → PFX exported that `openssl pkcs12` opens
 //   and whose key matches the certificate;
 // - cas CreateCertificateRequest, cas CreateCsr and KMS CreateCertificate from the order form.
+// Every read of the page waits for the state it checks (harness.ts: expectText, expectValue…); each order-form
+// test starts from an empty form (openNewOrderForm), so one failure does not take the next tests with it.
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { ROOT, TEST_GRANTS, connectThroughOptions, launchExtension, openPopup, openssl, startTestEmulator, waitFor, type ExtensionSession, type TestEmulator } from "./harness";
+import {
+  ROOT, TEST_GRANTS, check, connectThroughOptions, contains, expectText, expectValue, launchExtension, openNewOrderForm, openPopup, openssl, startTestEmulator,
+  textNow, waitFor, type ExtensionSession, type TestEmulator,
+} from "./harness";
 
 const DOMAIN = process.env.KEYSMITH_TEST_DOMAIN ?? "example.com";
 const work = mkdtempSync(join(tmpdir(), "keysmith-orders-"));
@@ -51,11 +56,11 @@ beforeAll(async () => {
   session = await launchExtension({ grantHosts: TEST_GRANTS });
   const options = await connectThroughOptions(session, emulator);
   // The secret is gone from the page once saved, and never comes back.
-  expect(await options.inputValue("#access-key-secret")).toBe("");
+  await expectValue(options, "#access-key-secret", "");
   expect(await options.textContent("body")).not.toContain(emulator.accessKeySecret);
   await options.click("#test-credentials");
   await options.waitForSelector("#test-ok, #test-error");
-  expect(await options.isVisible("#test-ok"), (await options.textContent("#test-error").catch(() => "")) ?? "").toBe(true);
+  expect(await options.isVisible("#test-ok"), await textNow(options, "#test-error")).toBe(true);
   await options.close();
   popup = await openPopup(session);
 });
@@ -69,7 +74,8 @@ describe("orders through the popup", () => {
     await popup.click("#tab-orders");
     await popup.click("#check-quota");
     await popup.waitForSelector("#quota-result, #quota-error");
-    expect(await popup.textContent("#quota-result")).toMatch(/\d+ left: \d+ in total/);
+    expect(await popup.isVisible("#quota-result"), await textNow(popup, "#quota-error")).toBe(true);
+    await expectText(popup, "#quota-result", /\d+ left: \d+ in total/);
   });
 
   it("DV: CSR → order → validation record → Alidns → issued and paired → PFX opens in openssl", async () => {
@@ -81,15 +87,16 @@ describe("orders through the popup", () => {
     await popup.waitForSelector("#csr-pem", { timeout: 60_000 });
     await popup.click("#order-this-csr");
     await popup.waitForSelector("#new-order");
-    expect(await popup.inputValue("#order-key")).not.toBe("");
+    // The form lists the keys once the worker answers keys.list; until then the preselected key has no option.
+    await expectValue(popup, "#order-key", check("a key (not the paste-a-CSR choice)", (v) => v !== ""), "the new key preselected in #order-key");
     await fillContact(popup);
     await popup.click("#submit-order");
     await popup.waitForSelector("#new-order", { state: "detached" });
 
     const id = await orderInState(popup, "DV certificate with my CSR", ["validation"]);
     const card = popup.locator(`[data-order-id="${id}"]`);
-    expect(await card.locator(`#rec-type-${id}`).textContent()).toBe("TXT");
-    expect((await card.locator(`#rec-value-${id}`).textContent())?.length).toBeGreaterThan(8);
+    await expectText(card.locator(`#rec-type-${id}`), "TXT");
+    await expectText(card.locator(`#rec-value-${id}`), check("longer than 8 characters", (v) => v.length > 8));
     await popup.screenshot({ path: join(ROOT, "test-artifacts", "popup-dv-validation-en.png"), fullPage: true });
     await card.locator(`#add-dns-${id}`).click();
     await orderInState(popup, "DV certificate with my CSR", ["issued"]);
@@ -106,6 +113,8 @@ describe("orders through the popup", () => {
       const [download] = await Promise.all([popup.waitForEvent("download"), popup.click(`#export-${keyId}`)]);
       const pfx = file(`${format}.pfx`, "");
       await download.saveAs(pfx);
+      // The passphrase field is emptied once the file is made: the next round types into an empty field.
+      await expectValue(popup, `#export-passphrase-${keyId}`, "");
       const pass = "pass:correct horse 马";
       const certs = openssl(["pkcs12", "-in", pfx, "-passin", pass, "-nokeys", ...(format === "pkcs12-legacy" ? ["-legacy"] : [])]);
       expect(certs).toContain(`CN = www.${DOMAIN}`);
@@ -117,8 +126,7 @@ describe("orders through the popup", () => {
   });
 
   it("cas CreateCertificateRequest: the cloud makes the key", async () => {
-    await popup.click("#tab-orders");
-    await popup.click("#show-new-order");
+    await openNewOrderForm(popup);
     await popup.selectOption("#order-operation", "CreateCertificateRequest");
     await popup.fill("#order-domain", `shop.${DOMAIN}`);
     await fillContact(popup);
@@ -128,7 +136,7 @@ describe("orders through the popup", () => {
   });
 
   it("cas CreateCsr: the cloud's CSR is shown and verifies", async () => {
-    await popup.click("#show-new-order");
+    await openNewOrderForm(popup);
     await popup.selectOption("#order-operation", "CreateCsr");
     await popup.selectOption("#cloud-algorithm", "RSA");
     await popup.selectOption("#cloud-key-size", "2048");
@@ -141,18 +149,18 @@ describe("orders through the popup", () => {
     await popup.click("#submit-order");
     await popup.waitForSelector("#new-order", { state: "detached" });
     const id = await orderInState(popup, "cas CreateCsr", ["csr_ready"]);
-    const pem = await popup.locator(`[data-order-id="${id}"] pre.pem`).textContent();
-    expect(openssl(["req", "-noout", "-verify", "-subject"], pem!)).toContain(`api.${DOMAIN}`);
+    const pem = await expectText(popup.locator(`[data-order-id="${id}"] pre.pem`), contains("BEGIN CERTIFICATE REQUEST"));
+    expect(openssl(["req", "-noout", "-verify", "-subject"], pem)).toContain(`api.${DOMAIN}`);
   });
 
   it("KMS CreateCertificate: CN, C, O, OU enforced; the KMS CSR is shown and verifies", async () => {
-    await popup.click("#show-new-order");
+    await openNewOrderForm(popup);
     await popup.selectOption("#order-operation", "KmsCreateCertificate");
     await popup.selectOption("#kms-key-spec", "EC_P256");
     await popup.fill("#order-subject-CN", `kms.${DOMAIN}`);
     await popup.fill("#order-subject-OU", "");
     await popup.click("#submit-order");
-    expect(await popup.textContent("#order-subject-OU-error")).toContain("required");
+    await expectText(popup, "#order-subject-OU-error", contains("required"));
     await popup.fill("#order-subject-C", "CN");
     await popup.fill("#order-subject-O", "Keysmith");
     await popup.fill("#order-subject-OU", "Ops");
@@ -160,8 +168,8 @@ describe("orders through the popup", () => {
     await popup.click("#submit-order");
     await popup.waitForSelector("#new-order", { state: "detached" });
     const id = await orderInState(popup, "KMS CreateCertificate", ["pending_csr"]);
-    const pem = await popup.locator(`[data-order-id="${id}"] pre.pem`).textContent();
-    const text = openssl(["req", "-noout", "-verify", "-text"], pem!);
+    const pem = await expectText(popup.locator(`[data-order-id="${id}"] pre.pem`), contains("BEGIN CERTIFICATE REQUEST"));
+    const text = openssl(["req", "-noout", "-verify", "-text"], pem);
     expect(text).toContain(`DNS:kms2.${DOMAIN}`);
   });
 });
