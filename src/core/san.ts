@@ -37,8 +37,9 @@ export function looksLikeDomainName(text: string): boolean {
 const LDH_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /**
- * A DNS name (optionally "*." + name) as lower-case A-labels. Throws "san.dns.invalid",
- * "san.wildcard.invalid", "san.dns.label_too_long" or "san.dns.too_long" naming `field`.
+ * A DNS name (optionally "*." + name) as lower-case A-labels, of at least two labels after any "*.".
+ * Throws "san.dns.invalid", "san.wildcard.invalid", "san.wildcard.too_broad", "san.dns.single_label",
+ * "san.dns.reserved_hyphens", "san.dns.label_too_long" or "san.dns.too_long" naming `field`.
  */
 export function domainToALabel(name: string, field = "san"): string {
   let text = name.trim();
@@ -62,7 +63,13 @@ export function domainToALabel(name: string, field = "san"): string {
   for (const label of labels) {
     if (label.length > 63) fail("san.dns.label_too_long", field, { value: name, max: 63 });
     if (!LDH_LABEL.test(label)) fail("san.dns.invalid", field, { value: name });
+    // RFC 5891 4.2.3.1: "--" in the third and fourth positions is reserved for A-labels ("xn--").
+    if (label.slice(2, 4) === "--" && !label.startsWith("xn--")) fail("san.dns.reserved_hyphens", field, { value: name });
   }
+  // A wildcard directly on a TLD ("*.com") would cover a whole registry: CAs refuse it (CA/B BR 3.2.2.6).
+  if (prefix && labels.length < 2) fail("san.wildcard.too_broad", field, { value: name });
+  // A single-label name ("localhost", "intranet") is not in the public DNS and no public CA certifies it.
+  if (labels.length < 2) fail("san.dns.single_label", field, { value: name });
   const full = prefix + host;
   if (full.length > 253) fail("san.dns.too_long", field, { value: name, max: 253 });
   return full;

@@ -175,17 +175,37 @@ export function parseDn(text: string): Rdn[] {
       }
       if (!quoted && (c === '"' || c === "<" || c === ">")) fail("subject.dn.escape_required", "subject", { position: pos + 1, char: c });
       const cp = s.codePointAt(pos)!;
+      // A lone UTF-16 surrogate has no UTF-8 form (TextEncoder would write U+FFFD): refuse it.
+      if (cp >= 0xd800 && cp <= 0xdfff) fail("subject.dn.surrogate_unpaired", "subject", { position: pos + 1 });
       const ch = String.fromCodePoint(cp);
       for (const b of encoder.encode(ch)) bytes.push(b);
       pos += ch.length;
       if (quoted || c !== " ") keep = bytes.length;
     }
     try {
-      return { value: new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array(bytes.slice(0, keep))) };
+      return { value: utf8Decode(new Uint8Array(bytes.slice(0, keep))) };
     } catch {
       return fail("subject.dn.utf8_invalid", "subject", { position: pos });
     }
   }
+}
+
+/**
+ * Strict UTF-8 that keeps a leading U+FEFF: TextDecoder drops a leading byte-order mark by default, so
+ * "\uFEFFx" would come back as "x" and parse(format(dn)) would not be dn.
+ */
+function utf8Decode(bytes: Uint8Array): string {
+  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+}
+
+/** True when `value` holds a UTF-16 surrogate without its pair (it has no UTF-8 or IA5 form). */
+function hasUnpairedSurrogate(value: string): boolean {
+  return /[\uD800-\uDFFF]/u.test(value);
+}
+
+/** IA5String's alphabet: ASCII (X.680). */
+export function isIa5String(value: string): boolean {
+  return /^[\x00-\x7f]*$/.test(value);
 }
 
 /** The text of a DER string value (UTF8String, PrintableString, IA5String, …), or undefined if it is not one. */
@@ -206,11 +226,16 @@ function decodeStringValue(raw: Uint8Array): string | undefined {
   try {
     switch (tag) {
       case 0x0c: // UTF8String
-        return new TextDecoder("utf-8", { fatal: true }).decode(body);
+        return utf8Decode(body);
       case 0x13: // PrintableString
       case 0x16: // IA5String
-      case 0x14: // TeletexString, read as Latin-1 like OpenSSL does
-        return String.fromCharCode(...body);
+      case 0x14: {
+        // TeletexString, read as Latin-1 like OpenSSL does. One character at a time: spreading a large
+        // value into String.fromCharCode's arguments overflows the call stack (a 125 kB #hex value did).
+        let out = "";
+        for (const b of body) out += String.fromCharCode(b);
+        return out;
+      }
       case 0x1e: {
         // BMPString
         if (body.length % 2) return undefined;
@@ -314,7 +339,9 @@ export function validateSubject(rdns: readonly Rdn[], rulesName: SubjectRulesNam
       } else if (ava.type === "emailAddress" && !/^[\x21-\x7e]+@[\x21-\x7e]+$/.test(value)) {
         fail("subject.email.invalid", field, { value });
       }
+      if (hasUnpairedSurrogate(value)) fail("subject.attribute.surrogate_unpaired", field);
       if (info?.encoding === "printable" && !isPrintableString(value)) fail("subject.attribute.not_printable", field);
+      if (info?.encoding === "ia5" && !isIa5String(value)) fail("subject.attribute.not_ia5", field);
       const length = [...value].length;
       if (info?.max !== undefined && length > info.max) fail("subject.attribute.too_long", field, { max: info.max, length });
       return { ...ava, value };
@@ -334,7 +361,13 @@ export function isPrintableString(value: string): boolean {
 function attributeValue(ava: Ava): AttributeValue {
   if (ava.raw) return new AttributeValue({ anyValue: ava.raw.slice().buffer });
   const encoding = SUBJECT_ATTRIBUTES[BY_OID.get(ava.oid) ?? ""]?.encoding ?? "utf8";
-  if (encoding === "ia5") return new AttributeValue({ ia5String: ava.value });
+  // Checked here too, not only in validateSubject: the ASN.1 writer would otherwise store a lone surrogate
+  // as U+FFFD and a non-ASCII IA5String value as mangled bytes ("DC=中" came out as "-").
+  if (hasUnpairedSurrogate(ava.value)) fail("subject.attribute.surrogate_unpaired", `subject.${ava.type}`);
+  if (encoding === "ia5") {
+    if (!isIa5String(ava.value)) fail("subject.attribute.not_ia5", `subject.${ava.type}`);
+    return new AttributeValue({ ia5String: ava.value });
+  }
   if (encoding === "printable") {
     if (!isPrintableString(ava.value)) fail("subject.attribute.not_printable", `subject.${ava.type}`);
     return new AttributeValue({ printableString: ava.value });

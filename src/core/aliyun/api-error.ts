@@ -78,6 +78,40 @@ export function isApiErrorData(data: { code: string }): boolean {
   return data.code.startsWith("api.remote.");
 }
 
+/** The text between the first `<name>` and the first `</name>` after it, CDATA unwrapped. One pass each:
+ * a lazy regular expression rescans the rest of the body for every unclosed `<Code>` (quadratic). */
+function xmlElement(body: string, name: string): string | undefined {
+  const open = `<${name}>`;
+  const start = body.indexOf(open);
+  if (start < 0) return undefined;
+  const end = body.indexOf(`</${name}>`, start + open.length);
+  if (end < 0) return undefined;
+  let text = body.slice(start + open.length, end);
+  if (text.startsWith("<![CDATA[")) text = text.slice("<![CDATA[".length);
+  if (text.endsWith("]]>")) text = text.slice(0, -"]]>".length);
+  return text;
+}
+
+/** A field of the error body as text: strings, numbers and booleans as such, anything else as its JSON
+ * (String() on an object whose toString is not callable throws a TypeError). */
+function fieldText(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  try {
+    return JSON.stringify(value) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+/** At most `max` UTF-16 units without splitting a surrogate pair. */
+function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
 /** Reads the error body (JSON with Code/Message or code/message; XML <Error>) into an ApiError. */
 export function apiErrorFromResponse(action: string, status: number, body: string): ApiError {
   let fields: Record<string, unknown> = {};
@@ -86,17 +120,18 @@ export function apiErrorFromResponse(action: string, status: number, body: strin
     if (parsed && typeof parsed === "object") fields = parsed as Record<string, unknown>;
   } catch {
     for (const name of ["Code", "Message", "RequestId", "Recommend"]) {
-      const m = new RegExp(`<${name}>(?:<!\\[CDATA\\[)?([\\s\\S]*?)(?:\\]\\]>)?</${name}>`).exec(body);
-      if (m) fields[name] = m[1];
+      const text = xmlElement(body, name);
+      if (text !== undefined) fields[name] = text;
     }
   }
-  const pick = (a: string, b: string) => String(fields[a] ?? fields[b] ?? "");
+  const own = (name: string) => (Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : undefined);
+  const pick = (a: string, b: string) => fieldText(own(a) ?? own(b));
   return new ApiError({
     status,
-    apiCode: pick("Code", "code") || `HTTP${status}`,
-    apiMessage: pick("Message", "message").slice(0, 500),
-    requestId: pick("RequestId", "requestId"),
-    recommend: pick("Recommend", "recommend"),
+    apiCode: truncate(pick("Code", "code"), 200) || `HTTP${status}`,
+    apiMessage: truncate(pick("Message", "message"), 500),
+    requestId: truncate(pick("RequestId", "requestId"), 200),
+    recommend: truncate(pick("Recommend", "recommend"), 500),
     action,
   });
 }

@@ -4,7 +4,7 @@ import * as x509 from "./x509";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { ECParameters } from "@peculiar/asn1-ecc";
 import { RSAPublicKey } from "@peculiar/asn1-rsa";
-import { SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
+import { Extension, Extensions, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { CertificationRequest } from "@peculiar/asn1-csr";
 import { sm2Crypto } from "./sm2";
 import { OID_EC_PUBLIC_KEY, OID_RSA_ENCRYPTION, OID_SM2_WITH_SM3 } from "./oids";
@@ -80,6 +80,31 @@ export function describeSpki(spkiDer: Uint8Array): { key: CsrKeyInfo; keySpec?: 
   return { key: { algorithm: oid } };
 }
 
+const OID_EXTENSION_REQUEST = "1.2.840.113549.1.9.14";
+
+const EXTENSION_NAMES: Record<string, string> = {
+  "2.5.29.15": "keyUsage",
+  "2.5.29.17": "subjectAltName",
+  "2.5.29.19": "basicConstraints",
+  "2.5.29.37": "extKeyUsage",
+};
+
+/** The extensions of the PKCS#9 extensionRequest attribute, undecoded (an unreadable list is a typed error). */
+function requestedExtensions(asn: CertificationRequest): Extension[] {
+  const out: Extension[] = [];
+  for (const attribute of asn.certificationRequestInfo.attributes) {
+    if (attribute.type !== OID_EXTENSION_REQUEST) continue;
+    for (const value of attribute.values) {
+      try {
+        for (const ext of AsnConvert.parse(value, Extensions)) out.push(ext);
+      } catch (cause) {
+        throw new KeysmithError("csr.extension.invalid", { field: "csr.extensions", params: { extension: "extensionRequest" }, cause });
+      }
+    }
+  }
+  return out;
+}
+
 function sanOf(item: x509.GeneralName): San | undefined {
   const map: Partial<Record<string, SanType>> = { dns: "dns", ip: "ip", email: "email" };
   const type = map[item.type];
@@ -113,17 +138,26 @@ export async function inspectCsr(pemOrDer: string | Uint8Array, options: LintOpt
   const sans: San[] = [];
   const otherSans: string[] = [];
   const extensions: CsrInfo["extensions"] = {};
-  for (const ext of csr.extensions) {
-    if (ext instanceof x509.SubjectAlternativeNameExtension) {
-      for (const item of ext.names.items) {
-        const san = sanOf(item);
-        if (san) sans.push(san);
-        else otherSans.push(item.type);
+  // Each requested extension is decoded here, one at a time, so that malformed content (OpenSSL makes and
+  // verifies a CSR with `-addext 2.5.29.15=DER:0302`) is a typed error naming that extension: through
+  // `csr.extensions` @peculiar/x509 throws whatever its ASN.1 layer throws.
+  for (const raw of requestedExtensions(asn)) {
+    const name = EXTENSION_NAMES[raw.extnID] ?? raw.extnID;
+    try {
+      const ext = x509.ExtensionFactory.create(AsnConvert.serialize(raw));
+      if (ext instanceof x509.SubjectAlternativeNameExtension) {
+        for (const item of ext.names.items) {
+          const san = sanOf(item);
+          if (san) sans.push(san);
+          else otherSans.push(item.type);
+        }
+      } else if (ext instanceof x509.KeyUsagesExtension) {
+        extensions.keyUsage = keyUsageNames(ext.usages);
+      } else if (ext instanceof x509.ExtendedKeyUsageExtension) {
+        extensions.extKeyUsage = Array.from(ext.usages, (u) => extKeyUsageName(String(u)));
       }
-    } else if (ext instanceof x509.KeyUsagesExtension) {
-      extensions.keyUsage = keyUsageNames(ext.usages);
-    } else if (ext instanceof x509.ExtendedKeyUsageExtension) {
-      extensions.extKeyUsage = Array.from(ext.usages, (u) => extKeyUsageName(String(u)));
+    } catch (cause) {
+      throw new KeysmithError("csr.extension.invalid", { field: `csr.extensions.${name}`, params: { extension: name }, cause });
     }
   }
   let signatureValid = false;

@@ -64,18 +64,26 @@ export async function decryptBackup(bytes: Uint8Array, passphrase: string, optio
   }
   const { kdf, cipher } = envelope;
   if (kdf?.name !== "PBKDF2" || kdf.hash !== "SHA-256" || !Number.isInteger(kdf.iterations) || kdf.iterations < 1 || kdf.iterations > 10_000_000) invalid("kdf");
+  if (typeof kdf.salt !== "string") invalid("kdf.salt");
   if (cipher?.name !== "AES-256-GCM" || typeof envelope.data !== "string") invalid("cipher");
-  const key = await backupKey(crypto, passphrase, base64Decode(kdf.salt, "backup"), kdf.iterations);
+  if (typeof cipher.iv !== "string") invalid("cipher.iv");
+  const salt = base64Decode(kdf.salt, "backup");
+  const iv = base64Decode(cipher.iv, "backup");
+  const data = base64Decode(envelope.data, "backup");
+  if (salt.length === 0) invalid("kdf.salt");
+  if (iv.length !== 12) invalid("cipher.iv");
+  const key = await backupKey(crypto, passphrase, salt, kdf.iterations);
   let plaintext: Uint8Array;
   try {
-    plaintext = new Uint8Array(await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: toArrayBuffer(base64Decode(cipher.iv, "backup")), additionalData: aad() }, key, toArrayBuffer(base64Decode(envelope.data, "backup")),
-    ));
+    plaintext = new Uint8Array(await crypto.subtle.decrypt({ name: "AES-GCM", iv: toArrayBuffer(iv), additionalData: aad() }, key, toArrayBuffer(data)));
   } catch {
     throw new KeysmithError("export.passphrase.wrong", { field: "passphrase" });
   }
   try {
-    return JSON.parse(new TextDecoder().decode(plaintext));
+    // Authentic (GCM verified) but not our JSON: written by something else with the same passphrase.
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plaintext));
+  } catch {
+    return invalid("payload");
   } finally {
     plaintext.fill(0);
   }

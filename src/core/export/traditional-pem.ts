@@ -30,7 +30,12 @@ export function pkcs8ToPkcs1Pem(pkcs8Der: Uint8Array): string {
 export function pkcs8ToSec1Pem(pkcs8Der: Uint8Array): string {
   const info = parsePrivateKeyInfo(pkcs8Der);
   if (info.privateKeyAlgorithm.algorithm !== OID_EC_PUBLIC_KEY) wrongKind("sec1");
-  const ecKey = AsnConvert.parse(info.privateKey.buffer, ECPrivateKey);
+  let ecKey: ECPrivateKey;
+  try {
+    ecKey = AsnConvert.parse(info.privateKey.buffer, ECPrivateKey);
+  } catch {
+    throw new KeysmithError("export.key.invalid", { field: "key", params: { detail: "ECPrivateKey" } });
+  }
   ecKey.parameters = new ECParameters({ namedCurve: ecCurveOid(info.privateKeyAlgorithm.parameters, ecKey) });
   return pemEncode(PEM_LABEL_SEC1, new Uint8Array(AsnConvert.serialize(ecKey)));
 }
