@@ -13,8 +13,8 @@ import type { Page } from "playwright-core";
 import { createClient, staticCredentials } from "../../src/core/aliyun/client";
 import { hmacKeysFromSecret } from "../../src/core/aliyun/hmac";
 import {
-  ROOT, TEST_GRANTS, connectThroughOptions, dumpExtensionStorageParts, findBytes, launchExtension, openPopup, openssl as runOpenssl, send, startTestEmulator, waitFor,
-  type ExtensionSession, type TestEmulator,
+  ROOT, TEST_GRANTS, connectThroughOptions, contains, dumpExtensionStorageParts, expectAttribute, expectCount, expectEventually, expectText, findBytes,
+  launchExtension, openNewOrderForm, openPopup, openssl as runOpenssl, send, startTestEmulator, waitFor, check, type ExtensionSession, type TestEmulator,
 } from "./harness";
 
 const DOMAIN = process.env.KEYSMITH_TEST_DOMAIN ?? "example.com";
@@ -42,9 +42,12 @@ async function cardInState(page: Page, id: string, states: string[]): Promise<vo
   }, `order ${id} in ${states.join("/")}`, 150, 400);
 }
 
-/** Submit the order form as it is filled and return the id of the order card that appears. */
+/**
+ * Submit the order form as it is filled and return the id of the order card that appears. The orders that
+ * existed before come from the worker, not the page: the page may not have listed them yet.
+ */
 async function submitNewOrder(page: Page, state: string): Promise<string> {
-  const before = new Set(await page.locator("#order-list > li").evaluateAll((lis) => lis.map((li) => li.getAttribute("data-order-id"))));
+  const before = new Set((await send(page, "orders.list", {})).map((o) => o.id));
   await page.click("#submit-order");
   await page.waitForSelector("#new-order", { state: "detached" });
   return waitFor(async () => {
@@ -96,7 +99,7 @@ describe("a certificate whose key the cloud made", () => {
 
   it("CreateCertificateRequest → validation record → Alidns → issued → the key is in the Keys tab with its certificate → PFX", async () => {
     const cn = `cloudkey.${DOMAIN}`;
-    await popup.click("#show-new-order");
+    await openNewOrderForm(popup);
     await popup.selectOption("#order-operation", "CreateCertificateRequest");
     await popup.fill("#order-domain", cn);
     await popup.fill("#order-username", "Test User");
@@ -105,8 +108,8 @@ describe("a certificate whose key the cloud made", () => {
     await popup.selectOption("#order-validate", "DNS");
     orderId = await submitNewOrder(popup, "validation");
     const card = popup.locator(`[data-order-id="${orderId}"]`);
-    expect(await card.locator(`#rec-type-${orderId}`).textContent()).toBe("TXT");
-    expect((await card.locator(`#rec-value-${orderId}`).textContent())?.length).toBeGreaterThan(8);
+    await expectText(card.locator(`#rec-type-${orderId}`), "TXT");
+    await expectText(card.locator(`#rec-value-${orderId}`), check("longer than 8 characters", (v) => v.length > 8));
     await card.locator(`#add-dns-${orderId}`).click();
     await cardInState(popup, orderId, ["issued"]);
 
@@ -115,7 +118,7 @@ describe("a certificate whose key the cloud made", () => {
     expect(order.keyId).toBeTruthy();
     keyId = order.keyId!;
     casOrderId = order.orderId!;
-    expect(await card.locator(`#issued-${orderId}`).textContent()).toContain("Alibaba Cloud made");
+    await expectText(card.locator(`#issued-${orderId}`), contains("Alibaba Cloud made"));
     await card.locator(`#download-cert-${orderId}`).waitFor();
     await popup.screenshot({ path: join(ROOT, "test-artifacts", "popup-cloud-key-issued-en.png"), fullPage: true });
 
@@ -123,14 +126,18 @@ describe("a certificate whose key the cloud made", () => {
     await card.locator(`#key-exports-${orderId}`).click();
     const details = popup.locator(`#key-${keyId}`);
     await details.waitFor();
-    expect(await popup.getAttribute("#tab-keys", "aria-selected")).toBe("true");
-    expect(await details.locator(`#key-origin-${keyId}`).getAttribute("data-origin")).toBe("cloud");
-    expect(await details.textContent()).toContain(`CN=${cn}`);
+    await expectAttribute(popup, "#tab-keys", "aria-selected", "true");
+    await expectAttribute(details.locator(`#key-origin-${keyId}`), "data-origin", "cloud");
+    await expectText(details, contains(`CN=${cn}`));
     const key = (await send(popup, "keys.list", {})).find((k) => k.id === keyId)!;
     expect(key).toMatchObject({ spec: "RSA_2048", exportable: true, origin: "cloud", state: "issued", orderIds: [orderId], commonName: cn });
     expect(key.certificate?.subject).toContain(cn);
-    const formats = await popup.locator(`#export-format-${keyId} option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-    expect(formats).toEqual(expect.arrayContaining(["pkcs12", "pkcs12-legacy", "pem-bundle", "pkcs8-encrypted", "pkcs8", "pkcs1", "certificate"]));
+    const wantedFormats = ["pkcs12", "pkcs12-legacy", "pem-bundle", "pkcs8-encrypted", "pkcs8", "pkcs1", "certificate"];
+    await expectEventually(
+      () => popup.locator(`#export-format-${keyId} option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
+      check(`including ${wantedFormats.join(", ")}`, (formats) => wantedFormats.every((f) => formats.includes(f))),
+      "the export formats of the cloud's key",
+    );
     await popup.screenshot({ path: join(ROOT, "test-artifacts", "popup-cloud-key-details-en.png"), fullPage: true });
 
     await popup.selectOption(`#export-format-${keyId}`, "pkcs12");
@@ -185,8 +192,7 @@ describe("a certificate whose key the cloud made", () => {
 
   it("an issued KMS order (the key stays in KMS) gives leaf + chain that openssl verify accepts against the emulator's CA", async () => {
     await send(popup, "settings.set", { contact: { username: "Test User", email: `admin@${DOMAIN}`, phone: "13800000000", validateType: "DNS" } });
-    await popup.click("#tab-orders");
-    await popup.click("#show-new-order");
+    await openNewOrderForm(popup);
     await popup.selectOption("#order-operation", "KmsCreateCertificate");
     await popup.selectOption("#kms-key-spec", "EC_P256");
     await popup.fill("#order-subject-CN", `kmsdl.${DOMAIN}`);
@@ -204,7 +210,7 @@ describe("a certificate whose key the cloud made", () => {
     await cardInState(popup, id, ["issued"]);
 
     const card = popup.locator(`[data-order-id="${id}"]`);
-    expect(await card.locator(`#key-exports-${id}`).count()).toBe(0); // no vault key: the key is in KMS
+    await expectCount(card.locator(`#key-exports-${id}`), 0, "no link to a vault key (the key is in KMS)");
     const bundle = await downloadCertificate(popup, id, "kms.crt.pem");
     const [leaf, ...chain] = pemBlocks(bundle);
     expect(chain.length).toBeGreaterThan(0);

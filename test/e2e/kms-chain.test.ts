@@ -11,7 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { createClient, staticCredentials } from "../../src/core/aliyun/client";
 import { hmacKeysFromSecret } from "../../src/core/aliyun/hmac";
-import { ROOT, TEST_GRANTS, connectThroughOptions, openPopup, openssl, launchExtension, send, sendRaw, startTestEmulator, waitFor, type ExtensionSession, type TestEmulator } from "./harness";
+import {
+  ROOT, TEST_GRANTS, check, connectThroughOptions, contains, expectCount, expectDisabled, expectText, expectVisible, launchExtension, openNewOrderForm, openPopup,
+  openssl, send, sendRaw, startTestEmulator, waitFor, type ExtensionSession, type TestEmulator,
+} from "./harness";
 
 const DOMAIN = process.env.KEYSMITH_TEST_DOMAIN ?? "example.com";
 let emulator: TestEmulator;
@@ -28,10 +31,13 @@ async function cardInState(page: Page, id: string, states: string[]): Promise<vo
   }, `order ${id} in ${states.join("/")}`, 150, 400);
 }
 
-/** A KMS CreateCertificate order made through the popup's order form; returns its local id. */
+/**
+ * A KMS CreateCertificate order made through the popup's order form; returns its local id. The orders that
+ * existed before come from the worker, not the page: the page may not have listed them yet.
+ */
 async function kmsOrder(page: Page, spec: "EC_P256" | "EC_SM2", cn: string): Promise<string> {
-  const before = new Set(await page.locator("#order-list > li").evaluateAll((lis) => lis.map((li) => li.getAttribute("data-order-id"))));
-  await page.click("#show-new-order");
+  const before = new Set((await send(page, "orders.list", {})).map((o) => o.id));
+  await openNewOrderForm(page);
   await page.selectOption("#order-operation", "KmsCreateCertificate");
   await page.selectOption("#kms-key-spec", spec);
   await page.fill("#order-subject-CN", cn);
@@ -67,40 +73,40 @@ describe("a KMS key certified by a cas DV order", () => {
     const card = popup.locator(`[data-order-id="${id}"]`);
     const action = card.locator(`#order-dv-${id}`);
     await waitFor(async () => action.isEnabled(), "the DV action enabled once the CSR is inspected");
-    expect(await card.locator(`#order-dv-why-${id}`).textContent()).toContain("stores the certificate and its chain in KMS");
+    await expectText(card.locator(`#order-dv-why-${id}`), contains("stores the certificate and its chain in KMS"));
 
     // No contact is saved in the options: the card asks for it.
     await action.click();
     await card.locator(`#cloud-csr-form-${id}`).waitFor();
     await card.locator(`#cloud-csr-submit-${id}`).click();
-    expect(await card.locator(`#cloud-csr-${id}-email-error`).textContent()).toBeTruthy();
+    await expectText(card.locator(`#cloud-csr-${id}-email-error`), check("not empty", (v) => v !== ""));
     await card.locator(`#cloud-csr-${id}-username`).fill("Test User");
     await card.locator(`#cloud-csr-${id}-email`).fill(`admin@${DOMAIN}`);
     await card.locator(`#cloud-csr-${id}-phone`).fill("13800000000");
     await card.locator(`#cloud-csr-${id}-validate`).selectOption("DNS");
     await card.locator(`#cloud-csr-submit-${id}`).click();
-    const placed = (await card.locator(`#cloud-csr-ordered-${id}`).textContent({ timeout: 30_000 })) ?? "";
+    const placed = await expectText(card.locator(`#cloud-csr-ordered-${id}`), /\d{17}/, "the DV order placed, with its cas order id");
     const casOrderId = /\d{17}/.exec(placed)?.[0];
     expect(casOrderId, placed).toBeTruthy();
 
     // While that DV order is open, a second one is not offered.
     await waitFor(async () => action.isDisabled(), "the DV action disabled while the DV order is open");
-    expect(await card.locator(`#cloud-csr-under-way-${id}`).count()).toBe(0); // the "placed" notice stands in for it
+    await expectCount(card.locator(`#cloud-csr-under-way-${id}`), 0); // the "placed" notice stands in for it
 
     const parent = await send(popup, "orders.get", { id });
     expect(parent.childId).toBeTruthy();
     const childId = parent.childId!;
     await cardInState(popup, childId, ["validation"]);
     const child = popup.locator(`[data-order-id="${childId}"]`);
-    expect(await child.locator(`#cloud-csr-child-${childId}`).isVisible()).toBe(true);
-    expect(await child.locator(`#rec-type-${childId}`).textContent()).toBe("TXT");
+    await expectVisible(child.locator(`#cloud-csr-child-${childId}`));
+    await expectText(child.locator(`#rec-type-${childId}`), "TXT");
     await popup.screenshot({ path: join(ROOT, "test-artifacts", "popup-kms-chain-validation-en.png"), fullPage: true });
     await child.locator(`#add-dns-${childId}`).click();
     await cardInState(popup, childId, ["issued"]);
 
     await cardInState(popup, id, ["issued"]);
-    expect(await card.locator(`#issued-${id}`).textContent()).toContain("stored in KMS");
-    expect(await popup.locator(`#order-dv-${id}`).count()).toBe(0);
+    await expectText(card.locator(`#issued-${id}`), contains("stored in KMS"));
+    await expectCount(popup.locator(`#order-dv-${id}`), 0, "no DV action on the issued KMS order");
     await popup.screenshot({ path: join(ROOT, "test-artifacts", "popup-kms-chain-issued-en.png"), fullPage: true });
 
     const done = await send(popup, "orders.get", { id });
@@ -126,7 +132,8 @@ describe("a KMS key certified by a cas DV order", () => {
 
   it("cas CreateCsr: with the contact saved in the options the DV order is placed at once; the certificate lands on the CreateCsr order", async () => {
     await send(popup, "settings.set", { contact: { username: "Test User", email: `admin@${DOMAIN}`, phone: "13800000000", validateType: "DNS" } });
-    await popup.click("#show-new-order");
+    const before = new Set((await send(popup, "orders.list", {})).map((o) => o.id));
+    await openNewOrderForm(popup);
     await popup.selectOption("#order-operation", "CreateCsr");
     await popup.selectOption("#cloud-algorithm", "ECC");
     await popup.fill("#cloud-csr-name", "keysmith_chain");
@@ -137,13 +144,19 @@ describe("a KMS key certified by a cas DV order", () => {
     await popup.fill("#order-subject-O", "Keysmith");
     await popup.click("#submit-order");
     await popup.waitForSelector("#new-order", { state: "detached" });
-    const id = await waitFor(async () => popup.locator("#order-list > li[data-state=csr_ready]").first().getAttribute("data-order-id"), "the CreateCsr order");
+    const id = await waitFor(async () => {
+      for (const li of await popup.locator("#order-list > li[data-state=csr_ready]").all()) {
+        const found = await li.getAttribute("data-order-id");
+        if (found && !before.has(found)) return found;
+      }
+      return undefined;
+    }, "the CreateCsr order");
     const card = popup.locator(`[data-order-id="${id}"]`);
     const action = card.locator(`#order-dv-${id}`);
     await waitFor(async () => action.isEnabled(), "the DV action enabled");
     await action.click();
     await card.locator(`#cloud-csr-ordered-${id}`).waitFor({ timeout: 30_000 });
-    expect(await card.locator(`#cloud-csr-form-${id}`).count()).toBe(0);
+    await expectCount(card.locator(`#cloud-csr-form-${id}`), 0, "the contact form closed (the contact was saved)");
 
     const childId = (await send(popup, "orders.get", { id })).childId!;
     expect(await send(popup, "orders.get", { id: childId })).toMatchObject({ parentId: id });
@@ -152,15 +165,15 @@ describe("a KMS key certified by a cas DV order", () => {
     await cardInState(popup, id, ["issued"]);
     const done = await send(popup, "orders.get", { id });
     expect(openssl(["x509", "-noout", "-pubkey"], done.certificatePem!)).toBe(openssl(["req", "-noout", "-pubkey"], done.csrPem!));
-    expect(await card.locator(`#issued-${id}`).textContent()).toContain("held by Alibaba Cloud");
+    await expectText(card.locator(`#issued-${id}`), contains("held by Alibaba Cloud"));
   });
 
   it("an SM2 KMS order shows the action disabled with the reason; the worker refuses it as well", async () => {
     const id = await kmsOrder(popup, "EC_SM2", `kmssm2.${DOMAIN}`);
     const card = popup.locator(`[data-order-id="${id}"]`);
     await waitFor(async () => (await card.locator(`#order-dv-why-${id}`).textContent())?.includes("SM2"), "the SM2 reason");
-    expect(await card.locator(`#order-dv-${id}`).isDisabled()).toBe(true);
-    expect(await card.locator(`#order-dv-why-${id}`).textContent()).toContain("RSA keys of at least 2048 bits or ECC");
+    await expectDisabled(card.locator(`#order-dv-${id}`), true);
+    await expectText(card.locator(`#order-dv-why-${id}`), contains("RSA keys of at least 2048 bits or ECC"));
     const reply = await sendRaw(popup, "orders.orderForCloudCsr", { id, username: "Test User", email: `admin@${DOMAIN}`, phone: "13800000000", validateType: "DNS" });
     expect(reply).toMatchObject({ ok: false, error: { code: "api.param.csr_sm2", field: "csrPem" } });
     expect((await send(popup, "orders.get", { id })).childId).toBeUndefined();

@@ -12,7 +12,10 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { ROOT, TEST_GRANTS, launchExtension, openExtensionPage, send, startTestEmulator, waitFor, type ExtensionSession, type TestEmulator } from "./harness";
+import {
+  ROOT, TEST_GRANTS, contains, expectText, expectValue, launchExtension, openExtensionPage, send, startTestEmulator, waitFor,
+  type ExtensionSession, type TestEmulator,
+} from "./harness";
 
 const DOMAIN = "renew.example.com";
 const SHOTS = join(ROOT, "test-artifacts/ui");
@@ -33,10 +36,15 @@ async function fillContact(page: Page): Promise<void> {
   await page.selectOption("#order-validate", "DNS");
 }
 
+/** The order form open with `keyId` preselected: its option is there once the worker has listed the keys. */
+async function orderFormWithKey(page: Page, keyId: string): Promise<void> {
+  await page.waitForSelector("#new-order", { timeout: 60_000 });
+  await expectValue(page, "#order-key", keyId, `key ${keyId} preselected in #order-key`);
+}
+
 /** Submit the order form (its key preselected), add the validation record through Alidns, wait for issuance. */
 async function orderToIssuance(page: Page, keyId: string): Promise<string> {
-  await page.waitForSelector("#new-order");
-  expect(await page.inputValue("#order-key")).toBe(keyId);
+  await orderFormWithKey(page, keyId);
   await fillContact(page);
   await page.click("#submit-order");
   await page.waitForSelector("#new-order", { state: "detached" });
@@ -85,11 +93,11 @@ describe("key usages and renewal", () => {
     await popup.selectOption("#csr-profile", "dv");
     await popup.selectOption("#key-spec", "RSA_2048");
     // The default is the TLS-server choice, and what it requests is said before submitting.
-    expect(await popup.inputValue("#csr-usage")).toBe("server");
-    expect(await popup.textContent("#csr-usage-hint")).toContain("digitalSignature, keyEncipherment");
-    expect(await popup.textContent("#csr-usage-hint")).toContain("serverAuth");
+    await expectValue(popup, "#csr-usage", "server");
+    await expectText(popup, "#csr-usage-hint", contains("digitalSignature, keyEncipherment"));
+    await expectText(popup, "#csr-usage-hint", contains("serverAuth"));
     await popup.selectOption("#csr-usage", "server-client");
-    expect(await popup.textContent("#csr-usage-hint")).toContain("serverAuth, clientAuth");
+    await expectText(popup, "#csr-usage-hint", contains("serverAuth, clientAuth"));
     await popup.fill("#subject-cn", DOMAIN);
     await popup.fill("#subject-o", "Example");
     await popup.fill("#subject-c", "CN");
@@ -98,12 +106,11 @@ describe("key usages and renewal", () => {
     await popup.click("#create-csr");
     await popup.waitForSelector("#csr-pem", { timeout: 60_000 });
 
-    expect(await popup.textContent("#csr-key-usage")).toBe("digitalSignature, keyEncipherment");
-    expect(await popup.textContent("#csr-ext-key-usage")).toBe("serverAuth, clientAuth");
-    const command = (await popup.textContent("#openssl-command")) ?? "";
-    expect(command).toContain("-addext keyUsage=critical,digitalSignature,keyEncipherment");
-    expect(command).toContain("-addext extendedKeyUsage=serverAuth,clientAuth");
-    firstCsr = await popup.inputValue("#csr-pem");
+    await expectText(popup, "#csr-key-usage", "digitalSignature, keyEncipherment");
+    await expectText(popup, "#csr-ext-key-usage", "serverAuth, clientAuth");
+    await expectText(popup, "#openssl-command", contains("-addext keyUsage=critical,digitalSignature,keyEncipherment"));
+    await expectText(popup, "#openssl-command", contains("-addext extendedKeyUsage=serverAuth,clientAuth"));
+    firstCsr = await expectValue(popup, "#csr-pem", /^-----BEGIN CERTIFICATE REQUEST-----/);
     const text = openssl(["req", "-noout", "-text", "-verify"], firstCsr);
     expect(text).toMatch(/X509v3 Key Usage: critical\s+Digital Signature, Key Encipherment/);
     expect(text).toMatch(/X509v3 Extended Key Usage:\s+TLS Web Server Authentication, TLS Web Client Authentication/);
@@ -129,13 +136,14 @@ describe("key usages and renewal", () => {
     await popup.reload();
     await popup.waitForSelector("body[data-synced=true]");
     let card = await keyCard(popup, keyId);
+    // The card is drawn from the key as listed, with the badge decided by the synced setting: none.
     expect(await card.locator(".expiry-badge").count()).toBe(0);
     await send(popup, "settings.set", { expiryWarningDays: Math.min(365, daysLeft + 10) });
     await popup.reload();
     await popup.waitForSelector("body[data-synced=true]");
     card = await keyCard(popup, keyId);
     await card.locator(".expiry-badge").waitFor();
-    expect(await card.locator(".expiry-badge").textContent()).toContain(String(daysLeft));
+    await expectText(card.locator(".expiry-badge"), contains(String(daysLeft)));
   });
 
   it("renews: same names and usages, a new CSR for the same public key, ordered; the old certificate stays until the new one is paired", async () => {
@@ -143,17 +151,17 @@ describe("key usages and renewal", () => {
     await card.locator(".card-head").click();
     await popup.click(`#renew-${keyId}`);
     await popup.waitForSelector("#renew #create-csr");
-    expect(await popup.inputValue("#subject-cn")).toBe(DOMAIN);
-    expect(await popup.inputValue("#subject-o")).toBe("Example");
-    expect(await popup.inputValue("#sans")).toBe(""); // a DV order takes one name: the CN
-    expect(await popup.inputValue("#csr-usage")).toBe("server-client");
-    expect(await popup.textContent("#renew-same-key")).toContain("RSA");
+    await expectValue(popup, "#subject-cn", DOMAIN);
+    await expectValue(popup, "#subject-o", "Example");
+    await expectValue(popup, "#sans", ""); // a DV order takes one name: the CN
+    await expectValue(popup, "#csr-usage", "server-client");
+    await expectText(popup, "#renew-same-key", contains("RSA"));
     await popup.screenshot({ path: join(SHOTS, "popup-renew-en.png"), fullPage: true });
     expect(await noWiderThan400(popup)).toBe(true);
     await popup.click("#create-csr");
 
     // Straight to the order form with the key preselected; meanwhile the key keeps its certificate.
-    await popup.waitForSelector("#new-order", { timeout: 60_000 });
+    await orderFormWithKey(popup, keyId);
     const renewing = await send(popup, "keys.get", { keyId });
     expect(renewing.state).toBe("csr");
     expect(renewing.certificate?.fingerprintSha256).toBe(firstFingerprint);
@@ -194,18 +202,18 @@ describe("key usages and renewal", () => {
     const page = await openExtensionPage(session, "popup.html?lang=zh_CN");
     await page.setViewportSize({ width: 400, height: 700 });
     await page.waitForSelector("body[data-synced=true]");
-    expect(await page.textContent("label[for=csr-usage]")).toContain("密钥用途");
-    expect(await page.textContent("#csr-usage-hint")).toContain("CSR 将请求");
+    await expectText(page, "label[for=csr-usage]", contains("密钥用途"));
+    await expectText(page, "#csr-usage-hint", contains("CSR 将请求"));
     await page.screenshot({ path: join(SHOTS, "popup-usage-zh_CN.png"), fullPage: true });
     expect(await noWiderThan400(page)).toBe(true);
     const card = await keyCard(page, keyId);
     await card.locator(".card-head").click();
-    expect(await page.textContent(`#renew-${keyId}`)).toBe("续期");
+    await expectText(page, `#renew-${keyId}`, "续期");
     await card.locator(".expiry-badge").waitFor();
     await page.screenshot({ path: join(SHOTS, "popup-renew-key-zh_CN.png"), fullPage: true });
     await page.click(`#renew-${keyId}`);
     await page.waitForSelector("#renew #create-csr");
-    expect(await page.textContent("#renew-title")).toContain("续期");
+    await expectText(page, "#renew-title", contains("续期"));
     await page.screenshot({ path: join(SHOTS, "popup-renew-zh_CN.png"), fullPage: true });
     expect(await noWiderThan400(page)).toBe(true);
     await page.close();
