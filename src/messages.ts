@@ -193,7 +193,15 @@ export interface Settings {
   followOrders: boolean;
   /** Days before notAfter when an "expiring" notification is raised. */
   expiryWarningDays: number;
+  /**
+   * Minutes the worker keeps looking by itself for the result of a create whose answer was lost
+   * (src/background/orders/creates.ts); after that a pending create waits for "Check again" or "Place it anyway".
+   */
+  reconcileMinutes: number;
 }
+
+/** Bounds of `Settings.reconcileMinutes` (the worker's payload schema and the options page check them). */
+export const RECONCILE_MINUTES = { min: 1, max: 1440, default: 10 } as const;
 
 /** What the worker stores before the user changes anything, and what pages assume until it answers. */
 export const DEFAULT_SETTINGS: Readonly<Settings> = {
@@ -206,6 +214,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   contact: { validateType: "DNS", productCode: DEFAULT_DV_PRODUCT_CODE },
   followOrders: true,
   expiryWarningDays: 30,
+  reconcileMinutes: RECONCILE_MINUTES.default,
 };
 
 export interface CredentialsStatus {
@@ -238,6 +247,40 @@ export interface PendingForm {
 
 // ---------------------------------------------------------------------------------------------------------
 // The protocol: one entry per message type, `request` = payload, `reply` = the value of an ok reply.
+
+/**
+ * A create sent to the cloud whose result is not recorded yet (src/core/aliyun/write-ahead.ts `PendingCreate`,
+ * kept by the worker in src/background/orders/pending-store.ts), as pages see it. `pending`: the call is under
+ * way (or its worker stopped mid-call); `unknown`: no answer came, the worker looks for the result in the
+ * cloud's list until `windowEndsAt`; `ambiguous`: more than one new item matches, the user chooses;
+ * `committed`: answered, being recorded.
+ */
+export interface PendingCreateView {
+  id: string;
+  /** The API action: CreateCertificateWithCsrRequest, CreateCertificateRequest, CreateCsr, CreateCertificate (KMS), AddDomainRecord. */
+  action: string;
+  /** The local operation the result becomes (an order's `operation`), or "AddDomainRecord". */
+  operation: OrderOperation | "AddDomainRecord";
+  domain: string;
+  state: "pending" | "committed" | "unknown" | "ambiguous";
+  startedAt: string;
+  /** Why the outcome is unknown: "timeout", "network", "HTTP 503 ServiceUnavailable"… */
+  reason?: string;
+  checks: number;
+  lastCheckedAt?: string;
+  /** The next automatic look (absent once the window is over or while ambiguous). */
+  nextCheckAt?: string;
+  windowEndsAt: string;
+  /** True once automatic looks have stopped: "Check again" or "Place it anyway" are the user's. */
+  windowOver: boolean;
+  candidates?: { id: string; summary: Record<string, string> }[];
+}
+
+/** What a look at a pending create found: the order it became, or the entry as it stands now. */
+export interface PendingCheckResult {
+  order?: OrderView;
+  entry?: PendingCreateView;
+}
 
 export interface Protocol {
   // keys (the vault)
@@ -279,16 +322,16 @@ export interface Protocol {
 
   // orders (Alibaba Cloud)
   "orders.submitCsr": {
-    request: Contact & { csrPem: string; keyId?: string };
+    request: Contact & { csrPem: string; keyId?: string; allowDuplicate?: boolean };
     reply: OrderView;
   };
-  "orders.certificateRequest": { request: Contact & { domain: string }; reply: OrderView };
+  "orders.certificateRequest": { request: Contact & { domain: string; allowDuplicate?: boolean }; reply: OrderView };
   /**
    * A DV order (CreateCertificateWithCsrRequest) for the CSR of a `pending_csr` KMS order or a `csr_ready` cas
    * CreateCsr order; the reply is the new order, linked to its parent. Once issued, the certificate goes back
    * to KMS (UploadCertificate) or onto the CreateCsr order, and the parent becomes `issued`.
    */
-  "orders.orderForCloudCsr": { request: Contact & { id: string }; reply: OrderView };
+  "orders.orderForCloudCsr": { request: Contact & { id: string; allowDuplicate?: boolean }; reply: OrderView };
   "orders.casCreateCsr": {
     request: {
       algorithm: "RSA" | "ECC" | "SM2";
@@ -301,6 +344,7 @@ export interface Protocol {
       corpName?: string;
       department?: string;
       name?: string;
+      allowDuplicate?: boolean;
     };
     reply: OrderView;
   };
@@ -311,6 +355,7 @@ export interface Protocol {
       sans: string[];
       exportablePrivateKey: boolean;
       protectionLevel?: "SOFTWARE" | "HSM";
+      allowDuplicate?: boolean;
     };
     reply: OrderView;
   };
@@ -321,7 +366,18 @@ export interface Protocol {
   "orders.cancel": { request: { id: string }; reply: OrderView };
   "orders.delete": { request: { id: string }; reply: { deleted: true } };
   /** Adds the validation TXT/CNAME record through Alidns (DomainName = the zone the user holds there). */
-  "orders.addDnsRecord": { request: { id: string; zone?: string }; reply: OrderView };
+  "orders.addDnsRecord": { request: { id: string; zone?: string; allowDuplicate?: boolean }; reply: OrderView };
+  /**
+   * Creates sent whose result is not recorded yet (lost answers, a worker stopped mid-call), oldest first.
+   * Asking also starts a look at those whose turn has come (not awaited).
+   */
+  "orders.pending": { request: Record<string, never>; reply: PendingCreateView[] };
+  /** "Check again": a fresh window from now and a look at once. */
+  "orders.pendingCheck": { request: { id: string }; reply: PendingCheckResult };
+  /** An ambiguous create: the user's candidate is adopted and recorded. */
+  "orders.pendingChoose": { request: { id: string; candidateId: string }; reply: OrderView };
+  /** After the window, on purpose: the same create placed again (it may duplicate). `confirm` must be true. */
+  "orders.pendingPlaceAnyway": { request: { id: string; confirm: boolean }; reply: OrderView };
 
   // credentials (write-only secret)
   "credentials.set": {
@@ -377,6 +433,10 @@ export const MESSAGE_TYPES: readonly MessageType[] = [
   "orders.cancel",
   "orders.delete",
   "orders.addDnsRecord",
+  "orders.pending",
+  "orders.pendingCheck",
+  "orders.pendingChoose",
+  "orders.pendingPlaceAnyway",
   "credentials.set",
   "credentials.clear",
   "credentials.status",

@@ -1,6 +1,7 @@
 // What the worker asks of Alibaba Cloud, in the worker's terms: one method per operation it uses. The
 // real implementation (cloud.ts) maps these onto the signed client of src/core/aliyun with the stored
 // credentials; unit tests pass a fake. OrderId is a string end to end (17 digits exceed 2^53).
+import type { AliyunClient } from "../core/aliyun/client";
 import type { Contact, PackageState, RequestOf } from "../messages";
 
 export interface CertificateState {
@@ -24,6 +25,12 @@ export interface CertificateState {
 }
 
 export interface CloudPort {
+  /**
+   * The signed client under this port. The worker sends every create through the write-ahead ledger with it
+   * (src/background/orders/creates.ts), never through the create methods below, which send unguarded (they
+   * stay for tests that drive the cloud directly).
+   */
+  client: AliyunClient;
   createCertificateWithCsrRequest(p: Contact & { csr: string }): Promise<{ orderId: string }>;
   createCertificateRequest(p: Contact & { domain: string }): Promise<{ orderId: string }>;
   createCsr(p: RequestOf<"orders.casCreateCsr">): Promise<{ csrId: string; csr: string }>;

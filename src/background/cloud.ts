@@ -9,6 +9,7 @@ const str = (v: unknown): string | undefined => (v === undefined || v === null |
 
 export function cloudFromClient(client: AliyunClient): CloudPort {
   return {
+    client,
     async createCertificateWithCsrRequest(p) {
       const r = await client.call("cas", "CreateCertificateWithCsrRequest", {
         Csr: p.csr,

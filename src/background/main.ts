@@ -31,6 +31,7 @@ browser.runtime.onInstalled.addListener(() => {
 });
 browser.runtime.onStartup.addListener(() => {
   void worker.installMenus();
+  void worker.reconcileCreates().catch(() => undefined);
 });
 void worker.start();
 

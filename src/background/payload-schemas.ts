@@ -1,6 +1,6 @@
 // One runtime schema per message type of src/messages.ts. The mapped type below makes the compiler check
 // that each schema produces exactly the request type the protocol declares, so the two cannot drift.
-import { KEY_SPEC_IDS, type MessageType, type RequestOf } from "../messages";
+import { KEY_SPEC_IDS, RECONCILE_MINUTES, type MessageType, type RequestOf } from "../messages";
 import { EXT_KEY_USAGE_NAMES, KEY_USAGE_NAMES } from "../core/csr/usages";
 import { bool, empty, int, list, obj, oneOf, optional, partial, str, type Schema } from "./payload-schema";
 
@@ -27,6 +27,8 @@ const contactFields = {
   productCode: optional(str({ max: 64 })),
 };
 const exportFormat = oneOf(["pkcs8-encrypted", "pkcs12", "pkcs12-legacy", "pkcs8", "pkcs1", "sec1", "pem-bundle", "certificate"] as const);
+/** Only the popup's "Place another order anyway" confirmation sends it: the duplicate guard is off for that create. */
+const allowDuplicate = optional(bool());
 const isoDate = str({ max: 40, pattern: /^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)$/ });
 
 export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
@@ -52,9 +54,9 @@ export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
   }),
   "csr.inspect": obj({ csrPem: pem, operation: optional(str({ max: 64 })) }),
 
-  "orders.submitCsr": obj({ ...contactFields, csrPem: pem, keyId: optional(id) }),
-  "orders.certificateRequest": obj({ ...contactFields, domain: str({ min: 1, max: 253 }) }),
-  "orders.orderForCloudCsr": obj({ ...contactFields, id }),
+  "orders.submitCsr": obj({ ...contactFields, csrPem: pem, keyId: optional(id), allowDuplicate }),
+  "orders.certificateRequest": obj({ ...contactFields, domain: str({ min: 1, max: 253 }), allowDuplicate }),
+  "orders.orderForCloudCsr": obj({ ...contactFields, id, allowDuplicate }),
   "orders.casCreateCsr": obj({
     algorithm: oneOf(["RSA", "ECC", "SM2"] as const),
     keySize: int({ min: 256, max: 4096 }),
@@ -66,6 +68,7 @@ export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
     corpName: optional(field),
     department: optional(field),
     name: optional(field),
+    allowDuplicate,
   }),
   "orders.kmsCreateCertificate": obj({
     keySpec: oneOf(["RSA_2048", "EC_P256", "EC_SM2"] as const),
@@ -73,6 +76,7 @@ export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
     sans,
     exportablePrivateKey: bool(),
     protectionLevel: optional(oneOf(["SOFTWARE", "HSM"] as const)),
+    allowDuplicate,
   }),
   "orders.packageState": obj({ productCode: optional(str({ max: 64 })) }),
   "orders.list": empty,
@@ -80,7 +84,11 @@ export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
   "orders.refresh": obj({ id }),
   "orders.cancel": obj({ id }),
   "orders.delete": obj({ id }),
-  "orders.addDnsRecord": obj({ id, zone: optional(str({ max: 253 })) }),
+  "orders.addDnsRecord": obj({ id, zone: optional(str({ max: 253 })), allowDuplicate }),
+  "orders.pending": empty,
+  "orders.pendingCheck": obj({ id }),
+  "orders.pendingChoose": obj({ id, candidateId: str({ min: 1, max: 100 }) }),
+  "orders.pendingPlaceAnyway": obj({ id, confirm: bool() }),
 
   "credentials.set": obj({
     accessKeyId: str({ min: 1, max: 128 }),
@@ -109,6 +117,7 @@ export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
     }),
     followOrders: bool(),
     expiryWarningDays: int({ min: 1, max: 365 }),
+    reconcileMinutes: int({ min: RECONCILE_MINUTES.min, max: RECONCILE_MINUTES.max }),
   }),
 
   "ui.takePendingForm": empty,

@@ -10,8 +10,10 @@ import { csrHandlers } from "./handlers/csr";
 import { keyHandlers } from "./handlers/keys";
 import { orderHandlers } from "./handlers/orders";
 import { settingsHandlers } from "./handlers/settings";
+import { createCreates } from "./orders/creates";
 import { createFollower } from "./orders/follower";
 import { createOrderStore } from "./orders/order-store";
+import { createPendingStore } from "./orders/pending-store";
 import { createRouter, type HandlerTable, type SenderLike } from "./router";
 import type { Services } from "./services";
 import { createSettingsStore } from "./settings-store";
@@ -21,6 +23,10 @@ export interface WorkerDeps {
   services: Services;
   now?: () => Date;
   newId?: () => string;
+  /** Ids of pending-create entries (default: random UUIDs). */
+  newPendingId?: () => string;
+  /** Pause before the first look for a lost answer, and the cap of its doubling (write-ahead defaults: 2 s, 60 s). */
+  reconcileBackoffMs?: { first: number; max: number };
   onUnexpected?: (where: string, err: unknown) => void;
 }
 
@@ -36,6 +42,19 @@ export function createWorker(deps: WorkerDeps) {
     return s.language === "auto" ? pickLocale(platform.uiLanguage()) : s.language;
   };
 
+  const creates = createCreates({
+    services,
+    orders,
+    ledger: createPendingStore(platform.storage),
+    platform,
+    now,
+    newId,
+    ...(deps.newPendingId ? { newPendingId: deps.newPendingId } : {}),
+    locale,
+    windowMinutes: async () => (await settings.get()).reconcileMinutes,
+    ...(deps.reconcileBackoffMs ? { backoffMs: deps.reconcileBackoffMs.first, maxBackoffMs: deps.reconcileBackoffMs.max } : {}),
+  });
+
   const follower = createFollower({
     platform,
     orders,
@@ -48,6 +67,7 @@ export function createWorker(deps: WorkerDeps) {
     now,
     expiryWarningDays: async () => (await settings.get()).expiryWarningDays,
     followOrders: async () => (await settings.get()).followOrders,
+    creates,
   });
 
   const menuDeps: MenuDeps = { platform, services, locale, now };
@@ -62,7 +82,7 @@ export function createWorker(deps: WorkerDeps) {
   const handlers: HandlerTable = {
     ...keyHandlers(services, refreshMenus),
     ...csrHandlers(services, refreshMenus),
-    ...orderHandlers({ services, orders, follower, newId, now }),
+    ...orderHandlers({ services, orders, follower, creates, newId, now }),
     ...credentialHandlers(services, settings),
     ...settingsHandlers(settings, async () => {
       await refreshMenus(); // titles follow the language setting
@@ -90,11 +110,21 @@ export function createWorker(deps: WorkerDeps) {
     handleAlarm: (name: string) => follower.onAlarm(name),
     /** contextMenus.onClicked */
     handleMenuClick: (click: MenuClick, tab?: MenuTab) => onMenuClick(click, tab, menuDeps),
-    /** Every worker start: alarms for orders still open (alarms may not survive a browser restart). */
-    start: () => (started ??= follower.schedule()),
+    /**
+     * Every worker start: alarms for orders still open (alarms may not survive a browser restart), then a
+     * look for creates left unresolved by a stopped worker (no create is live in a fresh instance).
+     */
+    start: () =>
+      (started ??= follower.schedule().then(async () => {
+        await creates.reconcile().catch((err) => deps.onUnexpected?.("reconcile", err));
+        await follower.schedule();
+      })),
+    /** runtime.onStartup: the same look after a browser restart. */
+    reconcileCreates: () => creates.reconcile().then(() => follower.schedule()),
     /** On install, update and browser start: menus persist across worker restarts, so not on every wake. */
     installMenus: refreshMenus,
     follower,
+    creates,
     orders,
     settings,
     handlers,

@@ -1,6 +1,7 @@
 // orders.*: the cloud operations that turn a CSR into a certificate, and the local record of each order
-// (order-store.ts) the follower keeps up to date. A create is sent once; the client reconciles a create
-// whose answer was lost (src/core/aliyun), never retried blind here.
+// (order-store.ts) the follower keeps up to date. Every create goes through orders/creates.ts: written to
+// the pending-create ledger before it is sent, sent once, recorded from its answer, and a lost answer is
+// left to reconciliation (orders.pending*), never retried blind here.
 import { requireCasCsrKey } from "../../core/aliyun/csr-check";
 import { fail } from "../../core/errors";
 import { dnsRecordPlacement } from "../../core/aliyun/dns-placement";
@@ -9,6 +10,7 @@ import { formatDn, subjectFromFields } from "../../core/subject";
 import type { Contact, OrderView } from "../../messages";
 import { orderView, OPEN_STATES, type OrderStore, type StoredOrder } from "../orders/order-store";
 import type { Follower } from "../orders/follower";
+import type { Creates } from "../orders/creates";
 import type { Handler } from "../router";
 import type { Services } from "../services";
 
@@ -16,6 +18,7 @@ export interface OrderHandlerDeps {
   services: Services;
   orders: OrderStore;
   follower: Follower;
+  creates: Creates;
   newId: () => string;
   now: () => Date;
 }
@@ -23,12 +26,7 @@ export interface OrderHandlerDeps {
 export { dnsRecordPlacement }; // moved to src/core/aliyun/dns-placement.ts (shared with the CLI)
 
 export function orderHandlers(deps: OrderHandlerDeps) {
-  const { services, orders, follower } = deps;
-
-  async function record(fields: Omit<StoredOrder, "id" | "createdAt" | "updatedAt" | "notified">): Promise<StoredOrder> {
-    const now = deps.now().toISOString();
-    return orders.put({ ...fields, id: deps.newId(), createdAt: now, updatedAt: now, notified: [] });
-  }
+  const { services, orders, follower, creates } = deps;
 
   /** After a cas order is placed: look once now (the validation record is usually ready), then follow. */
   async function startFollowing(order: StoredOrder): Promise<OrderView> {
@@ -46,26 +44,29 @@ export function orderHandlers(deps: OrderHandlerDeps) {
     csrPem: string,
     locale: Locale,
     link: { keyId?: string; parentId?: string },
+    allowDuplicate?: boolean,
   ): Promise<StoredOrder> {
     const inspection = await services.csr.inspect(csrPem, "CreateCertificateWithCsrRequest", locale);
-    const cloud = await services.cloud();
-    const { orderId } = await cloud.createCertificateWithCsrRequest({
-      csr: csrPem,
-      username: contact.username,
-      phone: contact.phone,
-      email: contact.email,
-      validateType: contact.validateType,
-      productCode: contact.productCode,
-    });
     const commonName = /(?:^|,)\s*CN=([^,]+)/.exec(inspection.subject)?.[1] ?? "";
-    return record({
-      operation: "CreateCertificateWithCsrRequest",
-      orderId,
-      domain: commonName || inspection.sans[0] || "",
-      state: "submitted",
-      keyId: link.keyId,
-      csrPem,
-      ...(link.parentId ? { parentId: link.parentId } : {}),
+    return creates.create({
+      service: "cas",
+      action: "CreateCertificateWithCsrRequest",
+      params: {
+        Csr: csrPem,
+        Username: contact.username,
+        Phone: contact.phone,
+        Email: contact.email,
+        ValidateType: contact.validateType,
+        ProductCode: contact.productCode,
+      },
+      context: {
+        operation: "CreateCertificateWithCsrRequest",
+        domain: commonName || inspection.sans[0] || "",
+        ...(link.keyId ? { keyId: link.keyId } : {}),
+        ...(link.parentId ? { parentId: link.parentId } : {}),
+      },
+      ...(link.parentId ? { extraKeys: [`parent:${link.parentId}`] } : {}),
+      allowDuplicate,
     });
   }
 
@@ -82,60 +83,83 @@ export function orderHandlers(deps: OrderHandlerDeps) {
     "orders.cancel": Handler<"orders.cancel">;
     "orders.delete": Handler<"orders.delete">;
     "orders.addDnsRecord": Handler<"orders.addDnsRecord">;
+    "orders.pending": Handler<"orders.pending">;
+    "orders.pendingCheck": Handler<"orders.pendingCheck">;
+    "orders.pendingChoose": Handler<"orders.pendingChoose">;
+    "orders.pendingPlaceAnyway": Handler<"orders.pendingPlaceAnyway">;
   } = {
     "orders.submitCsr": async (p, ctx) => {
-      const { csrPem, keyId: given, ...contact } = p;
+      const { csrPem, keyId: given, allowDuplicate, ...contact } = p;
       const keyId = given ?? (await services.keys.keyForCsr?.(csrPem));
-      const order = await placeDvOrder(contact, csrPem, ctx.locale, { keyId });
-      if (keyId) {
-        await services.keys.linkOrder(keyId, order.id);
-        await services.keys.setState(keyId, "ordered");
-      }
-      return startFollowing(order);
+      // The key is linked and marked `ordered` when the result is recorded (creates.ts recordResult).
+      return startFollowing(await placeDvOrder(contact, csrPem, ctx.locale, { keyId }, allowDuplicate));
     },
     "orders.certificateRequest": async (p) => {
-      const cloud = await services.cloud();
-      const { orderId } = await cloud.createCertificateRequest(p);
-      return startFollowing(await record({ operation: "CreateCertificateRequest", orderId, domain: p.domain, state: "submitted" }));
+      const order = await creates.create({
+        service: "cas",
+        action: "CreateCertificateRequest",
+        params: { Domain: p.domain, Username: p.username, Phone: p.phone, Email: p.email, ValidateType: p.validateType, ProductCode: p.productCode },
+        context: { operation: "CreateCertificateRequest", domain: p.domain },
+        allowDuplicate: p.allowDuplicate,
+      });
+      return startFollowing(order);
     },
     "orders.orderForCloudCsr": async (p, ctx) => {
-      const { id, ...contact } = p;
+      const { id, allowDuplicate, ...contact } = p;
       const parent = await orders.get(id);
       const cloudCsr = (parent.operation === "KmsCreateCertificate" && parent.state === "pending_csr")
         || (parent.operation === "CreateCsr" && parent.state === "csr_ready");
       if (!cloudCsr || !parent.csrPem) fail("orders.cloud_csr.not_pending", "id", { state: parent.state });
       const earlier = parent.childId ? await orders.find(parent.childId) : undefined;
-      // One DV order at a time per CSR; a failed or cancelled one may be replaced.
-      if (earlier && earlier.state !== "failed" && earlier.state !== "cancelled") {
+      // One DV order at a time per CSR; a failed or cancelled one may be replaced. (Checked again under the
+      // ledger's lock with the `parent:<id>` key: two pages ordering at once get one order.)
+      if (earlier && earlier.state !== "failed" && earlier.state !== "cancelled" && !allowDuplicate) {
         fail("orders.cloud_csr.already_ordered", "id", { orderId: earlier.orderId ?? earlier.id, state: earlier.state });
       }
       // Refused here, before the quota is touched: the operation takes RSA >= 2048 or ECC, never SM2.
       requireCasCsrKey(parent.csrPem, "csrPem");
-      const child = await placeDvOrder(contact, parent.csrPem, ctx.locale, { parentId: parent.id });
-      const latest = await orders.get(parent.id);
-      await orders.put({ ...latest, childId: child.id, updatedAt: deps.now().toISOString() });
-      return startFollowing(child);
+      // The parent's childId is written when the result is recorded (creates.ts recordResult).
+      return startFollowing(await placeDvOrder(contact, parent.csrPem, ctx.locale, { parentId: parent.id }, allowDuplicate));
     },
     "orders.casCreateCsr": async (p) => {
-      const cloud = await services.cloud();
-      const { csrId, csr } = await cloud.createCsr(p);
-      return orderView(await record({ operation: "CreateCsr", cloudId: csrId, domain: p.commonName, state: "csr_ready", csrPem: csr }));
+      const order = await creates.create({
+        service: "cas",
+        action: "CreateCsr",
+        params: {
+          Algorithm: p.algorithm,
+          KeySize: p.keySize,
+          CommonName: p.commonName,
+          Sans: p.sans.length > 0 ? p.sans.join(",") : undefined,
+          CountryCode: p.countryCode,
+          Province: p.province,
+          Locality: p.locality,
+          CorpName: p.corpName || undefined,
+          Department: p.department || undefined,
+          Name: p.name || undefined,
+        },
+        context: { operation: "CreateCsr", domain: p.commonName },
+        allowDuplicate: p.allowDuplicate,
+      });
+      return orderView(order);
     },
     "orders.kmsCreateCertificate": async (p) => {
-      const cloud = await services.cloud();
       // RFC 2253 order as the seed page writes it: CN=…,OU=…,O=…,C=…
       const subject = formatDn(subjectFromFields(p.subject));
       if (!p.subject.CN?.trim()) fail("orders.kms.subject_cn_required", "subject.CN");
-      const made = await cloud.kmsCreateCertificate({ ...p, subject });
-      return orderView(
-        await record({
-          operation: "KmsCreateCertificate",
-          cloudId: made.certificateId,
-          domain: p.subject.CN.trim(),
-          state: "pending_csr",
-          csrPem: made.csr,
-        }),
-      );
+      const order = await creates.create({
+        service: "kms",
+        action: "CreateCertificate",
+        params: {
+          KeySpec: p.keySpec,
+          Subject: subject,
+          SubjectAlternativeNames: p.sans.length > 0 ? p.sans : undefined,
+          ExportablePrivateKey: p.exportablePrivateKey,
+          ProtectionLevel: p.protectionLevel,
+        },
+        context: { operation: "KmsCreateCertificate", domain: p.subject.CN.trim() },
+        allowDuplicate: p.allowDuplicate,
+      });
+      return orderView(order);
     },
     "orders.packageState": async (p) => (await services.cloud()).describePackageState(p.productCode),
     "orders.list": async () => (await orders.list()).map(orderView),
@@ -169,14 +193,35 @@ export function orderHandlers(deps: OrderHandlerDeps) {
       const v = order.validation;
       if (!v || v.type !== "DNS") fail("orders.dns.no_record", "id");
       const place = dnsRecordPlacement(v.domain || order.domain, v.recordDomain, p.zone);
-      const { recordId } = await (await services.cloud()).addDomainRecord({
-        domainName: place.zone,
-        rr: place.rr,
-        type: v.recordType || "TXT",
-        value: v.recordValue,
+      const next = await creates.create({
+        service: "alidns",
+        action: "AddDomainRecord",
+        params: { DomainName: place.zone, RR: place.rr, Type: v.recordType || "TXT", Value: v.recordValue },
+        context: { operation: "AddDomainRecord", domain: order.domain, orderLocalId: order.id },
+        allowDuplicate: p.allowDuplicate,
       });
-      const next = await orders.put({ ...order, dnsRecordId: recordId, updatedAt: deps.now().toISOString() });
       return startFollowing(next);
+    },
+    "orders.pending": async () => {
+      // A look at entries whose turn has come, in the background: the popup polls this while open, so a
+      // lost answer is found within seconds there, not only on the next alarm (at least 30 s apart).
+      void creates.reconcile().catch(() => undefined);
+      return creates.view();
+    },
+    "orders.pendingCheck": async (p) => {
+      const result = await creates.checkAgain(p.id);
+      if (result.order) return { order: result.order.orderId ? await startFollowing(result.order) : orderView(result.order) };
+      const entry = (await creates.view()).find((e) => e.id === p.id);
+      return entry ? { entry } : {};
+    },
+    "orders.pendingChoose": async (p) => {
+      const order = await creates.choose(p.id, p.candidateId);
+      return order.orderId ? startFollowing(order) : orderView(order);
+    },
+    "orders.pendingPlaceAnyway": async (p) => {
+      if (p.confirm !== true) fail("orders.pending.confirm_required", "confirm");
+      const order = await creates.placeAnyway(p.id);
+      return order.orderId ? startFollowing(order) : orderView(order);
     },
   };
   return handlers;

@@ -8,6 +8,9 @@
 // from and written to storage, so a stopped worker resumes here. A CreateCertificateRequest order (the cloud
 // made the key) that is issued gets the key DescribeCertificateState returns imported into the vault, paired
 // with the certificate; the key itself is never put on the order (storage.local is not a vault).
+// Each tick first reconciles creates whose answer was lost (orders/creates.ts: the ledger entries whose
+// turn has come are looked for in the cloud's lists; a result found is recorded and then followed like any
+// order); while any create is unresolved the alarm comes every RECONCILE_PERIOD_MINUTES.
 import { KeysmithError, type ErrorData } from "../../core/errors";
 import { t, type Locale } from "../../core/i18n";
 import { certificatePems } from "../../core/pem";
@@ -20,6 +23,8 @@ import { OPEN_STATES, type OrderStore, type StoredOrder } from "./order-store";
 export const FOLLOW_ALARM = "keysmith.orders.follow";
 export const EXPIRY_ALARM = "keysmith.certificates.expiry";
 export const EXPIRY_NOTIFIED_KEY = "expiryNotified";
+/** Alarm period while a create is unresolved: Chrome's shortest (30 s) in production. */
+export const RECONCILE_PERIOD_MINUTES = 0.5;
 
 export interface FollowerDeps {
   platform: Pick<Platform, "alarms" | "notify" | "storage">;
@@ -38,6 +43,11 @@ export interface FollowerDeps {
   followOrders: () => Promise<boolean>;
   /** Minutes between looks at open orders. */
   periodMinutes?: number;
+  /** Pending creates (orders/creates.ts): reconciled first on each tick; unresolved ones keep the alarm armed. */
+  creates?: {
+    reconcile(): Promise<{ waiting: number }>;
+    unresolved(): Promise<boolean>;
+  };
 }
 
 export function stateFromCas(type: string): OrderState {
@@ -199,13 +209,21 @@ export function createFollower(deps: FollowerDeps) {
     return deps.orders.put(next);
   }
 
-  /** Arm or disarm the follow alarm depending on whether any order is still open and following is on. */
+  /**
+   * Arm or disarm the follow alarm: armed while an order is open and following is on, and — whatever that
+   * setting says — every RECONCILE_PERIOD_MINUTES while a create is unresolved (a lost answer is the
+   * worker's own business to settle, not "following").
+   */
   async function schedule(): Promise<void> {
     const all = await deps.orders.list();
     const open = all.some((o) => OPEN_STATES.has(o.state) && o.orderId) || waitingParents(all).length > 0;
-    if (open && (await deps.followOrders())) {
-      if (!(await deps.platform.alarms.get(FOLLOW_ALARM))) {
-        await deps.platform.alarms.create(FOLLOW_ALARM, { delayInMinutes: period, periodInMinutes: period });
+    const unresolved = (await deps.creates?.unresolved()) ?? false;
+    const want = unresolved ? Math.min(RECONCILE_PERIOD_MINUTES, period) : open && (await deps.followOrders()) ? period : undefined;
+    if (want !== undefined) {
+      const armed = await deps.platform.alarms.get(FOLLOW_ALARM);
+      // chrome.alarms.Alarm carries periodInMinutes; the Platform type leaves it out.
+      if (!armed || (armed as { periodInMinutes?: number }).periodInMinutes !== want) {
+        await deps.platform.alarms.create(FOLLOW_ALARM, { delayInMinutes: want, periodInMinutes: want });
       }
     } else {
       await deps.platform.alarms.clear(FOLLOW_ALARM);
@@ -217,6 +235,11 @@ export function createFollower(deps: FollowerDeps) {
 
   async function tick(): Promise<StoredOrder[]> {
     const results: StoredOrder[] = [];
+    try {
+      await deps.creates?.reconcile();
+    } catch {
+      // A failed look leaves the entries as they were; the next tick tries again.
+    }
     const all = await deps.orders.list();
     for (const order of all) {
       if (OPEN_STATES.has(order.state) && order.orderId) results.push(await check(order));

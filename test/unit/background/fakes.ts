@@ -4,6 +4,61 @@ import type { CsrInspection, KeyView, PackageState } from "../../../src/messages
 import type { MenuProperties, Platform } from "../../../src/platform/platform";
 import type { CertificateState, CloudPort } from "../../../src/background/cloud-port";
 import type { Services } from "../../../src/background/services";
+import type { AliyunClient, ApiResponse } from "../../../src/core/aliyun/client";
+import { operation } from "../../../src/core/aliyun/operations";
+import type { Operation } from "../../../src/core/aliyun/operation-types";
+
+/** The reconcile lists' item paths: the scripted cloud lists nothing (no lost answers here). */
+const EMPTY_LISTS: Record<string, ApiResponse> = {
+  ListUserCertificateOrder: { CertificateOrderList: [], TotalCount: 0 },
+  ListCsr: { CsrList: [], TotalCount: 0 },
+  ListCertificates: { CertificateSummaryList: [], TotalSize: 0 },
+  DescribeDomainRecords: { DomainRecords: { Record: [] }, TotalCount: 0 },
+};
+
+/**
+ * The signed client as the scripted cloud: the worker sends creates through it (src/background/orders/creates.ts),
+ * and each create lands on the CloudPort method of the same name, looked up at call time (tests replace them),
+ * with the wire parameters mapped back into the port's terms. Lists answer empty.
+ */
+export function portClient(cloud: Omit<CloudPort, "client">): AliyunClient {
+  const opt = (v: string | undefined) => (v === undefined || v === "" ? undefined : v);
+  const client: AliyunClient = {
+    signatureVersion: "v3",
+    call: (service, action, params) => client.callOperation(operation(service, action), params),
+    async callOperation(op: Operation, raw = {}): Promise<ApiResponse> {
+      const w = raw as Record<string, string | undefined>;
+      if (EMPTY_LISTS[op.action]) return structuredClone(EMPTY_LISTS[op.action]!);
+      const contact = { username: w.Username!, phone: w.Phone!, email: w.Email!, validateType: w.ValidateType as "DNS" | "FILE", productCode: opt(w.ProductCode) };
+      switch (op.action) {
+        case "CreateCertificateWithCsrRequest":
+          return { OrderId: (await cloud.createCertificateWithCsrRequest({ csr: w.Csr!, ...contact })).orderId };
+        case "CreateCertificateRequest":
+          return { OrderId: (await cloud.createCertificateRequest({ domain: w.Domain!, ...contact })).orderId };
+        case "CreateCsr": {
+          const made = await cloud.createCsr({
+            algorithm: w.Algorithm as "RSA" | "ECC" | "SM2", keySize: Number(w.KeySize), commonName: w.CommonName!, sans: w.Sans ? w.Sans.split(",") : [],
+            countryCode: w.CountryCode!, province: w.Province!, locality: w.Locality!, corpName: opt(w.CorpName), department: opt(w.Department), name: opt(w.Name),
+          });
+          return { CsrId: made.csrId, Csr: made.csr };
+        }
+        case "CreateCertificate": {
+          const sans = w.SubjectAlternativeNames ? (JSON.parse(w.SubjectAlternativeNames) as string[]) : [];
+          const made = await cloud.kmsCreateCertificate({
+            keySpec: w.KeySpec as "RSA_2048" | "EC_P256" | "EC_SM2", subject: w.Subject!, sans, exportablePrivateKey: w.ExportablePrivateKey === "true",
+            ...(w.ProtectionLevel ? { protectionLevel: w.ProtectionLevel as "SOFTWARE" | "HSM" } : {}),
+          });
+          return { CertificateId: made.certificateId, Csr: made.csr };
+        }
+        case "AddDomainRecord":
+          return { RecordId: (await cloud.addDomainRecord({ domainName: w.DomainName!, rr: w.RR!, type: w.Type!, value: w.Value! })).recordId };
+        default:
+          return {};
+      }
+    },
+  };
+  return client;
+}
 
 export const EXT_ID = "dndahdfaijfgmkemdljjcibbkklhcdaa";
 export const EXT_ORIGIN = `chrome-extension://${EXT_ID}`;
@@ -71,9 +126,15 @@ export function keyView(over: Partial<KeyView> = {}): KeyView {
 export function fakeCloud(states: CertificateState[] = [{ type: "payed" }]) {
   const calls: { op: string; params: unknown }[] = [];
   let i = 0;
+  // Each order gets its own OrderId (a cloud never answers the same one twice): the first is 12345678901234567.
+  let dv = 12345678901234567n;
+  let other = 22345678901234567n;
   const cloud: CloudPort = {
-    createCertificateWithCsrRequest: async (p) => (calls.push({ op: "CreateCertificateWithCsrRequest", params: p }), { orderId: "12345678901234567" }),
-    createCertificateRequest: async (p) => (calls.push({ op: "CreateCertificateRequest", params: p }), { orderId: "22345678901234567" }),
+    get client() {
+      return portClient(cloud);
+    },
+    createCertificateWithCsrRequest: async (p) => (calls.push({ op: "CreateCertificateWithCsrRequest", params: p }), { orderId: String(dv++) }),
+    createCertificateRequest: async (p) => (calls.push({ op: "CreateCertificateRequest", params: p }), { orderId: String(other++) }),
     createCsr: async (p) => (calls.push({ op: "CreateCsr", params: p }), { csrId: "9001", csr: "-----BEGIN CERTIFICATE REQUEST-----\nAA\n-----END CERTIFICATE REQUEST-----\n" }),
     kmsCreateCertificate: async (p) => (calls.push({ op: "KmsCreateCertificate", params: p }), { certificateId: "cert-1", csr: "CSR" }),
     kmsUploadCertificate: async (p) => void calls.push({ op: "KmsUploadCertificate", params: p }),

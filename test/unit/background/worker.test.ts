@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { generateServerKey, makeCsr } from "../../../emulator/keys";
 import { createWorker } from "../../../src/background/worker";
 import { FOLLOW_ALARM, EXPIRY_ALARM } from "../../../src/background/orders/follower";
 import { dnsRecordPlacement } from "../../../src/background/handlers/orders";
@@ -64,13 +65,20 @@ describe("router", () => {
   });
 });
 
+// Creates are checked against the catalogue before they are sent (src/background/orders/creates.ts through
+// the core's write-ahead): a real CSR and a valid phone.
+let CSR = "";
+beforeAll(async () => {
+  CSR = await makeCsr(await generateServerKey("EC_P256"), "CN=www.example.com", ["www.example.com"]);
+});
+
 describe("orders and the follower", () => {
   const validation = { type: "domain_verify", validateType: "DNS" as const, recordType: "TXT", recordDomain: "_dnsauth", recordValue: "2026abc" };
 
   it("DV order: submitted, validation record stored and notified once, DNS record added, issued certificate paired", async () => {
     const t = setup([validation, validation, { type: "process" }, { type: "certificate", certificate: CERT }]);
     const contact = { username: "A", email: "a@example.com", phone: "13800000000", validateType: "DNS" as const };
-    const submitted = await t.worker.handleMessage({ type: "orders.submitCsr", payload: { ...contact, csrPem: "-----BEGIN CERTIFICATE REQUEST-----\nA\n-----END CERTIFICATE REQUEST-----" } }, OWN_PAGE);
+    const submitted = await t.worker.handleMessage({ type: "orders.submitCsr", payload: { ...contact, csrPem: CSR } }, OWN_PAGE);
     expect(submitted).toMatchObject({ ok: true, value: { orderId: "12345678901234567", state: "validation", keyId: "k1", validation: { recordDomain: "_dnsauth" } } });
     expect(t.alarms.has(FOLLOW_ALARM)).toBe(true);
     expect(t.alarms.has(EXPIRY_ALARM)).toBe(true);
@@ -93,7 +101,7 @@ describe("orders and the follower", () => {
 
   it("a failed order notifies once and can then be deleted (also in the cloud)", async () => {
     const t = setup([{ type: "verify_fail" }]);
-    const contact = { username: "A", email: "a@example.com", phone: "1", validateType: "DNS" as const };
+    const contact = { username: "A", email: "a@example.com", phone: "13800000000", validateType: "DNS" as const };
     await t.worker.handleMessage({ type: "orders.certificateRequest", payload: { ...contact, domain: "example.com" } }, OWN_PAGE);
     await t.worker.handleAlarm(FOLLOW_ALARM);
     expect(t.notifications.filter((n) => n.id === "order:o1:failed")).toHaveLength(1);
@@ -103,7 +111,7 @@ describe("orders and the follower", () => {
 
   it("an open order is not deleted; it can be cancelled", async () => {
     const t = setup([{ type: "payed" }]);
-    const contact = { username: "A", email: "a@example.com", phone: "1", validateType: "DNS" as const };
+    const contact = { username: "A", email: "a@example.com", phone: "13800000000", validateType: "DNS" as const };
     await t.worker.handleMessage({ type: "orders.certificateRequest", payload: { ...contact, domain: "example.com" } }, OWN_PAGE);
     expect(await t.worker.handleMessage({ type: "orders.delete", payload: { id: "o1" } }, OWN_PAGE)).toMatchObject({ ok: false, error: { code: "orders.delete.open" } });
     expect(await t.worker.handleMessage({ type: "orders.cancel", payload: { id: "o1" } }, OWN_PAGE)).toMatchObject({ ok: true, value: { state: "cancelled" } });
@@ -111,8 +119,8 @@ describe("orders and the follower", () => {
 
   it("a new worker over the same storage carries on following (worker stopped mid-flow)", async () => {
     const t = setup([validation, { type: "certificate", certificate: CERT }]);
-    const contact = { username: "A", email: "a@example.com", phone: "1", validateType: "DNS" as const };
-    await t.worker.handleMessage({ type: "orders.submitCsr", payload: { ...contact, csrPem: "-----BEGIN CERTIFICATE REQUEST-----\nA\n-----END CERTIFICATE REQUEST-----" } }, OWN_PAGE);
+    const contact = { username: "A", email: "a@example.com", phone: "13800000000", validateType: "DNS" as const };
+    await t.worker.handleMessage({ type: "orders.submitCsr", payload: { ...contact, csrPem: CSR } }, OWN_PAGE);
     const second = createWorker({ platform: t.platform, services: t.services, now: () => new Date("2026-01-15T01:00:00Z") });
     await second.start();
     await second.handleAlarm(FOLLOW_ALARM);
@@ -122,11 +130,11 @@ describe("orders and the follower", () => {
   it("KMS CreateCertificate sends the subject as a DN and records the returned CSR", async () => {
     const t = setup();
     const reply = await t.worker.handleMessage(
-      { type: "orders.kmsCreateCertificate", payload: { keySpec: "EC_P256", subject: { CN: "a.example.com", O: "Acme, Inc", C: "CN" }, sans: ["a.example.com"], exportablePrivateKey: false } },
+      { type: "orders.kmsCreateCertificate", payload: { keySpec: "EC_P256", subject: { CN: "a.example.com", OU: "IT", O: "Acme, Inc", C: "CN" }, sans: ["a.example.com"], exportablePrivateKey: false } },
       OWN_PAGE,
     );
     expect(reply).toMatchObject({ ok: true, value: { operation: "KmsCreateCertificate", cloudId: "cert-1", state: "pending_csr", csrPem: "CSR" } });
-    expect(t.calls[0]!.params).toMatchObject({ subject: "CN=a.example.com,O=Acme\\, Inc,C=CN" });
+    expect(t.calls[0]!.params).toMatchObject({ subject: "CN=a.example.com,OU=IT,O=Acme\\, Inc,C=CN" });
   });
 
   it("expiring certificates raise one notification each", async () => {
