@@ -13,7 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { KeySpecId } from "../../src/messages";
 import { BACKUP_PASSPHRASE_MIN } from "../../src/ui/passphrase-rules";
-import { ROOT, findBytes, launchExtension, openExtensionPage, send, waitFor, type ExtensionSession } from "./harness";
+import {
+  ROOT, check, contains, expectAttribute, expectChecked, expectDisabled, expectEventually, expectFocused, expectText, expectValue, expectVisible, findBytes,
+  launchExtension, openExtensionPage, send, waitFor, type ExtensionSession,
+} from "./harness";
 
 const dir = mkdtempSync(join(tmpdir(), "keysmith-backup-e2e-"));
 const SHOTS = join(ROOT, "test-artifacts/ui");
@@ -59,6 +62,11 @@ async function listedKeyIds(page: Page): Promise<string[]> {
   return page.$$eval("#key-list > li", (els) => els.map((el) => el.getAttribute("data-key-id") ?? ""));
 }
 
+/** The Keys tab once it lists `n` keys (the list comes from the worker after the tab opens). */
+async function expectListed(page: Page, n: number): Promise<string[]> {
+  return expectEventually(() => listedKeyIds(page), check(`${n} keys`, (ids) => ids.length === n), `${n} keys in the Keys tab`);
+}
+
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   session = await launchExtension();
@@ -82,25 +90,25 @@ describe("backup and restore through the pages", () => {
       await popup.setChecked("#exportable", w.exportable);
       await popup.click("#create-csr");
       await popup.waitForSelector("#csr-pem", { timeout: 120_000 });
-      const csrPem = await popup.inputValue("#csr-pem");
+      const csrPem = await expectValue(popup, "#csr-pem", /^-----BEGIN CERTIFICATE REQUEST-----/);
       made.push({ cn, ...w, csrPem, publicKey: publicKeyOfCsr(csrPem) });
     }
     await popup.click("#tab-keys");
     await popup.waitForSelector("#backup-section");
-    expect(await listedKeyIds(popup)).toHaveLength(3);
+    await expectListed(popup, 3);
   });
 
   it("Keys tab: shows the rule and what is left out, refuses a short or unconfirmed passphrase, then downloads the backup", async () => {
-    expect(await popup.textContent("#backup-scope")).toContain("Exportable keys in the backup: 2.");
-    expect(await popup.textContent("#backup-non-exportable")).toBe("Non-exportable keys cannot be backed up: they never leave this browser.");
-    expect(await popup.textContent("#backup-passphrase-hint")).toContain(`At least ${BACKUP_PASSPHRASE_MIN} characters`);
+    await expectText(popup, "#backup-scope", contains("Exportable keys in the backup: 2."));
+    await expectText(popup, "#backup-non-exportable", "Non-exportable keys cannot be backed up: they never leave this browser.");
+    await expectText(popup, "#backup-passphrase-hint", contains(`At least ${BACKUP_PASSPHRASE_MIN} characters`));
 
     await popup.fill("#backup-passphrase", "too short");
-    expect(await popup.textContent("#backup-passphrase-error")).toBe(`Backup passphrase: at least ${BACKUP_PASSPHRASE_MIN} characters, not only spaces.`);
+    await expectText(popup, "#backup-passphrase-error", `Backup passphrase: at least ${BACKUP_PASSPHRASE_MIN} characters, not only spaces.`);
     await popup.fill("#backup-passphrase", PASSPHRASE);
-    expect(await popup.isVisible("#backup-passphrase-error")).toBe(false);
+    await expectVisible(popup, "#backup-passphrase-error", false);
     await popup.fill("#backup-confirm", `${PASSPHRASE}!`);
-    expect(await popup.textContent("#backup-confirm-error")).toBe("Passphrase again: does not match the backup passphrase.");
+    await expectText(popup, "#backup-confirm-error", "Passphrase again: does not match the backup passphrase.");
     // Enter in the field submits the form; with the mismatch nothing is asked of the worker.
     await popup.press("#backup-confirm", "Enter");
     expect(await popup.isVisible("#backup-done")).toBe(false);
@@ -111,11 +119,10 @@ describe("backup and restore through the pages", () => {
     const [download] = await Promise.all([popup.waitForEvent("download", { timeout: 60_000 }), popup.click("#backup-keys")]);
     backupPath = join(dir, download.suggestedFilename());
     await download.saveAs(backupPath);
-    await popup.waitForSelector("#backup-done");
-    expect(await popup.textContent("#backup-done")).toContain(download.suggestedFilename());
+    await expectText(popup, "#backup-done", contains(download.suggestedFilename()));
     // The fields are emptied once the file is made.
-    expect(await popup.inputValue("#backup-passphrase")).toBe("");
-    expect(await popup.inputValue("#backup-confirm")).toBe("");
+    await expectValue(popup, "#backup-passphrase", "");
+    await expectValue(popup, "#backup-confirm", "");
   });
 
   it("the backup file holds no unencrypted private key of either exportable key", async () => {
@@ -147,25 +154,25 @@ describe("backup and restore through the pages", () => {
   it("Keys tab in Chinese fits the popup", async () => {
     const page = await openPopup("zh_CN", "#keys");
     await page.waitForSelector("#backup-section");
-    expect(await page.textContent("#backup-title")).toBe("备份可导出的密钥");
-    expect(await page.textContent("#backup-non-exportable")).toBe("不可导出的密钥无法备份：它们从不离开此浏览器。");
+    await expectText(page, "#backup-title", "备份可导出的密钥");
+    await expectText(page, "#backup-non-exportable", "不可导出的密钥无法备份：它们从不离开此浏览器。");
     await page.fill("#backup-passphrase", "短口令");
-    expect(await page.textContent("#backup-passphrase-error")).toBe(`备份口令：至少 ${BACKUP_PASSPHRASE_MIN} 个字符，且不能只有空格。`);
+    await expectText(page, "#backup-passphrase-error", `备份口令：至少 ${BACKUP_PASSPHRASE_MIN} 个字符，且不能只有空格。`);
     await page.screenshot({ path: join(SHOTS, "popup-backup-zh_CN.png"), fullPage: true });
     expect(await overflow(page)).toEqual([]);
     await page.close();
   });
 
   it("deletes the three keys in the Keys tab", async () => {
-    for (const id of await listedKeyIds(popup)) {
+    for (const id of await expectListed(popup, 3)) {
       await popup.click(`[data-key-id="${id}"] .card-head`);
       await popup.click(`#delete-${id}`);
       await popup.click(`#confirm-delete-${id}`);
       await waitFor(async () => !(await listedKeyIds(popup)).includes(id), `key ${id} gone from the list`);
     }
     expect(await send(popup, "keys.list", {})).toEqual([]);
-    expect(await popup.textContent("#backup-scope")).toContain("No exportable key to back up yet.");
-    expect(await popup.isDisabled("#backup-keys")).toBe(true);
+    await expectText(popup, "#backup-scope", contains("No exportable key to back up yet."));
+    await expectDisabled(popup, "#backup-keys", true);
   });
 
   it("restores in the options page: a wrong passphrase and a damaged file restore nothing, the right passphrase brings back the two exportable keys", async () => {
@@ -177,12 +184,11 @@ describe("backup and restore through the pages", () => {
     await options.setInputFiles("#restore-file", backupPath);
     await options.fill("#restore-passphrase", `${PASSPHRASE} (not it)`);
     await options.click("#restore-keys");
-    await options.waitForSelector("#restore-error");
-    expect(await options.getAttribute("#restore-error", "data-code")).toBe("export.passphrase.wrong");
+    await expectAttribute(options, "#restore-error", "data-code", "export.passphrase.wrong");
     // The worker's typed error, with the field named as the page labels it.
-    expect(await options.textContent("#restore-error")).toBe("Passphrase of the backup: wrong passphrase, or the file is damaged (decryption failed).");
-    expect(await options.inputValue("#restore-passphrase")).toBe("");
-    expect(await options.evaluate(() => document.activeElement?.id)).toBe("restore-passphrase");
+    await expectText(options, "#restore-error", "Passphrase of the backup: wrong passphrase, or the file is damaged (decryption failed).");
+    await expectValue(options, "#restore-passphrase", "");
+    await expectFocused(options, "restore-passphrase");
     expect(await send(options, "keys.list", {})).toEqual([]);
     await options.locator("#restore").screenshot({ path: join(SHOTS, "options-restore-error-en.png") });
 
@@ -196,7 +202,7 @@ describe("backup and restore through the pages", () => {
     await options.fill("#restore-passphrase", PASSPHRASE);
     await options.click("#restore-keys");
     await options.waitForSelector("#restore-error");
-    expect(await options.getAttribute("#restore-error", "data-code")).toBe("export.passphrase.wrong");
+    await expectAttribute(options, "#restore-error", "data-code", "export.passphrase.wrong");
     // Not a backup at all.
     const notBackup = join(dir, "notes.txt");
     writeFileSync(notBackup, "not a backup\n");
@@ -204,7 +210,7 @@ describe("backup and restore through the pages", () => {
     await options.fill("#restore-passphrase", PASSPHRASE);
     await options.click("#restore-keys");
     await options.waitForSelector("#restore-error[data-code='vault.backup.invalid']");
-    expect(await options.textContent("#restore-error")).toContain("not a Keysmith backup file");
+    await expectText(options, "#restore-error", contains("not a Keysmith backup file"));
     expect(await send(options, "keys.list", {})).toEqual([]);
 
     await options.setInputFiles("#restore-file", backupPath);
@@ -212,8 +218,7 @@ describe("backup and restore through the pages", () => {
     await options.click("#restore-keys");
     await options.waitForSelector("#restore-done", { timeout: 60_000 });
     const exportable = made.filter((m) => m.exportable);
-    const done = (await options.textContent("#restore-done")) ?? "";
-    expect(done).toContain("Keys restored: 2");
+    const done = await expectText(options, "#restore-done", contains("Keys restored: 2"));
     for (const m of exportable) expect(done).toContain(m.cn);
     await options.locator("#restore").screenshot({ path: join(SHOTS, "options-restore-done-en.png") });
 
@@ -234,14 +239,13 @@ describe("backup and restore through the pages", () => {
     await options.fill("#restore-passphrase", PASSPHRASE);
     await options.click("#restore-keys");
     await options.waitForSelector("#restore-done", { timeout: 60_000 });
-    expect(await options.textContent("#restore-done")).toContain("Nothing restored");
+    await expectText(options, "#restore-done", contains("Nothing restored"));
     expect(await send(options, "keys.list", {})).toHaveLength(2);
     await options.close();
 
     // The popup's Keys tab lists them again, and each still signs: a new CSR for it keeps the public key.
     const page = await openPopup("en", "#keys");
-    await page.waitForSelector("#key-list > li");
-    expect(await listedKeyIds(page)).toHaveLength(2);
+    await expectListed(page, 2);
     for (const k of keys) {
       const again = await send(page, "csr.create", { spec: k.spec, subject: { CN: k.commonName }, sans: [], exportable: true, keyId: k.id });
       expect(again.inspection.signatureValid).toBe(true);
@@ -252,12 +256,11 @@ describe("backup and restore through the pages", () => {
 
   it("restore in Chinese: the worker's error in the page's language", async () => {
     const page = await openOptions("zh_CN", "#restore");
-    expect(await page.textContent("#restore-title")).toBe("从备份恢复密钥");
+    await expectText(page, "#restore-title", "从备份恢复密钥");
     await page.setInputFiles("#restore-file", backupPath);
     await page.fill("#restore-passphrase", "错误的口令");
     await page.click("#restore-keys");
-    await page.waitForSelector("#restore-error");
-    expect(await page.textContent("#restore-error")).toBe("备份口令：口令错误或文件已损坏（解密失败）。");
+    await expectText(page, "#restore-error", "备份口令：口令错误或文件已损坏（解密失败）。", undefined, { timeoutMs: 60_000 });
     await page.locator("#restore").screenshot({ path: join(SHOTS, "options-restore-error-zh_CN.png") });
     expect(await send(page, "keys.list", {})).toHaveLength(2);
     await page.close();
@@ -267,9 +270,9 @@ describe("backup and restore through the pages", () => {
 describe("options: signature version, follow orders, expiry warning", () => {
   it("changes the three settings; a reload shows them kept", async () => {
     const page = await openOptions("en");
-    expect(await page.inputValue("#signature-version")).toBe("v3");
-    expect(await page.isChecked("#follow-orders")).toBe(true);
-    expect(await page.inputValue("#expiry-warning-days")).toBe("30");
+    await expectValue(page, "#signature-version", "v3");
+    await expectChecked(page, "#follow-orders", true);
+    await expectValue(page, "#expiry-warning-days", "30");
     await page.selectOption("#signature-version", "v1");
     await page.setChecked("#follow-orders", false);
     await page.fill("#expiry-warning-days", "45");
@@ -278,9 +281,9 @@ describe("options: signature version, follow orders, expiry warning", () => {
 
     await page.reload();
     await page.waitForSelector("body[data-ready=true]");
-    expect(await page.inputValue("#signature-version")).toBe("v1");
-    expect(await page.isChecked("#follow-orders")).toBe(false);
-    expect(await page.inputValue("#expiry-warning-days")).toBe("45");
+    await expectValue(page, "#signature-version", "v1");
+    await expectChecked(page, "#follow-orders", false);
+    await expectValue(page, "#expiry-warning-days", "45");
     const stored = await send(page, "settings.get", {});
     expect({ signatureVersion: stored.signatureVersion, followOrders: stored.followOrders, expiryWarningDays: stored.expiryWarningDays })
       .toEqual({ signatureVersion: "v1", followOrders: false, expiryWarningDays: 45 });
@@ -294,19 +297,20 @@ describe("options: signature version, follow orders, expiry warning", () => {
     await page.setChecked("#follow-orders", true);
     for (const bad of ["0", "366", "2.5", "soon"]) {
       await page.fill("#expiry-warning-days", bad);
-      expect(await page.textContent("#expiry-warning-days-error")).toBe(`Expiry warning (days): "${bad}" is not a whole number from 1 to 365.`);
-      expect(await page.getAttribute("#expiry-warning-days", "aria-invalid")).toBe("true");
+      await expectText(page, "#expiry-warning-days-error", `Expiry warning (days): "${bad}" is not a whole number from 1 to 365.`);
+      await expectAttribute(page, "#expiry-warning-days", "aria-invalid", "true");
     }
     await page.click("#save-settings");
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe("expiry-warning-days");
+    // The refused save moves the focus to the invalid field; only then is "nothing saved" worth checking.
+    await expectFocused(page, "expiry-warning-days");
     expect(await page.isVisible("#settings-saved")).toBe(false);
     await page.locator("#settings-form").screenshot({ path: join(SHOTS, "options-settings-invalid-en.png") });
 
     await page.reload();
     await page.waitForSelector("body[data-ready=true]");
-    expect(await page.inputValue("#signature-version")).toBe("v1");
-    expect(await page.isChecked("#follow-orders")).toBe(false);
-    expect(await page.inputValue("#expiry-warning-days")).toBe("45");
+    await expectValue(page, "#signature-version", "v1");
+    await expectChecked(page, "#follow-orders", false);
+    await expectValue(page, "#expiry-warning-days", "45");
     const stored = await send(page, "settings.get", {});
     expect([stored.signatureVersion, stored.followOrders, stored.expiryWarningDays]).toEqual(["v1", false, 45]);
     await page.close();
@@ -314,16 +318,17 @@ describe("options: signature version, follow orders, expiry warning", () => {
 
   it("in Chinese: labels, the error, keyboard", async () => {
     const page = await openOptions("zh_CN");
-    expect(await page.textContent("label[for=signature-version]")).toBe("签名版本");
-    expect(await page.textContent("label[for=follow-orders]")).toBe("在后台跟踪订单");
+    await expectText(page, "label[for=signature-version]", "签名版本");
+    await expectText(page, "label[for=follow-orders]", "在后台跟踪订单");
     await page.fill("#expiry-warning-days", "400");
-    expect(await page.textContent("#expiry-warning-days-error")).toBe("到期提醒（天）：「400」不是 1 到 365 之间的整数。");
-    // Keyboard: Space toggles the checkbox, Tab reaches the days field next.
+    await expectText(page, "#expiry-warning-days-error", "到期提醒（天）：「400」不是 1 到 365 之间的整数。");
+    // Keyboard: Space toggles the checkbox (off, as saved above), Tab reaches the days field next.
+    await expectChecked(page, "#follow-orders", false);
     await page.focus("#follow-orders");
     await page.keyboard.press("Space");
-    expect(await page.isChecked("#follow-orders")).toBe(true);
+    await expectChecked(page, "#follow-orders", true);
     await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe("expiry-warning-days");
+    await expectFocused(page, "expiry-warning-days");
     const unlabelled = await page.$$eval("input, select, textarea", (els) =>
       els.filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute("aria-label")).map((el) => el.id));
     expect(unlabelled).toEqual([]);

@@ -1,4 +1,4 @@
-// Issue 6: each context-menu handler, called in the worker (Playwright cannot click native menus), does
+// Each context-menu handler (src/background/context-menus.ts), called in the worker (Playwright cannot click native menus), does
 // its job on a test page with a console-like URL. The click's activeTab grant is stood in for by the
 // harness's TEST_GRANTS (see harness.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { TEST_GRANTS, launchExtension, openExtensionPage, routeConsolePage, send, waitFor, type ExtensionSession } from "./harness";
+import { TEST_GRANTS, expectValue, launchExtension, openExtensionPage, routeConsolePage, send, waitFor, type ExtensionSession } from "./harness";
 
 const CONSOLE_URL = "https://yundun.console.aliyun.com/?p=cas#/certExtend/upload";
 const CONSOLE_HTML = `<!doctype html><html><body>
@@ -32,14 +32,20 @@ async function click(id: string, selectionText?: string, frameId = 0) {
 
 /**
  * The popup a hand-off opened (action.openPopup, or a tab when the browser refuses it): it takes the
- * pending form itself. Returns everything it shows, field values included.
+ * pending form itself. Returns everything it shows, field values included, once all of `expected` is
+ * there (the pending form's view is drawn after the popup has synced), or what it shows after 30 s.
  */
-async function popupShows(): Promise<string> {
+async function popupShows(expected: string[]): Promise<string> {
   const popup = await waitFor(async () => session.context.pages().find((p) => p.url().includes("/popup.html") && !seen.has(p)), "the popup to open", 100, 100);
   seen.add(popup);
   await popup.waitForSelector("body[data-synced='true']");
-  await popup.waitForTimeout(300); // let the pending form's view render (no assertion on time)
-  const text = (await popup.evaluate(`[document.body.innerText, ...Array.from(document.querySelectorAll("input, textarea"), (e) => e.value)].join(" | ")`)) as string;
+  const read = async () =>
+    (await popup.evaluate(`[document.body.innerText, ...Array.from(document.querySelectorAll("input, textarea"), (e) => e.value)].join(" | ")`)) as string;
+  let text = await read();
+  for (let i = 0; i < 300 && !expected.every((e) => text.includes(e)); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    text = await read();
+  }
   await popup.close();
   return text;
 }
@@ -64,8 +70,9 @@ describe("context menu handlers on a console page", () => {
   it("Create CSR for the selection: its domains reach the popup's form", async () => {
     const selection = await consolePage.locator("#names").innerText();
     expect(await click("create-csr", selection)).toEqual({ ok: true });
-    const shown = await popupShows();
-    for (const name of ["shop.example.com", "*.example.com", "www.example.com"]) expect(shown).toContain(name);
+    const names = ["shop.example.com", "*.example.com", "www.example.com"];
+    const shown = await popupShows(names);
+    for (const name of names) expect(shown).toContain(name);
     expect(await send(page, "ui.takePendingForm", {})).toBeNull(); // the popup took it
   });
 
@@ -78,15 +85,15 @@ describe("context menu handlers on a console page", () => {
     await consolePage.bringToFront();
     await consolePage.locator("#csr").focus();
     expect(await click(`insert-csr:${keyId}`)).toEqual({ ok: true });
-    expect(await consolePage.locator("#csr").inputValue()).toBe(csrPem);
+    await expectValue(consolePage.locator("#csr"), csrPem);
   });
 
   it("Inspect CSR and Submit as DV order take the CSR from a selection that lost its line breaks", async () => {
     const flat = csrPem.replace(/\n/g, " ");
     expect(await click("inspect-csr", `Your CSR: ${flat}`)).toEqual({ ok: true });
-    expect(await popupShows()).toContain("shop.example.com");
+    expect(await popupShows(["shop.example.com"])).toContain("shop.example.com");
     expect(await click("submit-dv", flat)).toEqual({ ok: true });
-    expect(await popupShows()).toContain("BEGIN CERTIFICATE REQUEST");
+    expect(await popupShows(["BEGIN CERTIFICATE REQUEST"])).toContain("BEGIN CERTIFICATE REQUEST");
     expect(await click("inspect-csr", "no csr here")).toMatchObject({ ok: false, error: { code: "selection.pem.missing" } });
   });
 
@@ -99,6 +106,6 @@ describe("context menu handlers on a console page", () => {
     expect(await click("import-certificate", selection)).toEqual({ ok: true });
     const key = await send(page, "keys.get", { keyId });
     expect(key.certificate).toBeTruthy();
-    expect(await popupShows()).toContain("shop.example.com");
+    expect(await popupShows(["shop.example.com"])).toContain("shop.example.com");
   });
 });

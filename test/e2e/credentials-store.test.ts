@@ -1,4 +1,4 @@
-// Issue 4 in real Chromium: credentials stored through the worker (as the options page does) leave no
+// AccessKey credentials in real Chromium (src/background/credentials.ts): stored through the worker (as the options page does) leave no
 // trace of the secret in any storage, are never returned, and signed calls to the emulator still work
 // after the browser is restarted.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIREFOX_DIST, ensureExtensionBuilt, opensslVerifyCsr, waitFor } from "./harness";
+import { FIREFOX_DIST, ensureExtensionBuilt, expectEventually, opensslVerifyCsr, waitFor } from "./harness";
 
 const FIREFOX = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
 const ADDON_ID = "keysmith@keysmith.dev";
@@ -30,6 +30,11 @@ async function sendRaw(type: string, payload: unknown): Promise<{ ok: boolean; v
 
 async function fill(selector: string, value: string): Promise<void> {
   await page.locator(selector).fill(value);
+}
+
+/** A property of the first element matching `selector` ("" while there is none), for expectEventually. */
+function read(selector: string, property: "value" | "textContent"): () => Promise<string> {
+  return () => page.$eval(selector, (el, p) => String((el as unknown as Record<string, unknown>)[p] ?? ""), property).catch(() => "");
 }
 
 /**
@@ -95,7 +100,11 @@ describe("dist/firefox in Firefox ESR (headless, WebDriver BiDi)", () => {
   });
 
   it.each(["EC_P256", "EC_SM2"] as const)("%s CSR through the popup, verified by openssl", async (spec) => {
+    // The previous spec's result is showing (or, first, the empty form): start from the form. puppeteer's
+    // select() does not wait for its element, so wait for the form first.
+    await page.waitForSelector("#another-csr, #create-csr");
     if (await page.$("#another-csr")) await page.click("#another-csr");
+    await page.waitForSelector("#csr-profile");
     await page.select("#csr-profile", "generic");
     await page.select("#key-spec", spec);
     const cn = `${spec.toLowerCase().replace(/_/g, "-")}.firefox.example.com`;
@@ -105,14 +114,13 @@ describe("dist/firefox in Firefox ESR (headless, WebDriver BiDi)", () => {
     await fill("#sans", `www.${cn}`);
     await page.click("#create-csr");
     await page.waitForSelector("#csr-pem", { timeout: 30_000 });
-    const pem = await page.$eval("#csr-pem", (el) => (el as HTMLTextAreaElement).value);
-    expect(pem).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/);
+    const pem = await expectEventually(read("#csr-pem", "value"), /^-----BEGIN CERTIFICATE REQUEST-----/, "the CSR in #csr-pem");
     const text = opensslVerifyCsr(pem, spec === "EC_SM2");
     expect(text).toMatch(/verify OK/);
     expect(text).toContain(`CN = ${cn}`);
     expect(text).toContain(`DNS:www.${cn}`);
     expect(text).toMatch(spec === "EC_SM2" ? /SM2/ : /NIST CURVE|prime256v1/);
-    expect(await page.$eval("#csr-signature-status", (el) => el.textContent)).toBe("valid");
+    await expectEventually(read("#csr-signature-status", "textContent"), "valid", "#csr-signature-status");
   });
 
   it("both keys are kept by the background script (IndexedDB) and listed", async () => {

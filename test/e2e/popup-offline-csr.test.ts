@@ -3,7 +3,7 @@
 // shown is verified by OpenSSL (SM2 over the default id 1234567812345678).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { blockNetwork, launchExtension, openExtensionPage, opensslVerifyCsr, type ExtensionSession } from "./harness";
+import { blockNetwork, contains, expectCount, expectText, expectValue, launchExtension, openExtensionPage, opensslVerifyCsr, type ExtensionSession } from "./harness";
 import { KEY_SPEC_IDS } from "../../src/messages";
 
 let session: ExtensionSession;
@@ -20,6 +20,8 @@ afterAll(async () => session?.dispose());
 
 describe("offline CSR through the popup", () => {
   it.each(KEY_SPEC_IDS)("%s: made in the worker, verified by openssl", async (spec) => {
+    // The previous spec's result is showing (or, first, the empty form): start from the form.
+    await page.waitForSelector("#another-csr, #create-csr");
     if (await page.isVisible("#another-csr")) await page.click("#another-csr");
     await page.selectOption("#csr-profile", "generic");
     await page.selectOption("#key-spec", spec);
@@ -30,15 +32,14 @@ describe("offline CSR through the popup", () => {
     await page.fill("#sans", `www.${cn}`);
     await page.click("#create-csr");
     await page.waitForSelector("#csr-pem", { timeout: 120_000 });
-    const pem = await page.inputValue("#csr-pem");
-    expect(pem).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/);
+    const pem = await expectValue(page, "#csr-pem", /^-----BEGIN CERTIFICATE REQUEST-----/);
     const text = opensslVerifyCsr(pem, spec === "EC_SM2");
     expect(text).toMatch(/verify OK/);
     expect(text).toContain(`CN = ${cn}`);
     expect(text).toContain(`DNS:www.${cn}`);
     expect(text).toMatch(spec.startsWith("RSA") ? new RegExp(`Public-Key: \\(${spec.slice(4)} bit\\)`) : spec === "EC_SM2" ? /SM2/ : /NIST CURVE|prime256v1|secp384r1/);
-    expect(await page.textContent("#csr-signature-status")).toBe("valid");
-    expect(await page.textContent("#openssl-command")).toContain("openssl req -new");
+    await expectText(page, "#csr-signature-status", "valid");
+    await expectText(page, "#openssl-command", contains("openssl req -new"));
   });
 
   it("touched no network", () => {
@@ -47,7 +48,6 @@ describe("offline CSR through the popup", () => {
 
   it("lists every key made, with its spec", async () => {
     await page.click("#tab-keys");
-    await page.waitForSelector("#key-list li");
-    expect(await page.locator("#key-list > li").count()).toBe(KEY_SPEC_IDS.length);
+    await expectCount(page, "#key-list > li", KEY_SPEC_IDS.length);
   });
 });

@@ -2,7 +2,7 @@
 // pending form the worker stores before opening the popup. Both fill CN and SANs; the pending form is
 // taken once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchExtension, openExtensionPage, type ExtensionSession } from "./harness";
+import { expectValue, launchExtension, openExtensionPage, type ExtensionSession } from "./harness";
 
 let session: ExtensionSession;
 beforeAll(async () => {
@@ -14,10 +14,10 @@ describe("prefill", () => {
   it("from the URL: CN and SANs", async () => {
     const page = await openExtensionPage(session, "popup.html?lang=en#new-csr?names=shop.example.com,api.example.com");
     await page.waitForSelector("body[data-synced=true]");
-    expect(await page.inputValue("#subject-cn")).toBe("shop.example.com");
-    expect(await page.inputValue("#sans")).toBe("api.example.com");
+    await expectValue(page, "#subject-cn", "shop.example.com");
+    await expectValue(page, "#sans", "api.example.com");
     // Two names do not fit a single-domain DV order: the form switched to a destination that takes them.
-    expect(await page.inputValue("#csr-profile")).toBe("generic");
+    await expectValue(page, "#csr-profile", "generic");
   });
 
   it("from the worker's pending form (as the context menu leaves it), taken once", async () => {
@@ -25,8 +25,9 @@ describe("prefill", () => {
     await sw.evaluate(`chrome.storage.local.set({ pendingForm: { action: "new-csr", names: ["www.example.cn", "example.cn"], createdAt: new Date().toISOString() } })`);
     const page = await openExtensionPage(session, "popup.html?lang=en");
     await page.waitForSelector("body[data-synced=true]");
-    expect(await page.inputValue("#subject-cn")).toBe("www.example.cn");
-    expect(await page.inputValue("#sans")).toBe("example.cn");
+    await expectValue(page, "#subject-cn", "www.example.cn");
+    await expectValue(page, "#sans", "example.cn");
+    // The first popup has taken the pending form (above); the next one finds none.
     const again = await openExtensionPage(session, "popup.html?lang=en");
     await again.waitForSelector("body[data-synced=true]");
     expect(await again.inputValue("#subject-cn")).toBe("");

@@ -1,13 +1,15 @@
 // The popup and options pages rendered in real Chromium against a scripted worker (no extension, no
 // network): every view and state in English and Chinese, screenshots in test-artifacts/ui/, layout
-// checks (nothing wider than the popup), keyboard operation and validation as the user types.
-// The flows against the real worker and the emulator are in popup-flows.test.ts.
+// checks (nothing wider than the popup), keyboard operation and validation as the user types. Every read
+// of the page waits for the state it checks (harness.ts: expectText, expectValue…).
+// The flows against the real worker and the emulator are in popup-orders.test.ts and the other e2e files.
 import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { build } from "vite";
+import { contains, expectAttribute, expectCount, expectEventually, expectFocused, expectText, expectValue, expectVisible } from "./harness";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const OUT = join(tmpdir(), `keysmith-ui-${process.pid}`);
@@ -19,7 +21,10 @@ MIIBNTCB3AIBADBGMQswCQYDVQQGEwJDTjEQMA4GA1UECgwHRXhhbXBsZTElMCMG
 A1UEAwwcd3d3LmV4YW1wbGUuY29tLmxvbmctbmFtZS5jbjBZMBMGByqGSM49AgEG
 -----END CERTIFICATE REQUEST-----`;
 
-/** A scripted worker: answers the protocol from canned state, in the page. */
+/**
+ * A scripted worker: answers the protocol from canned state, in the page. csr.create answers only once the
+ * test calls `__answerCsr()` in the page, so the busy state can be seen however slow the machine is.
+ */
 function fakeWorker(seed: { keys: unknown[]; orders: unknown[]; settings: unknown }) {
   const state = JSON.parse(JSON.stringify(seed)) as { keys: { id: string }[]; orders: { id: string; state: string }[]; settings: Record<string, unknown> };
   const ok = (value: unknown) => ({ ok: true, value });
@@ -35,11 +40,12 @@ function fakeWorker(seed: { keys: unknown[]; orders: unknown[]; settings: unknow
     "csr.create": (p) => {
       const subject = p.subject as Record<string, string>;
       const key = { id: "k-new", label: subject.CN, spec: p.spec, exportable: p.exportable, createdAt: "2026-11-22T21:00:00Z", state: "csr", subject: `CN=${subject.CN}`, commonName: subject.CN, sans: p.sans, csrPem: "CSR", orderIds: [], openOrders: 0 };
-      return new Promise((r) => setTimeout(() => r(ok({
+      const g = globalThis as unknown as { __answerCsr?: () => void };
+      return new Promise((r) => (g.__answerCsr = () => r(ok({
         key, csrPem: (globalThis as unknown as { __csr: string }).__csr,
         inspection: { subject: `CN=${subject.CN}`, sans: p.sans, keySpec: p.spec, signatureAlgorithm: "ecdsa-with-SHA256", signatureValid: true,
           findings: [{ severity: "warning", code: "lint.subject.no_organization", params: {}, message: "O (Organization): missing; OV and EV products need it." }] },
-      })), 300));
+      }))));
     },
     "orders.addDnsRecord": (p) => {
       const o = state.orders.find((x) => x.id === p.id)!;
@@ -125,30 +131,37 @@ describe.each(["en", "zh_CN"] as const)("popup in %s", (lang) => {
 
   it("New CSR: rules shown and enforced as you type, then the result", async () => {
     const page = await open("popup", lang);
-    expect(await page.getAttribute("html", "lang")).toBe(zh ? "zh-CN" : "en");
-    expect(await page.textContent("[role=tablist]")).toMatch(zh ? /新建 CSR/ : /New CSR/);
-    expect(await page.inputValue("#subject-o")).toBe("示例科技有限公司");
+    await expectAttribute(page, "html", "lang", zh ? "zh-CN" : "en");
+    await expectText(page, "[role=tablist]", zh ? /新建 CSR/ : /New CSR/);
+    await expectValue(page, "#subject-o", "示例科技有限公司");
     await page.fill("#subject-cn", "not a domain");
-    expect(await page.textContent("#subject-cn-error")).toMatch(zh ? /不是域名/ : /is not a domain name/);
+    await expectText(page, "#subject-cn-error", zh ? /不是域名/ : /is not a domain name/);
     await page.fill("#subject-c", "chn");
-    expect(await page.textContent("#subject-c-error")).toMatch(zh ? /最多 2 个字符/ : /at most 2 characters/);
+    await expectText(page, "#subject-c-error", zh ? /最多 2 个字符/ : /at most 2 characters/);
     await page.fill("#subject-c", "cn");
-    expect(await page.inputValue("#subject-c")).toBe("CN");
+    await expectValue(page, "#subject-c", "CN");
     await page.selectOption("#key-spec", "EC_SM2");
-    expect(await page.textContent(".field-invalid #key-spec ~ .error-text, #key-spec-error")).toMatch(zh ? /不接受/ : /does not accept/);
+    await expectText(page, ".field-invalid #key-spec ~ .error-text, #key-spec-error", zh ? /不接受/ : /does not accept/);
     await page.selectOption("#key-spec", "EC_P256");
     await page.fill("#subject-cn", "www.example.com");
     await page.click("#exportable");
-    expect(await page.textContent("#exportable-hint")).toMatch(zh ? /无法部署到 Web 服务器/ : /cannot be moved to a web server/);
+    await expectText(page, "#exportable-hint", zh ? /无法部署到 Web 服务器/ : /cannot be moved to a web server/);
+    // The errors shown above are gone once the fields are valid again (what the screenshot shows).
+    await expectVisible(page, "#subject-cn-error", false);
+    await expectVisible(page, "#subject-c-error", false);
     await page.screenshot({ path: join(SHOTS, `popup-new-csr-${lang}.png`), fullPage: true });
     expect(await overflow(page)).toEqual([]);
     await page.click("#create-csr");
     await page.waitForSelector("[role=status].notice-busy");
+    // csr.create reached the scripted worker (a page may take a few steps before it sends): let it answer.
+    await page.waitForFunction("typeof globalThis.__answerCsr === 'function'");
+    await page.evaluate("globalThis.__answerCsr()");
     await page.waitForSelector("#csr-pem");
-    expect(await page.inputValue("#csr-pem")).toContain("BEGIN CERTIFICATE REQUEST");
-    expect(await page.textContent("#lint-findings")).toContain("Organization");
+    await expectValue(page, "#csr-pem", contains("BEGIN CERTIFICATE REQUEST"));
+    await expectText(page, "#lint-findings", contains("Organization"));
     await page.click("details summary");
-    expect(await page.textContent("#openssl-command")).toContain("ec_paramgen_curve:P-256");
+    await expectText(page, "#openssl-command", contains("ec_paramgen_curve:P-256"));
+    await page.waitForSelector("details[open]");
     await page.screenshot({ path: join(SHOTS, `popup-csr-result-${lang}.png`), fullPage: true });
     expect(await overflow(page)).toEqual([]);
   });
@@ -156,12 +169,15 @@ describe.each(["en", "zh_CN"] as const)("popup in %s", (lang) => {
   it("Keys: list, details with export choices, delete confirmation naming open orders", async () => {
     const page = await open("popup", lang, "#keys");
     await page.click("[data-key-id=k1] .card-head");
-    const formats = await page.$$eval("#export-format-k1 option", (o) => o.map((x) => (x as HTMLOptionElement).value));
-    expect(formats).toEqual(["pkcs12", "pkcs12-legacy", "pem-bundle", "pkcs8-encrypted", "pkcs8", "sec1", "certificate"]);
-    expect(await page.isVisible("#export-passphrase-k1")).toBe(true);
+    await expectEventually(
+      () => page.$$eval("#export-format-k1 option", (o) => o.map((x) => (x as HTMLOptionElement).value)),
+      ["pkcs12", "pkcs12-legacy", "pem-bundle", "pkcs8-encrypted", "pkcs8", "sec1", "certificate"],
+      "the export formats of k1",
+    );
+    await expectVisible(page, "#export-passphrase-k1");
     await page.click("[data-key-id=k2] .card-head");
     await page.click("#delete-k2");
-    expect(await page.textContent("[role=alertdialog]")).toMatch(zh ? /1 个未完成的订单/ : /1 open order/);
+    await expectText(page, "[role=alertdialog]", zh ? /1 个未完成的订单/ : /1 open order/);
     await page.screenshot({ path: join(SHOTS, `popup-keys-${lang}.png`), fullPage: true });
     expect(await overflow(page)).toEqual([]);
   });
@@ -169,33 +185,45 @@ describe.each(["en", "zh_CN"] as const)("popup in %s", (lang) => {
   it("Orders: quota, validation record with copy buttons, add through Alidns, new-order form", async () => {
     const page = await open("popup", lang, "#orders");
     await page.click("#check-quota");
-    expect(await page.textContent("#quota-result")).toMatch(zh ? /剩余 17 个/ : /17 left/);
+    await expectText(page, "#quota-result", zh ? /剩余 17 个/ : /17 left/);
     const card = page.locator("[data-order-id=o2]");
-    expect(await card.locator("[data-testid=order-state]").textContent()).toBe(zh ? "等待域名验证" : "Waiting for domain validation");
-    expect(await card.locator("#rec-value-o2").textContent()).toBe("20261122000000123abcdefabcdefabcdef");
-    expect(await card.locator("button", { hasText: zh ? "复制" : "Copy" }).count()).toBe(3);
+    await expectText(card.locator("[data-testid=order-state]"), zh ? "等待域名验证" : "Waiting for domain validation");
+    await expectText(card.locator("#rec-value-o2"), "20261122000000123abcdefabcdefabcdef");
+    await expectCount(card.locator("button", { hasText: zh ? "复制" : "Copy" }), 3);
     await page.screenshot({ path: join(SHOTS, `popup-orders-${lang}.png`), fullPage: true });
     expect(await overflow(page)).toEqual([]);
     await page.click("#add-dns-o2");
     await card.locator(".hint", { hasText: zh ? "云解析" : "Alidns" }).first().waitFor();
     await page.click("#show-new-order");
-    for (const op of ["CreateCertificateWithCsrRequest", "CreateCertificateRequest", "CreateCsr", "KmsCreateCertificate"]) {
+    // The form's key list comes from keys.list: k2 (a CSR not yet certified) is the one offered.
+    await expectValue(page, "#order-key", "k2");
+    // What each operation's submit shows: its own field errors, or the (scripted) worker's refusal.
+    const shown: Record<string, string> = {
+      CreateCertificateWithCsrRequest: "#order-error",
+      CreateCertificateRequest: "#order-domain-error",
+      CreateCsr: "#cloud-csr-name-error",
+      KmsCreateCertificate: "#order-subject-OU-error",
+    };
+    for (const [op, after] of Object.entries(shown)) {
       await page.selectOption("#order-operation", op);
       await page.click("#submit-order");
+      await expectVisible(page, after, true, `${after} after submitting ${op}`);
       await page.screenshot({ path: join(SHOTS, `popup-order-${op}-${lang}.png`), fullPage: true });
       expect(await overflow(page), op).toEqual([]);
     }
-    expect(await page.textContent("#order-subject-OU-error")).toMatch(zh ? /必须填写/ : /required/);
+    await expectText(page, "#order-subject-OU-error", zh ? /必须填写/ : /required/);
   });
 
   it("is keyboard operable: arrow keys switch tabs, every control has a label", async () => {
     const page = await open("popup", lang);
     await page.focus("#tab-new-csr");
     await page.keyboard.press("ArrowRight");
-    expect(await page.getAttribute("#tab-keys", "aria-selected")).toBe("true");
+    await expectAttribute(page, "#tab-keys", "aria-selected", "true");
     await page.keyboard.press("ArrowRight");
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe("tab-orders");
+    await expectFocused(page, "tab-orders");
     await page.keyboard.press("Home");
+    await expectAttribute(page, "#tab-new-csr", "aria-selected", "true");
+    await page.waitForSelector("#subject-cn");
     const unlabelled = await page.$$eval("input, select, textarea", (els) =>
       els.filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute("aria-label")).map((el) => el.id));
     expect(unlabelled).toEqual([]);
@@ -205,14 +233,15 @@ describe.each(["en", "zh_CN"] as const)("popup in %s", (lang) => {
 describe.each(["en", "zh_CN"] as const)("options in %s", (lang) => {
   it("shows credentials write-only, cloud, language, defaults; test credentials", async () => {
     const page = await open("options", lang);
-    expect(await page.textContent("#cred-status")).toContain("LTAI…x9Zq");
-    expect(await page.inputValue("#access-key-secret")).toBe("");
-    expect(await page.getAttribute("#access-key-secret", "type")).toBe("password");
+    await expectText(page, "#cred-status", contains("LTAI…x9Zq"));
+    await expectValue(page, "#access-key-secret", "");
+    await expectAttribute(page, "#access-key-secret", "type", "password");
     await page.click("#test-credentials");
-    expect(await page.textContent("#test-ok")).toMatch(lang === "zh_CN" ? /凭证可用/ : /credentials work/);
+    await expectText(page, "#test-ok", lang === "zh_CN" ? /凭证可用/ : /credentials work/);
     await page.click("#endpoint-clear");
+    await expectValue(page, "#endpoint", "");
     await page.click("#endpoint-emulator");
-    expect(await page.inputValue("#endpoint")).toBe("http://127.0.0.1:8787");
+    await expectValue(page, "#endpoint", "http://127.0.0.1:8787");
     await page.screenshot({ path: join(SHOTS, `options-${lang}.png`), fullPage: true });
     await page.click("#save-settings");
     await page.waitForSelector("#settings-saved");

@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { ROOT, launchExtension, openExtensionPage, type ExtensionSession } from "./harness";
+import { ROOT, contains, expectAttribute, expectText, launchExtension, openExtensionPage, type ExtensionSession } from "./harness";
 
 const SHOTS = join(ROOT, "test-artifacts");
 let session: ExtensionSession;
@@ -27,11 +27,13 @@ describe("zh-CN", () => {
     const page = await openExtensionPage(session, "popup.html");
     await page.setViewportSize({ width: 400, height: 600 });
     await page.waitForSelector("body[data-synced=true]");
-    expect(await page.getAttribute("html", "lang")).toBe("zh-CN");
+    await expectAttribute(page, "html", "lang", "zh-CN");
     for (const [tab, text] of [["new-csr", "生成密钥和 CSR"], ["keys", "导入证书"], ["orders", "证书资源包额度"]] as const) {
       await page.click(`#tab-${tab}`);
       await page.getByText(text).first().waitFor();
-      expect(await page.textContent("main")).toMatch(/[\u4e00-\u9fff]{4}/);
+      // Keys and Orders list what the worker answers: measure and photograph the tab once that is drawn.
+      await page.waitForSelector("main .notice-busy", { state: "detached" });
+      await expectText(page, "main", /[\u4e00-\u9fff]{4}/);
       await page.screenshot({ path: join(SHOTS, `popup-${tab}-zh_CN.png`), fullPage: true });
       expect(await overflow(page), tab).toEqual([]);
     }
@@ -40,8 +42,8 @@ describe("zh-CN", () => {
   it("options in Chinese", async () => {
     const page = await openExtensionPage(session, "options.html");
     await page.waitForSelector("body[data-ready=true]");
-    expect(await page.textContent("h1")).toBe("Keysmith 设置");
-    expect(await page.textContent("#cred-status")).toContain("尚未保存凭证");
+    await expectText(page, "h1", "Keysmith 设置");
+    await expectText(page, "#cred-status", contains("尚未保存凭证"));
     await page.screenshot({ path: join(SHOTS, "options-zh_CN.png"), fullPage: true });
   });
 });

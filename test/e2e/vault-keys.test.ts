@@ -1,4 +1,4 @@
-// Issue 3 in real Chromium, through the worker exactly as the popup asks: a key of each spec made, the
+// The key vault (src/background/vault) in real Chromium, through the worker exactly as the popup asks: a key of each spec made, the
 // browser closed and relaunched on the same profile, each key signs again (a new CSR that verifies);
 // export refused for a non-exportable key; an exportable key exports as PKCS#8 and PKCS#12 that OpenSSL
 // opens; and a dump of everything the extension stored holds no unencrypted private key bytes.

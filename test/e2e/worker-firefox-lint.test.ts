@@ -1,5 +1,5 @@
 // dist/firefox as Firefox reads it: `web-ext lint` must report no errors. Also the per-browser manifest
-// shapes and the fewest-permissions promise of issue 6.
+// shapes and the fewest permissions the manifest asks for.
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
