@@ -53,6 +53,11 @@ export function createWorker(deps: WorkerDeps) {
     locale,
     windowMinutes: async () => (await settings.get()).reconcileMinutes,
     ...(deps.reconcileBackoffMs ? { backoffMs: deps.reconcileBackoffMs.first, maxBackoffMs: deps.reconcileBackoffMs.max } : {}),
+    // `follower` is made below; these run only after a create or a look, long after both exist.
+    onAdopted: async (order) => {
+      if (order.orderId) await follower.check(order);
+    },
+    onUnresolved: () => follower.schedule(),
   });
 
   const follower = createFollower({

@@ -15,7 +15,7 @@ import { operation as lookupOperation } from "../../core/aliyun/operations";
 import type { ServiceId } from "../../core/aliyun/operation-types";
 import type { InputValue } from "../../core/aliyun/validate";
 import { createWriteAhead, type CreateLedger, type ExistingOrder, type PendingCreate, type WriteAhead } from "../../core/aliyun/write-ahead";
-import { fail } from "../../core/errors";
+import { KeysmithError, fail } from "../../core/errors";
 import { t, type Locale } from "../../core/i18n";
 import type { OrderOperation, PendingCreateView } from "../../messages";
 import type { Platform } from "../../platform/platform";
@@ -61,6 +61,10 @@ export interface CreatesDeps {
   /** First pause between looks and its cap (write-ahead defaults when absent). */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** A result adopted by reconciliation was recorded (the worker follows a cas order at once). */
+  onAdopted?: (order: StoredOrder) => Promise<void>;
+  /** A create was left unresolved (lost answer): the worker arms its alarm sooner. */
+  onUnresolved?: () => Promise<void>;
 }
 
 /** A local order for one of `keys` that is still open: a DV order for the same CSR key, or the same parent's. */
@@ -211,17 +215,42 @@ export function createCreates(deps: CreatesDeps) {
     const mine = new Set<string>();
     const wa = await writeAhead(mine);
     try {
-      const { response, entry } = await wa.place(lookupOperation(req.service, req.action), req.params, {
+      const { response, entry } = await placeOrReport(() => wa.place(lookupOperation(req.service, req.action), req.params, {
         context: { ...req.context } as unknown as Record<string, string>, // CreateContext: string fields only
         ...(req.extraKeys ? { extraKeys: req.extraKeys } : {}),
         ...(req.allowDuplicate ? { allowDuplicate: true } : {}),
-      });
+      }));
       const resultId = entry.resultId ?? fail("orders.create.no_result", req.action);
       const order = (await recordResult(entry, resultId, response)) ?? fail("order.not_found", "id", { id: req.context.orderLocalId ?? "" });
       await wa.settle(entry.id);
       return order;
     } finally {
       for (const id of mine) live.delete(id);
+    }
+  }
+
+  /** Runs a place; a lost answer (api.create.unknown) tells the worker before it reaches the page. */
+  async function placeOrReport<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof KeysmithError && err.code === "api.create.unknown") await deps.onUnresolved?.().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Runs `fn` on entry `id` on the user's behalf (check again, choose, place anyway): after any look under
+   * way has finished, and with `id` kept out of the looks meanwhile, so two hands never rewrite one entry.
+   */
+  async function inHand<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    await reconciling?.catch(() => undefined);
+    if (live.has(id)) return fn();
+    live.add(id);
+    try {
+      return await fn();
+    } finally {
+      live.delete(id);
     }
   }
 
@@ -263,7 +292,10 @@ export function createCreates(deps: CreatesDeps) {
       const result = await wa.check(entry);
       if (result.outcome === "adopted") {
         const order = await adopt(wa, result.entry, result.resultId);
-        if (order) adopted.push(order);
+        if (order) {
+          adopted.push(order);
+          await deps.onAdopted?.(order).catch(() => undefined);
+        }
         await notify(result.entry, "adopted", { id: result.resultId });
       } else if (result.outcome === "ambiguous" && result.entry.context?.notified !== "ambiguous") {
         await notify(result.entry, "ambiguous", { ids: (result.entry.candidates ?? []).map((c) => c.id).join(", ") });
@@ -290,32 +322,38 @@ export function createCreates(deps: CreatesDeps) {
   async function checkAgain(id: string): Promise<{ order?: StoredOrder; entry?: PendingCreate }> {
     await find(id);
     if (live.has(id)) return { entry: await find(id) }; // the call is still under way here: nothing to look for yet
-    const wa = await writeAhead();
-    const result = await wa.checkAgain(id);
-    if (result.outcome === "adopted") {
-      const order = await adopt(wa, result.entry, result.resultId);
-      return order ? { order } : {};
-    }
-    return { entry: result.entry };
+    return inHand(id, async () => {
+      const wa = await writeAhead();
+      const result = await wa.checkAgain(id);
+      if (result.outcome === "adopted") {
+        const order = await adopt(wa, result.entry, result.resultId);
+        return order ? { order } : {};
+      }
+      return { entry: result.entry };
+    });
   }
 
   async function choose(id: string, candidateId: string): Promise<StoredOrder> {
-    const wa = await writeAhead();
-    const entry = await wa.choose(id, candidateId);
-    return (await adopt(wa, entry, candidateId)) ?? fail("order.not_found", "id", { id });
+    return inHand(id, async () => {
+      const wa = await writeAhead();
+      const entry = await wa.choose(id, candidateId);
+      return (await adopt(wa, entry, candidateId)) ?? fail("order.not_found", "id", { id });
+    });
   }
 
   /** After the window, on purpose: the same create again with the duplicate guard off. */
   async function placeAnyway(id: string): Promise<StoredOrder> {
+    await reconciling?.catch(() => undefined);
     const entry = await find(id);
     const at = deps.now().getTime();
     if (live.has(id) || entry.state === "committed" || entry.state === "ambiguous" || at < Date.parse(entry.windowEndsAt)) {
       fail("orders.pending.not_over", "id", { id, state: entry.state, windowEndsAt: entry.windowEndsAt });
     }
-    const mine = new Set<string>();
+    const mine = new Set<string>([id]);
+    live.add(id);
     const wa = await writeAhead(mine);
     try {
-      const { response, entry: placed } = await wa.placeAnyway(id);
+      const { response, entry: placed } = await placeOrReport(() => wa.placeAnyway(id));
       const resultId = placed.resultId ?? fail("orders.create.no_result", placed.action);
       const order = (await recordResult(placed, resultId, response)) ?? fail("order.not_found", "id", { id });
       await wa.settle(placed.id);
