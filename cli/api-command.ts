@@ -11,6 +11,7 @@ import type { InputValue } from "../src/core/aliyun/validate";
 import { parseArgs, type FlagSpec, type ParsedArgs } from "./args";
 import type { CliContext, Command } from "./context";
 import { GLOBAL_API_FLAGS, clientFromArgs } from "./credentials-env";
+import { CREATE_FLAGS, placeCreate, reportUnknown } from "./create";
 
 export interface ApiCommandSpec {
   name: string;
@@ -38,6 +39,7 @@ export function usageOf(spec: ApiCommandSpec, op: Operation): string {
     parts.push(p.required ? flag : `[${flag}]`);
   }
   for (const l of spec.lists ?? []) parts.push(`[--${l.flag} NAME]...`);
+  if (op.kind === "create") parts.push("[--allow-duplicate] [--state-dir DIR]");
   parts.push("[--endpoint URL] [--region ID] [--signature-version v1|v3] [--json]");
   return parts.join(" ");
 }
@@ -106,6 +108,7 @@ export function apiCommand(spec: ApiCommandSpec): Command {
   const op = operation(spec.service, spec.action);
   const flags: FlagSpec[] = [
     ...GLOBAL_API_FLAGS,
+    ...(op.kind === "create" ? CREATE_FLAGS : []),
     ...operationFlags(op),
     ...(spec.lists ?? []).map((l) => ({ name: l.flag, kind: "list" as const })),
   ];
@@ -117,7 +120,14 @@ export function apiCommand(spec: ApiCommandSpec): Command {
       const args = parseArgs(ctx.argv, flags);
       const params = await paramsFromArgs(ctx, spec, op, args);
       const client = clientFromArgs(args, ctx.env);
-      const response = await client.callOperation(op, params);
+      let response: ApiResponse;
+      if (op.kind === "create") {
+        const placed = await placeCreate(ctx, client, args, op, params);
+        if ("unknown" in placed) return reportUnknown(ctx, placed.unknown, args.booleans.has("json"));
+        response = placed.response;
+      } else {
+        response = await client.callOperation(op, params);
+      }
       ctx.stdout(args.booleans.has("json") ? `${JSON.stringify(response, null, 2)}\n` : renderResponse(response, ctx.locale));
       return 0;
     },

@@ -13,14 +13,17 @@ import { validateParams } from "../../src/core/aliyun/validate";
 import { dnsRecordPlacement } from "../../src/core/aliyun/dns-placement";
 import { parseCertificates } from "../../src/core/cert/certificate";
 import type { AliyunClient, ApiResponse } from "../../src/core/aliyun/client";
+import { pendingError } from "../../src/core/aliyun/write-ahead";
 import { ApiError } from "../../src/core/aliyun/api-error";
 import { parseArgs, type FlagSpec } from "../args";
 import type { CliContext, Command } from "../context";
 import { GLOBAL_API_FLAGS, clientFromArgs } from "../credentials-env";
+import { STATE_FLAGS, cliWriteAhead, settleResult, type CliWriteAhead } from "../create";
 import { baseNameFor, ensureDirectory, refuseExisting, writeOutputFiles, type OutputFile } from "../output-files";
 
 const FLAGS: FlagSpec[] = [
   ...GLOBAL_API_FLAGS,
+  ...STATE_FLAGS,
   { name: "add-dns-record", kind: "boolean" },
   { name: "zone", kind: "string" },
   { name: "out", kind: "string" },
@@ -47,6 +50,8 @@ interface RecordAdded {
   recordId?: string;
   /** The zone already held the record (DomainRecordDuplicate): nothing was added. */
   alreadyPresent?: boolean;
+  /** No answer came (or an earlier add is pending) and the record is not listed yet. */
+  unknown?: KeysmithError;
 }
 
 /** `--interval` (more than 0) and `--timeout` (0 = look once) in seconds, fractions allowed. */
@@ -107,6 +112,7 @@ export const orderWaitCommand: Command = {
     const force = args.booleans.has("force");
     const json = args.booleans.has("json");
     const client = clientFromArgs(args, ctx.env);
+    const cw = cliWriteAhead(client, args, ctx.env);
     // With --json, stdout carries one JSON object at the end; progress goes to stderr.
     const say = (line: string) => (json ? ctx.stderr : ctx.stdout)(`${line}\n`);
     const paths = (name: string) => ({ cert: join(outDir, `${name}.cert.pem`), chain: join(outDir, `${name}.chain.pem`), key: join(outDir, `${name}.key.pem`) });
@@ -178,8 +184,12 @@ export const orderWaitCommand: Command = {
           if (addDns && !recordAdded) {
             const d = await orderDomain(reply);
             if (d === undefined) fail("api.cli.order_domain_unknown", orderId);
-            recordAdded = await addDnsRecord(client, d, host, type, value, zoneArg);
-            say(
+            recordAdded = await addDnsRecord(cw, d, host, type, value, zoneArg);
+            if (recordAdded.unknown) {
+              // No answer: the record may exist. The next round looks for it (never adds a second one).
+              say(recordAdded.unknown.localized(ctx.locale));
+              recordAdded = undefined;
+            } else say(
               recordAdded.alreadyPresent
                 ? t(ctx.locale, "api_cli_wait_dns_present", { zone: recordAdded.zone, rr: recordAdded.rr })
                 : t(ctx.locale, "api_cli_wait_dns_added", { zone: recordAdded.zone, rr: recordAdded.rr, recordId: recordAdded.recordId ?? "" }),
@@ -251,8 +261,12 @@ function isTransient(err: unknown): boolean {
   return isKeysmithError(err) && (err.code === "api.network" || err.code === "api.timeout");
 }
 
-/** Adds the validation record through Alidns, placed relative to the zone (given or guessed). */
-async function addDnsRecord(client: AliyunClient, domain: string, recordDomain: string, type: string, value: string, zone: string | undefined): Promise<RecordAdded> {
+/**
+ * Adds the validation record through Alidns, placed relative to the zone (given or guessed), under the
+ * write-ahead ledger: a lost answer, or a record add still pending from an earlier round or run, is looked
+ * for in DescribeDomainRecords (never added twice); `unknown` says it is not settled yet.
+ */
+async function addDnsRecord(cw: CliWriteAhead, domain: string, recordDomain: string, type: string, value: string, zone: string | undefined): Promise<RecordAdded> {
   let place: { zone: string; rr: string };
   try {
     place = dnsRecordPlacement(domain, recordDomain, zone);
@@ -261,12 +275,23 @@ async function addDnsRecord(client: AliyunClient, domain: string, recordDomain: 
     if (isKeysmithError(err) && err.field === "zone") throw new KeysmithError(err.code, { field: "--zone", params: err.params });
     throw err;
   }
+  const op = operation("alidns", "AddDomainRecord");
+  const params = { DomainName: place.zone, RR: place.rr, Type: type, Value: value };
   try {
-    const reply = await client.call("alidns", "AddDomainRecord", { DomainName: place.zone, RR: place.rr, Type: type, Value: value });
-    return { ...place, type, recordId: str(reply.RecordId) };
+    const { response, entry } = await cw.wa.place(op, params);
+    await settleResult(cw, entry, str(response.RecordId), "answer");
+    return { ...place, type, recordId: str(response.RecordId) };
   } catch (err) {
     // A second run of the same pipeline finds its record there already: that is what was wanted.
     if (isKeysmithError(err) && err.code === "api.remote.dns_duplicate") return { ...place, type, alreadyPresent: true };
-    throw err;
+    if (!isKeysmithError(err) || (err.code !== "api.create.unknown" && err.code !== "api.create.pending")) throw err;
+    const entry = (await cw.wa.list()).find((e) => e.id === err.params.pendingId);
+    if (!entry || entry.action !== op.action) throw err;
+    const r = await cw.wa.check(entry);
+    if (r.outcome === "adopted") {
+      await settleResult(cw, r.entry, r.resultId, "reconciled");
+      return { ...place, type, recordId: r.resultId };
+    }
+    return { ...place, type, unknown: err.code === "api.create.unknown" ? err : pendingError("api.create.unknown", r.entry) };
   }
 }

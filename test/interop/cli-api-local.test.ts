@@ -106,8 +106,10 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
+// This cloud answers every create with the same OrderId, so each run gets a state directory of its own
+// (one shared directory would rightly refuse the second order for one CSR as a duplicate).
 const run = (argv: string[], env: Record<string, string> = {}) =>
-  runCli(argv, { ALIBABA_CLOUD_ACCESS_KEY_ID: ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET, KEYSMITH_LANG: "en", ...env });
+  runCli(argv, { ALIBABA_CLOUD_ACCESS_KEY_ID: ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET, KEYSMITH_LANG: "en", KEYSMITH_STATE_DIR: mkdtempSync(join(tmpdir(), "keysmith-cli-state-")), ...env });
 
 const contact = ["--username", "Tom (QA)*", "--email", "a+b@example.com", "--phone", "13900000000", "--validate-type", "DNS"];
 const COMMANDS: { argv: () => string[]; action: string }[] = [

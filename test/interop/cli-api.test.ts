@@ -70,6 +70,13 @@ describe.each(["v1", "v3"] as const)("CLI against the emulator, signature %s", (
     expect(state.Type).toBe("domain_verify");
     const forPackage = await api("order", "create-for-package", "--csr", join(dir, "rsa.csr"), "--validate-type", "DNS", "--product-code", "digicert-free-1-free");
     expect(forPackage.OrderId).toMatch(/^\d{17}$/);
+    // The CSR now has an open order: a second is refused naming it, unless asked for on purpose.
+    const again = await run(["order", "create", "--csr", join(dir, "rsa.csr"), ...contact, "--validate-type", "DNS", "--endpoint", emu.url, "--signature-version", version]);
+    expect(again.code).toBe(2);
+    expect(again.err).toContain(String(forPackage.OrderId));
+    const anyway = await api("order", "create", "--csr", join(dir, "rsa.csr"), ...contact, "--validate-type", "DNS", "--allow-duplicate");
+    expect(anyway.OrderId).not.toBe(forPackage.OrderId);
+    for (const id of [forPackage.OrderId, anyway.OrderId, byDomain.OrderId] as string[]) await api("order", "cancel", id);
   });
 
   it("cas CreateCsr, csr get/list/delete", async () => {

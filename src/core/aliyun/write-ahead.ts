@@ -295,7 +295,8 @@ export function createWriteAhead(options: WriteAheadOptions) {
       state: "unknown",
       checks: entry.checks + 1,
       lastCheckedAt: iso(at),
-      nextCheckAt: at + delayAfter(entry.checks + 1) <= Date.parse(entry.windowEndsAt) ? iso(at + delayAfter(entry.checks + 1)) : undefined,
+      // The last look is at the window's end; after it, looks are the user's ("check again").
+      nextCheckAt: at < Date.parse(entry.windowEndsAt) ? iso(Math.min(at + delayAfter(entry.checks + 1), Date.parse(entry.windowEndsAt))) : undefined,
     };
     await put(next);
     return { outcome: "waiting", entry: next };
