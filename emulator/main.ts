@@ -6,27 +6,35 @@
 import { parseArgs } from "node:util";
 import { startEmulator, parseFaultConfig, DEMO_CREDENTIALS, type FaultConfig } from "./index";
 
-const { values } = parseArgs({
-  options: {
-    port: { type: "string", default: "8787" },
-    host: { type: "string", default: "127.0.0.1" },
-    "access-key-id": { type: "string" },
-    "access-key-secret": { type: "string" },
-    "security-token": { type: "string" },
-    state: { type: "string" },
-    packages: { type: "string" },
-    "process-delay": { type: "string" },
-    latency: { type: "string" },
-    "fail-5xx": { type: "string" },
-    throttle: { type: "string" },
-    "drop-after-commit": { type: "string" },
-    "late-commit-ms": { type: "string" },
-    "late-commit": { type: "string" },
-    "list-lag": { type: "string" },
-    "fail-after-commit": { type: "string" },
-  },
-  strict: true,
-});
+const OPTIONS = {
+  port: { type: "string", default: "8787" },
+  host: { type: "string", default: "127.0.0.1" },
+  "access-key-id": { type: "string" },
+  "access-key-secret": { type: "string" },
+  "security-token": { type: "string" },
+  state: { type: "string" },
+  packages: { type: "string" },
+  "process-delay": { type: "string" },
+  latency: { type: "string" },
+  "fail-5xx": { type: "string" },
+  throttle: { type: "string" },
+  "drop-after-commit": { type: "string" },
+  "late-commit-ms": { type: "string" },
+  "late-commit": { type: "string" },
+  "list-lag": { type: "string" },
+  "fail-after-commit": { type: "string" },
+} as const;
+
+function readFlags(): ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>["values"] {
+  try {
+    return parseArgs({ options: OPTIONS, strict: true }).values;
+  } catch (err) {
+    // An unknown flag or a missing value: one line and exit code 2, not a stack trace.
+    console.error(`npm run emulator: ${err instanceof Error ? err.message : String(err)} (flags: docs/emulator.md)`);
+    process.exit(2);
+  }
+}
+const values = readFlags();
 
 if ((values["access-key-id"] === undefined) !== (values["access-key-secret"] === undefined)) {
   console.error("npm run emulator: give --access-key-id and --access-key-secret together (or neither, for the demo credentials).");

@@ -4,6 +4,8 @@
 // its counts; and list paging (cas CurrentPage/ShowSize, Alidns and KMS PageNumber/PageSize) walked to the
 // end. 17-digit OrderIds are read from the answer's text, never through a JS number.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { startEmulator, type EmulatorCounts, type RunningEmulator } from "../../emulator/index";
 import { casClient, casModule, opensslCsr, rawV1, scratch } from "./emulator-helpers";
 
@@ -84,6 +86,45 @@ describe("control API: fault values are checked", () => {
     expect(res.status).toBe(200);
     expect(res.json.faults).toEqual({ lateCommitMs: 250, lateCommit: 2, listLagMs: 1000, serverErrorAfterCommit: "always", actions: ["CreateCsr"] });
     expect((await setFaults({})).json.faults).toEqual({});
+  });
+});
+
+describe("npm run emulator: the fault flags", () => {
+  const script = join(import.meta.dirname, "../../scripts/emulator.mjs");
+
+  it("--late-commit-ms, --late-commit, --list-lag and --fail-after-commit reach the emulator's faults", async () => {
+    const child = spawn(process.execPath, [script, "--port", "0", "--late-commit-ms", "400", "--late-commit", "1", "--list-lag", "250", "--fail-after-commit", "always"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      let out = "";
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          if (/faults .*\n/.test(out)) resolve();
+        });
+        child.once("exit", (code) => reject(new Error(`emulator exited (${String(code)}): ${out}`)));
+      });
+      const url = /listening on (http:\/\/\S+)/.exec(out)![1]!;
+      const state = (await (await fetch(`${url}/__emulator/state`)).json()) as { faults: unknown };
+      expect(state.faults).toEqual({ lateCommitMs: 400, lateCommit: 1, listLagMs: 250, serverErrorAfterCommit: "always" });
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+
+  it.each([
+    [["--late-commit", "2"], /lateCommit needs lateCommitMs/],
+    [["--list-lag", "soon"], /listLagMs must be a number of milliseconds/],
+    [["--fail-after-commit=1.5"], /serverErrorAfterCommit must be a whole number from 0 or "always"/],
+    [["--late-commit-ms"], /argument missing/],
+  ])("%j: exit code 2 and the reason", async (flags, message) => {
+    const child = spawn(process.execPath, [script, "--port", "0", ...flags], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
   });
 });
 
