@@ -9,6 +9,7 @@ import { LocaleContext, applyDocumentLocale, resolveLocale } from "../ui/locale"
 import { t } from "../core/i18n";
 import { useAction } from "../ui/use-action";
 import { defaultSettings } from "../ui/settings-defaults";
+import { RECONCILE_MINUTES } from "../messages";
 import { setRequestLocale } from "../ui/worker-client";
 import { SUBJECT_FIELDS, toSubjectFields, toSubjectInput, type Settings, type SubjectInput, type WorkerApi } from "../ui/worker-api";
 import { ContactFields, toContactInput, type ContactInput } from "../ui/contact-fields";
@@ -16,7 +17,7 @@ import { CredentialsSection } from "./CredentialsSection";
 import { KMS_REGIONS, EMULATOR_ENDPOINT, requestEndpointPermission } from "./endpoint";
 import { OrderSettingsSection } from "./OrderSettingsSection";
 import { RestoreSection } from "./RestoreSection";
-import { parseExpiryWarningDays } from "../ui/settings-rules";
+import { parseExpiryWarningDays, parseReconcileMinutes } from "../ui/settings-rules";
 
 interface Form {
   site: Settings["site"];
@@ -26,6 +27,8 @@ interface Form {
   followOrders: boolean;
   /** As typed; parsed (and checked) on save. */
   expiryWarningDays: string;
+  /** As typed; parsed (and checked) on save. */
+  reconcileMinutes: string;
   language: Settings["language"];
   defaultSubject: SubjectInput;
   contact: ContactInput;
@@ -34,7 +37,7 @@ interface Form {
 function toForm(s: Settings): Form {
   return {
     site: s.site, kmsRegion: s.kmsRegion, endpoint: s.endpoint, signatureVersion: s.signatureVersion, followOrders: s.followOrders,
-    expiryWarningDays: String(s.expiryWarningDays), language: s.language, defaultSubject: toSubjectInput(s.defaultSubject), contact: toContactInput(s.contact),
+    expiryWarningDays: String(s.expiryWarningDays), reconcileMinutes: String(s.reconcileMinutes ?? RECONCILE_MINUTES.default), language: s.language, defaultSubject: toSubjectInput(s.defaultSubject), contact: toContactInput(s.contact),
   };
 }
 
@@ -44,8 +47,8 @@ export function OptionsApp(props: { api: WorkerApi }) {
   const [permissionDenied, setPermissionDenied] = useState(false);
   // Opened from the popup's "Restore from a backup" link: go to that section once the page is drawn.
   const restoreFocus = form !== null && location.hash === "#restore";
-  const save = useAction((f: Form, expiryWarningDays: number) =>
-    props.api.send("settings.set", { ...f, expiryWarningDays, defaultSubject: toSubjectFields(f.defaultSubject) }));
+  const save = useAction((f: Form, expiryWarningDays: number, reconcileMinutes: number) =>
+    props.api.send("settings.set", { ...f, expiryWarningDays, reconcileMinutes, defaultSubject: toSubjectFields(f.defaultSubject) }));
   useEffect(() => {
     props.api.send("settings.get", {}).catch(() => defaultSettings()).then((s) => { setForm(toForm(s)); setSavedLanguage(s.language); });
   }, []);
@@ -63,17 +66,18 @@ export function OptionsApp(props: { api: WorkerApi }) {
   const set = (patch: Partial<Form>) => { setForm({ ...form, ...patch }); save.reset(); };
   const endpointError = form.endpoint && !/^https?:\/\/[^/\s]+\/?$/.test(form.endpoint) ? tr("ui_endpoint_invalid") : undefined;
   const days = parseExpiryWarningDays(form.expiryWarningDays);
+  const minutes = parseReconcileMinutes(form.reconcileMinutes);
 
   const onSave = async (e: Event) => {
     e.preventDefault();
-    if (endpointError || !days.ok) {
+    if (endpointError || !days.ok || !minutes.ok) {
       document.querySelector<HTMLElement>("#settings-form [aria-invalid=true]")?.focus();
       return;
     }
     // Ask within the click (the prompt needs its user gesture) but do not wait for the answer to save:
     // the worker checks the permission itself when it calls the endpoint.
     const permission = form.endpoint ? requestEndpointPermission(form.endpoint) : Promise.resolve(true);
-    const saved = await save.run({ ...form, endpoint: form.endpoint.replace(/\/$/, "") }, days.value);
+    const saved = await save.run({ ...form, endpoint: form.endpoint.replace(/\/$/, "") }, days.value, minutes.value);
     if (saved) setSavedLanguage(saved.language);
     setPermissionDenied(!(await permission));
   };
@@ -104,6 +108,7 @@ export function OptionsApp(props: { api: WorkerApi }) {
               onChange={(v) => set({ signatureVersion: v as Settings["signatureVersion"] })} />
           </section>
           <OrderSettingsSection followOrders={form.followOrders} expiryWarningDays={form.expiryWarningDays} error={days.ok ? undefined : days.error}
+            reconcileMinutes={form.reconcileMinutes} reconcileError={minutes.ok ? undefined : minutes.error}
             onChange={(patch) => set(patch)} />
           <section class="stack card" aria-labelledby="lang-title">
             <h2 id="lang-title">{tr("ui_language")}</h2>

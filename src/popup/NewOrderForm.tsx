@@ -3,7 +3,7 @@
 // - CreateCertificateRequest: the cloud makes key and CSR for one domain;
 // - cas CreateCsr: the cloud makes a key and CSR and keeps them;
 // - KMS CreateCertificate: the key lives in KMS (CN, C, O, OU required; up to 10 SANs).
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { CheckboxField, SelectField, TextField } from "../ui/fields";
 import { ErrorNotice } from "../ui/notices";
 import { localizeError, useLocale, useT } from "../ui/locale";
@@ -25,6 +25,8 @@ export function NewOrderForm(props: {
   prefillCsr?: string;
   onCreated: (o: OrderView) => void;
   onCancel?: () => void;
+  /** A create was left pending (no answer came): the Orders tab shows it. */
+  onPendingChanged?: () => void;
 }) {
   const tr = useT();
   const locale = useLocale();
@@ -43,27 +45,44 @@ export function NewOrderForm(props: {
   const [algorithm, setAlgorithm] = useState<keyof typeof CLOUD_ALGORITHMS>("RSA");
   const [keySize, setKeySize] = useState(2048);
   const [csrName, setCsrName] = useState("");
-  const submit = useAction(async (): Promise<OrderView> => {
+  // `allowDuplicate` is sent only from the "Place another order anyway" confirmation below.
+  const submit = useAction(async (allowDuplicate: boolean): Promise<OrderView> => {
+    const dup = allowDuplicate ? { allowDuplicate: true } : {};
     switch (operation) {
       case "CreateCertificateWithCsrRequest": {
         const key = keys.find((k) => k.id === keyId);
-        return props.api.send("orders.submitCsr", { ...contact, ...(key ? { keyId: key.id } : {}), csrPem: key?.csrPem ?? csrPaste.trim() });
+        return props.api.send("orders.submitCsr", { ...contact, ...(key ? { keyId: key.id } : {}), csrPem: key?.csrPem ?? csrPaste.trim(), ...dup });
       }
       case "CreateCertificateRequest":
-        return props.api.send("orders.certificateRequest", { ...contact, domain: domain.trim().toLowerCase() });
+        return props.api.send("orders.certificateRequest", { ...contact, domain: domain.trim().toLowerCase(), ...dup });
       case "CreateCsr":
         return props.api.send("orders.casCreateCsr", {
           algorithm, keySize, commonName: subject.CN.trim(), sans: parseNames(sansText), countryCode: subject.C.trim(),
-          province: subject.ST.trim(), locality: subject.L.trim(), corpName: subject.O.trim(), department: subject.OU.trim(), name: csrName.trim(),
+          province: subject.ST.trim(), locality: subject.L.trim(), corpName: subject.O.trim(), department: subject.OU.trim(), name: csrName.trim(), ...dup,
         });
       case "KmsCreateCertificate":
         return props.api.send("orders.kmsCreateCertificate", {
           keySpec: kmsSpec, subject: toSubjectFields(subject), sans: namesForRequest(subject.CN, parseNames(sansText)), exportablePrivateKey: kmsExportable,
           // Only the Chinese seed page documents ProtectionLevel: sent only when the user chose one.
           ...(protection ? { protectionLevel: protection } : {}),
+          ...dup,
         });
     }
   });
+  // One create at a time from this form: a second click (or Enter) while one is in flight does nothing.
+  const inFlight = useRef(false);
+  const send = async (allowDuplicate: boolean) => {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    try {
+      const order = await submit.run(allowDuplicate);
+      if (order) props.onCreated(order);
+      else props.onPendingChanged?.();
+    } finally {
+      inFlight.current = false;
+    }
+  };
+  const refusedAsDuplicate = submit.error?.code === "api.create.pending" || submit.error?.code === "api.create.open_order";
 
   useEffect(() => {
     props.api.send("keys.list", {}).then((all) => {
@@ -91,8 +110,7 @@ export function NewOrderForm(props: {
     e.preventDefault();
     setShowErrors(true);
     if (problems.length) return;
-    const order = await submit.run();
-    if (order) props.onCreated(order);
+    await send(false);
   };
   const subjErr = operation === "KmsCreateCertificate" ? kmsErrors : cloudCsrErrors;
   const fieldErr = (f: keyof SubjectInput) => (showErrors && subjErr[f] ? localizeError(locale, subjErr[f]!) : undefined);
@@ -175,6 +193,15 @@ export function NewOrderForm(props: {
       ) : null}
       {needsContact ? <ContactFields idPrefix="order" value={contact} onChange={setContact} showErrors={showErrors} /> : null}
       <ErrorNotice error={submit.error} id="order-error" />
+      {refusedAsDuplicate ? (
+        <div class="confirm" role="alertdialog" aria-labelledby="duplicate-question">
+          <p id="duplicate-question">{tr("ui_duplicate_confirm")}</p>
+          <div class="actions">
+            <button type="button" class="danger small" id="place-duplicate" disabled={submit.busy} onClick={() => void send(true)}>{tr("ui_place_duplicate")}</button>
+            <button type="button" class="secondary small" id="cancel-duplicate" onClick={() => submit.reset()}>{tr("ui_cancel")}</button>
+          </div>
+        </div>
+      ) : null}
       <div class="actions">
         <button type="submit" id="submit-order" disabled={submit.busy}>{submit.busy ? tr("ui_submitting") : tr("ui_submit_order")}</button>
         {props.onCancel ? <button type="button" class="secondary" id="cancel-new-order" onClick={props.onCancel}>{tr("ui_cancel")}</button> : null}

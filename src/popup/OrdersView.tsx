@@ -4,29 +4,42 @@ import { SelectField } from "../ui/fields";
 import { Busy, Empty, ErrorNotice } from "../ui/notices";
 import { useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
-import type { OrderView, SubjectInput, WorkerApi } from "../ui/worker-api";
+import type { OrderView, PendingCreateView, SubjectInput, WorkerApi } from "../ui/worker-api";
 import { type ContactInput } from "../ui/contact-fields";
 import { DEFAULT_DV_PRODUCT_CODE, PACKAGE_PRODUCT_CODES } from "../core/aliyun/product-codes";
 import { NewOrderForm } from "./NewOrderForm";
 import { OrderCard } from "./OrderCard";
+import { PendingCreateCard } from "./PendingCreateCard";
 
 export function OrdersView(props: { api: WorkerApi; contact: ContactInput; defaults: SubjectInput; preselectKeyId?: string; prefillCsr?: string; onPrefillUsed?: () => void }) {
   const tr = useT();
   const [orders, setOrders] = useState<OrderView[] | null>(null);
+  // Creates whose result is not recorded yet: kept by the worker, so they show after the popup or the worker restarts.
+  const [pending, setPending] = useState<PendingCreateView[]>([]);
+  const loadPending = () => props.api.send("orders.pending", {}).then(setPending, () => undefined);
   const [showForm, setShowForm] = useState(Boolean(props.preselectKeyId || props.prefillCsr));
   const [product, setProduct] = useState(props.contact.productCode || DEFAULT_DV_PRODUCT_CODE);
   const list = useAction(() => props.api.send("orders.list", {}));
   const quota = useAction(async (code: string) => (await props.api.send("orders.packageState", { productCode: code }))[0]);
   const reload = async () => {
+    void loadPending();
     const all = await list.run();
     if (all) setOrders(all);
   };
   useEffect(() => {
     void reload();
-    // The worker follows orders with alarms; while the popup is open, show what it learns.
-    const timer = setInterval(() => void props.api.send("orders.list", {}).then(setOrders, () => undefined), 4000);
+    // The worker follows orders with alarms; while the popup is open, show what it learns. Asking for the
+    // pending creates also lets the worker look for a lost answer whose turn has come.
+    const timer = setInterval(() => {
+      void loadPending();
+      void props.api.send("orders.list", {}).then(setOrders, () => undefined);
+    }, 4000);
     return () => clearInterval(timer);
   }, []);
+  const pendingChanged = (order?: OrderView) => {
+    if (order) setOrders((all) => [order, ...(all ?? []).filter((x) => x.id !== order.id)]);
+    void loadPending();
+  };
 
   const changed = (id: string, next: OrderView | null) =>
     setOrders((all) => (all ?? []).flatMap((o) => (o.id !== id ? [o] : next ? [next] : [])));
@@ -57,6 +70,7 @@ export function OrdersView(props: { api: WorkerApi; contact: ContactInput; defau
             preselectKeyId={props.preselectKeyId}
             prefillCsr={props.prefillCsr}
             onCancel={() => { setShowForm(false); props.onPrefillUsed?.(); }}
+            onPendingChanged={() => void loadPending()}
             onCreated={(o) => { setOrders((all) => [o, ...(all ?? []).filter((x) => x.id !== o.id)]); setShowForm(false); props.onPrefillUsed?.(); }}
           />
         </section>
@@ -68,7 +82,17 @@ export function OrdersView(props: { api: WorkerApi; contact: ContactInput; defau
       )}
       <ErrorNotice error={list.error} />
       {list.busy && orders === null ? <Busy label={tr("ui_loading")} /> : null}
-      {orders && orders.length === 0 ? <Empty text={tr("ui_no_orders")} /> : null}
+      {pending.length > 0 ? (
+        <section class="stack" aria-labelledby="pending-title">
+          <h2 id="pending-title">{tr("ui_pending_title")}</h2>
+          <ul class="cards" id="pending-list">
+            {pending.map((e) => (
+              <PendingCreateCard key={e.id} api={props.api} entry={e} onChanged={pendingChanged} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {orders && orders.length === 0 && pending.length === 0 ? <Empty text={tr("ui_no_orders")} /> : null}
       <ul class="cards" id="order-list">
         {(orders ?? []).map((o) => (
           <OrderCard key={o.id} api={props.api} order={o} onChanged={(n) => changed(o.id, n)} />

@@ -5,6 +5,7 @@ import type { MessageType, ReplyOf, RequestOf, SubjectFields, KeySpecId } from "
 export type {
   KeySpecId, KeyView, CsrMade, CsrInspection, LintFinding, ExportFormat, ExportResult, OrderView, OrderState,
   OrderOperation, ValidationRecord, Contact, PackageState, Settings, CredentialsStatus, PendingForm, SubjectFields,
+  PendingCreateView, PendingCheckResult,
 } from "../messages";
 export { KEY_SPEC_IDS as KEY_SPECS } from "../messages";
 

@@ -1,0 +1,108 @@
+// One create sent to the cloud whose result is not recorded yet (`orders.pending`, kept by the worker in
+// src/background/orders/pending-store.ts), in words: when it was placed, that no answer came and why, that
+// the worker is looking for it in the cloud's list (and when it looks next), or that it was not found in the
+// window. "Check again" always; after the window "Place it anyway (may duplicate)" behind a confirmation;
+// when several new orders match, each candidate with its fields and "This one is mine".
+import { useState } from "preact/hooks";
+import { ErrorNotice } from "../ui/notices";
+import { useLocale, useT } from "../ui/locale";
+import { useAction } from "../ui/use-action";
+import type { OrderView, PendingCreateView, WorkerApi } from "../ui/worker-api";
+
+function clock(iso: string, locale: string): string {
+  return new Date(iso).toLocaleTimeString(locale === "zh_CN" ? "zh-CN" : "en-GB", { hour: "2-digit", minute: "2-digit" });
+}
+
+/** What is known, in one sentence (exported for the unit tests of the wording). */
+export function pendingStatus(e: PendingCreateView, tr: (key: string, params?: Record<string, string | number>) => string, locale: string, nowMs = Date.now()): string {
+  const at = clock(e.startedAt, locale);
+  const reason = e.reason ?? tr("ui_pending_reason_none");
+  switch (e.state) {
+    case "pending":
+      return tr("ui_pending_state_pending", { time: at });
+    case "committed":
+      return tr("ui_pending_state_committed", { time: at });
+    case "ambiguous":
+      return tr("ui_pending_state_ambiguous", { time: at, reason, count: e.candidates?.length ?? 0 });
+    case "unknown": {
+      if (e.windowOver) {
+        const minutes = Math.max(1, Math.round((Date.parse(e.windowEndsAt) - Date.parse(e.startedAt)) / 60_000));
+        return tr("ui_pending_state_not_found", { time: at, reason, minutes });
+      }
+      if (!e.nextCheckAt) return tr("ui_pending_state_looking", { time: at, reason });
+      const seconds = Math.max(1, Math.ceil((Date.parse(e.nextCheckAt) - nowMs) / 1000));
+      return tr("ui_pending_state_looking_next", { time: at, reason, seconds });
+    }
+  }
+}
+
+export function PendingCreateCard(props: { api: WorkerApi; entry: PendingCreateView; onChanged: (order?: OrderView) => void }) {
+  const tr = useT();
+  const locale = useLocale();
+  const e = props.entry;
+  const [confirmAnyway, setConfirmAnyway] = useState(false);
+  const check = useAction(() => props.api.send("orders.pendingCheck", { id: e.id }));
+  const choose = useAction((candidateId: string) => props.api.send("orders.pendingChoose", { id: e.id, candidateId }));
+  const anyway = useAction(() => props.api.send("orders.pendingPlaceAnyway", { id: e.id, confirm: true }));
+  const busy = check.busy || choose.busy || anyway.busy;
+  const title = e.operation === "AddDomainRecord" ? tr("ui_pending_op_AddDomainRecord") : tr(`ui_op_${e.operation}`);
+
+  return (
+    <li class="card stack" id={`pending-${e.id}`} data-state={e.state} aria-labelledby={`pending-title-${e.id}`}>
+      <div class="row">
+        <strong id={`pending-title-${e.id}`}>{e.domain || "-"}</strong>
+        <span class="badge" data-state={e.state}>{tr(`ui_pending_badge_${e.state}`)}</span>
+      </div>
+      <p class="hint">{title}</p>
+      <p id={`pending-status-${e.id}`} role="status">{pendingStatus(e, tr, locale)}</p>
+      {e.checks > 0 && e.lastCheckedAt ? (
+        <p class="hint">{tr("ui_pending_checks", { checks: e.checks, time: clock(e.lastCheckedAt, locale) })}</p>
+      ) : null}
+      {e.state === "ambiguous" && e.candidates ? (
+        <ul class="stack" id={`pending-candidates-${e.id}`}>
+          {e.candidates.map((c) => (
+            <li class="subtle stack" key={c.id}>
+              <dl>
+                {Object.entries(c.summary).map(([k, v]) => (
+                  <div class="row" key={k}>
+                    <dt>{k}</dt>
+                    <dd>{v}</dd>
+                  </div>
+                ))}
+              </dl>
+              <button type="button" class="small" id={`pending-choose-${e.id}-${c.id}`} disabled={busy}
+                onClick={async () => { const o = await choose.run(c.id); if (o) props.onChanged(o); }}>
+                {tr("ui_pending_this_one")}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <ErrorNotice error={check.error ?? choose.error ?? anyway.error} id={`pending-error-${e.id}`} />
+      {confirmAnyway ? (
+        <div class="confirm" role="alertdialog" aria-labelledby={`pending-anyway-q-${e.id}`}>
+          <p id={`pending-anyway-q-${e.id}`}>{tr("ui_pending_anyway_confirm")}</p>
+          <div class="actions">
+            <button type="button" class="danger small" id={`pending-anyway-confirm-${e.id}`} disabled={busy}
+              onClick={async () => { const o = await anyway.run(); setConfirmAnyway(false); props.onChanged(o); }}>
+              {tr("ui_pending_anyway")}
+            </button>
+            <button type="button" class="secondary small" onClick={() => setConfirmAnyway(false)} autoFocus>{tr("ui_cancel")}</button>
+          </div>
+        </div>
+      ) : e.state === "unknown" || e.state === "ambiguous" ? (
+        <div class="actions">
+          <button type="button" class="secondary small" id={`pending-check-${e.id}`} disabled={busy}
+            onClick={async () => { const r = await check.run(); if (r) props.onChanged(r.order); }}>
+            {tr("ui_pending_check_again")}
+          </button>
+          {e.state === "unknown" && e.windowOver ? (
+            <button type="button" class="danger small" id={`pending-anyway-${e.id}`} disabled={busy} onClick={() => setConfirmAnyway(true)}>
+              {tr("ui_pending_anyway")}
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+    </li>
+  );
+}
