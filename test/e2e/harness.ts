@@ -459,10 +459,18 @@ function locate<R extends unknown[]>(where: Page | Locator, rest: [string, ...R]
   return { locator: where.locator(selector).first(), rest: more as unknown as R };
 }
 
-/** One read of an element that may not be there yet (or was just re-rendered away): ABSENT then. */
+/**
+ * One read of an element that may not be there yet, or was re-rendered away during the read: ABSENT then.
+ * Any other failure (two elements for a strict Locator, a value read from a <p>, the page closed) is thrown.
+ */
 async function readElement<T>(locator: Locator, read: (l: Locator) => Promise<T>): Promise<Seen<T>> {
   if ((await locator.count()) === 0) return ABSENT;
-  return read(locator).catch(() => ABSENT);
+  try {
+    return await read(locator);
+  } catch (err) {
+    if ((await locator.count().catch(() => 1)) === 0) return ABSENT;
+    throw err;
+  }
 }
 
 const READ_TIMEOUT = { timeout: 2_000 };
