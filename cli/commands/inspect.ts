@@ -1,6 +1,7 @@
 // keysmith inspect FILE|-: decode a CSR (PEM or DER), show subject, SANs, key spec, signature algorithm,
 // whether the signature verifies and the lint findings. Exit 1 when the signature does not verify or the
-// input is not a CSR; exit 0 otherwise (lint findings are reported, not fatal).
+// input is not a CSR; 2 when it is a CSR whose content cannot be decoded (a malformed extension or
+// subject); exit 0 otherwise (lint findings are reported, not fatal).
 import { readFile } from "node:fs/promises";
 import { fail, isKeysmithError } from "../../src/core/errors";
 import { t } from "../../src/core/i18n";
@@ -67,8 +68,9 @@ export const inspectCommand: Command = {
     try {
       info = await inspectCsr(input, { operation: operation as SpecOperation | undefined });
     } catch (err) {
-      // Not a CSR: a check that failed (exit 1), not a usage error.
-      if (!isKeysmithError(err)) throw err;
+      // Not a CSR: a check that failed (exit 1), not a usage error. A CSR with malformed content (an
+      // extension that cannot be decoded, say) is invalid input: main() reports it with exit 2.
+      if (!isKeysmithError(err) || err.code !== "csr.not_a_csr") throw err;
       ctx.stderr(`keysmith: ${err.localized(ctx.locale)}\n`);
       return 1;
     }

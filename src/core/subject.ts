@@ -71,10 +71,25 @@ export function isCountryCode(text: string): boolean {
 }
 export const COUNTRY_CODES: readonly string[] = [...ISO3166_ALPHA2];
 
+/**
+ * A dotted OID that DER can carry as written. X.660: under arcs 0 and 1 the second arc is below 40 (BER
+ * packs the first two arcs into 40·a + b, so "0.40" would be written as, and read back as, 1.0 — another
+ * attribute); every arc below 2^32.
+ */
+export function isValidOid(text: string): boolean {
+  if (!/^[0-2](\.(0|[1-9][0-9]*))+$/.test(text)) return false;
+  const arcs = text.split(".").map(Number);
+  // Arcs of 2^32 and more (UUID arcs under 2.25) are refused: the ASN.1 library writes arcs from 2^49 on
+  // as garbage, and no attribute type in a certificate subject needs one.
+  if (arcs.some((arc) => arc > 0xffffffff)) return false;
+  return arcs[0] === 2 || arcs[1]! < 40;
+}
+
 /** The catalogue name for a type written as a short name, "OID.x.y" or a dotted OID. */
 function resolveType(text: string, position: number): { type: string; oid: string } {
   const oidText = /^oid\./i.test(text) ? text.slice(4) : text;
   if (/^[0-2](\.(0|[1-9][0-9]*))+$/.test(oidText)) {
+    if (!isValidOid(oidText)) fail("subject.attribute.oid_invalid", "subject", { type: text });
     const name = BY_OID.get(oidText);
     return { type: name ?? oidText, oid: oidText };
   }
@@ -384,7 +399,10 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 export function subjectToDer(rdns: readonly Rdn[]): Uint8Array {
   const name = new AsnName(
     [...rdns].reverse().map((rdn) => {
-      const avas = rdn.map((ava) => new AttributeTypeAndValue({ type: ava.oid, value: attributeValue(ava) }));
+      const avas = rdn.map((ava) => {
+        if (!isValidOid(ava.oid)) fail("subject.attribute.oid_invalid", `subject.${ava.type}`, { type: ava.oid });
+        return new AttributeTypeAndValue({ type: ava.oid, value: attributeValue(ava) });
+      });
       const sorted = avas
         .map((a) => ({ a, der: new Uint8Array(AsnConvert.serialize(a)) }))
         .sort((x, y) => compareBytes(x.der, y.der))
@@ -411,6 +429,8 @@ export function subjectFromDer(der: Uint8Array | ArrayBuffer): EncodedAva[][] {
   }
   return [...name].reverse().map((rdn) =>
     [...rdn].map((atv): EncodedAva => {
+      // The ASN.1 layer reads an OID it cannot decode (an arc of 2^49 or more) as "" instead of failing.
+      if (!isValidOid(atv.type)) throw new KeysmithError("subject.der.invalid", { field: "subject" });
       const type = BY_OID.get(atv.type) ?? atv.type;
       const v = atv.value;
       const kinds = ["utf8String", "printableString", "ia5String", "teletexString", "bmpString", "universalString"] as const;
