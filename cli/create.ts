@@ -4,6 +4,7 @@
 // --allow-duplicate; a lost answer is exit 3, "outcome unknown", naming the pending create that
 // `keysmith order reconcile` settles.
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { isKeysmithError, type KeysmithError } from "../src/core/errors";
 import type { AliyunClient, ApiResponse } from "../src/core/aliyun/client";
 import { operation, type Operation } from "../src/core/aliyun/operations";
@@ -55,6 +56,24 @@ export function cliWriteAhead(client: AliyunClient, args: ParsedArgs, env: NodeJ
   return { wa, dir };
 }
 
+/** Who is sending a create: `order reconcile` leaves a live run's create alone. */
+export function ownerContext(): Record<string, string> {
+  return { pid: String(process.pid), host: hostname() };
+}
+
+/** True while the process that wrote a pending entry is still running here. */
+export function ownerAlive(entry: PendingCreate): boolean {
+  const pid = Number(entry.context?.pid);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || entry.context?.host !== hostname()) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** The id a create's result is known by (OrderId, CsrId, CertificateId, RecordId). */
 export function resultIdOf(entry: PendingCreate, response: ApiResponse): string | undefined {
   const field = operation(entry.service, entry.action).reconcile?.resultField;
@@ -83,7 +102,7 @@ export async function placeCreate(
 ): Promise<PlaceResult & { cw: CliWriteAhead }> {
   const cw = cliWriteAhead(client, args, ctx.env);
   try {
-    const placed = await cw.wa.place(op, params, { allowDuplicate: args.booleans.has("allow-duplicate") });
+    const placed = await cw.wa.place(op, params, { allowDuplicate: args.booleans.has("allow-duplicate"), context: ownerContext() });
     const id = resultIdOf(placed.entry, placed.response);
     if (id) await settleResult(cw, placed.entry, id, "answer");
     else await cw.wa.settle(placed.entry.id);

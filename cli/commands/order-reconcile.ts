@@ -9,10 +9,10 @@ import type { PendingCreate } from "../../src/core/aliyun/write-ahead";
 import { parseArgs } from "../args";
 import type { CliContext, Command } from "../context";
 import { GLOBAL_API_FLAGS, clientFromArgs } from "../credentials-env";
-import { EXIT_UNKNOWN, STATE_FLAGS, cliWriteAhead, resultIdOf, settleResult, type CliWriteAhead } from "../create";
+import { EXIT_UNKNOWN, STATE_FLAGS, cliWriteAhead, ownerAlive, ownerContext, resultIdOf, settleResult, type CliWriteAhead } from "../create";
 
-/** A create sent by a live run looks like this for its first minute. */
-const IN_FLIGHT_MS = 60_000;
+/** A create whose run is still alive is left to it, for at most this long. */
+const IN_FLIGHT_MS = 10 * 60_000;
 
 interface Outcome {
   pendingId: string;
@@ -38,7 +38,7 @@ function describe(ctx: CliContext, o: Outcome): string {
 
 async function look(cw: CliWriteAhead, entry: PendingCreate, now: number): Promise<Outcome> {
   const base = { pendingId: entry.id, action: entry.action, startedAt: entry.startedAt, windowEndsAt: entry.windowEndsAt };
-  if (entry.state === "pending" && now - Date.parse(entry.startedAt) < IN_FLIGHT_MS) return { ...base, state: "in_flight", checks: entry.checks };
+  if (entry.state === "pending" && ownerAlive(entry) && now - Date.parse(entry.startedAt) < IN_FLIGHT_MS) return { ...base, state: "in_flight", checks: entry.checks };
   const r = await cw.wa.check(entry);
   if (r.outcome === "adopted") {
     await settleResult(cw, r.entry, r.resultId, "reconciled");
@@ -81,7 +81,7 @@ export const orderReconcileCommand: Command = {
       outcomes.push({ pendingId: entry.id, action: entry.action, state: "chosen", resultId: m[2]!, startedAt: entry.startedAt, checks: entry.checks, windowEndsAt: entry.windowEndsAt });
     } else if (anyway !== undefined) {
       try {
-        const placed = await cw.wa.placeAnyway(anyway);
+        const placed = await cw.wa.placeAnyway(anyway, ownerContext());
         const id = resultIdOf(placed.entry, placed.response) ?? "";
         await settleResult(cw, placed.entry, id, "answer");
         outcomes.push({ pendingId: anyway, action: placed.entry.action, state: "placed", resultId: id, startedAt: placed.entry.startedAt, checks: 0, windowEndsAt: placed.entry.windowEndsAt });

@@ -18,7 +18,7 @@ import { ApiError } from "../../src/core/aliyun/api-error";
 import { parseArgs, type FlagSpec } from "../args";
 import type { CliContext, Command } from "../context";
 import { GLOBAL_API_FLAGS, clientFromArgs } from "../credentials-env";
-import { STATE_FLAGS, cliWriteAhead, settleResult, type CliWriteAhead } from "../create";
+import { STATE_FLAGS, cliWriteAhead, ownerContext, settleResult, type CliWriteAhead } from "../create";
 import { baseNameFor, ensureDirectory, refuseExisting, writeOutputFiles, type OutputFile } from "../output-files";
 
 const FLAGS: FlagSpec[] = [
@@ -278,9 +278,10 @@ async function addDnsRecord(cw: CliWriteAhead, domain: string, recordDomain: str
   const op = operation("alidns", "AddDomainRecord");
   const params = { DomainName: place.zone, RR: place.rr, Type: type, Value: value };
   try {
-    const { response, entry } = await cw.wa.place(op, params);
+    const { response, entry } = await cw.wa.place(op, params, { context: ownerContext() });
     await settleResult(cw, entry, str(response.RecordId), "answer");
-    return { ...place, type, recordId: str(response.RecordId) };
+    // A second run of the same pipeline finds its record there already: that is what was wanted.
+    return { ...place, type, recordId: str(response.RecordId), ...(response.Existing ? { alreadyPresent: true } : {}) };
   } catch (err) {
     // A second run of the same pipeline finds its record there already: that is what was wanted.
     if (isKeysmithError(err) && err.code === "api.remote.dns_duplicate") return { ...place, type, alreadyPresent: true };

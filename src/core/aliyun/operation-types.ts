@@ -70,4 +70,9 @@ export interface ReconcileSpec {
    * creates sharing one of these are the same create, and the second waits for the first to settle.
    */
   identity: (createParams: Record<string, string>) => string[];
+  /**
+   * Refusals that mean "this exists already" (Alidns DomainRecordDuplicate): the create is idempotent, and
+   * the one listed item that matches is its result, however old.
+   */
+  existsCodes?: readonly string[];
 }

@@ -177,7 +177,8 @@ export function createWriteAhead(options: WriteAheadOptions) {
    * Sends `op` once, under a ledger entry. Answered: the entry is `committed` with the result id and is
    * returned with the response; the caller records the result, then calls `settle(entry.id)` (a crash in
    * between is adopted by reconciliation like a lost answer). No answer: the entry is `unknown` and
-   * api.create.unknown names it. Refused: the entry is removed and the refusal thrown.
+   * api.create.unknown names it. Refused as existing already (ReconcileSpec.existsCodes): the one matching
+   * item is the result (`Existing: true` in the response). Refused: the entry is removed and the refusal thrown.
    */
   async function place(op: Operation, params: Readonly<Record<string, InputValue>>, opts: PlaceOptions = {}): Promise<{ response: ApiResponse; entry: PendingCreate }> {
     if (op.kind !== "create") throw new Error(`${op.action} is not a create`); // programming error
@@ -216,6 +217,14 @@ export function createWriteAhead(options: WriteAheadOptions) {
     try {
       response = await client.callOperation(op, wire);
     } catch (err) {
+      if (err instanceof ApiError && spec.existsCodes?.includes(err.apiCode)) {
+        const existing = await existingMatch(op, wire).catch(() => undefined);
+        if (existing) {
+          entry = { ...entry, state: "committed", resultId: existing };
+          await put(entry);
+          return { response: { [spec.resultField]: existing, RequestId: err.requestId, Existing: true }, entry };
+        }
+      }
       if (!outcomeUnknown(err)) {
         await remove(entry.id);
         throw err;
@@ -228,6 +237,13 @@ export function createWriteAhead(options: WriteAheadOptions) {
     entry = { ...entry, state: "committed", ...(resultId !== undefined ? { resultId: String(resultId) } : {}) };
     await put(entry);
     return { response, entry };
+  }
+
+  /** The one listed item matching `wire` whatever its age (for a create refused as existing already). */
+  async function existingMatch(op: Operation, wire: Record<string, string>): Promise<string | undefined> {
+    const spec = specOf(op);
+    const found = (await listAll(op, wire)).filter((item) => spec.matches(item, wire));
+    return found.length === 1 ? String(found[0]![spec.idField]) : undefined;
   }
 
   /** The result is recorded where the caller keeps it: the entry goes. */
@@ -335,13 +351,14 @@ export function createWriteAhead(options: WriteAheadOptions) {
 
   /**
    * "Place it anyway (may duplicate)": the entry is dropped and the same create placed again with the
-   * duplicate guard off, under a new entry.
+   * duplicate guard off, under a new entry (`context` is merged over the old entry's).
    */
-  async function placeAnyway(id: string): Promise<{ response: ApiResponse; entry: PendingCreate }> {
+  async function placeAnyway(id: string, context?: Record<string, string>): Promise<{ response: ApiResponse; entry: PendingCreate }> {
     const entry = (await ledger.list()).find((e) => e.id === id) ?? fail("api.create.pending_not_found", "id", { id });
     await remove(entry.id);
     const op = lookupOperation(entry.service, entry.action);
-    return place(op, entry.params, { context: entry.context, extraKeys: entry.keys, allowDuplicate: true });
+    const merged = entry.context || context ? { ...entry.context, ...context } : undefined;
+    return place(op, entry.params, { context: merged, extraKeys: entry.keys, allowDuplicate: true });
   }
 
   return { place, settle, check, due, checkAgain, choose, placeAnyway, listAll, list: () => ledger.list(), remove };

@@ -28,6 +28,7 @@ export const ALIDNS_OPERATIONS: Operation[] = [
         lower(item.RR) === lower(c.RR) && lower(item.Type) === lower(c.Type) && String(item.Value ?? "") === c.Value &&
         (item.DomainName === undefined || lower(item.DomainName) === lower(c.DomainName)),
       describe: (item) => ({ RecordId: String(item.RecordId ?? ""), RR: String(item.RR ?? ""), Type: String(item.Type ?? ""), Value: String(item.Value ?? "") }),
+      existsCodes: ["DomainRecordDuplicate"],
       identity: (c) => [`dns:${lower(c.Type)}:${lower(c.RR)}.${lower(c.DomainName)}:${c.Value ?? ""}`],
     },
   },
