@@ -99,6 +99,9 @@ const SKEW_MS = 15 * 60_000;
 /** True when the create may have been carried out although no good answer came. */
 export function outcomeUnknown(err: unknown): boolean {
   if (err instanceof KeysmithError && (err.code === "api.timeout" || err.code === "api.network" || err.code === "api.create.no_answer")) return true;
+  // A create refused as a replay reached the cloud before: the nonce is this request's own, so only a copy
+  // of it can have used it (a browser resends a request whose reused keep-alive connection closed unanswered).
+  if (err instanceof ApiError && err.apiCode === "SignatureNonceUsed") return true;
   if (err instanceof ApiError) return err.status >= 500 && !err.apiCode.startsWith("Throttling");
   return false;
 }

@@ -160,6 +160,8 @@ describe("write-ahead creates", () => {
     await expect(wa.place(domainOp, { Domain: "mail.example.com", ...contact })).rejects.toMatchObject({ apiCode: "NotRemainCount" });
     expect(await wa.list()).toEqual([]);
     expect(outcomeUnknown(new ApiError({ action: "X", status: 503, apiCode: "Throttling", requestId: "", apiMessage: "", recommend: "" }))).toBe(false);
+    // A replayed nonce means a copy of this very request reached the cloud first.
+    expect(outcomeUnknown(new ApiError({ action: "X", status: 400, apiCode: "SignatureNonceUsed", requestId: "", apiMessage: "", recommend: "" }))).toBe(true);
   });
 
   it("two matching new orders: ambiguous, both shown; the user's choice is adopted", async () => {
