@@ -97,6 +97,7 @@ describe("a create whose answer is lost", () => {
     popup = await popupShowingPending(entry.id, "unknown");
     await expectText(popup, `#pending-status-${entry.id}`, contains("no answer came"), "the card after the worker was stopped");
     await expectCount(popup, "#order-list > li", 0, "still no order before the list shows it");
+    await popup.screenshot({ path: join(ROOT, "test-artifacts", "ui", "popup-pending-after-restart-en.png"), fullPage: true });
 
     // The list shows the order now: the worker's next look (the popup's polling starts it) adopts it.
     control.setFaults({});
