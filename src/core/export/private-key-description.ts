@@ -59,6 +59,11 @@ function gcd(a: bigint, b: bigint): bigint {
  */
 function checkRsaConsistency(rsa: RSAPrivateKey): void {
   if (rsa.version !== 0 || rsa.otherPrimeInfos) unsupported("multi-prime RSA");
+  // No number of a well-formed key is longer than the modulus; refusing longer ones first also keeps the
+  // arithmetic below bounded on a hostile file.
+  const size = unsignedLength(new Uint8Array(rsa.modulus));
+  const fields = [rsa.publicExponent, rsa.privateExponent, rsa.prime1, rsa.prime2, rsa.exponent1, rsa.exponent2, rsa.coefficient];
+  if (fields.some((f) => unsignedLength(new Uint8Array(f)) > size)) inconsistent("a number longer than the modulus");
   const n = toBigInt(rsa.modulus);
   const e = toBigInt(rsa.publicExponent);
   const d = toBigInt(rsa.privateExponent);
@@ -161,8 +166,8 @@ export async function describePkcs8(
   // d is an integer in [1, n-1], at most the curve's size: leftPad would otherwise cut a longer d to its
   // last bytes (a 40-byte SM2 d was silently truncated) and d = 0 has no public key.
   const dBytes = new Uint8Array(ecKey.privateKey.buffer);
-  const dValue = toBigInt(dBytes);
   if (unsignedLength(dBytes) > curve.coordinateBytes) invalid("EC private key longer than the curve");
+  const dValue = toBigInt(dBytes);
   if (dValue < 1n || dValue >= CURVE_ORDERS[curveOid]!) invalid("EC private key out of range");
   const d = leftPad(dBytes, curve.coordinateBytes);
 
