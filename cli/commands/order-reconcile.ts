@@ -17,7 +17,7 @@ const IN_FLIGHT_MS = 10 * 60_000;
 interface Outcome {
   pendingId: string;
   action: string;
-  state: "adopted" | "placed" | "chosen" | "unknown" | "ambiguous" | "in_flight" | "window_over";
+  state: "adopted" | "placed" | "chosen" | "unknown" | "ambiguous" | "in_flight" | "window_over" | "gone";
   resultId?: string;
   startedAt: string;
   checks: number;
@@ -44,6 +44,7 @@ async function look(cw: CliWriteAhead, entry: PendingCreate, now: number): Promi
     await settleResult(cw, r.entry, r.resultId, "reconciled");
     return { ...base, state: "adopted", resultId: r.resultId, checks: r.entry.checks };
   }
+  if (r.outcome === "gone") return { ...base, state: "gone", checks: entry.checks };
   if (r.outcome === "ambiguous") return { ...base, state: "ambiguous", checks: r.entry.checks, candidates: r.entry.candidates };
   const over = r.entry.nextCheckAt === undefined;
   return { ...base, state: over ? "window_over" : "unknown", checks: r.entry.checks, windowEndsAt: r.entry.windowEndsAt };

@@ -9,8 +9,7 @@
 // both use it, and it is idempotent (an order with that OrderId / cloud id already stored, or a DNS record
 // id already on its order, adds nothing). The entry is settled only after the result is recorded, so a
 // worker stopped in between is adopted again on its next start.
-import { ApiError } from "../../core/aliyun/api-error";
-import type { AliyunClient, ApiResponse } from "../../core/aliyun/client";
+import type { ApiResponse } from "../../core/aliyun/client";
 import { csrKeyHash } from "../../core/aliyun/create-identity";
 import { operation as lookupOperation } from "../../core/aliyun/operations";
 import type { ServiceId } from "../../core/aliyun/operation-types";
@@ -96,30 +95,6 @@ export function pendingView(entry: PendingCreate, now: Date): PendingCreateView 
   };
 }
 
-/**
- * The client as the write-ahead sees it: a create refused as a replay (SignatureNonceUsed) reached the cloud
- * before — the nonce is this request's own, and only a copy of it can have used it (Chromium resends a
- * request whose reused keep-alive connection was closed without an answer) — so its outcome is unknown,
- * never "refused": it becomes api.create.no_answer, which the write-ahead keeps as an `unknown` entry.
- */
-export function replayIsNoAnswer(client: AliyunClient): AliyunClient {
-  const guard = async (action: string, kind: string, call: () => Promise<ApiResponse>): Promise<ApiResponse> => {
-    try {
-      return await call();
-    } catch (err) {
-      if (kind === "create" && err instanceof ApiError && err.apiCode === "SignatureNonceUsed") {
-        throw new KeysmithError("api.create.no_answer", { field: action, params: { reason: `HTTP ${err.status} ${err.apiCode}` }, cause: err });
-      }
-      throw err;
-    }
-  };
-  return {
-    signatureVersion: client.signatureVersion,
-    call: (service, action, params) => guard(action, lookupOperation(service, action).kind, () => client.call(service, action, params)),
-    callOperation: (op, params) => guard(op.action, op.kind, () => client.callOperation(op, params)),
-  };
-}
-
 const text = (v: unknown): string | undefined => (v === undefined || v === null || v === "" ? undefined : String(v));
 
 export function createCreates(deps: CreatesDeps) {
@@ -136,7 +111,7 @@ export function createCreates(deps: CreatesDeps) {
   async function writeAhead(mine?: Set<string>, cloud?: CloudPort): Promise<WriteAhead> {
     const port = cloud ?? (await deps.services.cloud());
     return createWriteAhead({
-      client: replayIsNoAnswer(port.client),
+      client: port.client,
       ledger,
       now: deps.now,
       newId: () => {

@@ -98,7 +98,7 @@ const SKEW_MS = 15 * 60_000;
 
 /** True when the create may have been carried out although no good answer came. */
 export function outcomeUnknown(err: unknown): boolean {
-  if (err instanceof KeysmithError && (err.code === "api.timeout" || err.code === "api.network" || err.code === "api.create.no_answer")) return true;
+  if (err instanceof KeysmithError && (err.code === "api.timeout" || err.code === "api.network")) return true;
   // A create refused as a replay reached the cloud before: the nonce is this request's own, so only a copy
   // of it can have used it (a browser resends a request whose reused keep-alive connection closed unanswered).
   if (err instanceof ApiError && err.apiCode === "SignatureNonceUsed") return true;
@@ -141,6 +141,14 @@ export function createWriteAhead(options: WriteAheadOptions) {
 
   async function put(entry: PendingCreate): Promise<void> {
     await ledger.update(async (entries) => ({ entries: [...entries.filter((e) => e.id !== entry.id), entry], value: undefined }));
+  }
+
+  /** Stores `entry` only if its id is still in the ledger (settled or dropped meanwhile: nothing). */
+  async function putIfPresent(entry: PendingCreate): Promise<boolean> {
+    return ledger.update(async (entries) => {
+      if (!entries.some((e) => e.id === entry.id)) return { entries, value: false };
+      return { entries: entries.map((e) => (e.id === entry.id ? entry : e)), value: true };
+    });
   }
 
   async function remove(id: string): Promise<void> {
@@ -280,7 +288,7 @@ export function createWriteAhead(options: WriteAheadOptions) {
    * (the caller records it, then settles), `ambiguous` with candidates, or `waiting` (nothing yet).
    * `committed` entries (answered, not yet recorded) are handed back as adopted at once.
    */
-  async function check(entry: PendingCreate): Promise<{ outcome: "adopted"; entry: PendingCreate; resultId: string } | { outcome: "ambiguous" | "waiting"; entry: PendingCreate }> {
+  async function check(entry: PendingCreate): Promise<{ outcome: "adopted"; entry: PendingCreate; resultId: string } | { outcome: "ambiguous" | "waiting" | "gone"; entry: PendingCreate }> {
     if (entry.state === "committed" && entry.resultId) return { outcome: "adopted", entry, resultId: entry.resultId };
     const at = now().getTime();
     let found: { id: string; item: Record<string, unknown> }[];
@@ -288,13 +296,12 @@ export function createWriteAhead(options: WriteAheadOptions) {
       found = await candidatesFor(entry);
     } catch (err) {
       const next: PendingCreate = { ...entry, state: entry.state === "pending" ? "unknown" : entry.state, checks: entry.checks + 1, lastCheckedAt: iso(at), nextCheckAt: iso(at + delayAfter(entry.checks + 1)), reason: entry.reason ?? reasonOf(err) };
-      await put(next);
-      return { outcome: "waiting", entry: next };
+      return (await putIfPresent(next)) ? { outcome: "waiting", entry: next } : { outcome: "gone", entry };
     }
     const spec = specOf(lookupOperation(entry.service, entry.action));
     if (found.length === 1) {
       const next: PendingCreate = { ...entry, state: "committed", resultId: found[0]!.id, checks: entry.checks + 1, lastCheckedAt: iso(at) };
-      await put(next);
+      if (!(await putIfPresent(next))) return { outcome: "gone", entry };
       return { outcome: "adopted", entry: next, resultId: found[0]!.id };
     }
     if (found.length > 1) {
@@ -306,7 +313,7 @@ export function createWriteAhead(options: WriteAheadOptions) {
         lastCheckedAt: iso(at),
         nextCheckAt: undefined,
       };
-      await put(next);
+      if (!(await putIfPresent(next))) return { outcome: "gone", entry };
       return { outcome: "ambiguous", entry: next };
     }
     const next: PendingCreate = {
@@ -317,8 +324,7 @@ export function createWriteAhead(options: WriteAheadOptions) {
       // The last look is at the window's end; after it, looks are the user's ("check again").
       nextCheckAt: at < Date.parse(entry.windowEndsAt) ? iso(Math.min(at + delayAfter(entry.checks + 1), Date.parse(entry.windowEndsAt))) : undefined,
     };
-    await put(next);
-    return { outcome: "waiting", entry: next };
+    return (await putIfPresent(next)) ? { outcome: "waiting", entry: next } : { outcome: "gone", entry };
   }
 
   /**
@@ -348,7 +354,7 @@ export function createWriteAhead(options: WriteAheadOptions) {
     const entry = (await ledger.list()).find((e) => e.id === id) ?? fail("api.create.pending_not_found", "id", { id });
     if (!(entry.candidates ?? []).some((c) => c.id === candidateId)) fail("api.create.not_a_candidate", "candidateId", { id: candidateId });
     const next: PendingCreate = { ...entry, state: "committed", resultId: candidateId };
-    await put(next);
+    if (!(await putIfPresent(next))) fail("api.create.pending_not_found", "id", { id });
     return next;
   }
 
@@ -358,6 +364,8 @@ export function createWriteAhead(options: WriteAheadOptions) {
    */
   async function placeAnyway(id: string, context?: Record<string, string>): Promise<{ response: ApiResponse; entry: PendingCreate }> {
     const entry = (await ledger.list()).find((e) => e.id === id) ?? fail("api.create.pending_not_found", "id", { id });
+    // Its result is known: placing it again would be a duplicate for certain.
+    if (entry.state === "committed") fail("api.create.already_made", "id", { id, resultId: entry.resultId ?? "-" });
     await remove(entry.id);
     const op = lookupOperation(entry.service, entry.action);
     const merged = entry.context || context ? { ...entry.context, ...context } : undefined;

@@ -9,14 +9,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../../emulator/index";
 import { generateServerKey, makeCsr } from "../../../emulator/keys";
 import { cloudFromClient } from "../../../src/background/cloud";
-import { replayIsNoAnswer } from "../../../src/background/orders/creates";
-import { ApiError } from "../../../src/core/aliyun/api-error";
-import { operation } from "../../../src/core/aliyun/operations";
-import { outcomeUnknown } from "../../../src/core/aliyun/write-ahead";
 import { FOLLOW_ALARM, RECONCILE_PERIOD_MINUTES } from "../../../src/background/orders/follower";
 import { PENDING_CREATES_KEY } from "../../../src/background/orders/pending-store";
 import { createWorker } from "../../../src/background/worker";
-import { createClient, staticCredentials, type AliyunClient, type FetchLike } from "../../../src/core/aliyun/client";
+import { createClient, staticCredentials, type FetchLike } from "../../../src/core/aliyun/client";
 import { hmacKeysFromSecret } from "../../../src/core/aliyun/hmac";
 import type { OrderView, PendingCheckResult, PendingCreateView } from "../../../src/messages";
 import { OWN_PAGE, fakePlatform, fakeServices } from "./fakes";
@@ -237,28 +233,5 @@ describe("pending creates in the worker", () => {
     expect(placed).toMatchObject({ operation: "CreateCertificateRequest", domain });
     expect(await t.pending()).toEqual([]);
     expect(cloudOrdersFor(domain)).toBe(1);
-  });
-});
-
-describe("replayIsNoAnswer (the client the write-ahead sends with)", () => {
-  const nonceUsed = new ApiError({ action: "CreateCertificateRequest", status: 400, apiCode: "SignatureNonceUsed", requestId: "r", apiMessage: "", recommend: "" });
-  const client = (err: unknown): AliyunClient => ({
-    signatureVersion: "v3",
-    call: async () => { throw err; },
-    callOperation: async () => { throw err; },
-  });
-
-  it("turns a create refused as a nonce replay into 'no answer' (its copy reached the cloud), which the write-ahead keeps unknown", async () => {
-    const wrapped = replayIsNoAnswer(client(nonceUsed));
-    const err = await wrapped.callOperation(operation("cas", "CreateCertificateRequest"), {}).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: "api.create.no_answer", field: "CreateCertificateRequest", params: { reason: "HTTP 400 SignatureNonceUsed" } });
-    expect(outcomeUnknown(err)).toBe(true);
-  });
-
-  it("leaves reads and other refusals as they are", async () => {
-    const read = await replayIsNoAnswer(client(nonceUsed)).call("cas", "ListUserCertificateOrder", {}).catch((e: unknown) => e);
-    expect(read).toBe(nonceUsed);
-    const refused = new ApiError({ action: "CreateCertificateRequest", status: 400, apiCode: "InvalidParameter", requestId: "r", apiMessage: "", recommend: "" });
-    expect(await replayIsNoAnswer(client(refused)).callOperation(operation("cas", "CreateCertificateRequest"), {}).catch((e: unknown) => e)).toBe(refused);
   });
 });
