@@ -235,6 +235,17 @@ describe("private key regressions found by fuzzing", () => {
     await expectConsistent(await readPrivateKey(seeds.rsa));
   });
 
+  it("an RSA key with a number longer than its modulus is refused before any arithmetic on it", async () => {
+    const info = AsnConvert.parse(seeds.rsa, PrivateKeyInfo);
+    const rsa = AsnConvert.parse(info.privateKey.buffer, RSAPrivateKey);
+    const huge = new Uint8Array(1_000_000);
+    huge[1] = 1;
+    rsa.prime1 = ab(huge);
+    const started = performance.now();
+    expect(await codeOfAsync(() => describePkcs8(pkcs8Of(new Uint8Array(AsnConvert.serialize(rsa)), OID_RSA_ENCRYPTION)))).toBe("export.key.inconsistent");
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it("an EC PKCS#8 with explicit curve parameters is export.key.unsupported", async () => {
     expect(await codeOfAsync(() => readPrivateKey(PKCS8_EC_EXPLICIT_CURVE))).toBe("export.key.unsupported");
   });
