@@ -71,6 +71,11 @@ describe("fuzz: DN text (parseDn, validateSubject)", () => {
         const big = value.repeat(scale === 3 ? 2000 : 1 + scale);
         const der = subjectToDer([[{ type: "CN", oid: "2.5.4.3", value: big }]]);
         expect(subjectFromDer(der)[0]![0]!.value).toBe(big);
+        // The same value written as #hex (its UTF8String TLV) in DN text.
+        const body = new TextEncoder().encode(big);
+        const length = body.length < 0x80 ? [body.length] : [0x83, body.length >> 16, (body.length >> 8) & 0xff, body.length & 0xff];
+        const tlv = Buffer.from([0x0c, ...length, ...body]).toString("hex");
+        expect(parseDn(`CN=#${tlv}`)[0]![0]!.value).toBe(big);
       }),
       params(0.3),
     );
