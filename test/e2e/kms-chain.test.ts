@@ -24,7 +24,10 @@ let popup: Page;
 /** The card of order `id` once it is in one of `states` (the popup polls; Refresh helps it along). */
 async function cardInState(page: Page, id: string, states: string[]): Promise<void> {
   await waitFor(async () => {
-    if (states.includes((await page.locator(`[data-order-id="${id}"]`).getAttribute("data-state")) ?? "")) return true;
+    // The card may not be listed yet (a child order appears at the popup's next look): no card, no state.
+    const card = page.locator(`[data-order-id="${id}"]`);
+    const state = (await card.count()) ? await card.getAttribute("data-state", { timeout: 2_000 }).catch(() => null) : null;
+    if (states.includes(state ?? "")) return true;
     const refresh = page.locator("#reload-orders");
     if (await refresh.isVisible()) await refresh.click();
     return false;
