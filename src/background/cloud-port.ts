@@ -26,28 +26,16 @@ export interface CertificateState {
 
 export interface CloudPort {
   /**
-   * The signed client under this port. The worker sends every create through the write-ahead ledger with it
-   * (src/background/orders/creates.ts), never through the create methods below, which send unguarded (they
-   * stay for tests that drive the cloud directly).
+   * The signed client under this port. Every create goes through the write-ahead ledger with it
+   * (src/background/orders/creates.ts); the port itself has no create methods, so none can be sent unguarded.
    */
   client: AliyunClient;
-  createCertificateWithCsrRequest(p: Contact & { csr: string }): Promise<{ orderId: string }>;
-  createCertificateRequest(p: Contact & { domain: string }): Promise<{ orderId: string }>;
-  createCsr(p: RequestOf<"orders.casCreateCsr">): Promise<{ csrId: string; csr: string }>;
-  kmsCreateCertificate(p: {
-    keySpec: "RSA_2048" | "EC_P256" | "EC_SM2";
-    subject: string;
-    sans: string[];
-    exportablePrivateKey: boolean;
-    protectionLevel?: "SOFTWARE" | "HSM";
-  }): Promise<{ certificateId: string; csr: string; arn?: string }>;
   /** KMS UploadCertificate: the certificate (and its chain) for a key KMS made; KMS refuses another key's. */
   kmsUploadCertificate(p: { certificateId: string; certificate: string; certificateChain?: string }): Promise<void>;
   describeCertificateState(orderId: string): Promise<CertificateState>;
   describePackageState(productCode?: string): Promise<PackageState[]>;
   cancelOrderRequest(orderId: string): Promise<void>;
   deleteCertificateRequest(orderId: string): Promise<void>;
-  addDomainRecord(p: { domainName: string; rr: string; type: string; value: string }): Promise<{ recordId: string }>;
   /** Zones in the account's Alidns, to find the one a validation record belongs to. */
   describeDomains?(): Promise<string[]>;
 }

@@ -1,6 +1,7 @@
-// CloudPort over the signed client of src/core/aliyun (helper B) with the stored credentials and the
+// CloudPort over the signed client of src/core/aliyun/client.ts with the stored credentials and the
 // current settings (site, KMS region, endpoint override, signature version). A client is made per use,
 // so a settings change applies to the next call without restarting anything.
+// Creates are not here: they go through the write-ahead ledger (src/background/orders/creates.ts).
 import { createClient, type AliyunClient, type CredentialSource } from "../core/aliyun/client";
 import type { PackageState, Settings } from "../messages";
 import type { CloudPort } from "./cloud-port";
@@ -10,53 +11,6 @@ const str = (v: unknown): string | undefined => (v === undefined || v === null |
 export function cloudFromClient(client: AliyunClient): CloudPort {
   return {
     client,
-    async createCertificateWithCsrRequest(p) {
-      const r = await client.call("cas", "CreateCertificateWithCsrRequest", {
-        Csr: p.csr,
-        Username: p.username,
-        Phone: p.phone,
-        Email: p.email,
-        ValidateType: p.validateType,
-        ProductCode: p.productCode,
-      });
-      return { orderId: String(r.OrderId) };
-    },
-    async createCertificateRequest(p) {
-      const r = await client.call("cas", "CreateCertificateRequest", {
-        Domain: p.domain,
-        Username: p.username,
-        Phone: p.phone,
-        Email: p.email,
-        ValidateType: p.validateType,
-        ProductCode: p.productCode,
-      });
-      return { orderId: String(r.OrderId) };
-    },
-    async createCsr(p) {
-      const r = await client.call("cas", "CreateCsr", {
-        Algorithm: p.algorithm,
-        KeySize: p.keySize,
-        CommonName: p.commonName,
-        Sans: p.sans.length > 0 ? p.sans.join(",") : undefined,
-        CountryCode: p.countryCode,
-        Province: p.province,
-        Locality: p.locality,
-        CorpName: p.corpName || undefined,
-        Department: p.department || undefined,
-        Name: p.name || undefined,
-      });
-      return { csrId: String(r.CsrId), csr: String(r.Csr ?? "") };
-    },
-    async kmsCreateCertificate(p) {
-      const r = await client.call("kms", "CreateCertificate", {
-        KeySpec: p.keySpec,
-        Subject: p.subject,
-        SubjectAlternativeNames: p.sans.length > 0 ? p.sans : undefined,
-        ExportablePrivateKey: p.exportablePrivateKey,
-        ProtectionLevel: p.protectionLevel,
-      });
-      return { certificateId: String(r.CertificateId), csr: String(r.Csr ?? ""), arn: str(r.Arn) };
-    },
     async kmsUploadCertificate(p) {
       await client.call("kms", "UploadCertificate", {
         CertificateId: p.certificateId,
@@ -96,10 +50,6 @@ export function cloudFromClient(client: AliyunClient): CloudPort {
     },
     async deleteCertificateRequest(orderId) {
       await client.call("cas", "DeleteCertificateRequest", { OrderId: orderId });
-    },
-    async addDomainRecord(p) {
-      const r = await client.call("alidns", "AddDomainRecord", { DomainName: p.domainName, RR: p.rr, Type: p.type, Value: p.value });
-      return { recordId: String(r.RecordId) };
     },
   };
 }

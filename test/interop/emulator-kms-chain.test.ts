@@ -21,7 +21,7 @@ let cloud: CloudPort;
 
 const openssl = (args: string[], input: string): string => execFileSync("openssl", args, { input, encoding: "utf8" });
 const blocks = (pem: string): string[] => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [];
-const contact = { username: "Li Lei", email: "li@example.com", phone: "13800000000", validateType: "DNS" as const };
+const contactParams = { Username: "Li Lei", Email: "li@example.com", Phone: "13800000000", ValidateType: "DNS" };
 
 beforeAll(async () => {
   emulator = await startEmulator();
@@ -33,13 +33,19 @@ beforeAll(async () => {
 });
 afterAll(async () => emulator.close());
 
+/** KMS CreateCertificate sent directly (the worker sends it through its write-ahead ledger). */
+async function kmsCreate(keySpec: string, subject: string, sans: string[] = []): Promise<{ certificateId: string; csr: string }> {
+  const r = await client.call("kms", "CreateCertificate", { KeySpec: keySpec, Subject: subject, ExportablePrivateKey: false, ...(sans.length ? { SubjectAlternativeNames: sans } : {}) });
+  return { certificateId: String(r.CertificateId), csr: String(r.Csr) };
+}
+
 /** A DV order for `csr` carried to `certificate` the way the worker does it (DNS record through Alidns). */
 async function issue(csr: string, domain: string): Promise<string> {
-  const { orderId } = await cloud.createCertificateWithCsrRequest({ ...contact, csr });
+  const orderId = String((await client.call("cas", "CreateCertificateWithCsrRequest", { ...contactParams, Csr: csr })).OrderId);
   const pending = await cloud.describeCertificateState(orderId);
   expect(pending).toMatchObject({ type: "domain_verify", validateType: "DNS" });
   const place = dnsRecordPlacement(pending.domain ?? domain, pending.recordDomain!);
-  await cloud.addDomainRecord({ domainName: place.zone, rr: place.rr, type: pending.recordType ?? "TXT", value: pending.recordValue! });
+  await client.call("alidns", "AddDomainRecord", { DomainName: place.zone, RR: place.rr, Type: pending.recordType ?? "TXT", Value: pending.recordValue! });
   const issued = await cloud.describeCertificateState(orderId);
   expect(issued.type).toBe("certificate");
   return issued.certificate!;
@@ -47,9 +53,7 @@ async function issue(csr: string, domain: string): Promise<string> {
 
 describe("KMS key, cas certificate", () => {
   it("UploadCertificate takes the cas-issued leaf and chain for the KMS key; GetCertificate returns them", async () => {
-    const made = await cloud.kmsCreateCertificate({
-      keySpec: "EC_P256", subject: "CN=kms.example.com,OU=Ops,O=Keysmith,C=CN", sans: ["kms.example.com"], exportablePrivateKey: false,
-    });
+    const made = await kmsCreate("EC_P256", "CN=kms.example.com,OU=Ops,O=Keysmith,C=CN", ["kms.example.com"]);
     const issued = await issue(made.csr, "kms.example.com");
     const [leaf, ...chain] = blocks(issued);
     expect(chain.length).toBeGreaterThan(0);
@@ -70,8 +74,8 @@ describe("KMS key, cas certificate", () => {
   });
 
   it("UploadCertificate still refuses a certificate for another key (a cas order for a different CSR)", async () => {
-    const a = await cloud.kmsCreateCertificate({ keySpec: "EC_P256", subject: "CN=a.example.com,OU=Ops,O=Keysmith,C=CN", sans: [], exportablePrivateKey: false });
-    const b = await cloud.kmsCreateCertificate({ keySpec: "RSA_2048", subject: "CN=b.example.com,OU=Ops,O=Keysmith,C=CN", sans: [], exportablePrivateKey: false });
+    const a = await kmsCreate("EC_P256", "CN=a.example.com,OU=Ops,O=Keysmith,C=CN");
+    const b = await kmsCreate("RSA_2048", "CN=b.example.com,OU=Ops,O=Keysmith,C=CN");
     const [leafB, ...chainB] = blocks(await issue(b.csr, "b.example.com"));
     const refused = await cloud.kmsUploadCertificate({ certificateId: a.certificateId, certificate: leafB!, certificateChain: chainB.join("") }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ApiError);
@@ -81,9 +85,9 @@ describe("KMS key, cas certificate", () => {
   });
 
   it("an SM2 KMS CSR is refused by the client before anything is sent (CreateCertificateWithCsrRequest takes RSA or ECC)", async () => {
-    const made = await cloud.kmsCreateCertificate({ keySpec: "EC_SM2", subject: "CN=sm2.example.com,OU=Ops,O=Keysmith,C=CN", sans: [], exportablePrivateKey: false });
+    const made = await kmsCreate("EC_SM2", "CN=sm2.example.com,OU=Ops,O=Keysmith,C=CN");
     const before = emulator.control.snapshot();
-    const refused = await cloud.createCertificateWithCsrRequest({ ...contact, csr: made.csr }).catch((e: unknown) => e);
+    const refused = await client.call("cas", "CreateCertificateWithCsrRequest", { ...contactParams, Csr: made.csr }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: "api.param.csr_sm2", field: "Csr" });
     expect(emulator.control.snapshot()).toEqual(before);
   });

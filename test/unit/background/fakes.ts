@@ -1,6 +1,6 @@
 // In-memory platform and services for the worker's unit tests.
 import { KeysmithError } from "../../../src/core/errors";
-import type { CsrInspection, KeyView, PackageState } from "../../../src/messages";
+import type { Contact, CsrInspection, KeyView, PackageState, RequestOf } from "../../../src/messages";
 import type { MenuProperties, Platform } from "../../../src/platform/platform";
 import type { CertificateState, CloudPort } from "../../../src/background/cloud-port";
 import type { Services } from "../../../src/background/services";
@@ -16,12 +16,29 @@ const EMPTY_LISTS: Record<string, ApiResponse> = {
   DescribeDomainRecords: { DomainRecords: { Record: [] }, TotalCount: 0 },
 };
 
+/** The creates a scripted cloud answers: the worker sends them through its client (portClient), never the port. */
+export interface ScriptedCreates {
+  createCertificateWithCsrRequest(p: Contact & { csr: string }): Promise<{ orderId: string }>;
+  createCertificateRequest(p: Contact & { domain: string }): Promise<{ orderId: string }>;
+  createCsr(p: RequestOf<"orders.casCreateCsr">): Promise<{ csrId: string; csr: string }>;
+  kmsCreateCertificate(p: {
+    keySpec: "RSA_2048" | "EC_P256" | "EC_SM2";
+    subject: string;
+    sans: string[];
+    exportablePrivateKey: boolean;
+    protectionLevel?: "SOFTWARE" | "HSM";
+  }): Promise<{ certificateId: string; csr: string; arn?: string }>;
+  addDomainRecord(p: { domainName: string; rr: string; type: string; value: string }): Promise<{ recordId: string }>;
+}
+
+export type FakeCloud = CloudPort & ScriptedCreates;
+
 /**
  * The signed client as the scripted cloud: the worker sends creates through it (src/background/orders/creates.ts),
- * and each create lands on the CloudPort method of the same name, looked up at call time (tests replace them),
+ * and each create lands on the ScriptedCreates method of the same name, looked up at call time (tests replace them),
  * with the wire parameters mapped back into the port's terms. Lists answer empty.
  */
-export function portClient(cloud: Omit<CloudPort, "client">): AliyunClient {
+export function portClient(cloud: ScriptedCreates): AliyunClient {
   const opt = (v: string | undefined) => (v === undefined || v === "" ? undefined : v);
   const client: AliyunClient = {
     signatureVersion: "v3",
@@ -129,7 +146,7 @@ export function fakeCloud(states: CertificateState[] = [{ type: "payed" }]) {
   // Each order gets its own OrderId (a cloud never answers the same one twice): the first is 12345678901234567.
   let dv = 12345678901234567n;
   let other = 22345678901234567n;
-  const cloud: CloudPort = {
+  const cloud: FakeCloud = {
     get client() {
       return portClient(cloud);
     },
