@@ -160,7 +160,8 @@ export async function openExtensionMatrix(emu: RunningEmulator): Promise<Extensi
     await stopWorker(session);
     path.push(sent ? "stopped(call out)" : "stopped(before the call)");
     const reply = await Promise.race([inflight, sleep(5_000).then(() => undefined)]);
-    if (reply?.ok) path.push("page=ok");
+    // The page that sent it gets no answer (its message channel closes with the worker).
+    path.push(reply === undefined ? "page=waiting" : reply.ok ? "page=ok" : `page=${reply.error.code === "page.no_reply" ? "no answer" : reply.error.code}`);
   }
 
   /**
@@ -181,7 +182,7 @@ export async function openExtensionMatrix(emu: RunningEmulator): Promise<Extensi
       }
       const mine = reply.value.filter((e) => e.domain === domain);
       if (mine.length === 0) {
-        if (seen) path.push(placed > 0 ? "settled" : `adopted(${seen.checks} looks, ${Math.round((Date.now() - Date.parse(seen.startedAt)) / 1000)} s)`);
+        if (seen) path.push(placed > 0 ? "settled" : `adopted after ${Math.round((Date.now() - Date.parse(seen.startedAt)) / 1000)} s`);
         return attempts;
       }
       for (const e of mine) {
