@@ -3,13 +3,19 @@
 // ES modules), the background worker (one ES module: heavy crypto lives here only) and the content
 // script (one classic IIFE, injected on demand with scripting + activeTab). Then the manifest per browser,
 // _locales/<lang>/messages.json merged from the per-area _locales/<lang>/*.json, and icons drawn here (no binary files in the repo).
+// KEYSMITH_TEST_HOOKS=1 (set by scripts/test.mjs and test/support/fresh-build.ts) makes a test build: the
+// worker is reachable as `globalThis.keysmith` for the end-to-end tests (Vite define __KEYSMITH_TEST_HOOKS__);
+// any other build (`npm run build`, `npm start`) leaves it out. dist/.extension-build.json records which.
+// KEYSMITH_DIST=DIR writes DIR/chrome and DIR/firefox instead of dist/ (the build's own test uses it).
 import { build } from "vite";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { deflateSync } from "node:zlib";
 
 const root = resolve(import.meta.dirname, "..");
-const staging = join(root, "dist", ".extension");
+const distDir = process.env.KEYSMITH_DIST ? resolve(process.env.KEYSMITH_DIST) : join(root, "dist");
+const staging = join(distDir, ".extension");
+const testHooks = process.env.KEYSMITH_TEST_HOOKS === "1";
 const quiet = { configFile: false, logLevel: "warn", root, publicDir: false };
 
 rmSync(staging, { recursive: true, force: true });
@@ -43,6 +49,7 @@ for (const s of singles) {
   if (!existsSync(join(root, s.entry))) continue;
   await build({
     ...quiet,
+    define: { __KEYSMITH_TEST_HOOKS__: JSON.stringify(testHooks) },
     build: {
       outDir: staging,
       emptyOutDir: false,
@@ -97,13 +104,14 @@ for (const [browser, make] of [
   ["chrome", chromeManifest],
   ["firefox", firefoxManifest],
 ]) {
-  const out = join(root, "dist", browser);
+  const out = join(distDir, browser);
   rmSync(out, { recursive: true, force: true });
   cpSync(staging, out, { recursive: true });
   writeFileSync(join(out, "manifest.json"), JSON.stringify(make(), null, 2) + "\n");
 }
 rmSync(staging, { recursive: true, force: true });
-console.log("extension: dist/chrome, dist/firefox");
+writeFileSync(join(distDir, ".extension-build.json"), JSON.stringify({ testHooks }) + "\n");
+console.log(`extension: ${join(distDir, "chrome")}, ${join(distDir, "firefox")}${testHooks ? " (test build: worker hook on)" : ""}`);
 
 /** A rounded teal square with a white key-ring: enough for a toolbar icon, drawn without a binary asset. */
 function drawIcon(size) {

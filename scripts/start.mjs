@@ -17,7 +17,9 @@ const flag = (name) => {
 };
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { stdio: "inherit", cwd: root });
+// A plain build: the worker's test hook (KEYSMITH_TEST_HOOKS, scripts/build-extension.mjs) stays out; the
+// setup below talks to the worker only through messages from the options page.
+const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { stdio: "inherit", cwd: root, env: { ...process.env, KEYSMITH_TEST_HOOKS: "" } });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 register();

@@ -35,7 +35,10 @@ browser.runtime.onStartup.addListener(() => {
 });
 void worker.start();
 
-// For the end-to-end tests (they call the worker's functions through the service worker's global scope,
-// as Playwright cannot click native context menus). Nothing secret is reachable from here that a page
-// of the extension could not already ask for.
-(globalThis as unknown as { keysmith: unknown }).keysmith = worker;
+/** Build-time switch (scripts/build-extension.mjs, Vite define): true only in test builds (KEYSMITH_TEST_HOOKS=1). */
+declare const __KEYSMITH_TEST_HOOKS__: boolean;
+
+// Test builds only: the end-to-end tests call the worker's functions through the service worker's global
+// scope (Playwright cannot click native context menus). A plain build (`npm run build`, `npm start`)
+// leaves this out, so nothing in the worker's global scope hands out the worker.
+if (__KEYSMITH_TEST_HOOKS__) (globalThis as unknown as { keysmith: unknown }).keysmith = worker;

@@ -31,18 +31,28 @@ export interface RouterOptions {
   onUnexpected?: (type: string, err: unknown) => void;
 }
 
+/**
+ * `scheme://host` of a URL, taken from its parts. Chromium and Firefox (153 on, for moz-extension) give an
+ * extension page's real origin as URL.origin, but the URL standard itself gives "null" for schemes it does
+ * not know (as Node does), so the origin is built the same way everywhere and compared whole.
+ */
+function originOf(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    // A page's URL never carries user info; one that does is not taken for the page it names.
+    return u.host && !u.username && !u.password ? `${u.protocol}//${u.host}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function isOwnPage(sender: SenderLike, opts: Pick<RouterOptions, "extensionId" | "extensionOrigin">): boolean {
   if (sender.id !== opts.extensionId) return false;
   const url = sender.url ?? sender.origin;
   if (!url) return false;
-  let origin: string;
-  try {
-    origin = new URL(url).origin;
-  } catch {
-    return false;
-  }
-  // Firefox reports moz-extension origins as "null" through URL.origin; compare the prefix instead.
-  return origin === opts.extensionOrigin || url.startsWith(`${opts.extensionOrigin}/`);
+  // Exact origin comparison; an opaque "null" origin never matches.
+  const origin = originOf(url);
+  return origin !== undefined && origin !== "null" && origin === opts.extensionOrigin;
 }
 
 export function createRouter(handlers: HandlerTable, opts: RouterOptions) {
