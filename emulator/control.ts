@@ -1,5 +1,6 @@
 // The test handle on a running emulator, in process (the `control` object startEmulator returns) and over
-// HTTP (loopback-only `/__emulator/...`, JSON in and out): force order states, advance the business
+// HTTP (`/__emulator/...`, JSON in and out; emulator/server.ts answers only loopback clients naming a
+// loopback Host, and POSTs only with Content-Type application/json): force order states, advance the business
 // clock, set faults, packages and zones, read the CA roots, a summary of the state (without keys) and the
 // counts of what it holds.
 import type { ServiceContext } from "./service";

@@ -20,6 +20,10 @@ import { isKeysmithError } from "../src/core/errors";
 export const CONTROL_PREFIX = "/__emulator/";
 const ALLOWED_ORIGIN = /^(chrome-extension|moz-extension):\/\/[^/]+$|^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+/** Host headers the control endpoint answers: loopback names, any port (anything else may be DNS rebinding). */
+const CONTROL_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/i;
+/** application/json, with or without parameters (`; charset=utf-8`). */
+const JSON_CONTENT_TYPE = /^application\/json\s*(;.*)?$/i;
 /** Request bodies above this are refused with 413 (a CSR is a few KB; a form-encoded one some more). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Request targets (path and query string) above this are refused with 414. */
@@ -263,9 +267,26 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     }
   }
 
+  /**
+   * Why a control request is refused, or undefined: it must come from a loopback address, name a loopback
+   * host (a web page's DNS-rebound name does not), and a POST must say application/json (a page's
+   * form or text/plain POST, which needs no CORS preflight, does not).
+   */
+  function controlRefusal(req: IncomingMessage): string | undefined {
+    if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) return "The control endpoint answers loopback clients only.";
+    if (!CONTROL_HOST.test(req.headers.host ?? "")) return "The control endpoint answers only a Host of 127.0.0.1, localhost or [::1].";
+    const method = (req.method ?? "GET").toUpperCase();
+    if (method !== "GET" && method !== "HEAD" && !JSON_CONTENT_TYPE.test(req.headers["content-type"] ?? "")) {
+      return "The control endpoint takes only Content-Type application/json.";
+    }
+    return undefined;
+  }
+
   async function handleControl(req: IncomingMessage, res: ServerResponse, url: Target, body: Buffer): Promise<void> {
-    if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) {
-      send(res, 403, JSON.stringify({ error: "the control endpoint answers loopback clients only" }), {});
+    const refused = controlRefusal(req);
+    if (refused !== undefined) {
+      const requestId = randomUUID().toUpperCase();
+      send(res, 403, errorBody(new CloudError(403, "Forbidden.ControlEndpoint", refused), requestId, DEFAULT_HOST), { "x-acs-request-id": requestId });
       return;
     }
     let input: Record<string, unknown> = {};

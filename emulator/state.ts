@@ -1,7 +1,8 @@
 // Everything the emulator remembers, as one JSON-able object, and its optional state file. Writes are
 // atomic (a temporary file in the same folder, flushed, then renamed over the old one), so a crash leaves
 // either the previous state or the new one, never half of either.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { CaMaterial } from "./ca";
 import type { KeySpecId } from "../src/core/key-spec";
@@ -114,16 +115,30 @@ export function loadState(file: string): EmulatorState | undefined {
 }
 
 let tmpCounter = 0;
+/**
+ * Writes the state file through a temporary file beside it: a name of its own (pid, counter and random
+ * bytes), created exclusively ("wx", mode 0600, so an existing file or a planted symlink there is never
+ * written through), flushed, then renamed over the old file. A failure removes the temporary file.
+ */
 export function saveStateAtomic(file: string, state: EmulatorState): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${++tmpCounter}.tmp`);
-  const fd = openSync(tmp, "w", 0o600);
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${++tmpCounter}.${randomBytes(6).toString("hex")}.tmp`);
+  const fd = openSync(tmp, "wx", 0o600);
   try {
-    writeSync(fd, JSON.stringify(state));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      writeSync(fd, JSON.stringify(state));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+    throw err;
   }
-  renameSync(tmp, file);
 }
 
 /** Next value of a decimal counter kept as text (OrderIds exceed 2^53). */

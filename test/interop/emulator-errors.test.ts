@@ -188,7 +188,7 @@ describe("packages and orders", () => {
     const state = await rawV1(emu, CAS, "DescribeCertificateState", { OrderId: orderId });
     expect(state.body).toMatchObject({ Type: "domain_verify", ValidateType: "FILE", Domain: "file.example.com", Uri: "/.well-known/pki-validation/fileauth.txt" });
     expect(String(state.body.Content)).not.toBe("");
-    const res = await fetch(`${emu.url}/__emulator/orders/${orderId}/state`, { method: "POST", body: JSON.stringify({ state: "verify_fail" }) });
+    const res = await fetch(`${emu.url}/__emulator/orders/${orderId}/state`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ state: "verify_fail" }) });
     expect(res.status).toBe(200);
     expect((await rawV1(emu, CAS, "DescribeCertificateState", { OrderId: orderId })).body.Type).toBe("verify_fail");
     expect((await rawV1(emu, CAS, "DeleteCertificateRequest", { OrderId: orderId })).status).toBe(200);
@@ -214,7 +214,7 @@ describe("packages and orders", () => {
       const pending = await rawV1(slow, CAS, "DescribeCertificateState", { OrderId: orderId });
       await rawV1(slow, "2015-01-09", "AddDomainRecord", { DomainName: "example.com", RR: String(pending.body.RecordDomain), Type: "TXT", Value: String(pending.body.RecordValue) });
       expect((await rawV1(slow, CAS, "DescribeCertificateState", { OrderId: orderId })).body.Type).toBe("process");
-      await fetch(`${slow.url}/__emulator/clock/advance`, { method: "POST", body: JSON.stringify({ ms: 60 * 60 * 1000 }) });
+      await fetch(`${slow.url}/__emulator/clock/advance`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ms: 60 * 60 * 1000 }) });
       expect((await rawV1(slow, CAS, "DescribeCertificateState", { OrderId: orderId })).body.Type).toBe("certificate");
     } finally {
       await slow.close();
@@ -231,7 +231,7 @@ describe("faults", () => {
   });
 
   it("commit then drop: the create happens but its answer never arrives", async () => {
-    await fetch(`${emu.url}/__emulator/faults`, { method: "POST", body: JSON.stringify({ dropAfterCommit: 1 }) });
+    await fetch(`${emu.url}/__emulator/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ dropAfterCommit: 1 }) });
     await expect(rawV1(emu, CAS, "CreateCertificateRequest", { ...contact, Domain: "dropped.example.com" })).rejects.toThrow();
     expect(orderIdFor(emu, "dropped.example.com")).toMatch(/^\d{17}$/);
     const list = await rawV1(emu, CAS, "ListUserCertificateOrder", { Keyword: "dropped.example.com" });

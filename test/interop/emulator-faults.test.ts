@@ -40,7 +40,7 @@ async function counts(target: RunningEmulator = emu): Promise<EmulatorCounts> {
 }
 
 async function setFaults(body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${emu.url}/__emulator/faults`, { method: "POST", body: JSON.stringify(body) });
+  const res = await fetch(`${emu.url}/__emulator/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 

@@ -186,7 +186,7 @@ describe("the emulator CA signs KMS CSRs (control: signCsr) for UploadCertificat
     // so the GM/T 0009 chain is checked with sm-crypto-v2 here; `openssl x509 -text` still names the algorithm.
     const kms = popClient(emu, "2016-01-20");
     const created = await kms.request<KmsAnswer>("CreateCertificate", { KeySpec: "EC_SM2", Subject: "CN=sm2.kms.example.com,OU=kms,O=Keysmith,C=CN" });
-    const res = await fetch(`${emu.url}/__emulator/sign`, { method: "POST", body: JSON.stringify({ csr: created.Csr }) });
+    const res = await fetch(`${emu.url}/__emulator/sign`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ csr: created.Csr }) });
     const signed = (await res.json()) as { certificate: string; chain: string };
     const root = emu.control.caRoots().sm2;
     expect(sm2Signed(signed.certificate, signed.chain)).toBe(true);
