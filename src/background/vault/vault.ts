@@ -19,7 +19,7 @@ import { generateKeyPair, signWithKeyPair, type KeyPair } from "../../core/csr/k
 import { sm2Spki } from "../../core/csr/sm2";
 import { KEY_SPECS, isKeySpecId, type KeySpecId } from "../../core/key-spec";
 import { formatDn, subjectValue, type Rdn } from "../../core/subject";
-import { base64Decode, base64Encode, certificatePems, derFromPemOrDer } from "../../core/pem";
+import { base64Encode, certificatePems, derFromPemOrDer } from "../../core/pem";
 import { toArrayBuffer } from "../../core/export/bytes";
 import { decryptBackup, encryptBackup } from "../../core/export/backup";
 import { webCryptoAlgorithmFor } from "../../core/export/key-material";
@@ -28,8 +28,9 @@ import { buildPkcs12 } from "../../core/export/pkcs12";
 import { describePkcs8 } from "../../core/export/private-key-description";
 import { pkcs8ToPkcs1Pem, pkcs8ToSec1Pem } from "../../core/export/traditional-pem";
 import { KeyWrapper } from "./key-wrapping";
+import { checkBackupPayload, checkBackupSize } from "./restore-check";
 import {
-  KEY_ORIGINS, KEY_STATES, toVaultKey, type KeyOrigin, type KeyRecord, type KeyState, type SecretRecord, type StoredCertificate, type VaultKey,
+  KEY_STATES, toVaultKey, type KeyOrigin, type KeyRecord, type KeyState, type SecretRecord, type StoredCertificate, type VaultKey,
 } from "./records";
 import { INDEX_BY_SPKI, STORE_KEYS, STORE_SECRETS, openVaultDatabase, spkiHash, VAULT_DB_NAME } from "./schema";
 
@@ -377,44 +378,52 @@ export class Vault {
     return encryptBackup({ keys }, passphrase, { iterations: this.options.iterations, crypto: this.crypto });
   }
 
-  /** Restore keys from a backup; keys already in the vault (same public key) are left as they are. */
+  /**
+   * Restore keys from a backup; keys already in the vault (same public key, or earlier in the same file) are
+   * left as they are. The file is outside input: its size is checked before it is decrypted, then every entry
+   * is checked and rebuilt by restore-check.ts (allow-listed fields, CSR and certificate parsed again and
+   * tied to the entry's key, new ids and dates) and every key sealed before anything is written, so a bad
+   * entry anywhere in the file restores nothing.
+   */
   async restore(bytes: Uint8Array, passphrase: string): Promise<VaultKey[]> {
-    const payload = (await decryptBackup(bytes, passphrase, { crypto: this.crypto })) as { keys?: BackupKey[] };
-    if (!Array.isArray(payload?.keys)) throw new KeysmithError("vault.backup.invalid", { field: "backup", params: { detail: "keys" } });
-    // Read everything first: a damaged entry refuses the whole file rather than half of it.
-    const prepared: { record: KeyRecord; pkcs8Der: Uint8Array }[] = [];
-    for (const entry of payload.keys) {
-      if (!isKeySpecId(entry.spec) || typeof entry.pkcs8 !== "string") throw new KeysmithError("vault.backup.invalid", { field: "backup", params: { detail: "key entry" } });
-      const pkcs8Der = base64Decode(entry.pkcs8, "backup");
-      const described = await readPrivateKey(pkcs8Pem(pkcs8Der), undefined, { crypto: this.crypto });
-      const { pkcs8: _p, ...fields } = entry;
-      prepared.push({
-        pkcs8Der,
-        record: {
-          ...fields,
-          label: typeof fields.label === "string" ? fields.label.slice(0, MAX_LABEL_LENGTH) : "",
-          state: KEY_STATES.includes(fields.state) ? fields.state : "csr",
-          createdAt: typeof fields.createdAt === "string" ? fields.createdAt : this.now().toISOString(),
-          spec: described.spec,
+    checkBackupSize(bytes);
+    const entries = await checkBackupPayload(await decryptBackup(bytes, passphrase, { crypto: this.crypto }), { crypto: this.crypto });
+    const writes: { record: KeyRecord; secret: SecretRecord }[] = [];
+    try {
+      const seen: Uint8Array[] = [];
+      for (const entry of entries) {
+        if (seen.some((spki) => certificateMatchesKey(entry.spkiDer, spki)) || (await this.recordBySpki(entry.spkiDer))) continue;
+        seen.push(entry.spkiDer);
+        const id = this.newId();
+        const record: KeyRecord = {
+          id,
+          label: entry.label,
+          spec: entry.spec,
           exportable: true,
-          origin: KEY_ORIGINS.includes(fields.origin) ? fields.origin : "local",
-          sans: Array.isArray(fields.sans) ? fields.sans : [],
-          orderIds: Array.isArray(fields.orderIds) ? fields.orderIds : [],
-          spkiDer: described.spkiDer,
-          spkiSha256: spkiHash(described.spkiDer),
-        },
-      });
+          origin: entry.origin,
+          createdAt: this.now().toISOString(),
+          state: entry.certificate ? "issued" : "csr",
+          subject: entry.subject,
+          commonName: entry.commonName,
+          sans: entry.sans,
+          orderIds: [],
+          spkiDer: entry.spkiDer,
+          spkiSha256: spkiHash(entry.spkiDer),
+        };
+        if (entry.csrPem !== undefined) record.csrPem = entry.csrPem;
+        if (entry.certificate) {
+          record.certificate = entry.certificate;
+          record.notAfter = entry.certificate.notAfter;
+        }
+        writes.push({ record, secret: await this.wrappedSecret(id, entry.spec, entry.pkcs8Der) });
+      }
+    } finally {
+      for (const entry of entries) entry.pkcs8Der.fill(0);
     }
-    const restored: VaultKey[] = [];
-    for (const { record, pkcs8Der } of prepared) {
-      if (await this.recordBySpki(record.spkiDer)) continue;
-      if (await this.db.get(STORE_KEYS, record.id)) record.id = this.newId();
-      const secret = await this.wrappedSecret(record.id, record.spec, pkcs8Der);
-      await this.putBoth(record, secret);
-      restored.push(toVaultKey(record, this.now()));
-      pkcs8Der.fill(0);
-    }
-    return restored;
+    // Written only once every entry is checked and sealed (putBoth: the vault's own write path).
+    for (const { record, secret } of writes) await this.putBoth(record, secret);
+    const now = this.now();
+    return writes.map(({ record }) => toVaultKey(record, now));
   }
 
   /** Ask the browser not to evict the vault (navigator.storage.persist); false when not granted or absent. */
