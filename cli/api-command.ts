@@ -1,7 +1,8 @@
 // Builds a CLI command from a catalogue entry: every parameter becomes a flag in kebab-case
 // (ValidateType → --validate-type), a positional can stand for the ID parameter, some flags name a file
 // to read (--csr FILE). Validation is the catalogue's, before anything is sent. --json prints the
-// response as received, OrderId exact (a string).
+// response as received, OrderId exact (a string), except fields that hold a private key, which neither
+// form prints unless --include-private-key is given (cli/private-keys.ts).
 import { readFileSync } from "node:fs";
 import { KeysmithError, fail } from "../src/core/errors";
 import { t, type Locale } from "../src/core/i18n";
@@ -12,6 +13,7 @@ import { parseArgs, type FlagSpec, type ParsedArgs } from "./args";
 import type { CliContext, Command } from "./context";
 import { GLOBAL_API_FLAGS, clientFromArgs } from "./credentials-env";
 import { CREATE_FLAGS, placeCreate, reportUnknown } from "./create";
+import { INCLUDE_PRIVATE_KEY_FLAG, INCLUDE_PRIVATE_KEY_FLAGS, PRIVATE_KEY_FIELDS, withoutPrivateKeys, withheldNotice } from "./private-keys";
 
 export interface ApiCommandSpec {
   name: string;
@@ -40,7 +42,7 @@ export function usageOf(spec: ApiCommandSpec, op: Operation): string {
   }
   for (const l of spec.lists ?? []) parts.push(`[--${l.flag} NAME]...`);
   if (op.kind === "create") parts.push("[--allow-duplicate] [--state-dir DIR]");
-  parts.push("[--endpoint URL] [--region ID] [--signature-version v1|v3] [--json]");
+  parts.push("[--endpoint URL] [--region ID] [--signature-version v1|v3] [--json] [--include-private-key]");
   return parts.join(" ");
 }
 
@@ -75,15 +77,16 @@ export async function paramsFromArgs(ctx: CliContext, spec: ApiCommandSpec, op: 
   return params;
 }
 
-/** Fields holding a private key: shown only with --json, so a key does not land in scrollback or CI logs by accident. */
-const PRIVATE_KEY_FIELDS = new Set(["PrivateKey", "Key", "EncryptPrivateKey", "SignPrivateKey"]);
-
-/** Human output: one `Name: value` line per top-level field; lists of records one line per item. */
-export function renderResponse(response: ApiResponse, locale: Locale = "en"): string {
+/**
+ * Human output: one `Name: value` line per top-level field; lists of records one line per item. A field
+ * holding a private key shows a notice instead, unless `includePrivateKey`, so a key does not land in
+ * scrollback or CI logs by accident.
+ */
+export function renderResponse(response: ApiResponse, locale: Locale = "en", includePrivateKey = false): string {
   return (
     Object.entries(response)
       .map(([k, v]) => {
-        if (PRIVATE_KEY_FIELDS.has(k) && typeof v === "string" && v !== "") return `${k}: ${t(locale, "api_cli_private_key_hidden")}`;
+        if (!includePrivateKey && PRIVATE_KEY_FIELDS.has(k) && typeof v === "string" && v !== "") return `${k}: ${t(locale, "api_cli_private_key_hidden")}`;
         // Lists of records (orders, CSRs, DNS records): one line per item.
         const list = Array.isArray(v) ? v : listInside(v);
         if (list && list.every((item) => item && typeof item === "object")) {
@@ -104,6 +107,21 @@ function listInside(value: unknown): unknown[] | undefined {
   return entries.length === 1 && Array.isArray(entries[0]) ? entries[0] : undefined;
 }
 
+/**
+ * Prints an API answer: `--json` as received but for private-key fields (withheld, named in one line on
+ * stderr) unless `--include-private-key`; otherwise `renderResponse`.
+ */
+export function printResponse(ctx: CliContext, args: ParsedArgs, response: ApiResponse): void {
+  const include = args.booleans.has(INCLUDE_PRIVATE_KEY_FLAG);
+  if (!args.booleans.has("json")) {
+    ctx.stdout(renderResponse(response, ctx.locale, include));
+    return;
+  }
+  const shown = withoutPrivateKeys(response, include);
+  ctx.stdout(`${JSON.stringify(shown.response, null, 2)}\n`);
+  if (shown.withheld.length > 0) ctx.stderr(`keysmith: ${withheldNotice(ctx.locale, shown.withheld)}\n`);
+}
+
 export function apiCommand(spec: ApiCommandSpec): Command {
   const op = operation(spec.service, spec.action);
   const flags: FlagSpec[] = [
@@ -111,6 +129,7 @@ export function apiCommand(spec: ApiCommandSpec): Command {
     ...(op.kind === "create" ? CREATE_FLAGS : []),
     ...operationFlags(op),
     ...(spec.lists ?? []).map((l) => ({ name: l.flag, kind: "list" as const })),
+    ...INCLUDE_PRIVATE_KEY_FLAGS,
   ];
   return {
     name: spec.name,
@@ -128,7 +147,7 @@ export function apiCommand(spec: ApiCommandSpec): Command {
       } else {
         response = await client.callOperation(op, params);
       }
-      ctx.stdout(args.booleans.has("json") ? `${JSON.stringify(response, null, 2)}\n` : renderResponse(response, ctx.locale));
+      printResponse(ctx, args, response);
       return 0;
     },
   };

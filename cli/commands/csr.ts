@@ -1,6 +1,8 @@
 // keysmith csr: make a key pair and a CSR offline and write DIR/<name>.csr.pem and DIR/<name>.key.pem.
-// Every input is checked before a key is made, so invalid input writes no files (exit 2).
-import { readFile, stat } from "node:fs/promises";
+// Every input is checked before a key is made, so invalid input writes no files (exit 2). The key is
+// written encrypted with --passphrase-file, in the clear only with --unencrypted; neither is exit 2
+// (cli/private-keys.ts).
+import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fail } from "../../src/core/errors";
 import { t } from "../../src/core/i18n";
@@ -12,6 +14,7 @@ import { openSslReqCommand } from "../../src/core/csr/openssl-command";
 import { EXT_KEY_USAGES, KEY_USAGE_FLAGS, isExtKeyUsageName, isKeyUsageName, type ExtKeyUsageName, type KeyUsageName } from "../../src/core/csr/usages";
 import { encryptPkcs8Pem, pkcs8Pem, privateKeyToPkcs8 } from "../../src/core/export/pkcs8";
 import { parseArgs, requireString } from "../args";
+import { UNENCRYPTED_FLAG, keyProtection, keyProtectionChoice } from "../private-keys";
 import type { CliContext, Command } from "../context";
 import { baseNameFor, ensureDirectory, fileExists, refuseExisting, writeOutputFiles } from "../output-files";
 
@@ -25,23 +28,11 @@ const FLAGS = [
   { name: "out", kind: "string" },
   { name: "name", kind: "string" },
   { name: "passphrase-file", kind: "string" },
+  { name: UNENCRYPTED_FLAG, kind: "boolean" },
   { name: "force", kind: "boolean" },
   { name: "json", kind: "boolean" },
   { name: "show-openssl", kind: "boolean" },
 ] as const;
-
-async function readPassphrase(path: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch {
-    return fail("cli.passphrase_file.unreadable", "--passphrase-file");
-  }
-  // Like `openssl -passin file:`: the first line, without its line ending.
-  const passphrase = text.split(/\r?\n/)[0] ?? "";
-  if (passphrase === "") fail("cli.passphrase_file.empty", "--passphrase-file");
-  return passphrase;
-}
 
 function parseKeyUsages(text: string, field: string): KeyUsageName[] {
   return text.split(",").map((x) => x.trim()).filter(Boolean).map((name) =>
@@ -60,11 +51,13 @@ export const csrCommand: Command = {
   summary: "make a key pair and a CSR offline (RSA, EC, SM2)",
   usage:
     "keysmith csr --key-spec SPEC --subject DN [--san NAME]... [--key-usage LIST|default] [--ext-key-usage serverAuth,clientAuth]\n" +
-    "       [--rules offline|kms|casCreateCsr] [--out DIR] [--name BASENAME] [--passphrase-file FILE] [--force] [--json] [--show-openssl]\n" +
+    "       [--rules offline|kms|casCreateCsr] [--out DIR] [--name BASENAME] (--passphrase-file FILE | --unencrypted) [--force] [--json] [--show-openssl]\n" +
     `  SPEC: ${Object.keys(KEY_SPECS).join(", ")}`,
   async run(ctx: CliContext): Promise<number> {
     const args = parseArgs(ctx.argv, FLAGS);
     if (args.positionals.length > 0) fail("cli.flag.unknown", args.positionals[0]);
+    // The key's protection first: without --passphrase-file or --unencrypted nothing else is looked at.
+    keyProtectionChoice(args, "passphrase-file");
     // 1. Check every input before making anything.
     const spec: KeySpecId = parseKeySpec(requireString(args, "key-spec"), "--key-spec");
     const subjectText = requireString(args, "subject");
@@ -83,7 +76,8 @@ export const csrCommand: Command = {
     const extText = args.strings.get("ext-key-usage");
     const extKeyUsage: ExtKeyUsageName[] | undefined = extText === undefined ? undefined : parseExtKeyUsages(extText, "--ext-key-usage");
     const passphraseFile = args.strings.get("passphrase-file");
-    const passphrase = passphraseFile === undefined ? undefined : await readPassphrase(passphraseFile);
+    const protection = await keyProtection(args, "passphrase-file");
+    const passphrase = protection.encrypt ? protection.passphrase : undefined;
     const outDir = resolve(args.strings.get("out") ?? ".");
     const name = args.strings.get("name") ?? baseNameFor(subjectValue(subject, "CN"));
     if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(name)) fail("cli.name_invalid", "--name");

@@ -2,7 +2,10 @@
 // DescribeCertificateState until the order is issued, fails or the time is up; prints each state change
 // once and the validation record; with --add-dns-record adds the DNS record through Alidns (once); once
 // issued writes DIR/<name>.cert.pem (leaf) and DIR/<name>.chain.pem (the rest), and a service-made key
-// only to DIR/<name>.key.pem (0600), never to the output.
+// only to DIR/<name>.key.pem (0600), never to the output: encrypted (PKCS#8, PBES2) with
+// --key-passphrase-file, in the clear only with --unencrypted. When the answer carries a key and neither
+// was given, nothing is written (exit 2; cli/private-keys.ts); an order this CLI placed by --domain is
+// refused so before the wait.
 // Exit: 0 issued; 1 verify_fail, cancelled or timeout; 2 invalid input or an API error (thrown, as elsewhere).
 import { join, resolve } from "node:path";
 import { KeysmithError, fail, isKeysmithError } from "../../src/core/errors";
@@ -20,6 +23,8 @@ import type { CliContext, Command } from "../context";
 import { GLOBAL_API_FLAGS, clientFromArgs } from "../credentials-env";
 import { STATE_FLAGS, cliWriteAhead, ownerContext, settleResult, type CliWriteAhead } from "../create";
 import { baseNameFor, ensureDirectory, refuseExisting, writeOutputFiles, type OutputFile } from "../output-files";
+import { UNENCRYPTED_FLAG, encryptServiceKey, readPassphraseFile } from "../private-keys";
+import { readOrders } from "../state-dir";
 
 const FLAGS: FlagSpec[] = [
   ...GLOBAL_API_FLAGS,
@@ -31,7 +36,12 @@ const FLAGS: FlagSpec[] = [
   { name: "interval", kind: "string" },
   { name: "timeout", kind: "string" },
   { name: "force", kind: "boolean" },
+  { name: "key-passphrase-file", kind: "string" },
+  { name: UNENCRYPTED_FLAG, kind: "boolean" },
 ];
+
+/** The action by which the service makes the key: its order's answer carries PrivateKey once issued. */
+const SERVICE_KEY_ACTION = "CreateCertificateRequest";
 
 const DEFAULT_INTERVAL_S = 15;
 const DEFAULT_TIMEOUT_S = 1800;
@@ -88,6 +98,7 @@ export const orderWaitCommand: Command = {
   summary: "Wait for an order to be issued (adds the DNS record if asked) and write its certificate and chain",
   usage:
     "keysmith order wait ORDER_ID [--add-dns-record [--zone ZONE]] [--out DIR] [--name BASENAME] [--interval SECONDS] [--timeout SECONDS] [--force]\n" +
+    "       [--key-passphrase-file FILE | --unencrypted]   (one of them when the service made the key: orders by --domain)\n" +
     "       [--endpoint URL] [--region ID] [--site cn|intl] [--signature-version v1|v3] [--json]\n" +
     `  defaults: --out . , --name the order's domain (*. -> _wildcard.), --interval ${DEFAULT_INTERVAL_S}, --timeout ${DEFAULT_TIMEOUT_S}\n` +
     "  exit: 0 issued, 1 verify_fail / cancelled / timeout, 2 invalid input or an API error",
@@ -111,8 +122,22 @@ export const orderWaitCommand: Command = {
     const outDir = resolve(args.strings.get("out") ?? ".");
     const force = args.booleans.has("force");
     const json = args.booleans.has("json");
+    const keyPassphraseFile = args.strings.get("key-passphrase-file");
+    const unencrypted = args.booleans.has(UNENCRYPTED_FLAG);
+    if (keyPassphraseFile !== undefined && unencrypted) {
+      throw new KeysmithError("api.cli.flag_conflict", { field: `--${UNENCRYPTED_FLAG}`, params: { other: "--key-passphrase-file" } });
+    }
+    const keyPassphrase = keyPassphraseFile === undefined ? undefined : await readPassphraseFile(keyPassphraseFile, "--key-passphrase-file");
     const client = clientFromArgs(args, ctx.env);
     const cw = cliWriteAhead(client, args, ctx.env);
+    /** A service-made key may come only as the user chose: refused (typed, exit 2) when neither flag was given. */
+    const refuseClearKey = (): void => {
+      if (keyPassphrase === undefined && !unencrypted) {
+        throw new KeysmithError("api.cli.wait_key_protection", { field: "--key-passphrase-file", params: { order: orderId, unencrypted: `--${UNENCRYPTED_FLAG}` } });
+      }
+    };
+    // An order this CLI placed by --domain will carry the service's key: say so now, not after the wait.
+    if (readOrders(cw.dir).some((o) => o.id === orderId && o.action === SERVICE_KEY_ACTION)) refuseClearKey();
     // With --json, stdout carries one JSON object at the end; progress goes to stderr.
     const say = (line: string) => (json ? ctx.stderr : ctx.stdout)(`${line}\n`);
     const paths = (name: string) => ({ cert: join(outDir, `${name}.cert.pem`), chain: join(outDir, `${name}.chain.pem`), key: join(outDir, `${name}.key.pem`) });
@@ -138,6 +163,7 @@ export const orderWaitCommand: Command = {
     let recordAdded: RecordAdded | undefined;
     let filesChecked = false;
     let written: string[] = [];
+    let keyEncrypted: boolean | null = null;
     let outcome: Outcome | undefined;
     let state = "";
 
@@ -216,8 +242,14 @@ export const orderWaitCommand: Command = {
         const p = paths(name);
         const files: OutputFile[] = [];
         const privateKey = str(reply.PrivateKey);
-        // A service-made key (CreateCertificateRequest) goes to its file only, 0600, and first.
-        if (privateKey) files.push({ path: p.key, data: privateKey.endsWith("\n") ? privateKey : `${privateKey}\n`, mode: 0o600 });
+        // A service-made key (CreateCertificateRequest) goes to its file only, 0600, and first: encrypted
+        // with --key-passphrase-file, as received with --unencrypted; without either, nothing is written.
+        if (privateKey) {
+          refuseClearKey();
+          const data = keyPassphrase !== undefined ? await encryptServiceKey(privateKey, keyPassphrase, "PrivateKey") : privateKey.endsWith("\n") ? privateKey : `${privateKey}\n`;
+          files.push({ path: p.key, data, mode: 0o600 });
+          keyEncrypted = keyPassphrase !== undefined;
+        }
         files.push({ path: p.cert, data: certs.leaf.pem, mode: 0o644 });
         if (certs.chain.length > 0) files.push({ path: p.chain, data: certs.chain.map((c) => c.pem).join(""), mode: 0o644 });
         await ensureDirectory(outDir, "--out");
@@ -248,7 +280,7 @@ export const orderWaitCommand: Command = {
       ctx.stderr(`keysmith: ${t(ctx.locale, key, { order: orderId, state, seconds: Math.round((Date.now() - started) / 100) / 10 })}\n`);
     }
     if (json) {
-      const result = { orderId, state, outcome, domain: domain ?? null, files: written, recordAdded: recordAdded ?? null };
+      const result = { orderId, state, outcome, domain: domain ?? null, files: written, keyEncrypted, recordAdded: recordAdded ?? null };
       ctx.stdout(`${JSON.stringify(result, null, 2)}\n`);
     }
     return outcome === "issued" ? 0 : 1;

@@ -4,11 +4,12 @@ import { KeysmithError } from "../../src/core/errors";
 import { operation } from "../../src/core/aliyun/operations";
 import { parseArgs } from "../args";
 import type { Command } from "../context";
-import { apiCommand, operationFlags, paramsFromArgs, renderResponse, usageOf } from "../api-command";
+import { apiCommand, operationFlags, paramsFromArgs, printResponse, usageOf } from "../api-command";
 import { GLOBAL_API_FLAGS, clientFromArgs } from "../credentials-env";
 import { orderWaitCommand } from "./order-wait";
 import { orderReconcileCommand } from "./order-reconcile";
 import { CREATE_FLAGS, placeCreate, reportUnknown } from "../create";
+import { INCLUDE_PRIVATE_KEY_FLAGS } from "../private-keys";
 
 const withCsr = { name: "order create", summary: "", service: "cas" as const, action: "CreateCertificateWithCsrRequest", files: ["Csr"] };
 const withDomain = { name: "order create", summary: "", service: "cas" as const, action: "CreateCertificateRequest" };
@@ -21,7 +22,7 @@ const orderCreate: Command = {
     const csrOp = operation("cas", withCsr.action);
     const domainOp = operation("cas", withDomain.action);
     const names = new Set([...operationFlags(csrOp), ...operationFlags(domainOp)].map((f) => f.name));
-    const args = parseArgs(ctx.argv, [...GLOBAL_API_FLAGS, ...CREATE_FLAGS, ...[...names].map((name) => ({ name, kind: "string" as const }))]);
+    const args = parseArgs(ctx.argv, [...GLOBAL_API_FLAGS, ...CREATE_FLAGS, ...INCLUDE_PRIVATE_KEY_FLAGS, ...[...names].map((name) => ({ name, kind: "string" as const }))]);
     const useCsr = args.strings.has("csr") || !args.strings.has("domain");
     if (useCsr && args.strings.has("domain")) throw new KeysmithError("api.cli.flag_conflict", { field: "--domain", params: { other: "--csr" } });
     const spec = useCsr ? withCsr : withDomain;
@@ -29,7 +30,7 @@ const orderCreate: Command = {
     const params = await paramsFromArgs(ctx, spec, op, args);
     const placed = await placeCreate(ctx, clientFromArgs(args, ctx.env), args, op, params);
     if ("unknown" in placed) return reportUnknown(ctx, placed.unknown, args.booleans.has("json"));
-    ctx.stdout(args.booleans.has("json") ? `${JSON.stringify(placed.response, null, 2)}\n` : renderResponse(placed.response, ctx.locale));
+    printResponse(ctx, args, placed.response);
     return 0;
   },
 };

@@ -84,14 +84,24 @@ describe.each(["v1", "v3"] as const)("CLI against the emulator, signature %s", (
     expect(String(made.Csr)).toContain("BEGIN CERTIFICATE REQUEST");
     const csrId = String(made.CsrId);
     expect(JSON.stringify(await api("cas", "csr", "list"))).toContain(csrId);
-    const detail = await api("cas", "csr", "get", csrId);
+    const detail = await api("cas", "csr", "get", csrId, "--include-private-key");
     expect(String(detail.Csr)).toContain("BEGIN CERTIFICATE REQUEST");
     expect(String(detail.PrivateKey)).toContain("PRIVATE KEY-----");
-    // The human form keeps the service-made private key out of the terminal unless --json asks for it.
+    // Without --include-private-key neither form prints the service-made key: --json leaves the field out
+    // and names it on stderr, the human form shows a notice in its place.
+    const json = await run(["cas", "csr", "get", csrId, "--endpoint", emu.url, "--signature-version", version, "--json"]);
+    expect(json.code).toBe(0);
+    const withheld = JSON.parse(json.out) as Record<string, unknown>;
+    expect(String(withheld.Csr)).toContain("BEGIN CERTIFICATE REQUEST");
+    expect(withheld).not.toHaveProperty("PrivateKey");
+    expect(json.out).not.toContain("PRIVATE KEY-----");
+    expect(json.err).toBe("keysmith: PrivateKey withheld from the output (a private key); --include-private-key prints it.\n");
     const human = await run(["cas", "csr", "get", csrId, "--endpoint", emu.url, "--signature-version", version]);
     expect(human.code).toBe(0);
-    expect(human.out).toContain("PrivateKey: (a private key; printed only with --json)");
+    expect(human.out).toContain("PrivateKey: (a private key; printed only with --include-private-key)");
     expect(human.out).not.toContain("PRIVATE KEY-----");
+    const humanIncluded = await run(["cas", "csr", "get", csrId, "--endpoint", emu.url, "--signature-version", version, "--include-private-key"]);
+    expect(humanIncluded.out).toContain("PRIVATE KEY-----");
     await api("cas", "csr", "delete", csrId);
   });
 

@@ -33,13 +33,13 @@ beforeAll(() => {
 describe("keysmith csr", () => {
   it.each(KEY_SPEC_IDS)("%s: the issue's command makes a CSR openssl accepts, with that subject and both SANs", (spec) => {
     const out = tempDir();
-    const r = keysmith(["csr", "--key-spec", spec, "--subject", SUBJECT, "--san", "www.example.com", "--san", "api.example.com", "--out", out]);
+    const r = keysmith(["csr", "--key-spec", spec, "--subject", SUBJECT, "--san", "www.example.com", "--san", "api.example.com", "--out", out, "--unencrypted"]);
     expect(r.status, r.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(["www.example.com.csr.pem", "www.example.com.key.pem"]);
     const keyPath = join(out, "www.example.com.key.pem");
     expect(statSync(keyPath).mode & 0o777).toBe(0o600);
     expect(readFileSync(keyPath, "utf8")).toMatch(/^-----BEGIN PRIVATE KEY-----/);
-    // No passphrase: exit 0 but say on stderr that the key is unencrypted.
+    // --unencrypted: exit 0 but say on stderr that the key is unencrypted.
     expect(r.stderr).toMatch(/unencrypted/i);
     const view = opensslReadCsr(join(out, "www.example.com.csr.pem"), { sm2: KEY_SPECS[spec].family === "SM2" });
     expect(view.verified).toBe(true);
@@ -75,7 +75,7 @@ describe("keysmith csr", () => {
 
   it("Chinese organisation with an escaped comma and an IDN domain: UTF8String and A-label", () => {
     const out = tempDir();
-    const r = keysmith(["csr", "--key-spec", "EC_P256", "--subject", "CN=例子.中国,O=示例科技\\, 有限公司,C=CN", "--san", "www.例子.中国", "--out", out, "--json"]);
+    const r = keysmith(["csr", "--key-spec", "EC_P256", "--subject", "CN=例子.中国,O=示例科技\\, 有限公司,C=CN", "--san", "www.例子.中国", "--out", out, "--unencrypted", "--json"]);
     expect(r.status, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout) as { csrPath: string; sans: { type: string; value: string }[]; openssl: string };
     expect(json.sans.map((s) => s.value)).toEqual(["xn--fsqu00a.xn--fiqs8s", "www.xn--fsqu00a.xn--fiqs8s"]);
@@ -90,7 +90,7 @@ describe("keysmith csr", () => {
     const ours = tempDir();
     const theirs = tempDir();
     const subject = "CN=www.例子.com,O=A\\, B+serialNumber=1,OU=IT,C=CN";
-    const r = keysmith(["csr", "--key-spec", spec, "--subject", subject, "--san", "api.example.com", "--san", "10.0.0.1", "--key-usage", "default", "--ext-key-usage", "serverAuth", "--out", ours, "--json"]);
+    const r = keysmith(["csr", "--key-spec", spec, "--subject", subject, "--san", "api.example.com", "--san", "10.0.0.1", "--key-usage", "default", "--ext-key-usage", "serverAuth", "--out", ours, "--unencrypted", "--json"]);
     expect(r.status, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout) as { csrPath: string; openssl: string };
     const command = json.openssl.split(ours).join(theirs);
@@ -119,7 +119,9 @@ describe("keysmith csr", () => {
   it.each(invalid)("refuses $what: exit 2, one line naming the field, no files written", ({ args, field }) => {
     const parent = tempDir();
     const out = join(parent, "out");
-    const r = keysmith(["csr", ...args, "--out", out]);
+    // Every case but the passphrase file's own says how to write the key, so the refusal is about its field.
+    const protection = args.includes("--passphrase-file") ? [] : ["--unencrypted"];
+    const r = keysmith(["csr", ...args, ...protection, "--out", out]);
     expect(r.status).toBe(2);
     const lines = r.stderr.split("\n").filter(Boolean);
     expect(lines).toHaveLength(1);
@@ -128,8 +130,35 @@ describe("keysmith csr", () => {
     expect(readdirSync(parent)).toEqual([]);
   });
 
+  it("refuses to write the key in the clear unless asked: without --passphrase-file or --unencrypted, exit 2, one line naming both, nothing written", () => {
+    const parent = tempDir();
+    const out = join(parent, "keys");
+    for (const lang of ["en", "zh_CN"]) {
+      const r = keysmith(["csr", "--key-spec", "EC_P256", "--subject", SUBJECT, "--san", "www.example.com", "--out", out, "--json"], { env: { KEYSMITH_LANG: lang } });
+      expect(r.status).toBe(2);
+      const lines = r.stderr.split("\n").filter(Boolean);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain("--passphrase-file");
+      expect(lines[0]).toContain("--unencrypted");
+      if (lang === "zh_CN") expect(lines[0]).toMatch(/[\u4e00-\u9fff]/);
+      expect(r.stdout).toBe("");
+      // Not even the --out folder was made.
+      expect(readdirSync(parent)).toEqual([]);
+    }
+  });
+
+  it("refuses --passphrase-file together with --unencrypted: exit 2 naming both, nothing written", () => {
+    const parent = tempDir();
+    const passFile = join(tempDir(), "pass.txt");
+    writeFileSync(passFile, "correct horse battery staple\n");
+    const r = keysmith(["csr", "--key-spec", "EC_P256", "--subject", SUBJECT, "--out", join(parent, "keys"), "--passphrase-file", passFile, "--unencrypted"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.split("\n").filter(Boolean)).toEqual([expect.stringMatching(/--unencrypted.*--passphrase-file/)]);
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
   it("speaks Chinese when asked (KEYSMITH_LANG=zh_CN)", () => {
-    const r = keysmith(["csr", "--key-spec", "EC_P256", "--subject", "CN=www.example.com,C=China", "--out", join(tempDir(), "o")], { env: { KEYSMITH_LANG: "zh_CN" } });
+    const r = keysmith(["csr", "--key-spec", "EC_P256", "--subject", "CN=www.example.com,C=China", "--out", join(tempDir(), "o"), "--unencrypted"], { env: { KEYSMITH_LANG: "zh_CN" } });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/subject\.C/);
     expect(r.stderr).toMatch(/[\u4e00-\u9fff]/);
@@ -137,7 +166,7 @@ describe("keysmith csr", () => {
 
   it("does not overwrite existing files", () => {
     const out = tempDir();
-    const args = ["csr", "--key-spec", "EC_P256", "--subject", SUBJECT, "--out", out, "--name", "same"];
+    const args = ["csr", "--key-spec", "EC_P256", "--subject", SUBJECT, "--out", out, "--name", "same", "--unencrypted"];
     expect(keysmith(args).status).toBe(0);
     const before = readFileSync(join(out, "same.key.pem"), "utf8");
     const again = keysmith(args);
@@ -149,7 +178,7 @@ describe("keysmith csr", () => {
 describe("keysmith inspect", () => {
   function makeCsr(spec: string): string {
     const out = tempDir();
-    const r = keysmith(["csr", "--key-spec", spec, "--subject", SUBJECT, "--san", "api.example.com", "--out", out, "--name", "c"]);
+    const r = keysmith(["csr", "--key-spec", spec, "--subject", SUBJECT, "--san", "api.example.com", "--out", out, "--name", "c", "--unencrypted"]);
     expect(r.status, r.stderr).toBe(0);
     return join(out, "c.csr.pem");
   }

@@ -2,8 +2,10 @@
 // child process against the emulator started here in-process. The flow the README shows — csr, order
 // create (OrderId captured by a one-liner), order wait --add-dns-record --out DIR, bundle — is run end to
 // end and its files checked with OpenSSL; the exit-1 outcomes (verify_fail, timeout), FILE validation, a
-// service-made key, refusing to overwrite, and invalid input. Children are spawned asynchronously: the
-// emulator answers from this process's event loop.
+// service-made key (written only encrypted with --key-passphrase-file, or with --unencrypted; `--json`
+// shows it only with --include-private-key), refusing to overwrite, and invalid input. Children are
+// spawned asynchronously: the emulator answers from this process's event loop. Their state directory (the
+// CLI's ledger of creates) is one of this test's own.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,6 +40,7 @@ function child(cmd: string, args: string[], env: Record<string, string> = {}): P
         ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
         KEYSMITH_ENDPOINT: emu.url,
         KEYSMITH_LANG: "en",
+        KEYSMITH_STATE_DIR: p("state"),
         ...env,
       },
     });
@@ -71,7 +74,7 @@ async function orderStatus(orderId: string): Promise<Record<string, unknown>> {
 
 /** A DNS-validated order for a fresh keysmith-made EC key; returns the order id and the CSR path. */
 async function dnsOrder(name: string, cn: string): Promise<{ orderId: string; csr: string }> {
-  const made = await keysmith(["csr", "--key-spec", "EC_P256", "--subject", `CN=${cn}`, "--out", p(name)]);
+  const made = await keysmith(["csr", "--key-spec", "EC_P256", "--subject", `CN=${cn}`, "--out", p(name), "--unencrypted"]);
   expect(made.code, made.err).toBe(0);
   const csr = p(name, `${cn}.csr.pem`);
   const created = await keysmith(["order", "create", "--csr", csr, ...contact, "--validate-type", "DNS", "--json"]);
@@ -83,6 +86,7 @@ beforeAll(async () => {
   ensureCliBuilt();
   emu = await startEmulator({ port: 0 });
   writeFileSync(p("pfx-pass"), "pipeline passphrase\n");
+  writeFileSync(p("key-pass"), "key passphrase of the pipeline\n");
   mkdirSync(p("bin"));
   writeFileSync(p("bin", "keysmith"), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
 }, 120_000);
@@ -95,7 +99,7 @@ afterAll(async () => {
 describe("keysmith order wait", { timeout: 180_000 }, () => {
   it("the README flow: csr → order create (OrderId captured) → order wait --add-dns-record --out → bundle", async () => {
     const out = p("flow");
-    const csr = await keysmith(["csr", "--key-spec", "EC_P256", "--subject", "CN=www.example.com", "--out", out]);
+    const csr = await keysmith(["csr", "--key-spec", "EC_P256", "--subject", "CN=www.example.com", "--out", out, "--passphrase-file", p("key-pass")]);
     expect(csr.code, csr.err).toBe(0);
     // The one-liner the README documents (no jq): --json, then node -e reads OrderId, a string.
     const captured = await shell(
@@ -136,7 +140,7 @@ describe("keysmith order wait", { timeout: 180_000 }, () => {
 
     // keysmith bundle takes the three files side by side.
     const pfx = join(out, "www.example.com.pfx");
-    const bundle = await keysmith(["bundle", "--key", join(out, "www.example.com.key.pem"), "--cert", cert, "--chain", chain, "--passphrase-file", p("pfx-pass"), "--out", pfx]);
+    const bundle = await keysmith(["bundle", "--key", join(out, "www.example.com.key.pem"), "--key-passphrase-file", p("key-pass"), "--cert", cert, "--chain", chain, "--passphrase-file", p("pfx-pass"), "--out", pfx]);
     expect(bundle.code, bundle.err).toBe(0);
     const info = spawnSync("openssl", ["pkcs12", "-info", "-in", pfx, "-passin", `file:${p("pfx-pass")}`, "-nokeys"], { encoding: "utf8" });
     expect(info.status, info.stderr).toBe(0);
@@ -157,7 +161,7 @@ describe("keysmith order wait", { timeout: 180_000 }, () => {
 
   it("a wildcard order's files are named as `keysmith csr` named the key (_wildcard.…), the record placed at the zone", async () => {
     const out = p("wild");
-    const made = await keysmith(["csr", "--key-spec", "RSA_2048", "--subject", "CN=*.wild.example.com", "--out", out, "--json"]);
+    const made = await keysmith(["csr", "--key-spec", "RSA_2048", "--subject", "CN=*.wild.example.com", "--out", out, "--unencrypted", "--json"]);
     expect(made.code, made.err).toBe(0);
     const { keyPath, csrPath } = JSON.parse(made.out) as { keyPath: string; csrPath: string };
     const created = await keysmith(["order", "create", "--csr", csrPath, ...contact, "--validate-type", "DNS", "--product-code", "geotrust-dv-w-starter", "--json"]);
@@ -220,14 +224,14 @@ describe("keysmith order wait", { timeout: 180_000 }, () => {
     expect(state.dnsRecords.filter((d) => d.value === pending.RecordValue)).toEqual([]);
   });
 
-  it("FILE validation prints Domain, Uri and Content; a service-made key goes only to <name>.key.pem, 0600", async () => {
+  it("FILE validation prints Domain, Uri and Content; a service-made key goes only to <name>.key.pem, 0600, encrypted unless --unencrypted", async () => {
     // The other capture: the human output and sed.
     const created = await shell(`keysmith order create --domain files.example.com --username "CI Bot" --email ci@example.com --phone 13900000000 --validate-type FILE | sed -n 's/^OrderId: //p'`);
     expect(created.code, created.err).toBe(0);
     const orderId = created.out.trim();
     expect(orderId).toMatch(/^\d{17}$/);
     const pending = await orderStatus(orderId);
-    const waiting = await keysmith(["order", "wait", orderId, "--out", p("files"), ...fast, "--timeout", "0.2", "--add-dns-record"]);
+    const waiting = await keysmith(["order", "wait", orderId, "--out", p("files"), ...fast, "--timeout", "0.2", "--add-dns-record", "--key-passphrase-file", p("key-pass")]);
     expect(waiting.code).toBe(1);
     for (const field of ["Domain", "Uri", "Content"]) {
       expect(String(pending[field])).not.toBe("");
@@ -235,15 +239,57 @@ describe("keysmith order wait", { timeout: 180_000 }, () => {
     }
     expect(waiting.out).toContain("--add-dns-record does not apply");
 
+    // This CLI placed the order by --domain (its ledger says so): the key's protection is asked for before the wait.
+    const early = await keysmith(["order", "wait", orderId, "--out", p("files"), ...fast, "--timeout", "60"]);
+    expect(early.code).toBe(2);
+    expect(early.err.split("\n").filter(Boolean)).toEqual([expect.stringMatching(/--key-passphrase-file.*--unencrypted.*nothing was written/)]);
+    expect(early.out).toBe("");
+
     await control(`orders/${orderId}/state`, { state: "certificate" });
-    const issued = await keysmith(["order", "wait", orderId, "--out", p("files"), ...fast, "--json"]);
+
+    // `order status --json` withholds the service-made key unless --include-private-key asks for it.
+    const hidden = await keysmith(["order", "status", orderId, "--json"]);
+    expect(hidden.code, hidden.err).toBe(0);
+    const shown = JSON.parse(hidden.out) as Record<string, unknown>;
+    expect(shown.Type).toBe("certificate");
+    expect(String(shown.Certificate)).toContain("BEGIN CERTIFICATE");
+    expect(shown).not.toHaveProperty("PrivateKey");
+    expect(hidden.out).not.toMatch(/PRIVATE KEY/);
+    expect(hidden.err).toContain("PrivateKey withheld from the output (a private key); --include-private-key prints it.");
+    const human = await keysmith(["order", "status", orderId]);
+    expect(human.out).toContain("PrivateKey: (a private key; printed only with --include-private-key)");
+    expect(human.out).not.toMatch(/PRIVATE KEY/);
+    const included = await keysmith(["order", "status", orderId, "--json", "--include-private-key"]);
+    expect(included.code, included.err).toBe(0);
+    expect(String((JSON.parse(included.out) as Record<string, unknown>).PrivateKey)).toMatch(/^-----BEGIN (RSA )?PRIVATE KEY-----/);
+    expect(included.err).toBe("");
+
+    // A run whose ledger does not know the order learns of the key only once issued: nothing is written then.
+    const late = await keysmith(["order", "wait", orderId, "--out", p("files"), ...fast], { KEYSMITH_STATE_DIR: p("other-state") });
+    expect(late.code).toBe(2);
+    expect(late.err.split("\n").filter(Boolean)).toEqual([expect.stringMatching(new RegExp(`--key-passphrase-file.*--unencrypted.*${orderId}`))]);
+    expect(existsSync(p("files"))).toBe(false);
+
+    // With --key-passphrase-file: encrypted PKCS#8 that OpenSSL opens with the passphrase, the certificate's key.
+    const issued = await keysmith(["order", "wait", orderId, "--out", p("files"), ...fast, "--key-passphrase-file", p("key-pass"), "--json"]);
     expect(issued.code, issued.err).toBe(0);
     const key = p("files", "files.example.com.key.pem");
     const cert = p("files", "files.example.com.cert.pem");
-    expect((JSON.parse(issued.out) as { files: string[] }).files).toEqual([key, cert, p("files", "files.example.com.chain.pem")]);
+    expect(JSON.parse(issued.out)).toMatchObject({ files: [key, cert, p("files", "files.example.com.chain.pem")], keyEncrypted: true });
     expect(statSync(key).mode & 0o777).toBe(0o600);
+    expect(readFileSync(key, "utf8")).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
     expect(`${issued.out}${issued.err}`).not.toMatch(/PRIVATE KEY/);
-    expect(openssl(["pkey", "-in", key, "-pubout"])).toBe(openssl(["x509", "-in", cert, "-noout", "-pubkey"]));
+    expect(openssl(["pkey", "-in", key, "-passin", `file:${p("key-pass")}`, "-pubout"])).toBe(openssl(["x509", "-in", cert, "-noout", "-pubkey"]));
+    expect(spawnSync("openssl", ["pkey", "-in", key, "-passin", "pass:wrong", "-noout"]).status).not.toBe(0);
+
+    // With --unencrypted: the key as the service sent it, still 0600 and only in its file.
+    const clear = await keysmith(["order", "wait", orderId, "--out", p("files-clear"), ...fast, "--unencrypted", "--json"]);
+    expect(clear.code, clear.err).toBe(0);
+    const clearKey = p("files-clear", "files.example.com.key.pem");
+    expect(JSON.parse(clear.out)).toMatchObject({ keyEncrypted: false });
+    expect(statSync(clearKey).mode & 0o777).toBe(0o600);
+    expect(`${clear.out}${clear.err}`).not.toMatch(/PRIVATE KEY/);
+    expect(openssl(["pkey", "-in", clearKey, "-pubout"])).toBe(openssl(["x509", "-in", cert, "-noout", "-pubkey"]));
   });
 
   it("invalid input exits 2 naming the field, before anything is sent", async () => {
@@ -254,6 +300,8 @@ describe("keysmith order wait", { timeout: 180_000 }, () => {
       [["order", "wait", "98987582437920969", "--zone", "example.com"], /--zone needs --add-dns-record/],
       [["order", "wait", "98987582437920969", "--add-dns-record", "--zone", "not a zone"], /--zone/],
       [["order", "wait", "98987582437920969", "--name", "../x"], /--name/],
+      [["order", "wait", "98987582437920969", "--key-passphrase-file", p("key-pass"), "--unencrypted"], /--unencrypted and --key-passphrase-file/],
+      [["order", "wait", "98987582437920969", "--key-passphrase-file", p("no-such-pass")], /--key-passphrase-file/],
     ];
     for (const [argv, message] of cases) {
       const r = await keysmith(argv);
