@@ -282,7 +282,39 @@ export interface PendingCheckResult {
   entry?: PendingCreateView;
 }
 
+/**
+ * When an unlocked vault locks again by itself (src/background/vault/lock.ts). The key derived from the
+ * passphrase is never written to disk, so the browser closing always locks, whatever the policy:
+ * "browser-close" (default) keeps it unlocked until then or until Lock is pressed; "idle" also locks after
+ * `minutes` without a key use or signed call; "manual" never locks by itself while the worker's memory and
+ * storage.session hold the key (Lock, or the browser closing).
+ */
+export type LockPolicy = { kind: "browser-close" } | { kind: "idle"; minutes: number } | { kind: "manual" };
+export const IDLE_LOCK_MINUTES = { min: 1, max: 1440 } as const;
+/** The worker's floor for a passphrase that protects keys: vault, exports, backups (code points, not only spaces). */
+export const PASSPHRASE_MIN_LENGTH = 10;
+export const PASSPHRASE_MAX_LENGTH = 1024;
+
+export interface VaultStatus {
+  /** A vault passphrase is set: private keys and the AccessKey secret are stored only under it. */
+  hasPassphrase: boolean;
+  /** A passphrase is set and its key is not in memory: every key use and signed call answers `vault.locked`. */
+  locked: boolean;
+  lockPolicy: LockPolicy;
+  /** Non-exportable keys made before the passphrase was set: browser-held CryptoKeys the passphrase cannot cover. */
+  unprotectedKeys: number;
+}
+
 export interface Protocol {
+  // the vault lock
+  "vault.status": { request: Record<string, never>; reply: VaultStatus };
+  /** Set (no passphrase yet) or change (`current` required) the vault passphrase; everything is re-encrypted. */
+  "vault.setPassphrase": { request: { passphrase: string; current?: string }; reply: VaultStatus };
+  "vault.unlock": { request: { passphrase: string }; reply: VaultStatus };
+  "vault.lock": { request: Record<string, never>; reply: VaultStatus };
+  "vault.removePassphrase": { request: { current: string }; reply: VaultStatus };
+  "vault.setLockPolicy": { request: { policy: LockPolicy }; reply: VaultStatus };
+
   // keys (the vault)
   "keys.create": { request: { spec: KeySpecId; exportable: boolean; label?: string }; reply: KeyView };
   "keys.list": { request: Record<string, never>; reply: KeyView[] };
@@ -411,6 +443,12 @@ export interface RequestMessage<T extends MessageType = MessageType> {
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
 
 export const MESSAGE_TYPES: readonly MessageType[] = [
+  "vault.status",
+  "vault.setPassphrase",
+  "vault.unlock",
+  "vault.lock",
+  "vault.removePassphrase",
+  "vault.setLockPolicy",
   "keys.create",
   "keys.list",
   "keys.get",

@@ -1,57 +1,23 @@
-// The credential store. The AccessKey secret becomes HMAC key material ONCE (secret+"&" for V1's SHA-1,
-// secret for V3's SHA-256), sealed at once with AES-GCM under a non-extractable wrapping key (the sealed
-// bytes are exactly what wrapKey("raw") would give, without ever making an extractable HMAC key);
-// only the wrapped blobs, the wrapping key, the AccessKey ID and an optional STS token are kept, in their
-// own IndexedDB database. Why wrapped rather than the HMAC CryptoKeys themselves: Chromium writes a stored
-// CryptoKey's raw bytes into the profile's IndexedDB files, and an HMAC key's raw bytes ARE the secret.
-// Unwrapping happens inside WebCrypto into non-extractable keys, so after set() the secret never exists
-// as a JS string or byte array again; keys are unwrapped once per worker life and cached.
-import { openDB, type IDBPDatabase } from "idb";
+// The credential store. The AccessKey secret becomes HMAC key material ONCE and is sealed at once
+// (src/background/vault/credential-record.ts): under the vault passphrase key when the vault has a
+// passphrase, else under a non-extractable AES-GCM key kept beside it. Only the sealed material, the
+// AccessKey ID and an optional STS token are kept, in the vault database's "credentials" store (so a
+// passphrase change re-encrypts keys and secret in one transaction). Why sealed rather than the HMAC
+// CryptoKeys themselves: Chromium writes a stored CryptoKey's raw bytes into the profile's IndexedDB
+// files, and an HMAC key's raw bytes ARE the secret. Unwrapping happens inside WebCrypto into
+// non-extractable keys, so after set() the secret never exists as a JS string or byte array again; keys are
+// unwrapped once per worker life (and unlock) and cached in memory. A locked vault answers `vault.locked`.
+import type { IDBPDatabase } from "idb";
 import { KeysmithError, fail } from "../core/errors";
 import { hmacFromCryptoKey } from "../core/aliyun/hmac";
 import type { AliyunClient, CredentialSource, SigningCredentials } from "../core/aliyun/client";
 import type { CredentialsStatus, CredentialsTestResult, PackageState } from "../messages";
+import { CREDENTIALS_RECORD_ID, materialOf, sealMaterial, unwrapHmac, type StoredCredentials } from "./vault/credential-record";
+import { sharedVaultLock, VaultLock } from "./vault/lock";
+import { STORE_CREDENTIALS } from "./vault/schema";
 
+/** Where credentials were kept before vault schema v4 (moved into the vault database on first open, lock.ts). */
 export const CREDENTIALS_DB = "keysmith-credentials";
-const STORE = "credentials";
-const RECORD_ID = "default";
-
-interface StoredCredentials {
-  id: typeof RECORD_ID;
-  accessKeyId: string;
-  /** AES-GCM, non-extractable; seals new material (encrypt) and unwraps it into HMAC keys (unwrapKey). */
-  wrappingKey: CryptoKey;
-  v1: WrappedKey;
-  v3: WrappedKey;
-  securityToken?: string;
-  securityTokenExpiresAt?: string;
-  savedAt: string;
-}
-
-interface WrappedKey {
-  iv: Uint8Array;
-  wrapped: ArrayBuffer;
-}
-
-const V1_ALGORITHM = { name: "HMAC", hash: "SHA-1" } as const;
-const V3_ALGORITHM = { name: "HMAC", hash: "SHA-256" } as const;
-
-async function wrapSecret(secret: string, subtle: SubtleCrypto): Promise<Pick<StoredCredentials, "wrappingKey" | "v1" | "v3">> {
-  const wrappingKey = await subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "unwrapKey"]);
-  const utf8 = new TextEncoder();
-  const seal = async (material: Uint8Array): Promise<WrappedKey> => {
-    const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
-    const wrapped = await subtle.encrypt({ name: "AES-GCM", iv: iv as BufferSource }, wrappingKey, material as BufferSource);
-    material.fill(0);
-    return { iv, wrapped };
-  };
-  return { wrappingKey, v1: await seal(utf8.encode(`${secret}&`)), v3: await seal(utf8.encode(secret)) };
-}
-
-async function unwrapHmac(record: StoredCredentials, which: "v1" | "v3", subtle: SubtleCrypto): Promise<CryptoKey> {
-  const w = record[which];
-  return subtle.unwrapKey("raw", w.wrapped, record.wrappingKey, { name: "AES-GCM", iv: w.iv as BufferSource }, which === "v1" ? V1_ALGORITHM : V3_ALGORITHM, false, ["sign"]);
-}
 
 export interface CredentialInput {
   accessKeyId: string;
@@ -65,7 +31,7 @@ export interface CredentialStore extends CredentialSource {
   set(input: CredentialInput): Promise<CredentialsStatus>;
   clear(): Promise<CredentialsStatus>;
   status(): Promise<CredentialsStatus>;
-  /** What the client signs with; throws api.credentials.missing when nothing is stored. */
+  /** What the client signs with; throws api.credentials.missing when nothing is stored, vault.locked while locked. */
   signingCredentials(): Promise<SigningCredentials>;
 }
 
@@ -83,40 +49,45 @@ function statusOf(record: StoredCredentials | undefined): CredentialsStatus {
   };
 }
 
-export function createCredentialStore(options: { dbName?: string; indexedDB?: IDBFactory; subtle?: SubtleCrypto; now?: () => Date } = {}): CredentialStore {
-  const dbName = options.dbName ?? CREDENTIALS_DB;
-  let dbPromise: Promise<IDBPDatabase> | undefined;
-  const db = () =>
-    (dbPromise ??= (async () => {
-      const factory = options.indexedDB;
-      // idb opens through the global indexedDB; a test may hand its own factory (fake-indexeddb).
-      if (factory && globalThis.indexedDB !== factory) (globalThis as { indexedDB: IDBFactory }).indexedDB = factory;
-      return openDB(dbName, 1, { upgrade: (d) => void d.createObjectStore(STORE, { keyPath: "id" }) });
-    })());
-  const load = async () => (await (await db()).get(STORE, RECORD_ID)) as StoredCredentials | undefined;
+/**
+ * `lock`: the vault lock whose database and passphrase the store uses. Default: the worker's shared lock,
+ * or a lock over database `dbName` of `indexedDB` when either is given (tests).
+ */
+export function createCredentialStore(
+  options: { dbName?: string; indexedDB?: IDBFactory; subtle?: SubtleCrypto; now?: () => Date; lock?: VaultLock } = {},
+): CredentialStore {
+  const lock = options.lock ?? (options.dbName || options.indexedDB ? new VaultLock({ dbName: options.dbName, indexedDB: options.indexedDB }) : sharedVaultLock());
+  const db = (): Promise<IDBPDatabase> => lock.db();
+  const load = async () => (await (await db()).get(STORE_CREDENTIALS, CREDENTIALS_RECORD_ID)) as StoredCredentials | undefined;
   const subtle = options.subtle ?? globalThis.crypto.subtle;
   // Unwrapped keys for the record last read, so a worker unwraps once per life, not per call.
-  let cache: { savedAt: string; creds: Promise<SigningCredentials> } | undefined;
+  let cache: { savedAt: string; generation: number; creds: Promise<SigningCredentials> } | undefined;
+  lock.onChange(() => {
+    cache = undefined;
+  });
 
   return {
     async set(input) {
       const accessKeyId = input.accessKeyId.trim();
       if (!accessKeyId || /\s/.test(accessKeyId)) fail("api.credentials.invalid", "AccessKeyId");
       if (!input.accessKeySecret || /\s/.test(input.accessKeySecret)) fail("api.credentials.invalid", "AccessKeySecret");
-      const record: StoredCredentials = {
-        id: RECORD_ID,
-        accessKeyId,
-        ...(await wrapSecret(input.accessKeySecret, subtle)),
-        savedAt: `${(options.now?.() ?? new Date()).toISOString()}#${globalThis.crypto.randomUUID()}`,
-      };
-      cache = undefined;
-      if (input.securityToken) record.securityToken = input.securityToken;
-      if (input.securityToken && input.securityTokenExpiresAt) record.securityTokenExpiresAt = input.securityTokenExpiresAt;
-      await (await db()).put(STORE, record);
-      return statusOf(record);
+      return lock.serial(async () => {
+        const protection = await lock.protection(); // locked: vault.locked, nothing stored
+        const record: StoredCredentials = {
+          id: CREDENTIALS_RECORD_ID,
+          accessKeyId,
+          ...(await sealMaterial(materialOf(input.accessKeySecret), subtle, protection.kind === "passphrase" ? protection.key : undefined)),
+          savedAt: `${(options.now?.() ?? new Date()).toISOString()}#${globalThis.crypto.randomUUID()}`,
+        };
+        cache = undefined;
+        if (input.securityToken) record.securityToken = input.securityToken;
+        if (input.securityToken && input.securityTokenExpiresAt) record.securityTokenExpiresAt = input.securityTokenExpiresAt;
+        await (await db()).put(STORE_CREDENTIALS, record);
+        return statusOf(record);
+      });
     },
     async clear() {
-      await (await db()).delete(STORE, RECORD_ID);
+      await lock.serial(async () => (await db()).delete(STORE_CREDENTIALS, CREDENTIALS_RECORD_ID));
       cache = undefined;
       return statusOf(undefined);
     },
@@ -126,9 +97,11 @@ export function createCredentialStore(options: { dbName?: string; indexedDB?: ID
     async signingCredentials() {
       const record = await load();
       if (!record) fail("api.credentials.missing", "AccessKey");
-      if (cache?.savedAt !== record.savedAt) {
+      const protection = await lock.protection(); // locked: vault.locked (checked on every signed call)
+      const passphraseKey = protection.kind === "passphrase" ? protection.key : undefined;
+      if (cache?.savedAt !== record.savedAt || cache.generation !== lock.generation) {
         const creds = (async (): Promise<SigningCredentials> => {
-          const [v1, v3] = await Promise.all([unwrapHmac(record, "v1", subtle), unwrapHmac(record, "v3", subtle)]);
+          const [v1, v3] = await Promise.all([unwrapHmac(record, "v1", subtle, passphraseKey), unwrapHmac(record, "v3", subtle, passphraseKey)]);
           return {
             accessKeyId: record.accessKeyId,
             securityToken: record.securityToken,
@@ -136,12 +109,13 @@ export function createCredentialStore(options: { dbName?: string; indexedDB?: ID
             hmac: { v1: hmacFromCryptoKey(v1, subtle), v3: hmacFromCryptoKey(v3, subtle) },
           };
         })();
-        cache = { savedAt: record.savedAt, creds };
+        const entry = { savedAt: record.savedAt, generation: lock.generation, creds };
+        cache = entry;
         creds.catch(() => {
-          if (cache?.creds === creds) cache = undefined;
+          if (cache === entry) cache = undefined;
         });
       }
-      return cache.creds;
+      return cache!.creds;
     },
   };
 }

@@ -1,12 +1,41 @@
 // One runtime schema per message type of src/messages.ts. The mapped type below makes the compiler check
 // that each schema produces exactly the request type the protocol declares, so the two cannot drift.
-import { KEY_SPEC_IDS, RECONCILE_MINUTES, type MessageType, type RequestOf } from "../messages";
+import { KeysmithError } from "../core/errors";
+import {
+  IDLE_LOCK_MINUTES, KEY_SPEC_IDS, PASSPHRASE_MAX_LENGTH, PASSPHRASE_MIN_LENGTH, RECONCILE_MINUTES, type LockPolicy, type MessageType, type RequestOf,
+} from "../messages";
 import { EXT_KEY_USAGE_NAMES, KEY_USAGE_NAMES } from "../core/csr/usages";
 import { bool, empty, int, list, obj, oneOf, optional, partial, str, type Schema } from "./payload-schema";
 
 const id = str({ min: 1, max: 100 });
 const pem = str({ min: 1, max: 200_000 });
-const passphrase = str({ max: 1024 });
+/** A passphrase that only opens something already made (a backup to restore, the vault to unlock). */
+const passphrase = str({ max: PASSPHRASE_MAX_LENGTH });
+/**
+ * A passphrase that will protect keys (the vault's, an export's, a backup's): at least
+ * PASSPHRASE_MIN_LENGTH characters counted as code points (one CJK character is one), not only spaces.
+ * Whoever holds the file or the disk can guess offline, so the worker refuses short ones whatever a page let through.
+ */
+const newPassphrase: Schema<string> = {
+  check(v, path) {
+    const text = str({ max: PASSPHRASE_MAX_LENGTH }).check(v, path);
+    if ([...text].length < PASSPHRASE_MIN_LENGTH || text.trim() === "") {
+      throw new KeysmithError("passphrase.too_short", { field: path, params: { min: PASSPHRASE_MIN_LENGTH } });
+    }
+    return text;
+  },
+};
+const lockPolicy: Schema<LockPolicy> = {
+  check(v, path) {
+    const kind = obj({ kind: oneOf(["browser-close", "idle", "manual"] as const), minutes: optional(int(IDLE_LOCK_MINUTES)) }).check(v, path);
+    if (kind.kind === "idle") {
+      if (kind.minutes === undefined) throw new KeysmithError("message.payload.invalid", { field: `${path}.minutes`, params: { rule: "required with kind idle" } });
+      return { kind: "idle", minutes: kind.minutes };
+    }
+    if (kind.minutes !== undefined) throw new KeysmithError("message.payload.invalid", { field: `${path}.minutes`, params: { rule: "only with kind idle" } });
+    return { kind: kind.kind };
+  },
+};
 const keySpec = oneOf(KEY_SPEC_IDS);
 const field = str({ max: 256 });
 const subject = obj({
@@ -32,13 +61,20 @@ const allowDuplicate = optional(bool());
 const isoDate = str({ max: 40, pattern: /^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)$/ });
 
 export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
+  "vault.status": empty,
+  "vault.setPassphrase": obj({ passphrase: newPassphrase, current: optional(passphrase) }),
+  "vault.unlock": obj({ passphrase: str({ min: 1, max: PASSPHRASE_MAX_LENGTH }) }),
+  "vault.lock": empty,
+  "vault.removePassphrase": obj({ current: str({ min: 1, max: PASSPHRASE_MAX_LENGTH }) }),
+  "vault.setLockPolicy": obj({ policy: lockPolicy }),
+
   "keys.create": obj({ spec: keySpec, exportable: bool(), label: optional(str({ max: 200 })) }),
   "keys.list": empty,
   "keys.get": obj({ keyId: id }),
   "keys.delete": obj({ keyId: id, confirm: bool(), force: optional(bool()) }),
-  "keys.export": obj({ keyId: id, format: exportFormat, passphrase: optional(passphrase), unencrypted: optional(bool()) }),
+  "keys.export": obj({ keyId: id, format: exportFormat, passphrase: optional(newPassphrase), unencrypted: optional(bool()) }),
   "keys.importCertificate": obj({ pem }),
-  "keys.backup": obj({ passphrase }),
+  "keys.backup": obj({ passphrase: newPassphrase }),
   "keys.restore": obj({ data: str({ min: 1, max: 20_000_000 }), passphrase }),
 
   "csr.create": obj({

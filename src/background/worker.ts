@@ -1,7 +1,7 @@
 // Puts the worker together from its parts: stores, follower, handler table, router and menus. Pure of
 // browser globals (everything arrives in `WorkerDeps`), so the whole worker runs in Node unit tests with a
 // fake platform and fake services; main.ts gives it the real ones.
-import { pickLocale, type Locale } from "../core/i18n";
+import { pickLocale, t, type Locale } from "../core/i18n";
 import type { PendingForm } from "../messages";
 import type { Platform } from "../platform/platform";
 import { installMenus, onMenuClick, PENDING_FORM_KEY, type MenuClick, type MenuDeps, type MenuTab } from "./context-menus";
@@ -10,6 +10,8 @@ import { csrHandlers } from "./handlers/csr";
 import { keyHandlers } from "./handlers/keys";
 import { orderHandlers } from "./handlers/orders";
 import { settingsHandlers } from "./handlers/settings";
+import { vaultHandlers } from "./handlers/vault";
+import { sharedVaultLock, type VaultLock } from "./vault/lock";
 import { createCreates } from "./orders/creates";
 import { createFollower } from "./orders/follower";
 import { createOrderStore } from "./orders/order-store";
@@ -28,7 +30,12 @@ export interface WorkerDeps {
   /** Pause before the first look for a lost answer, and the cap of its doubling (write-ahead defaults: 2 s, 60 s). */
   reconcileBackoffMs?: { first: number; max: number };
   onUnexpected?: (where: string, err: unknown) => void;
+  /** The vault lock (default: the shared one the real vault and credential store use). */
+  vaultLock?: VaultLock;
 }
+
+/** storage.local flag: "unlock to continue" was notified since the vault last locked. */
+export const VAULT_LOCKED_NOTIFIED_KEY = "vaultLockedNotified";
 
 export function createWorker(deps: WorkerDeps) {
   const { platform, services } = deps;
@@ -36,6 +43,16 @@ export function createWorker(deps: WorkerDeps) {
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const settings = createSettingsStore(platform.storage);
   const orders = createOrderStore(platform.storage);
+  const vaultLock = deps.vaultLock ?? sharedVaultLock();
+  if (platform.session) vaultLock.useSession(platform.session);
+  const vaultLocked = () => vaultLock.isLocked();
+  /** Once per locked spell: the follower or a pending create waits for the passphrase. */
+  const onVaultLocked = async () => {
+    if (await platform.storage.get(VAULT_LOCKED_NOTIFIED_KEY)) return;
+    await platform.storage.set(VAULT_LOCKED_NOTIFIED_KEY, true);
+    const l = await locale();
+    await platform.notify("vault:locked", t(l, "notify_vault_locked_title"), t(l, "notify_vault_locked_message"));
+  };
 
   const locale = async (): Promise<Locale> => {
     const s = await settings.get();
@@ -58,6 +75,8 @@ export function createWorker(deps: WorkerDeps) {
       if (order.orderId) await follower.check(order);
     },
     onUnresolved: () => follower.schedule(),
+    vaultLocked,
+    onVaultLocked,
   });
 
   const follower = createFollower({
@@ -73,6 +92,8 @@ export function createWorker(deps: WorkerDeps) {
     expiryWarningDays: async () => (await settings.get()).expiryWarningDays,
     followOrders: async () => (await settings.get()).followOrders,
     creates,
+    vaultLocked,
+    onVaultLocked,
   });
 
   const menuDeps: MenuDeps = { platform, services, locale, now };
@@ -89,6 +110,11 @@ export function createWorker(deps: WorkerDeps) {
     ...csrHandlers(services, refreshMenus),
     ...orderHandlers({ services, orders, follower, creates, newId, now }),
     ...credentialHandlers(services, settings),
+    ...vaultHandlers(vaultLock, async () => {
+      // Unlocked: the next lock notifies again; the follower and the pending creates carry on now.
+      await platform.storage.remove(VAULT_LOCKED_NOTIFIED_KEY);
+      void follower.tick().catch((err) => deps.onUnexpected?.("follow", err));
+    }),
     ...settingsHandlers(settings, async () => {
       await refreshMenus(); // titles follow the language setting
       await follower.schedule();

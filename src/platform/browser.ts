@@ -13,6 +13,8 @@ export function browserPlatform(): Platform {
       set: (key, value) => browser.storage.local.set({ [key]: value }),
       remove: (key) => browser.storage.local.remove(key),
     },
+    // storage.session: the polyfill wraps it like storage.local (Chrome 102+, Firefox 115+).
+    ...sessionArea(),
     alarms: {
       create: async (name, info) => {
         await browser.alarms.create(name, info);
@@ -53,5 +55,17 @@ export function browserPlatform(): Platform {
     },
     hasHostPermission: (origin) => browser.permissions.contains({ origins: [`${origin}/*`] }),
     uiLanguage: () => browser.i18n.getUILanguage(),
+  };
+}
+
+function sessionArea(): Pick<Platform, "session"> {
+  const area = browser.storage.session as typeof browser.storage.session | undefined;
+  if (!area) return {};
+  return {
+    session: {
+      get: async (key) => (await area.get(key))[key],
+      set: (key, value) => area.set({ [key]: value }),
+      remove: (key) => area.remove(key),
+    },
   };
 }

@@ -19,6 +19,16 @@ export interface Platform {
     set(key: string, value: unknown): Promise<void>;
     remove(key: string): Promise<void>;
   };
+  /**
+   * storage.session (Chrome 102+, Firefox 115+; the polyfill passes it through): in memory, cleared when the
+   * browser closes, readable by the extension's pages and worker only. Holds the unlocked vault key
+   * (src/background/vault/lock.ts). Absent in a platform without it: the worker then keeps it in its memory.
+   */
+  session?: {
+    get(key: string): Promise<unknown>;
+    set(key: string, value: unknown): Promise<void>;
+    remove(key: string): Promise<void>;
+  };
   alarms: {
     create(name: string, info: { when?: number; delayInMinutes?: number; periodInMinutes?: number }): Promise<void>;
     clear(name: string): Promise<boolean>;

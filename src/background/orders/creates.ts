@@ -56,6 +56,12 @@ export interface CreatesDeps {
   /** Ledger entry ids (kept apart from order ids). */
   newPendingId?: () => string;
   locale: () => Promise<Locale>;
+  /**
+   * The vault is locked (passphrase set, not unlocked): no look is made (a look would fail to sign and use
+   * up the window); `onVaultLocked` notifies "unlock to continue" once, and the entries wait.
+   */
+  vaultLocked?: () => Promise<boolean>;
+  onVaultLocked?: () => Promise<void>;
   /** The reconcile window, minutes (the `reconcileMinutes` setting). */
   windowMinutes: () => Promise<number>;
   /** First pause between looks and its cap (write-ahead defaults when absent). */
@@ -281,6 +287,10 @@ export function createCreates(deps: CreatesDeps) {
     const entries = await ledger.list();
     const adopted: StoredOrder[] = [];
     if (entries.length === 0) return { adopted, waiting: 0 };
+    if (await deps.vaultLocked?.().catch(() => false)) {
+      await deps.onVaultLocked?.().catch(() => undefined);
+      return { adopted, waiting: entries.length };
+    }
     let wa: WriteAhead;
     try {
       wa = await writeAhead();

@@ -41,6 +41,9 @@ export interface FollowerDeps {
   expiryWarningDays: () => Promise<number>;
   /** The "follow orders in the background" setting: off, no follow alarm (a refresh from the popup still looks). */
   followOrders: () => Promise<boolean>;
+  /** The vault is locked: a tick looks at nothing (every call would fail to sign) and `onVaultLocked` notifies once. */
+  vaultLocked?: () => Promise<boolean>;
+  onVaultLocked?: () => Promise<void>;
   /** Minutes between looks at open orders. */
   periodMinutes?: number;
   /** Pending creates (orders/creates.ts): reconciled first on each tick; unresolved ones keep the alarm armed. */
@@ -235,6 +238,11 @@ export function createFollower(deps: FollowerDeps) {
 
   async function tick(): Promise<StoredOrder[]> {
     const results: StoredOrder[] = [];
+    if (await deps.vaultLocked?.().catch(() => false)) {
+      await deps.onVaultLocked?.().catch(() => undefined);
+      await schedule(); // the alarm stays armed; unlocking also starts a tick
+      return results;
+    }
     try {
       await deps.creates?.reconcile();
     } catch {

@@ -1,13 +1,15 @@
-// The wrapping key: one non-extractable AES-256-GCM key per vault, kept in the vault's own "meta" store.
-// Being non-extractable, it can encrypt and decrypt inside this origin but its bytes can never be read,
-// so a storage dump shows ciphertext only. The key id is the GCM additional data: a ciphertext moved to
-// another record fails to decrypt.
+// The device wrapping key of a vault WITHOUT a passphrase: one non-extractable AES-256-GCM key, kept in
+// the vault's own "meta" store. Non-extractable means script cannot read its bytes, but Chromium writes a
+// stored CryptoKey's raw bytes into the profile's IndexedDB files: whoever can read the disk can unwrap
+// what it wraps (docs/vault.md, threat model). With a vault passphrase there is no wrapping key at all:
+// secrets are sealed under the passphrase key (lock.ts). The key id is the GCM additional data: a
+// ciphertext moved to another record fails to decrypt.
 import type { IDBPDatabase } from "idb";
 import { KeysmithError } from "../../core/errors";
 import { toArrayBuffer } from "../../core/export/bytes";
 import { STORE_META } from "./schema";
 
-const WRAPPING_KEY_NAME = "wrappingKey";
+export const WRAPPING_KEY_NAME = "wrappingKey";
 
 export interface Wrapped {
   iv: Uint8Array;
@@ -16,6 +18,11 @@ export interface Wrapped {
 
 export class KeyWrapper {
   private constructor(private readonly crypto: Crypto, private readonly key: CryptoKey) {}
+
+  /** A wrapper over a key not stored yet (re-encryption writes it in its own transaction). */
+  static fromKey(crypto: Crypto, key: CryptoKey): KeyWrapper {
+    return new KeyWrapper(crypto, key);
+  }
 
   static async load(db: IDBPDatabase, crypto: Crypto): Promise<KeyWrapper> {
     const existing = (await db.get(STORE_META, WRAPPING_KEY_NAME)) as { key: CryptoKey } | undefined;

@@ -1,7 +1,9 @@
 // What the vault stores, split so that private material never sits next to what callers read:
 //  - "keys":    KeyRecord, public facts only (plain data, safe to postMessage);
 //  - "secrets": SecretRecord, the private key as a non-extractable CryptoKey or AES-GCM ciphertext;
-//  - "meta":    the non-extractable AES-GCM wrapping key.
+//  - "meta":    the non-extractable AES-GCM wrapping key (no passphrase), or the passphrase's salt and
+//               check record (lock.ts), and the lock policy;
+//  - "credentials": the AccessKey (v4; credential-record.ts).
 import type { KeySpecId } from "../../core/key-spec";
 
 export type KeyState = "csr" | "ordered" | "issued" | "expired";
@@ -77,7 +79,13 @@ export type SecretRecord =
    * PKCS#8 under the wrapping key (AES-GCM, the key id as additional data). Exportable WebCrypto keys
    * carry a non-extractable `signingKey` for everyday use; SM2 keys are decrypted in the worker to sign.
    */
-  | { id: string; kind: "wrapped"; iv: Uint8Array; ciphertext: Uint8Array; signingKey?: CryptoKey };
+  | { id: string; kind: "wrapped"; iv: Uint8Array; ciphertext: Uint8Array; signingKey?: CryptoKey }
+  /**
+   * With a vault passphrase: the PKCS#8 (any spec, exportable or not) under the passphrase key, AES-GCM with
+   * `keysmith-sealed:key:<id>` as additional data. No CryptoKey is stored; signing keys are imported,
+   * non-extractable, in memory only while the vault is unlocked.
+   */
+  | { id: string; kind: "sealed"; iv: Uint8Array; ciphertext: Uint8Array };
 
 export function toVaultKey(record: KeyRecord, now: Date): VaultKey {
   const expired = record.state === "issued" && record.notAfter !== undefined && Date.parse(record.notAfter) <= now.getTime();

@@ -6,16 +6,20 @@
 //      "bySpki" index, so an imported certificate finds its key without decrypting anything.
 //  v3: every record gets `origin` ("local": made here; "cloud" is only written for keys imported from a
 //      cas CreateCertificateRequest order, which did not exist before v3).
+//  v4: store `credentials` (the AccessKey, moved here from its own database `keysmith-credentials` by the
+//      credential store on first use), so that setting, changing or removing the vault passphrase
+//      re-encrypts every key and the AccessKey secret in one transaction (rekey.ts).
 // Steps use raw IDB cursors (synchronous callbacks): awaiting anything else would commit the upgrade.
 import { sha256 } from "@noble/hashes/sha2";
 import { wrap, type IDBPDatabase } from "idb";
 import { KeysmithError } from "../../core/errors";
 
 export const VAULT_DB_NAME = "keysmith-vault";
-export const VAULT_DB_VERSION = 3;
+export const VAULT_DB_VERSION = 4;
 export const STORE_KEYS = "keys";
 export const STORE_SECRETS = "secrets";
 export const STORE_META = "meta";
+export const STORE_CREDENTIALS = "credentials";
 export const INDEX_BY_SPKI = "bySpki";
 
 export function spkiHash(spkiDer: Uint8Array): string {
@@ -54,6 +58,9 @@ const UPGRADES: Record<number, UpgradeStep> = {
     record: (record) => {
       if (record.origin !== "local" && record.origin !== "cloud") record.origin = "local";
     },
+  },
+  4: {
+    schema: (db) => void db.createObjectStore(STORE_CREDENTIALS, { keyPath: "id" }),
   },
 };
 

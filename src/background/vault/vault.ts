@@ -1,11 +1,14 @@
-// The key vault the background worker keeps keys in (issue 3). Runs wherever IndexedDB and WebCrypto do:
-// the MV3 service worker, and Node tests over fake-indexeddb. Storage rules:
+// The key vault the background worker keeps keys in. Runs wherever IndexedDB and WebCrypto do:
+// the MV3 service worker, and Node tests over fake-indexeddb. Storage rules without a vault passphrase:
 //  - non-exportable RSA/EC keys: the non-extractable CryptoKey itself (structured clone keeps it so);
 //  - exportable RSA/EC keys: never an extractable CryptoKey at rest. The PKCS#8 is AES-GCM-encrypted
 //    under the vault's non-extractable wrapping key, beside a non-extractable signing CryptoKey; the
 //    PKCS#8 is decrypted only for an explicit export, which itself is passphrase-protected unless the
 //    caller says `unencrypted: true`;
 //  - SM2 keys (no WebCrypto): PKCS#8 under the wrapping key, decrypted in here to sign or export.
+// With a vault passphrase (lock.ts): every key's PKCS#8, exportable or not, is sealed under the passphrase
+// key and nothing else is stored; signing keys are imported non-extractable in memory while unlocked, and
+// every use of a private key while locked is `vault.locked`. Non-exportable still means never exported.
 // A key the cloud made (cas CreateCertificateRequest returns it with the certificate) is imported through
 // the same path as an exportable key made here (importIssuedKey), marked `origin: "cloud"`.
 // Nothing returned to a caller holds private key material: records come back as plain VaultKey data.
@@ -28,11 +31,13 @@ import { buildPkcs12 } from "../../core/export/pkcs12";
 import { describePkcs8 } from "../../core/export/private-key-description";
 import { pkcs8ToPkcs1Pem, pkcs8ToSec1Pem } from "../../core/export/traditional-pem";
 import { KeyWrapper } from "./key-wrapping";
+import { openWith, sharedVaultLock, VaultLock, type Protection } from "./lock";
+import { sealSecret } from "./rekey";
 import { checkBackupPayload, checkBackupSize } from "./restore-check";
 import {
   KEY_STATES, toVaultKey, type KeyOrigin, type KeyRecord, type KeyState, type SecretRecord, type StoredCertificate, type VaultKey,
 } from "./records";
-import { INDEX_BY_SPKI, STORE_KEYS, STORE_SECRETS, openVaultDatabase, spkiHash, VAULT_DB_NAME } from "./schema";
+import { INDEX_BY_SPKI, STORE_KEYS, STORE_SECRETS, spkiHash } from "./schema";
 
 export interface VaultOptions {
   /** Default: globalThis.indexedDB (tests pass a fake-indexeddb IDBFactory). */
@@ -49,6 +54,11 @@ export interface VaultOptions {
   openOrders?: (key: VaultKey) => Promise<string[]> | string[];
   /** PBKDF2 iterations for passphrase exports and backups (default 600,000; tests lower it). */
   iterations?: number;
+  /**
+   * The vault lock (passphrase). Default: the worker's shared lock for the default database, or a lock of
+   * its own when `indexedDB` or `dbName` is given (tests).
+   */
+  lock?: VaultLock;
 }
 
 export interface CreateKeyRequest {
@@ -89,21 +99,41 @@ export async function openVault(options: VaultOptions = {}): Promise<Vault> {
   const factory = options.indexedDB ?? globalThis.indexedDB;
   if (!factory) throw new KeysmithError("vault.unavailable", { field: "indexedDB", params: { detail: "no IndexedDB here" } });
   const crypto = options.crypto ?? globalThis.crypto;
-  const db = await openVaultDatabase(factory, options.dbName ?? VAULT_DB_NAME);
-  const wrapper = await KeyWrapper.load(db, crypto);
-  return new Vault(db, wrapper, crypto, options);
+  const lock =
+    options.lock ??
+    (options.indexedDB || options.dbName ? new VaultLock({ indexedDB: factory, dbName: options.dbName, crypto, iterations: options.iterations }) : sharedVaultLock());
+  const db = await lock.db();
+  return new Vault(db, lock, crypto, options);
 }
+
+/** Secrets made under one protection generation: a re-encryption in between refuses their write. */
+const secretGeneration = new WeakMap<SecretRecord, number>();
 
 export class Vault {
   private readonly now: () => Date;
+  private wrapperPromise: Promise<KeyWrapper> | undefined;
+  /** Signing keys of sealed RSA/EC keys, imported non-extractable while unlocked; cleared on lock. */
+  private readonly signingKeys = new Map<string, CryptoKey>();
 
   constructor(
     private readonly db: IDBPDatabase,
-    private readonly wrapper: KeyWrapper,
+    readonly lock: VaultLock,
     private readonly crypto: Crypto,
     private readonly options: VaultOptions,
   ) {
     this.now = options.now ?? (() => new Date());
+    lock.onChange(() => {
+      this.signingKeys.clear();
+      this.wrapperPromise = undefined;
+    });
+  }
+
+  /** The device wrapping key (no passphrase only), made on first need. */
+  private deviceWrapper(): Promise<KeyWrapper> {
+    return (this.wrapperPromise ??= KeyWrapper.load(this.db, this.crypto).catch((err) => {
+      this.wrapperPromise = undefined;
+      throw err;
+    }));
   }
 
   close(): void {
@@ -150,10 +180,12 @@ export class Vault {
   async createKey(request: CreateKeyRequest): Promise<VaultKey> {
     if (!isKeySpecId(request.spec)) fail("vault.spec.unknown", "spec", { spec: String(request.spec) });
     const label = checkLabel(request.label);
-    // Exportable WebCrypto keys are generated extractable only long enough to be wrapped.
-    const pair = await generateKeyPair(request.spec, { extractable: request.exportable, crypto: this.crypto });
+    const protection = await this.lock.protection(); // locked: vault.locked before any key is made
+    // Exportable WebCrypto keys (and, with a passphrase, every key) are generated extractable only long
+    // enough to be sealed; the extractable CryptoKey is never stored.
+    const pair = await generateKeyPair(request.spec, { extractable: request.exportable || protection.kind === "passphrase", crypto: this.crypto });
     const id = this.newId();
-    const { spkiDer, secret } = await this.secretFor(id, pair, request.exportable);
+    const { spkiDer, secret } = await this.secretFor(id, pair, request.exportable, protection);
     const record: KeyRecord = {
       id,
       label: label ?? "",
@@ -457,34 +489,48 @@ export class Vault {
     return all.find((r) => certificateMatchesKey(spkiDer, r.spkiDer));
   }
 
+  /** Record and secret in one transaction; refused (`vault.busy`) when the vault was re-encrypted since the secret was sealed. */
   private async putBoth(record: KeyRecord, secret: SecretRecord): Promise<void> {
-    const tx = this.db.transaction([STORE_KEYS, STORE_SECRETS], "readwrite");
-    await Promise.all([tx.objectStore(STORE_KEYS).put(record), tx.objectStore(STORE_SECRETS).put(secret), tx.done]);
+    await this.lock.serial(async () => {
+      const generation = secretGeneration.get(secret);
+      if (generation !== undefined && generation !== this.lock.generation) {
+        // Sealed under what protected the vault a moment ago: seal again under what protects it now.
+        throw new KeysmithError("vault.busy", { field: "key" });
+      }
+      const tx = this.db.transaction([STORE_KEYS, STORE_SECRETS], "readwrite");
+      await Promise.all([tx.objectStore(STORE_KEYS).put(record), tx.objectStore(STORE_SECRETS).put(secret), tx.done]);
+    });
   }
 
-  private async secretFor(id: string, pair: KeyPair, exportable: boolean): Promise<{ spkiDer: Uint8Array; secret: SecretRecord }> {
+  private async secretFor(id: string, pair: KeyPair, exportable: boolean, protection: Protection): Promise<{ spkiDer: Uint8Array; secret: SecretRecord }> {
+    const generation = this.lock.generation;
     if (pair.kind === "sm2") {
       const pkcs8Der = await privateKeyToPkcs8(pair);
-      const secret = await this.wrappedSecret(id, pair.spec, pkcs8Der);
+      const secret = await sealSecret(this.crypto, { id, spec: pair.spec, exportable }, pkcs8Der, protection, () => this.deviceWrapper());
+      secretGeneration.set(secret, generation);
       pkcs8Der.fill(0);
       pair.privateKey.fill(0);
       return { spkiDer: sm2Spki(pair.publicKey), secret };
     }
     const spkiDer = new Uint8Array(await this.crypto.subtle.exportKey("spki", pair.publicKey));
-    if (!exportable) return { spkiDer, secret: { id, kind: "cryptokey", privateKey: pair.privateKey } };
+    if (!exportable && protection.kind === "device") return { spkiDer, secret: { id, kind: "cryptokey", privateKey: pair.privateKey } };
     const pkcs8Der = await privateKeyToPkcs8(pair, { crypto: this.crypto });
-    const secret = await this.wrappedSecret(id, pair.spec, pkcs8Der);
+    const secret = await sealSecret(this.crypto, { id, spec: pair.spec, exportable }, pkcs8Der, protection, () => this.deviceWrapper());
+    secretGeneration.set(secret, generation);
     pkcs8Der.fill(0);
     return { spkiDer, secret };
   }
 
-  /** PKCS#8 under the wrapping key; RSA/EC also get a non-extractable signing CryptoKey beside it. */
+  /**
+   * An exportable key's PKCS#8 as stored now: under the passphrase key (vault.locked when locked), or under
+   * the device wrapping key with a non-extractable signing CryptoKey beside it (RSA/EC).
+   */
   private async wrappedSecret(id: string, spec: KeySpecId, pkcs8Der: Uint8Array): Promise<SecretRecord> {
-    const wrapped = await this.wrapper.wrap(id, pkcs8Der);
-    const algorithm = webCryptoAlgorithmFor(spec);
-    if (!algorithm) return { id, kind: "wrapped", ...wrapped };
-    const signingKey = await this.crypto.subtle.importKey("pkcs8", toArrayBuffer(pkcs8Der), algorithm, false, ["sign"]);
-    return { id, kind: "wrapped", ...wrapped, signingKey };
+    const generation = this.lock.generation;
+    const protection = await this.lock.protection();
+    const secret = await sealSecret(this.crypto, { id, spec, exportable: true }, pkcs8Der, protection, () => this.deviceWrapper());
+    secretGeneration.set(secret, generation);
+    return secret;
   }
 
   private async secret(id: string): Promise<SecretRecord> {
@@ -494,29 +540,56 @@ export class Vault {
   }
 
   private async keyPair(record: KeyRecord): Promise<KeyPair> {
+    const protection = await this.lock.protection(); // locked: vault.locked for every use of a private key
     const secret = await this.secret(record.id);
     const spec = KEY_SPECS[record.spec];
     if (spec.family !== "SM2") {
-      const privateKey = secret.kind === "cryptokey" ? secret.privateKey : secret.signingKey;
+      const privateKey = secret.kind === "sealed" ? await this.sealedSigningKey(record, secret, protection) : secret.kind === "cryptokey" ? secret.privateKey : secret.signingKey;
       if (!privateKey) throw new KeysmithError("vault.record.damaged", { field: "key", params: { id: record.id } });
       const publicKey = await this.crypto.subtle.importKey("spki", toArrayBuffer(record.spkiDer), webCryptoAlgorithmFor(record.spec)!, true, ["verify"]);
       return { spec: record.spec, kind: "webcrypto", privateKey, publicKey };
     }
-    if (secret.kind !== "wrapped") throw new KeysmithError("vault.record.damaged", { field: "key", params: { id: record.id } });
-    const pkcs8Der = await this.wrapper.unwrap(record.id, secret);
+    if (secret.kind === "cryptokey") throw new KeysmithError("vault.record.damaged", { field: "key", params: { id: record.id } });
+    const pkcs8Der = await this.openPkcs8(secret, protection);
     const described = await describePkcs8(pkcs8Der, { crypto: this.crypto });
     pkcs8Der.fill(0);
     if (described.kind !== "sm2") throw new KeysmithError("vault.record.damaged", { field: "key", params: { id: record.id } });
     return { spec: record.spec, kind: "sm2", privateKey: described.privateKey, publicKey: described.publicKey };
   }
 
+  /** A sealed RSA/EC key's signing key: imported non-extractable from its PKCS#8, kept in memory while unlocked. */
+  private async sealedSigningKey(record: KeyRecord, secret: SecretRecord, protection: Protection): Promise<CryptoKey> {
+    const cached = this.signingKeys.get(record.id);
+    if (cached) return cached;
+    const generation = this.lock.generation;
+    const pkcs8Der = await this.openPkcs8(secret, protection);
+    try {
+      const key = await this.crypto.subtle.importKey("pkcs8", toArrayBuffer(pkcs8Der), webCryptoAlgorithmFor(record.spec)!, false, ["sign"]);
+      if (generation === this.lock.generation) this.signingKeys.set(record.id, key);
+      return key;
+    } finally {
+      pkcs8Der.fill(0);
+    }
+  }
+
+  /** A stored PKCS#8 in the clear (the caller wipes it): sealed under the passphrase key, or wrapped under the device key. */
+  private async openPkcs8(secret: SecretRecord, protection: Protection): Promise<Uint8Array> {
+    if (secret.kind === "sealed") {
+      if (protection.kind !== "passphrase") throw new KeysmithError("vault.record.damaged", { field: "key", params: { id: secret.id } });
+      return openWith(this.crypto, protection.key, `key:${secret.id}`, secret);
+    }
+    if (secret.kind !== "wrapped") throw new KeysmithError("vault.record.damaged", { field: "key", params: { id: secret.id } });
+    return (await this.deviceWrapper()).unwrap(secret.id, secret);
+  }
+
   /** Decrypt the PKCS#8 of an exportable key for the duration of `use`, then wipe the buffer. */
   private async withPkcs8<T>(keyId: string, use: (pkcs8Der: Uint8Array) => Promise<T>): Promise<T> {
     const record = await this.record(keyId);
     if (!record.exportable) throw new KeysmithError("export.key.not_exportable", { field: "key" });
+    const protection = await this.lock.protection();
     const secret = await this.secret(keyId);
-    if (secret.kind !== "wrapped") throw new KeysmithError("export.key.not_exportable", { field: "key" });
-    const pkcs8Der = await this.wrapper.unwrap(keyId, secret);
+    if (secret.kind === "cryptokey") throw new KeysmithError("export.key.not_exportable", { field: "key" });
+    const pkcs8Der = await this.openPkcs8(secret, protection);
     try {
       return await use(pkcs8Der);
     } finally {
