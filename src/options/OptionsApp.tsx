@@ -41,6 +41,15 @@ function toForm(s: Settings): Form {
   };
 }
 
+/** The origin the worker would send to (what settings.set keeps of the endpoint). */
+function originOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).origin;
+  } catch {
+    return endpoint;
+  }
+}
+
 export function OptionsApp(props: { api: WorkerApi }) {
   const [form, setForm] = useState<Form | null>(null);
   const [savedLanguage, setSavedLanguage] = useState<Settings["language"]>("auto");
@@ -99,6 +108,10 @@ export function OptionsApp(props: { api: WorkerApi }) {
             <TextField id="endpoint" label={tr("ui_endpoint")} hint={tr("ui_endpoint_hint")} type="url" placeholder="https://" value={form.endpoint}
               error={endpointError} onInput={(v) => { set({ endpoint: v.trim() }); setPermissionDenied(false); }} />
             {permissionDenied && form.endpoint ? <p class="error-text" role="alert" id="endpoint-permission">{tr("ui_endpoint_permission_denied")}</p> : null}
+            {/* Where signed requests go, in words: the worker sends them nowhere else (src/background/cloud.ts). */}
+            <p class="hint" id="endpoint-destination">
+              {form.endpoint && !endpointError ? tr("ui_endpoint_destination_custom", { origin: originOf(form.endpoint) }) : tr("ui_endpoint_destination_cloud")}
+            </p>
             <div class="actions">
               <button type="button" class="secondary small" id="endpoint-emulator" onClick={() => set({ endpoint: EMULATOR_ENDPOINT })}>{tr("ui_endpoint_emulator")}</button>
               <button type="button" class="secondary small" id="endpoint-clear" onClick={() => set({ endpoint: "" })}>{tr("ui_endpoint_default")}</button>

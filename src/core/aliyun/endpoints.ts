@@ -24,3 +24,20 @@ export function endpointFor(service: ServiceId, options: EndpointOptions = {}): 
   }[service];
   return new URL(`https://${host}/`);
 }
+
+/**
+ * An Alibaba Cloud API host: `*.aliyuncs.com` (every host endpointFor gives, China and international sites
+ * and every KMS region). Signature V1 does not cover the host, so it is sent only to these and to loopback.
+ */
+export function isAlibabaHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, "");
+  return host.endsWith(".aliyuncs.com") && /^[a-z0-9.-]+$/.test(host) && !host.includes("..");
+}
+
+/** Loopback: 127.0.0.0/8, `localhost` and [::1] (URL.hostname form, brackets included or not). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, "");
+  if (host === "localhost" || host === "[::1]" || host === "::1") return true;
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return m !== null && m[1] === "127" && m.slice(2).every((p) => Number(p) <= 255);
+}
