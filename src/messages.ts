@@ -37,6 +37,32 @@ export interface CertificateView {
   fingerprintSha256: string;
 }
 
+/**
+ * A certificate about to be imported (`keys.previewCertificate`, the context menu's "Import certificate"):
+ * what it is, the key it pairs with, and the certificate it would replace. Nothing is stored until
+ * `keys.importCertificate` with `confirm: true` (and `acceptIssuerChange: true` when `issuerChanged`).
+ */
+export interface CertificatePreview {
+  subject: string;
+  commonName: string;
+  sans: string[];
+  issuer: string;
+  serial: string;
+  notBefore: string; // ISO 8601
+  notAfter: string; // ISO 8601
+  fingerprintSha256: string;
+  /** Certificates after the leaf. */
+  chainLength: number;
+  /** The vault key whose public key the leaf's is (absent: none found). */
+  key?: { id: string; label: string; commonName: string };
+  /** The key's current certificate when this one would replace it. */
+  replaces?: { issuer: string; notAfter: string; fingerprintSha256: string };
+  /** `replaces` has another issuer than this certificate. */
+  issuerChanged: boolean;
+  /** This is already the key's certificate. */
+  sameCertificate: boolean;
+}
+
 /** A vault record as pages see it. */
 export interface KeyView {
   id: string;
@@ -240,6 +266,8 @@ export interface PendingForm {
   certificatePem?: string;
   /** The result when the worker already did the job (inspect, import). */
   inspection?: CsrInspection;
+  /** import-certificate: the parsed certificate, imported only once the popup's card is confirmed. */
+  certificate?: CertificatePreview;
   key?: KeyView;
   error?: ErrorData;
   createdAt: string;
@@ -326,7 +354,9 @@ export interface Protocol {
     reply: ExportResult;
   };
   /** PEM leaf (+ chain) or the DescribeCertificateState `Certificate` field; paired by public key. */
-  "keys.importCertificate": { request: { pem: string }; reply: KeyView };
+  /** Stores only with `confirm: true` (the user saw the preview); a changed issuer also needs `acceptIssuerChange`. */
+  "keys.importCertificate": { request: { pem: string; confirm?: boolean; acceptIssuerChange?: boolean }; reply: KeyView };
+  "keys.previewCertificate": { request: { pem: string }; reply: CertificatePreview };
   "keys.backup": { request: { passphrase: string }; reply: ExportResult };
   /** `data` is the backup file as base64. */
   "keys.restore": { request: { data: string; passphrase: string }; reply: { restored: number; keys: KeyView[] } };
@@ -455,6 +485,7 @@ export const MESSAGE_TYPES: readonly MessageType[] = [
   "keys.delete",
   "keys.export",
   "keys.importCertificate",
+  "keys.previewCertificate",
   "keys.backup",
   "keys.restore",
   "csr.create",

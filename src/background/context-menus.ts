@@ -8,7 +8,7 @@ import type { KeyView, PendingForm } from "../messages";
 import { insertIntoFocusedField } from "../content/insert-csr";
 import type { MenuProperties, Platform } from "../platform/platform";
 import { toErrorData } from "./router";
-import { extractDomains, requirePem } from "./selection";
+import { certificatePreview, extractDomains, requirePem } from "./selection";
 import type { Services } from "./services";
 
 export const CONSOLE_URL_PATTERNS = ["https://*.console.aliyun.com/*", "https://*.console.alibabacloud.com/*"];
@@ -83,11 +83,11 @@ export const MENU_ENTRIES: readonly MenuEntry[] = [
     titleKey: "menu_import_certificate",
     contexts: ["selection"],
     async run(click, _tab, deps) {
+      // Parsed and shown, not stored: the popup's confirmation card imports it (keys.importCertificate with
+      // confirm), after the user has seen subject, SANs, issuer, validity, fingerprint and what it replaces.
       const certificatePem = requirePem(click.selectionText ?? "", "CERTIFICATE", "selection");
-      const key = await deps.services.keys.importCertificate(certificatePem);
-      const locale = await deps.locale();
-      await deps.platform.notify(`import:${key.id}`, t(locale, "notify_imported_title"), t(locale, "notify_imported_message", { label: key.label }));
-      await handOff(deps, { action: "import-certificate", names: key.sans, certificatePem, key });
+      const certificate = certificatePreview(certificatePem, await deps.services.keys.list());
+      await handOff(deps, { action: "import-certificate", names: certificate.sans, certificatePem, certificate });
     },
   },
   {

@@ -73,7 +73,8 @@ export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
   "keys.get": obj({ keyId: id }),
   "keys.delete": obj({ keyId: id, confirm: bool(), force: optional(bool()) }),
   "keys.export": obj({ keyId: id, format: exportFormat, passphrase: optional(newPassphrase), unencrypted: optional(bool()) }),
-  "keys.importCertificate": obj({ pem }),
+  "keys.importCertificate": obj({ pem, confirm: optional(bool()), acceptIssuerChange: optional(bool()) }),
+  "keys.previewCertificate": obj({ pem }),
   "keys.backup": obj({ passphrase: newPassphrase }),
   "keys.restore": obj({ data: str({ min: 1, max: 20_000_000 }), passphrase }),
 

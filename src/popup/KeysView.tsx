@@ -1,6 +1,7 @@
 // Keys and certificates: what is stored, importing an issued certificate (paired with its key by public
 // key in the worker), exporting where the key allows it, deleting after a confirmation that says what
 // else goes with it; backing up every exportable key (restore is in the options page: BackupView.tsx).
+import { CertificateImportCard } from "./CertificateImportCard";
 import { useEffect, useState } from "preact/hooks";
 import { TextField } from "../ui/fields";
 import { Busy, Done, Empty, ErrorNotice } from "../ui/notices";
@@ -35,18 +36,23 @@ export function KeysView(props: { api: WorkerApi; expiryWarningDays?: number; on
   const warningDays = props.expiryWarningDays ?? defaultSettings().expiryWarningDays;
   const [importPem, setImportPem] = useState("");
   const list = useAction(() => props.api.send("keys.list", {}));
-  const importer = useAction((pem: string) => props.api.send("keys.importCertificate", { pem }));
+  // Import = preview first (CertificateImportCard shows it), stored only when confirmed there.
+  const importer = useAction((pem: string) => props.api.send("keys.previewCertificate", { pem }));
+  const [imported, setImported] = useState<KeyView | null>(null);
   const reload = () => void list.run();
   useEffect(reload, []);
 
   const doImport = async (e: Event) => {
     e.preventDefault();
-    const key = await importer.run(importPem.trim());
-    if (key) {
-      setImportPem("");
-      setOpenId(key.id);
-      reload();
-    }
+    setImported(null);
+    await importer.run(importPem.trim());
+  };
+  const onImported = (key: KeyView) => {
+    importer.reset();
+    setImportPem("");
+    setImported(key);
+    setOpenId(key.id);
+    reload();
   };
 
   const keys: KeyView[] = list.result ?? [];
@@ -101,10 +107,13 @@ export function KeysView(props: { api: WorkerApi; expiryWarningDays?: number; on
           multiline
           rows={4}
           value={importPem}
-          onInput={setImportPem}
+          onInput={(v) => { setImportPem(v); importer.reset(); setImported(null); }}
         />
         <ErrorNotice error={importer.error} id="import-error" />
-        {importer.result ? <Done text={tr("ui_imported", { name: importer.result.commonName })} id="import-done" /> : null}
+        {importer.result ? (
+          <CertificateImportCard api={props.api} pem={importPem.trim()} preview={importer.result} onImported={onImported} onCancel={() => importer.reset()} />
+        ) : null}
+        {imported ? <Done text={tr("ui_imported", { name: imported.commonName || imported.label })} id="import-done" /> : null}
         <div class="actions">
           <button type="submit" id="import-certificate" disabled={importer.busy || importPem.trim() === ""}>{tr("ui_import")}</button>
         </div>

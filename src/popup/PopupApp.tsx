@@ -88,7 +88,7 @@ export function PopupApp(props: { api: WorkerApi; firstSync?: FirstSync }) {
         <a href="options.html" target="_blank" class="header-link" id="open-options">{tr("ui_settings")}</a>
       </header>
       <main>
-        {pending ? <PendingNotice pending={pending} onClose={() => setPending(null)} /> : null}
+        {pending ? <PendingNotice pending={pending} api={props.api} onClose={() => setPending(null)} /> : null}
         <Tabs
           tabs={[
             { id: "new-csr", label: tr("ui_tab_new_csr") },

@@ -97,15 +97,25 @@ describe("context menu handlers on a console page", () => {
     expect(await click("inspect-csr", "no csr here")).toMatchObject({ ok: false, error: { code: "selection.pem.missing" } });
   });
 
-  it("Import certificate pairs a selected certificate with its key", async () => {
+  it("Import certificate shows the selected certificate and pairs it with its key once confirmed", async () => {
     writeFileSync(join(dir, "k.csr"), csrPem);
     const run = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
     run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=Menu Test CA", "-days", "30"]);
     run(["x509", "-req", "-in", "k.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "leaf.pem", "-days", "20"]);
     const selection = `${readFileSync(join(dir, "leaf.pem"), "utf8")}`.replace(/\n/g, " ");
     expect(await click("import-certificate", selection)).toEqual({ ok: true });
+    // Nothing is stored by the click: the popup shows the parsed certificate and imports it once confirmed.
+    expect((await send(page, "keys.get", { keyId })).certificate).toBeUndefined();
+    const popup = await waitFor(async () => session.context.pages().find((p) => p.url().includes("/popup.html") && !seen.has(p)), "the popup to open", 100, 100);
+    seen.add(popup);
+    await popup.waitForSelector("#import-cert-card");
+    const card = (await popup.textContent("#import-cert-card")) ?? "";
+    for (const shown of ["shop.example.com", "CN=Menu Test CA", "UTC"]) expect(card).toContain(shown);
+    expect(await popup.textContent("#import-cert-fingerprint")).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    await popup.click("#import-cert-confirm");
+    await popup.waitForSelector("#pending-imported");
     const key = await send(page, "keys.get", { keyId });
-    expect(key.certificate).toBeTruthy();
-    expect(await popupShows(["shop.example.com"])).toContain("shop.example.com");
+    expect(key.certificate?.issuer).toBe("CN=Menu Test CA");
+    await popup.close();
   });
 });

@@ -114,7 +114,7 @@ describe("vault through the worker", () => {
 
       openssl(["x509", "-req", "-in", "k.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "leaf.pem", "-days", "20"]);
       const chain = readFileSync(join(dir, "leaf.pem"), "utf8") + readFileSync(join(dir, "ca.pem"), "utf8");
-      const paired = await send(page, "keys.importCertificate", { pem: chain });
+      const paired = await send(page, "keys.importCertificate", { pem: chain, confirm: true });
       expect(paired.id).toBe(m.key.id);
       expect(paired.certificate?.notAfter).toBeTruthy();
 
@@ -130,7 +130,7 @@ describe("vault through the worker", () => {
   it("a certificate that matches no key is refused and nothing is stored", async () => {
     openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "other.key", "-out", "other.pem", "-subj", "/CN=other.example.com", "-days", "30"]);
     const before = await send(page, "keys.list", {});
-    const r = await sendRaw(page, "keys.importCertificate", { pem: readFileSync(join(dir, "other.pem"), "utf8") });
+    const r = await sendRaw(page, "keys.importCertificate", { pem: readFileSync(join(dir, "other.pem"), "utf8"), confirm: true });
     expect(r.ok).toBe(false);
     expect(await send(page, "keys.list", {})).toEqual(before);
   });

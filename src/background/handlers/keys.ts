@@ -1,6 +1,7 @@
 // keys.*: the vault, through KeyService. Nothing returned here holds private key material.
-import { fail } from "../../core/errors";
+import { KeysmithError, fail } from "../../core/errors";
 import type { Handler } from "../router";
+import { certificatePreview } from "../selection";
 import type { Services } from "../services";
 
 export function keyHandlers(services: Services, onKeysChanged: () => Promise<void>) {
@@ -15,6 +16,7 @@ export function keyHandlers(services: Services, onKeysChanged: () => Promise<voi
     "keys.delete": Handler<"keys.delete">;
     "keys.export": Handler<"keys.export">;
     "keys.importCertificate": Handler<"keys.importCertificate">;
+    "keys.previewCertificate": Handler<"keys.previewCertificate">;
     "keys.backup": Handler<"keys.backup">;
     "keys.restore": Handler<"keys.restore">;
   } = {
@@ -27,7 +29,20 @@ export function keyHandlers(services: Services, onKeysChanged: () => Promise<voi
       return changed({ deleted: true as const });
     },
     "keys.export": (p) => services.keys.export(p),
-    "keys.importCertificate": async (p) => changed(await services.keys.importCertificate(p.pem)),
+    // A page imports a certificate only after showing its preview (subject, SANs, issuer, validity,
+    // fingerprint) and the user confirming; replacing a certificate of another issuer is confirmed as such.
+    "keys.previewCertificate": async (p) => certificatePreview(p.pem, await services.keys.list()),
+    "keys.importCertificate": async (p) => {
+      if (p.confirm !== true) fail("keys.import.unconfirmed", "confirm");
+      const preview = certificatePreview(p.pem, await services.keys.list());
+      if (preview.issuerChanged && p.acceptIssuerChange !== true) {
+        throw new KeysmithError("keys.import.issuer_changed", {
+          field: "acceptIssuerChange",
+          params: { current: preview.replaces?.issuer ?? "-", issuer: preview.issuer },
+        });
+      }
+      return changed(await services.keys.importCertificate(p.pem));
+    },
     "keys.backup": (p) => services.keys.backup(p.passphrase),
     "keys.restore": async (p) => {
       let bytes: Uint8Array;

@@ -166,10 +166,10 @@ describe("context menus", () => {
     expect(await t.worker.handleMessage({ type: "ui.takePendingForm", payload: {} }, OWN_PAGE)).toEqual({ ok: true, value: null });
   });
 
-  it("Import certificate pairs it with its key; a selection without a certificate says so", async () => {
+  it("Import certificate stores nothing from the click (test/unit/background/certificate-import.test.ts); a selection without a certificate says so", async () => {
     const t = setup();
-    expect((await t.worker.handleMenuClick({ menuItemId: "import-certificate", selectionText: CERT.replace(/\n/g, " ") })).ok).toBe(true);
-    expect(t.imported).toHaveLength(1);
+    expect((await t.worker.handleMenuClick({ menuItemId: "import-certificate", selectionText: CERT.replace(/\n/g, " ") })).ok).toBe(false);
+    expect(t.imported).toHaveLength(0);
     const bad = await t.worker.handleMenuClick({ menuItemId: "import-certificate", selectionText: "hello" });
     expect(bad).toMatchObject({ ok: false, error: { code: "selection.pem.missing" } });
     expect(t.notifications.at(-1)!.message).toContain("CERTIFICATE");
