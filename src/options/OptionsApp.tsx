@@ -17,6 +17,7 @@ import { CredentialsSection } from "./CredentialsSection";
 import { KMS_REGIONS, EMULATOR_ENDPOINT, requestEndpointPermission } from "./endpoint";
 import { OrderSettingsSection } from "./OrderSettingsSection";
 import { RestoreSection } from "./RestoreSection";
+import { VaultSection } from "./VaultSection";
 import { parseExpiryWarningDays, parseReconcileMinutes } from "../ui/settings-rules";
 
 interface Form {
@@ -95,6 +96,7 @@ export function OptionsApp(props: { api: WorkerApi }) {
     <LocaleContext.Provider value={locale}>
       <main class="options-page stack">
         <h1>{tr("ui_options_title")}</h1>
+        <VaultSection api={props.api} focus={location.hash === "#vault"} />
         <CredentialsSection api={props.api} />
         <form class="stack" onSubmit={onSave} noValidate id="settings-form">
           <section class="stack card" aria-labelledby="cloud-title">

@@ -9,6 +9,7 @@ import { Done, ErrorNotice } from "../ui/notices";
 import { useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import type { ExportFormat, KeyView, WorkerApi } from "../ui/worker-api";
+import { PASSPHRASE_MIN_LENGTH } from "../messages";
 
 const NEEDS_PASSPHRASE: ReadonlySet<ExportFormat> = new Set(["pkcs8-encrypted", "pkcs12", "pkcs12-legacy"]);
 /** Formats that carry the private key in clear: chosen explicitly, with the hint saying so. */
@@ -101,7 +102,7 @@ export function KeyDetails(props: { api: WorkerApi; keyInfo: KeyView; onDeleted:
             <TextField
               id={`export-passphrase-${k.id}`}
               label={tr("ui_passphrase")}
-              hint={tr("ui_passphrase_hint")}
+              hint={tr("ui_passphrase_hint", { min: PASSPHRASE_MIN_LENGTH })}
               type="password"
               autocomplete="new-password"
               required
@@ -112,7 +113,7 @@ export function KeyDetails(props: { api: WorkerApi; keyInfo: KeyView; onDeleted:
           <ErrorNotice error={exporter.error} />
           {exporter.result ? <Done text={tr("ui_exported", { file: exporter.result.filename })} /> : null}
           <div class="actions">
-            <button type="submit" class="small" id={`export-${k.id}`} disabled={exporter.busy || (needsPass && passphrase === "")}>{tr("ui_export")}</button>
+            <button type="submit" class="small" id={`export-${k.id}`} disabled={exporter.busy || (needsPass && [...passphrase].length < PASSPHRASE_MIN_LENGTH)}>{tr("ui_export")}</button>
           </div>
         </form>
       ) : (

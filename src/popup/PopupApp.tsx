@@ -15,6 +15,7 @@ import { setRequestLocale } from "../ui/worker-client";
 import { NewCsrView } from "./NewCsrView";
 import { useLazyModule } from "../ui/lazy";
 import { PendingNotice } from "./PendingNotice";
+import { VaultGate } from "./VaultGate";
 import { parseRoute, routeFromPending, type Route, type TabId } from "./route";
 
 /** The worker's settings and any pending form (null where the worker did not answer). */
@@ -88,6 +89,7 @@ export function PopupApp(props: { api: WorkerApi; firstSync?: FirstSync }) {
         <a href="options.html" target="_blank" class="header-link" id="open-options">{tr("ui_settings")}</a>
       </header>
       <main>
+        <VaultGate api={props.api}>
         {pending ? <PendingNotice pending={pending} api={props.api} onClose={() => setPending(null)} /> : null}
         <Tabs
           tabs={[
@@ -109,6 +111,7 @@ export function PopupApp(props: { api: WorkerApi; firstSync?: FirstSync }) {
               onPrefillUsed={() => { setOrderKey(undefined); setRoute((r) => ({ ...r, csrPem: undefined, keyId: undefined })); }} />
           ) : null}
         </Tabs>
+        </VaultGate>
       </main>
     </LocaleContext.Provider>
   );
