@@ -167,6 +167,9 @@ export async function openExtensionMatrix(emu: RunningEmulator): Promise<Extensi
   /**
    * The user's part after the create: poll `orders.pending` (which starts the worker's looks) until the
    * row's entries are gone; place an entry whose window is over "anyway". Returns the attempts that adds.
+   * The entries `orders.pending` answers are read before the look it starts, so the window may show as over
+   * while the last look (due at the window's end) is still under way; the place-anyway waits for that look
+   * (src/background/orders/creates.ts placeAnyway) and is refused if it found the result.
    */
   async function settle(domain: string, path: string[]): Promise<number> {
     let attempts = 0;
@@ -193,7 +196,7 @@ export async function openExtensionMatrix(emu: RunningEmulator): Promise<Extensi
           if (placed >= 2) throw new Error(`placed anyway twice, still pending (${e.state})`);
           placed++;
           attempts++;
-          path.push(`window over(${e.checks} looks)`);
+          path.push("window over");
           const r = await sendRaw(page, "orders.pendingPlaceAnyway", { id: e.id, confirm: true }).catch(noReply);
           path.push(`place-anyway=${r.ok ? "ok" : r.error.code}`);
         }
