@@ -107,6 +107,8 @@ export function outcomeUnknown(err: unknown): boolean {
 }
 
 function reasonOf(err: unknown): string {
+  // The copy of a request whose connection closed unanswered is refused as a replay: say what happened.
+  if (err instanceof ApiError && err.apiCode === "SignatureNonceUsed") return "connection closed without an answer";
   if (err instanceof ApiError) return `HTTP ${err.status} ${err.apiCode}`;
   if (err instanceof KeysmithError) return String(err.params.reason ?? err.params.seconds ?? err.code);
   return err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200);
