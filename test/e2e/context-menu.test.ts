@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { TEST_GRANTS, expectValue, launchExtension, openExtensionPage, routeConsolePage, send, waitFor, type ExtensionSession } from "./harness";
+import { TEST_GRANTS, contains, expectText, expectValue, launchExtension, openExtensionPage, routeConsolePage, send, waitFor, type ExtensionSession } from "./harness";
 
 const CONSOLE_URL = "https://yundun.console.aliyun.com/?p=cas#/certExtend/upload";
 const CONSOLE_HTML = `<!doctype html><html><body>
@@ -109,9 +109,8 @@ describe("context menu handlers on a console page", () => {
     const popup = await waitFor(async () => session.context.pages().find((p) => p.url().includes("/popup.html") && !seen.has(p)), "the popup to open", 100, 100);
     seen.add(popup);
     await popup.waitForSelector("#import-cert-card");
-    const card = (await popup.textContent("#import-cert-card")) ?? "";
-    for (const shown of ["shop.example.com", "CN=Menu Test CA", "UTC"]) expect(card).toContain(shown);
-    expect(await popup.textContent("#import-cert-fingerprint")).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    for (const shown of ["shop.example.com", "CN=Menu Test CA", "UTC"]) await expectText(popup, "#import-cert-card", contains(shown));
+    await expectText(popup, "#import-cert-fingerprint", /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     await popup.click("#import-cert-confirm");
     await popup.waitForSelector("#pending-imported");
     const key = await send(page, "keys.get", { keyId });

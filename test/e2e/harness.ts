@@ -1,7 +1,8 @@
 // Real-Chromium harness for the extension's end-to-end tests (recipe: ../shared/docs/browser-testing.md).
 // - ensureExtensionBuilt(): builds dist/chrome when any source is newer than it.
 // - launchExtension(): Chromium with dist/chrome loaded on a persistent profile; `relaunch()` reopens the
-//   same profile (same extension id, pinned by the manifest "key", so the same IndexedDB).
+//   same profile (same extension id, pinned by the manifest "key", so the same IndexedDB). `worker()` wakes
+//   the service worker with a message and retries until Playwright reports it (see there).
 // - openExtensionPage(): popup/options as a tab; send(): a message exactly as the popup sends it.
 // - stopWorker(): closes the MV3 service worker via CDP (as Chrome does when idle); the next message wakes it.
 // - dumpExtensionStorage(): every IndexedDB database and chrome.storage area, as text, plus the raw bytes of
@@ -117,19 +118,45 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Exte
   const expectedId = extensionIdFromManifest();
   const prefix = `chrome-extension://${expectedId}/`;
   const worker = async (): Promise<Worker> => {
-    const existing = context.serviceWorkers().find((w) => w.url().startsWith(prefix));
+    const find = () => context.serviceWorkers().find((w) => w.url().startsWith(prefix));
+    const existing = find();
     if (existing) return existing;
-    const started = context.waitForEvent("serviceworker", { predicate: (w) => w.url().startsWith(prefix), timeout: 30_000 });
-    started.catch(() => undefined); // unused when the worker is found another way
-    // A stopped worker starts on the next event: send one from an extension page, as the popup would.
+    const started = context.waitForEvent("serviceworker", { predicate: (w) => w.url().startsWith(prefix), timeout: 90_000 }).catch(() => undefined);
+    // A stopped worker starts on the next event: send one from an extension page, as the popup would. Right
+    // after a relaunch on a used profile nothing else starts it, and the first navigation to the extension
+    // (or its message) can fail while the browser is still loading it: so try again until a worker shows up.
     let page = context.pages().find((p) => p.url().startsWith(prefix));
     const opened = !page;
     page ??= await context.newPage();
-    if (opened) await page.goto(`${prefix}options.html`).catch(() => undefined);
-    await page.evaluate(`chrome.runtime.sendMessage({ type: "settings.get", payload: {} })`).catch(() => undefined);
-    const w = context.serviceWorkers().find((x) => x.url().startsWith(prefix)) ?? (await started);
-    if (opened) await page.close().catch(() => undefined);
-    return w;
+    let answered = false;
+    let lastError = "";
+    try {
+      return await waitFor(
+        async () => {
+          const w = find();
+          if (w) return w;
+          if (!page.url().startsWith(prefix)) await page.goto(`${prefix}options.html`).catch((e: unknown) => void (lastError = String(e)));
+          answered = false;
+          const reply = page.evaluate(`chrome.runtime.sendMessage({ type: "settings.get", payload: {} })`).then(
+            () => void (answered = true),
+            (e: unknown) => void (lastError = String(e)),
+          );
+          await Promise.race([reply, new Promise((r) => setTimeout(r, 5_000))]);
+          const seen = find() ?? (await Promise.race([started, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1_000))]));
+          // A worker answered that Playwright never reported (it started while the browser was still being
+          // attached to): stop it, as Chrome does when idle, so the next message starts one Playwright sees.
+          if (!seen && answered) await closeWorkerTargets(context, prefix);
+          return seen;
+        },
+        "the extension's service worker",
+        12,
+        500,
+      );
+    } catch (err) {
+      throw new Error(`${err instanceof Error ? err.message : String(err)} (the last message ${answered ? "was answered" : "got no answer"}${lastError ? `; last error: ${lastError}` : ""})`);
+    } finally {
+      if (opened) await page.close().catch(() => undefined);
+    }
   };
   const sw = await worker();
   const extensionId = new URL(sw.url()).host;
@@ -180,9 +207,15 @@ export async function send<T extends MessageType>(page: Page, type: T, payload: 
 
 /** Stop the extension's service worker the way Chrome does when it is idle. Resolves once it is gone. */
 export async function stopWorker(session: ExtensionSession): Promise<void> {
-  const browser = session.context.browser();
-  const cdp = browser ? await browser.newBrowserCDPSession() : await session.context.newCDPSession(await session.context.newPage());
-  const prefix = `chrome-extension://${session.extensionId}/`;
+  await closeWorkerTargets(session.context, `chrome-extension://${session.extensionId}/`);
+}
+
+/** Close every service-worker target under `prefix` through CDP; resolves once none is left (or after 10 s). */
+async function closeWorkerTargets(context: BrowserContext, prefix: string): Promise<void> {
+  // A persistent context has no Browser object: a page's CDP session sees every target too.
+  const browser = context.browser();
+  let helper: Page | undefined;
+  const cdp = browser ? await browser.newBrowserCDPSession() : await context.newCDPSession((helper = await context.newPage()));
   const list = async () =>
     ((await cdp.send("Target.getTargets")) as { targetInfos: { targetId: string; type: string; url: string }[] }).targetInfos.filter(
       (t) => t.type === "service_worker" && t.url.startsWith(prefix),
@@ -193,6 +226,7 @@ export async function stopWorker(session: ExtensionSession): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   await cdp.detach().catch(() => undefined);
+  await helper?.close().catch(() => undefined);
 }
 
 /**
