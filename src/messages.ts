@@ -187,6 +187,22 @@ export interface OrderView {
   parentId?: string;
   /** On that KMS / cas CreateCsr order: the local id of the DV order placed for its CSR (the latest one). */
   childId?: string;
+  /**
+   * Issued by an endpoint that is not Alibaba Cloud (an override whose host is not `*.aliyuncs.com`): nothing
+   * was imported into the vault. The popup asks; `orders.confirmImport` fetches the order again from that
+   * endpoint and imports, `orders.declineImport` records the answer. No key is ever kept here.
+   */
+  importPending?: ImportPending;
+}
+
+/** What an order from a non-Alibaba endpoint would put into the vault, waiting for the user's answer. */
+export interface ImportPending {
+  /** The origin that answered (the settings' endpoint override when the order was looked at). */
+  endpoint: string;
+  /** "key": the private key the cloud made and its certificate (CreateCertificateRequest); "certificate": a certificate for a key made here. */
+  what: "key" | "certificate";
+  /** The user chose "Don't import"; the card still offers Import. */
+  declined?: boolean;
 }
 
 export interface Contact {
@@ -224,6 +240,13 @@ export interface Settings {
    * (src/background/orders/creates.ts); after that a pending create waits for "Check again" or "Place it anyway".
    */
   reconcileMinutes: number;
+  /**
+   * "" (default): a key or certificate returned by an endpoint override that is not Alibaba Cloud is imported
+   * only after the user confirms it on its order. Otherwise the origin of the endpoint for which the user
+   * chose to import without asking: honoured only while it equals `endpoint`, and reset when the endpoint
+   * changes (src/background/settings-store.ts).
+   */
+  autoImportEndpoint: string;
 }
 
 /** Bounds of `Settings.reconcileMinutes` (the worker's payload schema and the options page check them). */
@@ -241,6 +264,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   followOrders: true,
   expiryWarningDays: 30,
   reconcileMinutes: RECONCILE_MINUTES.default,
+  autoImportEndpoint: "",
 };
 
 export interface CredentialsStatus {
@@ -440,6 +464,13 @@ export interface Protocol {
   "orders.pendingChoose": { request: { id: string; candidateId: string }; reply: OrderView };
   /** After the window, on purpose: the same create placed again (it may duplicate). `confirm` must be true. */
   "orders.pendingPlaceAnyway": { request: { id: string; confirm: boolean }; reply: OrderView };
+  /**
+   * An issued order with `importPending`: the user said Import. The worker asks the endpoint for the order
+   * again and imports the key / pairs the certificate (asks again, naming it, if the endpoint changed since).
+   */
+  "orders.confirmImport": { request: { id: string }; reply: OrderView };
+  /** An issued order with `importPending`: the user said Don't import (recorded as `declined`; nothing imported). */
+  "orders.declineImport": { request: { id: string }; reply: OrderView };
 
   // credentials (write-only secret)
   "credentials.set": {
@@ -506,6 +537,8 @@ export const MESSAGE_TYPES: readonly MessageType[] = [
   "orders.pendingCheck",
   "orders.pendingChoose",
   "orders.pendingPlaceAnyway",
+  "orders.confirmImport",
+  "orders.declineImport",
   "credentials.set",
   "credentials.clear",
   "credentials.status",

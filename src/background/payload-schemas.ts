@@ -126,6 +126,8 @@ export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
   "orders.pendingCheck": obj({ id }),
   "orders.pendingChoose": obj({ id, candidateId: str({ min: 1, max: 100 }) }),
   "orders.pendingPlaceAnyway": obj({ id, confirm: bool() }),
+  "orders.confirmImport": obj({ id }),
+  "orders.declineImport": obj({ id }),
 
   "credentials.set": obj({
     accessKeyId: str({ min: 1, max: 128 }),
@@ -155,6 +157,7 @@ export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
     followOrders: bool(),
     expiryWarningDays: int({ min: 1, max: 365 }),
     reconcileMinutes: int({ min: RECONCILE_MINUTES.min, max: RECONCILE_MINUTES.max }),
+    autoImportEndpoint: str({ max: 300 }),
   }),
 
   "ui.takePendingForm": empty,

@@ -2,6 +2,9 @@
 // in a later version has a value for users who saved settings before it existed. An endpoint override is
 // checked on every save (checkEndpointSettings): plain http only to loopback, signature V1 only to Alibaba
 // Cloud hosts or loopback; src/background/cloud.ts checks the same again before every signed call.
+// `autoImportEndpoint` (import keys and certificates an endpoint override returns without asking) belongs to
+// one endpoint: it must name the endpoint saved with it, and a new endpoint turns it off
+// (importConfirmationEndpoint tells the order follower whether to ask).
 import { KeysmithError, fail } from "../core/errors";
 import { isAlibabaHost, isLoopbackHost } from "../core/aliyun/endpoints";
 import { DEFAULT_SETTINGS, type Settings } from "../messages";
@@ -22,9 +25,15 @@ export function createSettingsStore(storage: Platform["storage"]): SettingsStore
   return {
     get,
     async update(patch) {
-      const next = { ...(await get()), ...patch };
+      const before = await get();
+      const next = { ...before, ...patch };
       if (next.endpoint) next.endpoint = normalizeEndpoint(next.endpoint);
+      if (next.autoImportEndpoint) next.autoImportEndpoint = normalizeAutoImport(next.autoImportEndpoint);
+      // The consent was given for one endpoint: another one starts asking again, unless this same save
+      // gives the consent for the new endpoint.
+      if (patch.autoImportEndpoint === undefined && next.endpoint !== before.endpoint) next.autoImportEndpoint = "";
       checkEndpointSettings(next); // refused: nothing is stored
+      checkAutoImport(next);
       await storage.set(SETTINGS_KEY, next);
       return next;
     },
@@ -42,6 +51,41 @@ export function normalizeEndpoint(text: string): string {
     fail("settings.endpoint.invalid", "endpoint");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") fail("settings.endpoint.invalid", "endpoint");
+  return url.origin;
+}
+
+function normalizeAutoImport(text: string): string {
+  try {
+    return normalizeEndpoint(text);
+  } catch {
+    throw new KeysmithError("settings.auto_import.other_endpoint", { field: "autoImportEndpoint", params: { given: text.slice(0, 100), endpoint: "-" } });
+  }
+}
+
+/** "Import without asking" names the endpoint it is saved with (an origin), or is off (""). */
+export function checkAutoImport(settings: Pick<Settings, "endpoint" | "autoImportEndpoint">): void {
+  const given = settings.autoImportEndpoint ?? "";
+  if (given && given !== settings.endpoint) {
+    throw new KeysmithError("settings.auto_import.other_endpoint", { field: "autoImportEndpoint", params: { given, endpoint: settings.endpoint || "-" } });
+  }
+}
+
+/**
+ * The endpoint whose keys and certificates need the user's confirmation before they go into the vault, or
+ * undefined when they are imported at once: no override (Alibaba Cloud's own hosts), an override whose host is
+ * an Alibaba Cloud host (`*.aliyuncs.com`), or an override for which the user turned on "import without
+ * asking" (`autoImportEndpoint` equal to it).
+ */
+export function importConfirmationEndpoint(settings: Pick<Settings, "endpoint" | "autoImportEndpoint">): string | undefined {
+  if (!settings.endpoint) return undefined;
+  let url: URL;
+  try {
+    url = new URL(settings.endpoint);
+  } catch {
+    return settings.endpoint; // not a URL (edited storage): never trusted
+  }
+  if (isAlibabaHost(url.hostname)) return undefined;
+  if (settings.autoImportEndpoint && settings.autoImportEndpoint === url.origin) return undefined;
   return url.origin;
 }
 

@@ -18,7 +18,7 @@ import { createOrderStore } from "./orders/order-store";
 import { createPendingStore } from "./orders/pending-store";
 import { createRouter, type HandlerTable, type SenderLike } from "./router";
 import type { Services } from "./services";
-import { createSettingsStore } from "./settings-store";
+import { createSettingsStore, importConfirmationEndpoint } from "./settings-store";
 
 export interface WorkerDeps {
   platform: Platform;
@@ -85,6 +85,7 @@ export function createWorker(deps: WorkerDeps) {
     cloud: services.cloud,
     pairCertificate: async (pem) => (await services.keys.importCertificate(pem)).id,
     importCloudKey: async (req) => (await services.keys.importCloudKey(req)).id,
+    importEndpoint: async () => importConfirmationEndpoint(await settings.get()),
     certificates: async () =>
       (await services.keys.list()).filter((k) => k.notAfter).map((k) => ({ id: k.id, label: k.label || k.commonName, notAfter: k.notAfter! })),
     locale,

@@ -2,8 +2,12 @@
 // signature version), orders and notifications, language, default subject and contact, saved together
 // (nothing is saved while a field is invalid); restoring a key backup last (options.html#restore). The endpoint override asks for the endpoint's origin as an optional host
 // permission in the click that saves it (browsers grant optional permissions only in a user gesture).
+// For an endpoint that is not Alibaba Cloud, "Import keys and certificates this endpoint returns without
+// asking" (`#auto-import`, off by default) is saved as that endpoint's origin (`autoImportEndpoint`); typing
+// another endpoint unticks it, and the worker turns it off whenever the endpoint changes.
 import { useEffect, useState } from "preact/hooks";
-import { SelectField, TextField } from "../ui/fields";
+import { CheckboxField, SelectField, TextField } from "../ui/fields";
+import { isAlibabaHost } from "../core/aliyun/endpoints";
 import { Done, ErrorNotice } from "../ui/notices";
 import { LocaleContext, applyDocumentLocale, resolveLocale } from "../ui/locale";
 import { t } from "../core/i18n";
@@ -30,6 +34,8 @@ interface Form {
   expiryWarningDays: string;
   /** As typed; parsed (and checked) on save. */
   reconcileMinutes: string;
+  /** "Import without asking" for this endpoint (saved as `autoImportEndpoint`, its origin). */
+  autoImport: boolean;
   language: Settings["language"];
   defaultSubject: SubjectInput;
   contact: ContactInput;
@@ -38,8 +44,18 @@ interface Form {
 function toForm(s: Settings): Form {
   return {
     site: s.site, kmsRegion: s.kmsRegion, endpoint: s.endpoint, signatureVersion: s.signatureVersion, followOrders: s.followOrders,
-    expiryWarningDays: String(s.expiryWarningDays), reconcileMinutes: String(s.reconcileMinutes ?? RECONCILE_MINUTES.default), language: s.language, defaultSubject: toSubjectInput(s.defaultSubject), contact: toContactInput(s.contact),
+    expiryWarningDays: String(s.expiryWarningDays), reconcileMinutes: String(s.reconcileMinutes ?? RECONCILE_MINUTES.default),
+    autoImport: Boolean(s.endpoint) && s.autoImportEndpoint === s.endpoint, language: s.language, defaultSubject: toSubjectInput(s.defaultSubject), contact: toContactInput(s.contact),
   };
+}
+
+/** An endpoint override that is not an Alibaba Cloud host: what it returns is imported only after asking. */
+function asksBeforeImport(endpoint: string): boolean {
+  try {
+    return endpoint !== "" && !isAlibabaHost(new URL(endpoint).hostname);
+  } catch {
+    return false;
+  }
 }
 
 /** The origin the worker would send to (what settings.set keeps of the endpoint). */
@@ -57,8 +73,11 @@ export function OptionsApp(props: { api: WorkerApi }) {
   const [permissionDenied, setPermissionDenied] = useState(false);
   // Opened from the popup's "Restore from a backup" link: go to that section once the page is drawn.
   const restoreFocus = form !== null && location.hash === "#restore";
-  const save = useAction((f: Form, expiryWarningDays: number, reconcileMinutes: number) =>
-    props.api.send("settings.set", { ...f, expiryWarningDays, reconcileMinutes, defaultSubject: toSubjectFields(f.defaultSubject) }));
+  const save = useAction(({ autoImport, ...f }: Form, expiryWarningDays: number, reconcileMinutes: number) =>
+    props.api.send("settings.set", {
+      ...f, expiryWarningDays, reconcileMinutes, defaultSubject: toSubjectFields(f.defaultSubject),
+      autoImportEndpoint: autoImport && asksBeforeImport(f.endpoint) ? originOf(f.endpoint) : "",
+    }));
   useEffect(() => {
     props.api.send("settings.get", {}).catch(() => defaultSettings()).then((s) => { setForm(toForm(s)); setSavedLanguage(s.language); });
   }, []);
@@ -108,16 +127,26 @@ export function OptionsApp(props: { api: WorkerApi }) {
               choices={KMS_REGIONS.map((r) => ({ value: r, label: `${tr(`ui_region_${r.replace(/-/g, "_")}`)} (${r})` }))}
               onChange={(v) => set({ kmsRegion: v })} />
             <TextField id="endpoint" label={tr("ui_endpoint")} hint={tr("ui_endpoint_hint")} type="url" placeholder="https://" value={form.endpoint}
-              error={endpointError} onInput={(v) => { set({ endpoint: v.trim() }); setPermissionDenied(false); }} />
+              error={endpointError} onInput={(v) => {
+                const endpoint = v.trim();
+                // The consent is for one endpoint: another one starts unticked.
+                set({ endpoint, autoImport: form.autoImport && originOf(endpoint) === originOf(form.endpoint) });
+                setPermissionDenied(false);
+              }} />
             {permissionDenied && form.endpoint ? <p class="error-text" role="alert" id="endpoint-permission">{tr("ui_endpoint_permission_denied")}</p> : null}
             {/* Where signed requests go, in words: the worker sends them nowhere else (src/background/cloud.ts). */}
             <p class="hint" id="endpoint-destination">
               {form.endpoint && !endpointError ? tr("ui_endpoint_destination_custom", { origin: originOf(form.endpoint) }) : tr("ui_endpoint_destination_cloud")}
             </p>
             <div class="actions">
-              <button type="button" class="secondary small" id="endpoint-emulator" onClick={() => set({ endpoint: EMULATOR_ENDPOINT })}>{tr("ui_endpoint_emulator")}</button>
-              <button type="button" class="secondary small" id="endpoint-clear" onClick={() => set({ endpoint: "" })}>{tr("ui_endpoint_default")}</button>
+              <button type="button" class="secondary small" id="endpoint-emulator"
+                onClick={() => set({ endpoint: EMULATOR_ENDPOINT, autoImport: form.autoImport && originOf(form.endpoint) === EMULATOR_ENDPOINT })}>{tr("ui_endpoint_emulator")}</button>
+              <button type="button" class="secondary small" id="endpoint-clear" onClick={() => set({ endpoint: "", autoImport: false })}>{tr("ui_endpoint_default")}</button>
             </div>
+            {!endpointError && asksBeforeImport(form.endpoint) ? (
+              <CheckboxField id="auto-import" label={tr("ui_auto_import")} hint={tr("ui_auto_import_hint", { origin: originOf(form.endpoint) })}
+                checked={form.autoImport} onChange={(v) => set({ autoImport: v })} />
+            ) : null}
             <SelectField id="signature-version" label={tr("ui_signature_version")} hint={tr("ui_signature_version_hint")} value={form.signatureVersion}
               choices={[{ value: "v3", label: tr("ui_signature_v3") }, { value: "v1", label: tr("ui_signature_v1") }]}
               onChange={(v) => set({ signatureVersion: v as Settings["signatureVersion"] })} />

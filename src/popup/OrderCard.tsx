@@ -2,6 +2,8 @@
 // that make sense in that state (add the record through Alidns, refresh, cancel, delete; for a CSR the
 // cloud made — KMS or cas CreateCsr — a DV order for it). Once issued, every order offers its certificate
 // (copy; download as leaf + chain PEM), and an order paired with a vault key links to that key's exports.
+// One whose key or certificate came from an endpoint that is not Alibaba Cloud asks before anything is
+// imported (ImportConfirmCard.tsx).
 import { useEffect, useState } from "preact/hooks";
 import { CopyButton, DownloadButton } from "../ui/actions";
 import { ContactFields, contactErrors, toContactInput, type ContactInput } from "../ui/contact-fields";
@@ -10,6 +12,7 @@ import { useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import type { OrderView, WorkerApi } from "../ui/worker-api";
 import { certificatePems } from "../core/pem";
+import { ImportConfirmCard } from "./ImportConfirmCard";
 
 const KNOWN_STATES = new Set(["submitted", "validation", "review", "issued", "failed", "cancelled", "csr_ready", "pending_csr", "unknown"]);
 /** States in which the cloud order can still move (the worker follows these; only these can be cancelled). */
@@ -36,8 +39,9 @@ export function certificateFileName(o: Pick<OrderView, "domain" | "orderId" | "i
   return `${base.slice(0, 100) || o.id}.crt.pem`;
 }
 
-/** What the "issued" note says: where the key is (KMS, cas, or this vault, and whose making). */
-function issuedNote(o: OrderView): string {
+/** What the "issued" note says: where the key is (KMS, cas, or this vault, and whose making); null: the import card speaks. */
+function issuedNote(o: OrderView): string | null {
+  if (o.importPending) return o.importPending.declined ? null : "ui_order_issued_import_pending";
   if (o.operation === "KmsCreateCertificate") return "ui_order_issued_kms";
   if (o.operation === "CreateCertificateRequest") return o.keyId ? "ui_order_issued_cloud_key_imported" : "ui_order_issued_cloud_key";
   return o.keyId ? "ui_order_issued_note" : "ui_order_issued_cloud_key";
@@ -149,6 +153,7 @@ export function OrderCard(props: { api: WorkerApi; order: OrderView; onChanged: 
   const state = KNOWN_STATES.has(o.state) ? o.state : "unknown";
   const v = o.validation;
   const open = OPEN.has(state);
+  const note = state === "issued" ? issuedNote(o) : null;
   return (
     <li class="card" data-order-id={o.id} data-state={o.state}>
       <div class="card-head static">
@@ -185,7 +190,8 @@ export function OrderCard(props: { api: WorkerApi; order: OrderView; onChanged: 
       ) : null}
       {o.parentId ? <p class="hint" id={`cloud-csr-child-${o.id}`}>{tr("ui_cloud_csr_child")}</p> : null}
       {awaitsCertificate(o) ? <CloudCsrOrder api={props.api} order={o} onChanged={props.onChanged} /> : null}
-      {state === "issued" ? <Done text={tr(issuedNote(o))} id={`issued-${o.id}`} /> : null}
+      {note ? <Done text={tr(note)} id={`issued-${o.id}`} /> : null}
+      {state === "issued" && o.importPending ? <ImportConfirmCard api={props.api} order={o} onChanged={props.onChanged} /> : null}
       {state === "issued" ? <IssuedActions order={o} /> : null}
       {o.dnsRecordId && state !== "issued" ? <p class="hint">{tr("ui_record_added")}</p> : null}
       <ErrorNotice error={o.error} />

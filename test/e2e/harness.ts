@@ -9,7 +9,8 @@
 //   the profile's extension storage files, for secret searches.
 // - startTestEmulator(): the local emulator (emulator/index.ts) on loopback.
 // - routeConsolePage(): a fake Alibaba Cloud console page served without network.
-// - connectThroughOptions(): the emulator's AccessKey and endpoint stored through the options page;
+// - connectThroughOptions(): the emulator's AccessKey and endpoint stored through the options page, with
+//   "import without asking" ticked for it;
 //   openPopup(): the popup at popup size, synced with the worker; openssl(): run it, stdout or a clear error.
 // - waitFor(): poll until a check is truthy. A page shows what the worker answered some time after the click,
 //   fill or navigation that asked for it, so nothing a test reads from a page is read only once: expectText(),
@@ -617,6 +618,8 @@ export async function connectThroughOptions(session: ExtensionSession, emulator:
   await options.click("#save-credentials");
   await options.waitForSelector("#cred-status.status-ok");
   await options.fill("#endpoint", emulator.url);
+  // A user who set up the local emulator trusts what it returns (off by default; see src/options/OptionsApp.tsx).
+  await options.check("#auto-import");
   await options.click("#save-settings");
   await options.waitForSelector("#settings-saved");
   return options;

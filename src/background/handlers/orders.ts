@@ -1,7 +1,9 @@
 // orders.*: the cloud operations that turn a CSR into a certificate, and the local record of each order
 // (order-store.ts) the follower keeps up to date. Every create goes through orders/creates.ts: written to
 // the pending-create ledger before it is sent, sent once, recorded from its answer, and a lost answer is
-// left to reconciliation (orders.pending*), never retried blind here.
+// left to reconciliation (orders.pending*), never retried blind here. An issued order whose key or
+// certificate came from an endpoint that is not Alibaba Cloud waits (`importPending`) for
+// orders.confirmImport, which asks that endpoint again and imports, or orders.declineImport.
 import { requireCasCsrKey } from "../../core/aliyun/csr-check";
 import { fail } from "../../core/errors";
 import { dnsRecordPlacement } from "../../core/aliyun/dns-placement";
@@ -87,6 +89,8 @@ export function orderHandlers(deps: OrderHandlerDeps) {
     "orders.pendingCheck": Handler<"orders.pendingCheck">;
     "orders.pendingChoose": Handler<"orders.pendingChoose">;
     "orders.pendingPlaceAnyway": Handler<"orders.pendingPlaceAnyway">;
+    "orders.confirmImport": Handler<"orders.confirmImport">;
+    "orders.declineImport": Handler<"orders.declineImport">;
   } = {
     "orders.submitCsr": async (p, ctx) => {
       const { csrPem, keyId: given, allowDuplicate, ...contact } = p;
@@ -222,6 +226,19 @@ export function orderHandlers(deps: OrderHandlerDeps) {
       if (p.confirm !== true) fail("orders.pending.confirm_required", "confirm");
       const order = await creates.placeAnyway(p.id);
       return order.orderId ? startFollowing(order) : orderView(order);
+    },
+    "orders.confirmImport": async (p) => {
+      const order = await orders.get(p.id);
+      const pending = order.importPending;
+      if (!pending || order.state !== "issued" || !order.orderId) fail("orders.import.not_pending", "id", { state: order.state });
+      // The key is fetched again from the endpoint (it was never stored); a changed endpoint asks again.
+      return orderView(await follower.check(order, { confirmedEndpoint: pending.endpoint }));
+    },
+    "orders.declineImport": async (p) => {
+      const order = await orders.get(p.id);
+      const pending = order.importPending;
+      if (!pending || order.state !== "issued") fail("orders.import.not_pending", "id", { state: order.state });
+      return orderView(await orders.put({ ...order, importPending: { ...pending, declined: true }, updatedAt: deps.now().toISOString() }));
     },
   };
   return handlers;

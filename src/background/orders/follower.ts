@@ -11,6 +11,10 @@
 // Each tick first reconciles creates whose answer was lost (orders/creates.ts: the ledger entries whose
 // turn has come are looked for in the cloud's lists; a result found is recorded and then followed like any
 // order); while any create is unresolved the alarm comes every RECONCILE_PERIOD_MINUTES.
+// What an endpoint that is not Alibaba Cloud returns (an endpoint override whose host is not `*.aliyuncs.com`,
+// unless the user chose to import from it without asking) goes into the vault only after the user confirms:
+// the order is stored `issued` with its certificate and `importPending { endpoint, what }`, nothing imported;
+// `check(order, { confirmedEndpoint })` (orders.confirmImport) asks that endpoint again and imports.
 import { KeysmithError, type ErrorData } from "../../core/errors";
 import { t, type Locale } from "../../core/i18n";
 import { certificatePems } from "../../core/pem";
@@ -34,6 +38,11 @@ export interface FollowerDeps {
   pairCertificate: (pem: string) => Promise<string>;
   /** Stores the key the cloud made for a CreateCertificateRequest order with its certificate; returns the key id. */
   importCloudKey: (req: { privateKeyPem: string; certificatePem: string; orderId: string }) => Promise<string>;
+  /**
+   * The endpoint whose answers need the user's confirmation before a key or certificate from them goes into
+   * the vault, or undefined when they are imported at once (settings-store.ts importConfirmationEndpoint).
+   */
+  importEndpoint: () => Promise<string | undefined>;
   /** Keys with a certificate: id, label and notAfter (ISO). */
   certificates: () => Promise<{ id: string; label: string; notAfter: string }[]>;
   locale: () => Promise<Locale>;
@@ -163,21 +172,43 @@ export function createFollower(deps: FollowerDeps) {
     }
   }
 
-  /** Look at one order once; returns the stored result. Errors are kept on the order, not thrown. */
-  async function check(order: StoredOrder): Promise<StoredOrder> {
+  /**
+   * Look at one order once; returns the stored result. Errors are kept on the order, not thrown.
+   * `confirmedEndpoint`: the user confirmed importing what that endpoint returns for this order
+   * (orders.confirmImport); it counts only if the endpoint asked about is still the one that answers.
+   */
+  async function check(order: StoredOrder, options: { confirmedEndpoint?: string } = {}): Promise<StoredOrder> {
     if (!order.orderId) return order;
     let next: StoredOrder = { ...order };
     try {
+      // Read before the client is made and again after the answer: a settings change in between counts as
+      // an endpoint that asks, and a confirmation holds only when both name the endpoint confirmed.
+      const askBefore = await deps.importEndpoint();
       const cloud = await deps.cloud();
       const state = await cloud.describeCertificateState(order.orderId);
       next.state = stateFromCas(state.type);
       next.validation = validationFrom(state, order.domain) ?? (next.state === "validation" ? order.validation : undefined);
       delete next.error;
-      if (next.state === "issued" && state.certificate) {
+      // Only a CSR made here has its key here: CreateCertificateRequest orders have a key made by the cloud,
+      // and a DV order for a cloud CSR (parentId) has its key in KMS or cas.
+      const pairs = order.operation === "CreateCertificateWithCsrRequest" && !order.parentId;
+      const importsKey = order.operation === "CreateCertificateRequest";
+      let asking: string | undefined;
+      if (next.state === "issued" && state.certificate && (pairs || importsKey)) {
+        const askAfter = await deps.importEndpoint();
+        const ask = askBefore ?? askAfter;
+        const confirmed = ask !== undefined && options.confirmedEndpoint === ask && askBefore === askAfter;
+        if (ask !== undefined && !confirmed) asking = ask;
+      }
+      if (asking !== undefined) {
+        // Nothing goes into the vault: the certificate (public) stays on the order, the key is dropped here
+        // and fetched again from the endpoint if the user says Import.
         next.certificatePem = state.certificate;
-        // Only a CSR made here has its key here: CreateCertificateRequest orders have a key made by the cloud,
-        // and a DV order for a cloud CSR (parentId) has its key in KMS or cas.
-        if (order.operation === "CreateCertificateWithCsrRequest" && !order.parentId) {
+        next.importPending = { endpoint: asking, what: importsKey ? "key" : "certificate" };
+      } else if (next.state === "issued" && state.certificate) {
+        next.certificatePem = state.certificate;
+        delete next.importPending;
+        if (pairs) {
           try {
             next.keyId = await deps.pairCertificate(state.certificate);
           } catch (err) {
@@ -185,7 +216,7 @@ export function createFollower(deps: FollowerDeps) {
             if (!(err instanceof KeysmithError)) throw err;
             next.error = err.toData();
           }
-        } else if (order.operation === "CreateCertificateRequest") {
+        } else if (importsKey) {
           const imported = await importCloudKey(order, state.certificate, state.privateKey);
           if (imported.keyId) next.keyId = imported.keyId;
           if (imported.error) next.error = imported.error;
