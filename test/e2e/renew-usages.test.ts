@@ -73,7 +73,8 @@ beforeAll(async () => {
   await popup.setViewportSize({ width: 400, height: 700 });
   await popup.waitForSelector("body[data-ready=true]");
   await send(popup, "credentials.set", { accessKeyId: emulator.accessKeyId, accessKeySecret: emulator.accessKeySecret });
-  await send(popup, "settings.set", { endpoint: emulator.url });
+  // The emulator is trusted here as the options page would with "import without asking" ticked.
+  await send(popup, "settings.set", { endpoint: emulator.url, autoImportEndpoint: emulator.url });
   await popup.reload();
   await popup.waitForSelector("body[data-synced=true]");
 });

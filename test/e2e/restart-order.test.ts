@@ -31,7 +31,8 @@ beforeAll(async () => {
   emulator = await startTestEmulator({ processDelayMs: 60 * 60_000 });
   session = await launchExtension({ grantHosts: TEST_GRANTS });
   page = await openExtensionPage(session, "options.html");
-  await send(page, "settings.set", { endpoint: emulator.url });
+  // The emulator is trusted here as the options page would with "import without asking" ticked.
+  await send(page, "settings.set", { endpoint: emulator.url, autoImportEndpoint: emulator.url });
   await send(page, "credentials.set", { accessKeyId: emulator.accessKeyId, accessKeySecret: emulator.accessKeySecret });
 });
 afterAll(async () => {
