@@ -1,14 +1,15 @@
 // The vault passphrase (src/background/vault/lock.ts, rekey.ts, passphrase.ts) over fake-indexeddb:
 // with a passphrase no CryptoKey and no plain private material is stored (what a disk reader would get),
 // a locked vault refuses every key use and signed call, wrong passphrases slow down, and setting,
-// changing and removing the passphrase keep every key and the AccessKey working (or change nothing).
+// changing and removing the passphrase keep every key and the AccessKey working (or change nothing); a vault
+// from before schema v4 brings its AccessKey from the old credentials database.
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createCredentialStore } from "../../../src/background/credentials";
 import { PAYLOAD_SCHEMAS } from "../../../src/background/payload-schemas";
 import { VaultLock, memorySession } from "../../../src/background/vault/lock";
 import { removeVaultPassphrase, setVaultPassphrase, unlockVault } from "../../../src/background/vault/passphrase";
-import { STORE_SECRETS } from "../../../src/background/vault/schema";
+import { openVaultDatabase, STORE_SECRETS, VAULT_DB_VERSION } from "../../../src/background/vault/schema";
 import { code, dumpDatabase, FAST, freshFactory, vaultOn } from "./helpers";
 
 const SECRET = "KeysmithUnitSecret2026";
@@ -149,6 +150,47 @@ describe("vault passphrase", () => {
     expect(await lock.status()).toMatchObject({ hasPassphrase: false });
     expect(await v.exportPem(good.id, "pkcs8", { unencrypted: true })).toBe(goodPem);
     expect(await hmacV3(credentials, "c")).toBe(expectedV3("c"));
+  });
+
+  it("a vault from before schema v4: the AccessKey kept in its own database moves into the vault database, the old one is deleted, and a passphrase then seals it", async () => {
+    const factory = freshFactory();
+    // The v3 vault and the separate "keysmith-credentials" database (store "credentials", record "default",
+    // the secret sealed under a stored non-extractable AES-GCM key) as an older Keysmith left them.
+    (await openVaultDatabase(factory, "keysmith-vault", 3)).close();
+    const wrappingKey = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "unwrapKey"]);
+    const seal = async (text: string) => {
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      return { iv, wrapped: await crypto.subtle.encrypt({ name: "AES-GCM", iv }, wrappingKey, new TextEncoder().encode(text)) };
+    };
+    const record = {
+      id: "default", accessKeyId: "LTAI5tOlder", wrappingKey, v1: await seal(`${SECRET}&`), v3: await seal(SECRET), savedAt: "2026-01-01T00:00:00.000Z#old",
+    };
+    await new Promise<void>((resolve, reject) => {
+      const request = factory.open("keysmith-credentials", 1);
+      request.onupgradeneeded = () => void request.result.createObjectStore("credentials", { keyPath: "id" });
+      request.onerror = () => reject(request.error);
+      request.onsuccess = () => {
+        const tx = request.result.transaction("credentials", "readwrite");
+        tx.objectStore("credentials").put(record);
+        tx.oncomplete = () => (request.result.close(), resolve());
+        tx.onerror = () => reject(tx.error);
+      };
+    });
+
+    const lock = new VaultLock({ indexedDB: factory, iterations: FAST.iterations, session: memorySession() });
+    const credentials = createCredentialStore({ lock });
+    expect(await credentials.status()).toMatchObject({ configured: true, accessKeyIdHint: "LTAI…lder" });
+    expect(await hmacV3(credentials, "moved")).toBe(expectedV3("moved"));
+    expect((await lock.db()).version).toBe(VAULT_DB_VERSION);
+    expect((await factory.databases()).map((d) => d.name)).not.toContain("keysmith-credentials");
+
+    await setVaultPassphrase(lock, { passphrase: PASS });
+    const dump = await dumpDatabase(factory);
+    expect(dump).not.toMatch(/cryptoKey/i);
+    await lock.lock();
+    expect(await code(credentials.signingCredentials())).toBe("vault.locked");
+    await lock.unlock(PASS);
+    expect(await hmacV3(credentials, "sealed")).toBe(expectedV3("sealed"));
   });
 
   it("the worker refuses passphrases under 10 characters for the vault, exports and backups (code points, not only spaces)", () => {
