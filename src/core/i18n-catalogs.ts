@@ -7,13 +7,15 @@ import enApi from "../../_locales/en/api.json";
 import enEmulator from "../../_locales/en/emulator.json";
 import enUi from "../../_locales/en/ui.json";
 import enBackground from "../../_locales/en/background.json";
+import enLifecycle from "../../_locales/en/lifecycle.json";
 import zhCore from "../../_locales/zh_CN/core.json";
 import zhVault from "../../_locales/zh_CN/vault.json";
 import zhApi from "../../_locales/zh_CN/api.json";
 import zhEmulator from "../../_locales/zh_CN/emulator.json";
 import zhUi from "../../_locales/zh_CN/ui.json";
 import zhBackground from "../../_locales/zh_CN/background.json";
+import zhLifecycle from "../../_locales/zh_CN/lifecycle.json";
 import { registerCatalog } from "./i18n";
 
-for (const area of [enCore, enVault, enApi, enEmulator, enUi, enBackground]) registerCatalog("en", area);
-for (const area of [zhCore, zhVault, zhApi, zhEmulator, zhUi, zhBackground]) registerCatalog("zh_CN", area);
+for (const area of [enCore, enVault, enApi, enEmulator, enUi, enBackground, enLifecycle]) registerCatalog("en", area);
+for (const area of [zhCore, zhVault, zhApi, zhEmulator, zhUi, zhBackground, zhLifecycle]) registerCatalog("zh_CN", area);

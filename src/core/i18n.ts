@@ -1,7 +1,7 @@
 // UI and error text in English and Simplified Chinese. The catalogues live in _locales/<lang>/<area>.json
 // in Chrome's messages.json shape; the build merges them into _locales/<lang>/messages.json, and the
 // core renders them itself (the user may choose a language other than the browser's).
-// Areas: core, vault, api, emulator, ui, background (one file each, so owners do not collide).
+// Areas: core, vault, api, emulator, ui, background, lifecycle (one file each, so owners do not collide).
 // Placeholders are `{name}`; a missing parameter is left as written.
 //
 // The catalogues are not imported here: they are registered. Node and the worker import
