@@ -1,5 +1,6 @@
 // The vault's public surface for the worker.
-export { openVault, Vault, storedCertificate, MAX_LABEL_LENGTH } from "./vault";
+export { openVault, Vault, MAX_LABEL_LENGTH } from "./vault";
+export { storedCertificate } from "./records";
 export type { VaultOptions, CreateKeyRequest, ImportIssuedKeyRequest, VaultCsrRequest, CsrMadeInVault, PlainPemKind } from "./vault";
 export type { VaultKey, KeyState, KeyOrigin, StoredCertificate } from "./records";
 export { KEY_STATES, KEY_ORIGINS } from "./records";

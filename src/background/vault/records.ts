@@ -4,6 +4,7 @@
 //  - "meta":    the non-extractable AES-GCM wrapping key (no passphrase), or the passphrase's salt and
 //               check record (lock.ts), and the lock policy;
 //  - "credentials": the AccessKey (v4; credential-record.ts).
+import type { CertificateChain } from "../../core/cert/certificate";
 import type { KeySpecId } from "../../core/key-spec";
 
 export type KeyState = "csr" | "ordered" | "issued" | "expired";
@@ -106,4 +107,18 @@ export function toVaultKey(record: KeyRecord, now: Date): VaultKey {
   if (record.certificate) view.certificate = { ...record.certificate, sans: [...record.certificate.sans] };
   if (record.notAfter !== undefined) view.notAfter = record.notAfter;
   return view;
+}
+
+/** What the vault keeps of a parsed certificate chain: the PEM and the leaf's facts, derived from it. */
+export function storedCertificate(chain: CertificateChain): StoredCertificate {
+  return {
+    pem: chain.pem,
+    subject: chain.leaf.subject,
+    issuer: chain.leaf.issuer,
+    serial: chain.leaf.serial,
+    notBefore: chain.leaf.notBefore.toISOString(),
+    notAfter: chain.leaf.notAfter.toISOString(),
+    sans: [...chain.leaf.sans],
+    fingerprintSha256: chain.leaf.fingerprintSha256,
+  };
 }

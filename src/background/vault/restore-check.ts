@@ -17,7 +17,7 @@ import { inspectCsr } from "../../core/csr/inspect";
 import { base64Decode } from "../../core/pem";
 import { pkcs8Pem, readPrivateKey } from "../../core/export/pkcs8";
 import type { KeySpecId } from "../../core/key-spec";
-import { KEY_ORIGINS, type KeyOrigin, type StoredCertificate } from "./records";
+import { KEY_ORIGINS, storedCertificate, type KeyOrigin, type StoredCertificate } from "./records";
 
 /** A backup file larger than this is refused before it is parsed or decrypted (the door allows 20 M base64 chars ≈ 15 MB). */
 export const MAX_BACKUP_BYTES = 16 * 1024 * 1024;
@@ -50,18 +50,6 @@ export function checkBackupSize(bytes: Uint8Array): void {
   }
 }
 
-function storedCertificate(chain: CertificateChain): StoredCertificate {
-  return {
-    pem: chain.pem,
-    subject: chain.leaf.subject,
-    issuer: chain.leaf.issuer,
-    serial: chain.leaf.serial,
-    notBefore: chain.leaf.notBefore.toISOString(),
-    notAfter: chain.leaf.notAfter.toISOString(),
-    sans: [...chain.leaf.sans],
-    fingerprintSha256: chain.leaf.fingerprintSha256,
-  };
-}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 

@@ -16,7 +16,7 @@ import type { IDBPDatabase } from "idb";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { CertificationRequest } from "@peculiar/asn1-csr";
 import { KeysmithError, fail } from "../../core/errors";
-import { parseCertificates, certificateMatchesKey, type CertificateChain } from "../../core/cert/certificate";
+import { parseCertificates, certificateMatchesKey } from "../../core/cert/certificate";
 import { createCsr as createCsrCore, type CreateCsrOptions } from "../../core/csr/create";
 import { generateKeyPair, signWithKeyPair, type KeyPair } from "../../core/csr/key-pair";
 import { sm2Spki } from "../../core/csr/sm2";
@@ -35,7 +35,7 @@ import { openWith, sharedVaultLock, VaultLock, type Protection } from "./lock";
 import { sealSecret } from "./rekey";
 import { checkBackupPayload, checkBackupSize } from "./restore-check";
 import {
-  KEY_STATES, toVaultKey, type KeyOrigin, type KeyRecord, type KeyState, type SecretRecord, type StoredCertificate, type VaultKey,
+  KEY_STATES, storedCertificate, toVaultKey, type KeyOrigin, type KeyRecord, type KeyState, type SecretRecord, type VaultKey,
 } from "./records";
 import { INDEX_BY_SPKI, STORE_KEYS, STORE_SECRETS, spkiHash } from "./schema";
 
@@ -607,15 +607,3 @@ function checkLabel(label: string | undefined): string | undefined {
   return trimmed === "" ? undefined : trimmed;
 }
 
-export function storedCertificate(chain: CertificateChain): StoredCertificate {
-  return {
-    pem: chain.pem,
-    subject: chain.leaf.subject,
-    issuer: chain.leaf.issuer,
-    serial: chain.leaf.serial,
-    notBefore: chain.leaf.notBefore.toISOString(),
-    notAfter: chain.leaf.notAfter.toISOString(),
-    sans: chain.leaf.sans,
-    fingerprintSha256: chain.leaf.fingerprintSha256,
-  };
-}
