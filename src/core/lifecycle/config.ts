@@ -1,0 +1,178 @@
+// The declarative renew file: which certificates should exist, how they are renewed and where they are
+// deployed. This module checks the parsed document (JSON, or YAML the CLI has already parsed with the
+// `yaml` package: cli/commands/renew.ts) and returns a typed, defaulted description. Every refusal is a
+// KeysmithError naming the path in the document (`certificates[0].domains[1]`) and the rule; other
+// modules' checks are reused so a rule has one home: domain names (src/core/san.ts), key specs
+// (src/core/key-spec.ts), the cas contact rules (src/core/aliyun/rules.ts) and product codes
+// (src/core/aliyun/product-codes.ts).
+//
+//   certificates:
+//     - name: www
+//       domains: [www.example.com]
+//       keySpec: EC_P256
+//       renewBeforeDays: 30
+//       contact: { username: "Li Lei", email: ops@example.com, phone: "13800000000" }
+//       deploy:
+//         - cdn: www.example.com
+import { fail } from "../errors";
+import { acceptsSpec, parseKeySpec, specsAcceptedBy, type KeySpecId } from "../key-spec";
+import { domainToALabel } from "../san";
+import { applyRule } from "../aliyun/rules";
+import { DEFAULT_DV_PRODUCT_CODE, DV_PRODUCT_CODES } from "../aliyun/product-codes";
+import { RENEWAL_MODES, checkBeforeDays, checkFractionLeft, checkKeyChoice, DEFAULT_BEFORE_DAYS, DEFAULT_FRACTION_LEFT, type RenewalMode, type RenewalPolicy } from "./renewal";
+import { DEPLOY_TARGETS, isDeployTargetId, sansCover } from "./deploy-targets";
+
+export interface Contact {
+  username: string;
+  email: string;
+  phone: string;
+}
+
+/** One deploy binding: a product and a domain of it, or "auto" (every domain of it the certificate covers). */
+export interface DeployBinding {
+  target: string;
+  domain: string | "auto";
+  /** Where it was written, for messages: `certificates[0].deploy[1]`. */
+  path: string;
+}
+
+export interface CertificateSpec {
+  name: string;
+  /** A-label form; the first is the CSR's CN and the order's domain. */
+  domains: string[];
+  keySpec: KeySpecId;
+  productCode: string;
+  validateType: "DNS";
+  policy: RenewalPolicy;
+  contact: Contact;
+  deploy: DeployBinding[];
+  /** `certificates[i]`, for messages. */
+  path: string;
+}
+
+export interface RenewConfig {
+  certificates: CertificateSpec[];
+}
+
+/** A certificate's name becomes its files' names in the state directory: letters, digits, `_ - .`. */
+const NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$/;
+/** cas DV orders (CreateCertificateWithCsrRequest) are for one domain: the CSR's CN. */
+const MAX_DOMAINS = 1;
+const MAX_CERTIFICATES = 200;
+const VALIDATE_TYPES = ["DNS"] as const;
+
+const TOP_FIELDS = ["certificates"];
+const CERT_FIELDS = ["name", "domains", "keySpec", "productCode", "validateType", "mode", "renewBeforeDays", "renewFraction", "key", "contact", "deploy"];
+const CONTACT_FIELDS = ["username", "email", "phone"];
+
+type Obj = Record<string, unknown>;
+
+function object(value: unknown, path: string, fields: readonly string[]): Obj {
+  if (!value || typeof value !== "object" || Array.isArray(value)) fail("lifecycle.value.type", path, { type: "object" });
+  const o = value as Obj;
+  for (const k of Object.keys(o)) if (!fields.includes(k)) fail("lifecycle.field.unknown", `${path}.${k}`);
+  return o;
+}
+
+function array(value: unknown, path: string, min: number, max: number): unknown[] {
+  if (!Array.isArray(value)) fail("lifecycle.value.type", path, { type: "list" });
+  if (value.length < min || value.length > max) fail("lifecycle.list.length", path, { min, max });
+  return value;
+}
+
+function text(value: unknown, path: string): string {
+  if (typeof value !== "string") fail("lifecycle.value.type", path, { type: "text" });
+  if (value.trim() === "") fail("lifecycle.value.required", path);
+  return value.trim();
+}
+
+function required(o: Obj, key: string, path: string): unknown {
+  if (o[key] === undefined || o[key] === null) fail("lifecycle.value.required", `${path}.${key}`);
+  return o[key];
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], path: string): T {
+  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) fail("lifecycle.value.allowed", path, { allowed: allowed.join(", ") });
+  return value as T;
+}
+
+/** YAML reads `phone: 13800000000` as a number: a phone of digits is accepted either way. */
+function phoneText(value: unknown, path: string): string {
+  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return String(value);
+  return text(value, path);
+}
+
+function parseContact(value: unknown, path: string): Contact {
+  const o = object(value, path, CONTACT_FIELDS);
+  const username = text(required(o, "username", path), `${path}.username`);
+  applyRule("not_blank", username, `${path}.username`);
+  const email = text(required(o, "email", path), `${path}.email`);
+  applyRule("email", email, `${path}.email`);
+  const phone = phoneText(required(o, "phone", path), `${path}.phone`);
+  applyRule("phone", phone, `${path}.phone`);
+  return { username, email, phone };
+}
+
+function parseDeploy(value: unknown, path: string, domains: readonly string[]): DeployBinding[] {
+  if (value === undefined || value === null) return [];
+  const ids = Object.keys(DEPLOY_TARGETS);
+  return array(value, path, 0, 100).map((entry, i) => {
+    const p = `${path}[${i}]`;
+    if (!entry || typeof entry !== "object" || Array.isArray(entry)) fail("lifecycle.deploy.shape", p, { targets: ids.join(", ") });
+    const keys = Object.keys(entry as Obj);
+    if (keys.length !== 1) fail("lifecycle.deploy.shape", p, { targets: ids.join(", ") });
+    const target = keys[0]!;
+    if (!isDeployTargetId(target)) fail("lifecycle.value.allowed", `${p}.${target}`, { allowed: ids.join(", ") });
+    const raw = text((entry as Obj)[target], `${p}.${target}`);
+    if (raw === "auto") return { target, domain: "auto", path: p };
+    const domain = domainToALabel(raw, `${p}.${target}`);
+    if (!sansCover(domains, domain)) fail("lifecycle.deploy.not_covered", `${p}.${target}`, { domain, domains: domains.join(", ") });
+    return { target, domain, path: p };
+  });
+}
+
+function parseCertificate(value: unknown, path: string): CertificateSpec {
+  const o = object(value, path, CERT_FIELDS);
+  const name = text(required(o, "name", path), `${path}.name`);
+  if (!NAME.test(name)) fail("lifecycle.certificate.name", `${path}.name`);
+  const domains = array(required(o, "domains", path), `${path}.domains`, 1, MAX_DOMAINS).map((d, i) => domainToALabel(text(d, `${path}.domains[${i}]`), `${path}.domains[${i}]`));
+  const keySpec = o.keySpec === undefined ? "EC_P256" : parseKeySpec(text(o.keySpec, `${path}.keySpec`), `${path}.keySpec`);
+  if (!acceptsSpec("CreateCertificateWithCsrRequest", keySpec)) {
+    fail("lifecycle.key_spec.not_for_cas", `${path}.keySpec`, { value: keySpec, allowed: specsAcceptedBy("CreateCertificateWithCsrRequest").join(", ") });
+  }
+  const productCode = o.productCode === undefined ? DEFAULT_DV_PRODUCT_CODE : oneOf(o.productCode, DV_PRODUCT_CODES, `${path}.productCode`);
+  const wildcard = domains.find((d) => d.startsWith("*."));
+  if (wildcard && !productCode.includes("-w-")) fail("lifecycle.product.wildcard", `${path}.productCode`, { domain: wildcard });
+  const validateType = o.validateType === undefined ? "DNS" : oneOf(o.validateType, VALIDATE_TYPES, `${path}.validateType`);
+  const mode: RenewalMode = o.mode === undefined ? "auto" : oneOf(o.mode, RENEWAL_MODES, `${path}.mode`);
+  const policy: RenewalPolicy = {
+    mode,
+    beforeDays: o.renewBeforeDays === undefined ? DEFAULT_BEFORE_DAYS : checkBeforeDays(o.renewBeforeDays, `${path}.renewBeforeDays`),
+    fractionLeft: o.renewFraction === undefined ? DEFAULT_FRACTION_LEFT : checkFractionLeft(o.renewFraction, `${path}.renewFraction`),
+    key: o.key === undefined ? "new" : checkKeyChoice(o.key, `${path}.key`),
+  };
+  const contact = parseContact(required(o, "contact", path), `${path}.contact`);
+  const deploy = parseDeploy(o.deploy, `${path}.deploy`, domains);
+  return { name, domains, keySpec, productCode, validateType, policy, contact, deploy, path };
+}
+
+/** Checks a parsed renew file; the first problem found is thrown, naming its path and rule. */
+export function parseRenewConfig(input: unknown): RenewConfig {
+  const top = object(input, "(file)", TOP_FIELDS);
+  const list = array(required(top, "certificates", "(file)"), "certificates", 1, MAX_CERTIFICATES);
+  const certificates = list.map((c, i) => parseCertificate(c, `certificates[${i}]`));
+  const names = new Map<string, string>();
+  const bound = new Map<string, string>();
+  for (const cert of certificates) {
+    const key = cert.name.toLowerCase();
+    if (names.has(key)) fail("lifecycle.certificate.duplicate_name", `${cert.path}.name`, { other: names.get(key)! });
+    names.set(key, `${cert.path}.name`);
+    for (const b of cert.deploy) {
+      if (b.domain === "auto") continue;
+      const k = `${b.target}:${b.domain}`;
+      if (bound.has(k)) fail("lifecycle.deploy.duplicate", `${b.path}.${b.target}`, { other: bound.get(k)! });
+      bound.set(k, `${b.path}.${b.target}`);
+    }
+  }
+  return { certificates };
+}
