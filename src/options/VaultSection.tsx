@@ -68,6 +68,10 @@ export function VaultSection(props: { api: WorkerApi; focus?: boolean }) {
     clear();
     return out;
   };
+  // The worker names fields by their protocol names; shown by their labels (as RestoreSection does). Locked,
+  // "passphrase" is the one typed to unlock (the current one); otherwise the new one being set.
+  const fieldLabels: Record<string, string> = { current: "ui_vault_current", passphrase: status?.locked ? "ui_vault_current" : "ui_vault_new" };
+  const labelled = (e: ErrorData | null) => (e?.field && fieldLabels[e.field] ? { ...e, field: tr(fieldLabels[e.field]!) } : e);
   const policyValue = status?.lockPolicy.kind ?? "browser-close";
   const savePolicy = async (kind: string, mins = minutes) => {
     const n = Number.parseInt(mins, 10);
@@ -144,7 +148,7 @@ export function VaultSection(props: { api: WorkerApi; focus?: boolean }) {
           )}
         </>
       )}
-      <ErrorNotice error={action.error} id="vault-error" />
+      <ErrorNotice error={labelled(action.error)} id="vault-error" />
       {done && !action.error ? <Done id="vault-done" text={done} /> : null}
     </section>
   );

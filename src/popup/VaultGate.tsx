@@ -37,7 +37,8 @@ export function VaultGate(props: { api: WorkerApi; children: ComponentChildren }
         <form class="stack" onSubmit={onSubmit} noValidate>
           <TextField id="unlock-passphrase" label={tr("ui_vault_passphrase")} type="password" autocomplete="current-password" required
             value={passphrase} onInput={(v) => { setPassphrase(v); unlock.reset(); }} />
-          <ErrorNotice error={unlock.error} id="unlock-error" />
+          {/* The worker names the field "passphrase"; the prompt shows it by its label, as BackupView does. */}
+          <ErrorNotice error={unlock.error?.field === "passphrase" ? { ...unlock.error, field: tr("ui_vault_passphrase") } : unlock.error} id="unlock-error" />
           <div class="actions">
             <button type="submit" id="unlock-vault" disabled={unlock.busy || passphrase === ""}>{tr("ui_vault_unlock")}</button>
           </div>
