@@ -1,4 +1,4 @@
-// keysmith ram-policy [--service cas,kms,alidns]: print the least-privilege RAM policy for the AccessKey
+// keysmith ram-policy [--service cas,kms,alidns,cdn]: print the least-privilege RAM policy for the AccessKey
 // Keysmith uses (every action the catalogue can call, nothing else), ready for the RAM console or
 // `aliyun ram CreatePolicy --PolicyDocument "$(keysmith ram-policy)"`.
 import { fail } from "../../src/core/errors";
@@ -13,7 +13,7 @@ const isService = (s: string): s is ServiceId => (SERVICES as string[]).includes
 export const ramPolicyCommand: Command = {
   name: "ram-policy",
   summary: "Print the least-privilege RAM policy for Keysmith's AccessKey (from the operation catalogue)",
-  usage: "Usage: keysmith ram-policy [--service cas,kms,alidns]",
+  usage: "Usage: keysmith ram-policy [--service cas,kms,alidns,cdn]",
   async run(ctx) {
     const args = parseArgs(ctx.argv, [{ name: "service", kind: "string" }]);
     if (args.positionals.length > 0) fail("cli.flag.unknown", args.positionals[0]);

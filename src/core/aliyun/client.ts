@@ -13,6 +13,7 @@ import { LONG_FIELDS, operation as lookupOperation } from "./operations";
 import { signRpcV1 } from "./sign-v1";
 import { signV3 } from "./sign-v3";
 import { validateParams, type InputValue } from "./validate";
+import { redactError, secretsOf } from "./redact";
 
 export type SignatureVersion = "v1" | "v3";
 
@@ -169,11 +170,17 @@ export function createClient(options: ClientOptions): AliyunClient {
 
   async function callOperation(op: Operation, params: Readonly<Record<string, InputValue>> = {}): Promise<ApiResponse> {
     const wire = validateParams(op, params);
-    if (op.kind === "read") return read(op, wire);
+    // Private keys among the parameters never travel back out inside an error (src/core/aliyun/redact.ts).
+    const secrets = secretsOf(op, wire);
     try {
-      return await sendOnce(op, wire);
+      if (op.kind === "read") return await read(op, wire);
+      try {
+        return await sendOnce(op, wire);
+      } catch (err) {
+        throw err instanceof NoAnswer ? noAnswerError(op, err) : err;
+      }
     } catch (err) {
-      throw err instanceof NoAnswer ? noAnswerError(op, err) : err;
+      throw redactError(err, secrets);
     }
   }
 

@@ -4,6 +4,8 @@
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { CertificationRequest } from "@peculiar/asn1-csr";
 import { sha256 } from "@noble/hashes/sha256";
+import { sha1 } from "@noble/hashes/legacy";
+import { parseCertificates } from "../cert/certificate";
 import { pemDecodeAll } from "../pem";
 
 const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -53,4 +55,28 @@ export function nameSet(v: unknown): string {
     .filter(Boolean)
     .sort()
     .join(",");
+}
+
+/** What cas lists about an uploaded certificate, read from its PEM: SHA-1 fingerprint (upper-case hex, no
+ * colons, as ListUserCertificateOrder's Fingerprint), serial (upper-case hex), CN and SANs. */
+export interface CertificateSubstance {
+  fingerprint: string;
+  serial: string;
+  commonName: string;
+  sans: string[];
+}
+
+export function certificateSubstance(pem: string | undefined): CertificateSubstance | undefined {
+  if (!pem) return undefined;
+  try {
+    const { leaf } = parseCertificates(pem, "Cert");
+    return { fingerprint: hex(sha1(leaf.der)).toUpperCase(), serial: leaf.serial, commonName: leaf.commonName.toLowerCase(), sans: leaf.sans.map((s) => s.toLowerCase()) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A fingerprint or serial as listed (any case, colons or not, leading zero bytes or not), for comparing. */
+export function hexId(v: unknown): string {
+  return lower(v).replace(/[^0-9a-f]/g, "").replace(/^(00)+(?=.)/, "");
 }

@@ -21,6 +21,8 @@ export function endpointFor(service: ServiceId, options: EndpointOptions = {}): 
     cas: site === "intl" ? "cas.ap-southeast-1.aliyuncs.com" : "cas.aliyuncs.com",
     kms: `kms.${region}.aliyuncs.com`,
     alidns: site === "intl" ? "alidns.ap-southeast-1.aliyuncs.com" : "alidns.aliyuncs.com",
+    // CDN has one global endpoint for both sites.
+    cdn: "cdn.aliyuncs.com",
   }[service];
   return new URL(`https://${host}/`);
 }

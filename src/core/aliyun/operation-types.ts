@@ -2,7 +2,7 @@
 // checks from it, the CLI derives its flags from it, the emulator validates with it, the UI builds forms.
 import type { RuleId } from "./rules";
 
-export type ServiceId = "cas" | "kms" | "alidns";
+export type ServiceId = "cas" | "kms" | "alidns" | "cdn";
 
 /** integer: a JS-safe number; long: digits kept as a string (17-digit OrderIds exceed 2^53). */
 export type ParamType = "string" | "integer" | "long" | "boolean" | "json-array";
@@ -17,6 +17,11 @@ export interface ParamSpec {
   /** What the service assumes when the parameter is omitted (documentation and UI only). */
   default?: string;
   description: string;
+  /**
+   * A private key (cas UploadUserCertificate Key, CDN SSLPri…): the client keeps its value out of every
+   * error it raises, and the write-ahead ledger (src/core/aliyun/write-ahead.ts) never stores it.
+   */
+  secret?: boolean;
 }
 
 export type FieldType = "string" | "integer" | "long" | "boolean" | "array" | "object";

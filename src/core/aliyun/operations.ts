@@ -4,13 +4,14 @@ import type { Operation, ServiceId } from "./operation-types";
 import { CAS_OPERATIONS } from "./operations/cas";
 import { KMS_OPERATIONS } from "./operations/kms";
 import { ALIDNS_OPERATIONS } from "./operations/alidns";
+import { CDN_OPERATIONS } from "./operations/cdn";
 
 export type { Operation, ParamSpec, ResponseField, ServiceId, ParamType } from "./operation-types";
 export { DV_PRODUCT_CODES, PACKAGE_PRODUCT_CODES } from "./operations/cas";
 
-export const OPERATIONS: readonly Operation[] = [...CAS_OPERATIONS, ...KMS_OPERATIONS, ...ALIDNS_OPERATIONS];
+export const OPERATIONS: readonly Operation[] = [...CAS_OPERATIONS, ...KMS_OPERATIONS, ...ALIDNS_OPERATIONS, ...CDN_OPERATIONS];
 
-export const SERVICE_VERSIONS: Record<ServiceId, string> = { cas: "2020-04-07", kms: "2016-01-20", alidns: "2015-01-09" };
+export const SERVICE_VERSIONS: Record<ServiceId, string> = { cas: "2020-04-07", kms: "2016-01-20", alidns: "2015-01-09", cdn: "2018-05-10" };
 
 export function findOperation(version: string, action: string): Operation | undefined {
   return OPERATIONS.find((op) => op.version === version && op.action === action);
@@ -36,4 +37,9 @@ export const LONG_FIELDS: ReadonlySet<string> = new Set(
 /** CLI flag for a parameter: kebab-case of its name (ValidateType → validate-type, RR → rr). */
 export function flagName(paramName: string): string {
   return paramName.replace(/([a-z0-9])([A-Z])/g, "$1-$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1-$2").toLowerCase();
+}
+
+/** Names of a catalogue entry's private-key parameters (ParamSpec.secret). */
+export function secretParamNames(op: Operation): string[] {
+  return op.params.filter((p) => p.secret).map((p) => p.name);
 }

@@ -48,6 +48,24 @@ export const RULES = {
   /** CreateCertificateWithCsrRequest / ForPackage: RSA >= 2048 or ECC, not SM2 (throws its own code). */
   csr_cas: (v: string, field: string) => requireCasCsrKey(v, field) !== undefined,
   certificate_pem: (v: string) => /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(v),
+  /** A PEM private key (PKCS#8, PKCS#1 RSA, SEC1 EC): cas UploadUserCertificate Key, CDN SSLPri. */
+  private_key_pem: (v: string) => /-----BEGIN ((RSA|EC|ENCRYPTED) )?PRIVATE KEY-----[\s\S]+-----END ((RSA|EC|ENCRYPTED) )?PRIVATE KEY-----/.test(v),
+  /** cas UploadUserCertificate Name: 1 to 64 characters, not blank. */
+  cert_name: (v: string) => v.trim() !== "" && [...v].length <= 64,
+  /** A CDN accelerated domain: a domain name, or a wildcard written `.example.com` (or `*.example.com`). */
+  cdn_domain: (v: string) => isDomain(v.startsWith(".") ? `*${v}` : v),
+  /** CDN Sources: a JSON array of origins, each an object with `content` and `type`. */
+  cdn_sources: (v: string) => {
+    try {
+      const list: unknown = JSON.parse(v);
+      return (
+        Array.isArray(list) && list.length > 0 &&
+        list.every((o) => o !== null && typeof o === "object" && typeof (o as Record<string, unknown>).content === "string" && typeof (o as Record<string, unknown>).type === "string")
+      );
+    } catch {
+      return false;
+    }
+  },
   /** Alidns RR: a host record, `@` for the apex. */
   host_record: (v: string) => LABEL_OR_AT.test(v),
   not_blank: (v: string) => v.trim() !== "",

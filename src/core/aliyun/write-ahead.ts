@@ -13,7 +13,7 @@ import { KeysmithError, fail } from "../errors";
 import type { AliyunClient, ApiResponse } from "./client";
 import { ApiError } from "./api-error";
 import type { Operation, ReconcileSpec, ServiceId } from "./operation-types";
-import { operation as lookupOperation } from "./operations";
+import { operation as lookupOperation, secretParamNames } from "./operations";
 import { pathValue } from "./client";
 import { validateParams, type InputValue } from "./validate";
 
@@ -30,7 +30,7 @@ export interface PendingCreate {
   id: string;
   service: ServiceId;
   action: string;
-  /** The create's parameters as sent (CSR, domain, contact: nothing secret). */
+  /** The create's parameters as sent, minus the catalogue's secret ones (private keys are never stored). */
   params: Record<string, string>;
   /** What identifies the result (see ReconcileSpec.identity), plus any the caller adds (e.g. "parent:<id>"). */
   keys: string[];
@@ -112,6 +112,13 @@ function reasonOf(err: unknown): string {
   if (err instanceof ApiError) return `HTTP ${err.status} ${err.apiCode}`;
   if (err instanceof KeysmithError) return String(err.params.reason ?? err.params.seconds ?? err.code);
   return err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200);
+}
+
+/** What the ledger keeps of a create's parameters: all but its private keys. */
+function withoutSecrets(op: Operation, wire: Record<string, string>): Record<string, string> {
+  const secret = new Set(secretParamNames(op));
+  if (secret.size === 0) return wire;
+  return Object.fromEntries(Object.entries(wire).filter(([k]) => !secret.has(k)));
 }
 
 function specOf(op: Operation): ReconcileSpec {
@@ -203,7 +210,7 @@ export function createWriteAhead(options: WriteAheadOptions) {
       id: options.newId(),
       service: op.service,
       action: op.action,
-      params: wire,
+      params: withoutSecrets(op, wire),
       keys,
       ...(opts.context ? { context: opts.context } : {}),
       startedAt: iso(started),
@@ -364,14 +371,21 @@ export function createWriteAhead(options: WriteAheadOptions) {
    * "Place it anyway (may duplicate)": the entry is dropped and the same create placed again with the
    * duplicate guard off, under a new entry (`context` is merged over the old entry's).
    */
-  async function placeAnyway(id: string, context?: Record<string, string>): Promise<{ response: ApiResponse; entry: PendingCreate }> {
+  async function placeAnyway(
+    id: string,
+    context?: Record<string, string>,
+    /** The private keys the entry does not keep (ParamSpec.secret), e.g. UploadUserCertificate's Key. */
+    secrets: Record<string, string> = {},
+  ): Promise<{ response: ApiResponse; entry: PendingCreate }> {
     const entry = (await ledger.list()).find((e) => e.id === id) ?? fail("api.create.pending_not_found", "id", { id });
     // Its result is known: placing it again would be a duplicate for certain.
     if (entry.state === "committed") fail("api.create.already_made", "id", { id, resultId: entry.resultId ?? "-" });
-    await remove(entry.id);
     const op = lookupOperation(entry.service, entry.action);
     const merged = entry.context || context ? { ...entry.context, ...context } : undefined;
-    return place(op, entry.params, { context: merged, extraKeys: entry.keys, allowDuplicate: true });
+    // Checked before the entry goes: without its secrets the create cannot be sent again (api.param.required names the field).
+    validateParams(op, { ...entry.params, ...secrets });
+    await remove(entry.id);
+    return place(op, { ...entry.params, ...secrets }, { context: merged, extraKeys: entry.keys, allowDuplicate: true });
   }
 
   return { place, settle, check, due, checkAgain, choose, placeAnyway, listAll, list: () => ledger.list(), remove };

@@ -7,10 +7,10 @@ import { runCli } from "../../support/run-cli";
 const run = (argv: string[], lang = "en") => runCli(argv, { KEYSMITH_LANG: lang });
 
 describe("ramPolicy", () => {
-  it("allows every catalogued action once, under yundun-cert:, kms: and alidns:, and nothing else", () => {
+  it("allows every catalogued action once, under yundun-cert:, kms:, alidns: and cdn:, and nothing else", () => {
     const policy = ramPolicy();
     const actions = policy.Statement.flatMap((s) => s.Action);
-    const expected = OPERATIONS.map((op) => `${{ cas: "yundun-cert", kms: "kms", alidns: "alidns" }[op.service]}:${op.action}`);
+    const expected = OPERATIONS.map((op) => `${{ cas: "yundun-cert", kms: "kms", alidns: "alidns", cdn: "cdn" }[op.service]}:${op.action}`);
     expect([...actions].sort()).toEqual([...new Set(expected)].sort());
     expect(actions).toEqual(expect.arrayContaining([
       "yundun-cert:CreateCertificateWithCsrRequest",
@@ -19,6 +19,8 @@ describe("ramPolicy", () => {
       "kms:CreateCertificate",
       "kms:UploadCertificate",
       "alidns:AddDomainRecord",
+      "yundun-cert:UploadUserCertificate",
+      "cdn:SetCdnDomainSSLCertificate",
     ]));
     expect(actions.some((a) => a.startsWith("cas:") || a.includes("*"))).toBe(false);
     expect(policy.Statement.every((s) => s.Effect === "Allow")).toBe(true);

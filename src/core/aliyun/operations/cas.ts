@@ -2,7 +2,7 @@
 // lifecycle around them. Field names, types and allowed values from @alicloud/cas20200407's typings.
 import { fail } from "../../errors";
 import { summarizeCsr } from "../csr-check";
-import { csrCommonName, csrIdentity, lower, nameSet } from "../create-identity";
+import { certificateSubstance, csrCommonName, csrIdentity, hexId, lower, nameSet } from "../create-identity";
 import type { Operation, ParamSpec, ResponseField } from "../operation-types";
 
 const VERSION = "2020-04-07";
@@ -88,6 +88,134 @@ function csrCN(p: Record<string, string>): string | undefined {
     return undefined;
   }
 }
+
+/** The certificate an upload is about: Cert, else the SM2 signing certificate. */
+const uploadedCert = (p: Record<string, string>) => certificateSubstance(p.Cert ?? p.SignCert);
+
+/**
+ * Reconcile UploadUserCertificate through ListUserCertificateOrder OrderType UPLOAD: a listed certificate
+ * is this upload's when it is the same certificate (its SHA-1 fingerprint, or where the list gives none,
+ * its serial) under the same name. The keyword (the certificate's CN) only narrows the list.
+ */
+const reconcileUpload: Operation["reconcile"] = {
+  action: "ListUserCertificateOrder",
+  params: (p) => {
+    const cn = uploadedCert(p)?.commonName.replace(/^\*\./, "");
+    return { OrderType: "UPLOAD", ...(cn ? { Keyword: cn } : {}) };
+  },
+  items: "CertificateOrderList",
+  idField: "CertificateId",
+  resultField: "CertId",
+  paging: { page: "CurrentPage", size: "ShowSize", pageSize: 100 },
+  matches: (item, p) => {
+    const cert = uploadedCert(p);
+    if (!cert) return false;
+    if (item.Name !== undefined && String(item.Name) !== p.Name) return false;
+    if (item.Fingerprint !== undefined && item.Fingerprint !== "") return hexId(item.Fingerprint) === hexId(cert.fingerprint);
+    // No fingerprint listed: the serial and the name together (the name is unique in an account).
+    return item.SerialNo !== undefined && hexId(item.SerialNo) === hexId(cert.serial) && item.Name !== undefined;
+  },
+  describe: (item) => ({
+    CertificateId: String(item.CertificateId ?? ""),
+    Name: String(item.Name ?? ""),
+    CommonName: String(item.CommonName ?? ""),
+    SerialNo: String(item.SerialNo ?? ""),
+    EndDate: String(item.EndDate ?? ""),
+  }),
+  identity: (p) => {
+    const cert = uploadedCert(p);
+    return [...(cert ? [`upload:${cert.fingerprint}`] : []), ...(p.Name ? [`upload-name:${p.Name}`] : [])];
+  },
+  // The emulator refuses a second certificate under a name already taken (emulator/services/cas.ts): the
+  // listed certificate with this name and fingerprint is then the result.
+  existsCodes: ["NameRepeat"],
+};
+
+const certId: ParamSpec = { name: "CertId", type: "long", required: true, description: "The certificate's ID (from UploadUserCertificate or ListUserCertificateOrder)." };
+
+/** Uploaded certificates: cas holds a certificate and its key so other products (CDN, SLB…) can use it. */
+const USER_CERTIFICATE_OPERATIONS: Operation[] = [
+  {
+    service: "cas",
+    version: VERSION,
+    action: "UploadUserCertificate",
+    method: "POST",
+    kind: "create",
+    params: [
+      { name: "Name", type: "string", required: true, rule: "cert_name", description: "The certificate's name, unique in the account (up to 64 characters)." },
+      { name: "Cert", type: "string", rule: "certificate_pem", description: "PEM certificate (not SM2), leaf first, then its chain." },
+      { name: "Key", type: "string", rule: "private_key_pem", secret: true, description: "PEM private key of Cert." },
+      { name: "SignCert", type: "string", rule: "certificate_pem", description: "SM2 signing certificate (PEM)." },
+      { name: "SignPrivateKey", type: "string", rule: "private_key_pem", secret: true, description: "Private key of SignCert (PEM)." },
+      { name: "EncryptCert", type: "string", rule: "certificate_pem", description: "SM2 encryption certificate (PEM)." },
+      { name: "EncryptPrivateKey", type: "string", rule: "private_key_pem", secret: true, description: "Private key of EncryptCert (PEM)." },
+      { name: "ResourceGroupId", type: "string", description: "Resource group." },
+    ],
+    response: [
+      { name: "CertId", type: "long" },
+      { name: "ResourceId", type: "string" },
+      { name: "RequestId", type: "string" },
+    ],
+    // Cert with Key, or the four SM2 fields; the SM2 fields are ignored when Cert and Key are given.
+    crossCheck: (p) => {
+      if (p.Cert || p.Key) {
+        if (!p.Cert) fail("api.param.required", "Cert");
+        if (!p.Key) fail("api.param.required", "Key");
+        return;
+      }
+      const sm2 = ["SignCert", "SignPrivateKey", "EncryptCert", "EncryptPrivateKey"] as const;
+      if (!sm2.some((k) => p[k])) fail("api.param.upload_pair", "Cert");
+      for (const k of sm2) if (!p[k]) fail("api.param.required", k);
+    },
+    reconcile: reconcileUpload,
+  },
+  {
+    service: "cas",
+    version: VERSION,
+    action: "GetUserCertificateDetail",
+    method: "POST",
+    kind: "read",
+    params: [
+      certId,
+      { name: "CertFilter", type: "boolean", default: "false", description: "true: leave out Cert, Key and the SM2 certificates and keys." },
+    ],
+    response: [
+      { name: "Id", type: "long" },
+      { name: "Name", type: "string" },
+      { name: "Common", type: "string" },
+      { name: "Sans", type: "string" },
+      { name: "Fingerprint", type: "string" },
+      { name: "SerialNo", type: "string" },
+      { name: "Issuer", type: "string" },
+      { name: "Algorithm", type: "string" },
+      { name: "StartDate", type: "string" },
+      { name: "EndDate", type: "string" },
+      { name: "NotBefore", type: "integer" },
+      { name: "NotAfter", type: "integer" },
+      { name: "Expired", type: "boolean" },
+      { name: "BuyInAliyun", type: "boolean" },
+      { name: "CertIdentifier", type: "string" },
+      { name: "InstanceId", type: "string" },
+      { name: "OrderId", type: "long" },
+      { name: "Cert", type: "string" },
+      { name: "Key", type: "string" },
+      { name: "SignCert", type: "string" },
+      { name: "SignPrivateKey", type: "string" },
+      { name: "EncryptCert", type: "string" },
+      { name: "EncryptPrivateKey", type: "string" },
+      { name: "RequestId", type: "string" },
+    ],
+  },
+  {
+    service: "cas",
+    version: VERSION,
+    action: "DeleteUserCertificate",
+    method: "POST",
+    kind: "write",
+    params: [certId],
+    response: requestIdOnly,
+  },
+];
 
 export const CAS_OPERATIONS: readonly Operation[] = [
   {
@@ -261,6 +389,17 @@ export const CAS_OPERATIONS: readonly Operation[] = [
       { name: "CertificateOrderList.CertStartTime", type: "integer" },
       { name: "CertificateOrderList.CertEndTime", type: "integer" },
       { name: "CertificateOrderList.BuyDate", type: "integer" },
+      // OrderType UPLOAD / CERT: the certificate itself.
+      { name: "CertificateOrderList.Name", type: "string" },
+      { name: "CertificateOrderList.CommonName", type: "string" },
+      { name: "CertificateOrderList.Sans", type: "string" },
+      { name: "CertificateOrderList.Fingerprint", type: "string" },
+      { name: "CertificateOrderList.SerialNo", type: "string" },
+      { name: "CertificateOrderList.Issuer", type: "string" },
+      { name: "CertificateOrderList.StartDate", type: "string" },
+      { name: "CertificateOrderList.EndDate", type: "string" },
+      { name: "CertificateOrderList.Expired", type: "boolean" },
+      { name: "CertificateOrderList.Upload", type: "boolean" },
       { name: "TotalCount", type: "integer" },
       { name: "CurrentPage", type: "integer" },
       { name: "ShowSize", type: "integer" },
@@ -329,4 +468,5 @@ export const CAS_OPERATIONS: readonly Operation[] = [
     params: [{ name: "CsrId", type: "long", required: true, description: "The CSR's ID." }],
     response: requestIdOnly,
   },
+  ...USER_CERTIFICATE_OPERATIONS,
 ];
