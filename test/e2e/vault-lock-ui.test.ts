@@ -168,7 +168,7 @@ describe("vault passphrase through the popup and options pages", () => {
     await popup.screenshot({ path: join(SHOTS, "popup-vault-unlock-en.png"), fullPage: true });
     await unlockInPopup(popup, "not the vault passphrase");
     await expectAttribute(popup, "#unlock-error", "data-code", "vault.passphrase.wrong");
-    await expectText(popup, "#unlock-error", msg("en", "error_vault_passphrase_wrong", { field: msg("en", "ui_vault_passphrase"), attempts: 1, seconds: 0 }));
+    await expectText(popup, "#unlock-error", msg("en", "error_vault_passphrase_wrong", { field: msg("en", "ui_vault_passphrase"), attempts: 1, free: 3, seconds: 0 }));
     await expectValue(popup, "#unlock-passphrase", "", "the field emptied after a try");
     await expectCount(popup, "[role=tab]", 0, "still no tabs");
     await unlockInPopup(popup, PASS1);
@@ -192,7 +192,7 @@ describe("vault passphrase through the popup and options pages", () => {
     await options.fill("#vault-current", PASS1);
     await options.click("#vault-unlock");
     await expectAttribute(options, "#vault-error", "data-code", "vault.passphrase.wrong");
-    await expectText(options, "#vault-error", msg("en", "error_vault_passphrase_wrong", { field: msg("en", "ui_vault_current"), attempts: 1, seconds: 0 }));
+    await expectText(options, "#vault-error", msg("en", "error_vault_passphrase_wrong", { field: msg("en", "ui_vault_current"), attempts: 1, free: 3, seconds: 0 }));
     await options.close();
 
     const popup = await openPopup(session);
@@ -240,7 +240,7 @@ describe("vault passphrase through the popup and options pages", () => {
     await expectPrompt(popup, "zh_CN");
     await expectText(popup, "#unlock-vault", msg("zh_CN", "ui_vault_unlock"));
     await unlockInPopup(popup, "不是这个口令，肯定不是");
-    await expectText(popup, "#unlock-error", msg("zh_CN", "error_vault_passphrase_wrong", { field: msg("zh_CN", "ui_vault_passphrase"), attempts: 1, seconds: 0 }));
+    await expectText(popup, "#unlock-error", msg("zh_CN", "error_vault_passphrase_wrong", { field: msg("zh_CN", "ui_vault_passphrase"), attempts: 1, free: 3, seconds: 0 }));
     await popup.screenshot({ path: join(SHOTS, "popup-vault-unlock-zh.png"), fullPage: true });
     await unlockInPopup(popup, PASS3);
     await expectText(popup, "#tab-keys", msg("zh_CN", "ui_tab_keys"));

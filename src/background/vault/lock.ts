@@ -286,7 +286,7 @@ export class VaultLock {
       const count = failures.count + 1;
       const delay = count < FREE_ATTEMPTS ? 0 : Math.min(MAX_DELAY_MS, 1000 * 2 ** (count - FREE_ATTEMPTS));
       await this.session.set(SESSION_FAILURES, { count, notBefore: this.now() + delay });
-      throw new KeysmithError("vault.passphrase.wrong", { field, params: { attempts: count, seconds: Math.ceil(delay / 1000) } });
+      throw new KeysmithError("vault.passphrase.wrong", { field, params: { attempts: count, free: FREE_ATTEMPTS, seconds: Math.ceil(delay / 1000) } });
     }
     await this.session.remove(SESSION_FAILURES);
     return raw;
