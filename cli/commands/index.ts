@@ -8,6 +8,8 @@ import { csrCommand } from "./csr";
 import { inspectCommand } from "./inspect";
 import { bundleCommand } from "./bundle";
 import { ramPolicyCommand } from "./ram-policy";
+import { renewCommand } from "./renew";
+import { deployCommand } from "./deploy";
 
 export const COMMANDS: Command[] = [
   ...orderCommands,
@@ -18,4 +20,6 @@ export const COMMANDS: Command[] = [
   inspectCommand,
   bundleCommand,
   ramPolicyCommand,
+  renewCommand,
+  deployCommand,
 ];

@@ -53,7 +53,7 @@ const KNOWN_STATES = new Set(["domain_verify", "process", "certificate", "verify
 
 type Outcome = "issued" | "verify_fail" | "cancelled" | "timeout";
 
-interface RecordAdded {
+export interface RecordAdded {
   zone: string;
   rr: string;
   type: string;
@@ -298,7 +298,7 @@ function isTransient(err: unknown): boolean {
  * write-ahead ledger: a lost answer, or a record add still pending from an earlier round or run, is looked
  * for in DescribeDomainRecords (never added twice); `unknown` says it is not settled yet.
  */
-async function addDnsRecord(cw: CliWriteAhead, domain: string, recordDomain: string, type: string, value: string, zone: string | undefined): Promise<RecordAdded> {
+export async function addDnsRecord(cw: CliWriteAhead, domain: string, recordDomain: string, type: string, value: string, zone: string | undefined): Promise<RecordAdded> {
   let place: { zone: string; rr: string };
   try {
     place = dnsRecordPlacement(domain, recordDomain, zone);

@@ -140,7 +140,8 @@ export const CDN_TARGET: DeployTarget = {
     }
     return fail("lifecycle.deploy.list_too_long", "DescribeUserDomains", { pages: CDN_MAX_PAGES });
   },
-  covers: sansCover,
+  // CDN lists a wildcard domain as `.example.com`.
+  covers: (sans, domain) => sansCover(sans, domain.startsWith(".") ? `*${domain}` : domain),
   async served(call, domain) {
     const reply = await call("DescribeDomainCertificateInfo", { DomainName: domain });
     const infos = list(obj(reply.CertInfos).CertInfo);

@@ -88,6 +88,8 @@ describe("CDN target", () => {
     expect(await CDN_TARGET.listDomains(call)).toEqual(domains);
     expect(calls.filter((c) => c.action === "DescribeUserDomains").map((c) => c.params.PageNumber)).toEqual(["1", "2", "3"]);
     expect(await coveredDomains(CDN_TARGET, fakeCdn(domains).call, ["*.example.com"])).toEqual(["www.example.com", "img.example.com"]);
+    expect(CDN_TARGET.covers(["*.example.com"], ".example.com")).toBe(true); // CDN's wildcard domain
+    expect(CDN_TARGET.covers(["www.example.com"], ".example.com")).toBe(false);
     expect(await coveredDomains(CDN_TARGET, fakeCdn(domains).call, ["example.com", "www.other.org"])).toEqual(["example.com", "www.other.org"]);
   });
 

@@ -1,0 +1,102 @@
+// After issuance: the certificate and its key go to cas (UploadUserCertificate, a create under the
+// write-ahead ledger: cli/create.ts), and each deploy target is pointed at the cas CertId and read back
+// (src/core/lifecycle/deploy-targets.ts). Used by `keysmith renew` and `keysmith deploy`.
+//
+// The upload is the one step that hands the private key to the user's Alibaba Cloud account: cas holds it
+// so that CDN can serve the certificate. For the CLI, a renew file with deploy bindings (or an explicit
+// `keysmith deploy`) is the user's opt-in to that; without bindings nothing is uploaded.
+import { isKeysmithError, type KeysmithError } from "../../src/core/errors";
+import { certificateSubstance } from "../../src/core/aliyun/create-identity";
+import { t } from "../../src/core/i18n";
+import { operation, type ServiceId } from "../../src/core/aliyun/operations";
+import type { AliyunClient } from "../../src/core/aliyun/client";
+import { normalizeSerial, type ApiCall, type DeployTarget } from "../../src/core/lifecycle/deploy-targets";
+import type { ParsedArgs } from "../args";
+import type { CliContext } from "../context";
+import { placeCreate } from "../create";
+import { readOrders, stateDirFrom } from "../state-dir";
+import { uploadMaterial } from "./issue";
+import { writeState, type CertificateFiles, type CertificateState } from "./store";
+
+export interface RolloutEnv {
+  ctx: CliContext;
+  client: AliyunClient;
+  args: ParsedArgs;
+  passphrase: string;
+  say: (line: string) => void;
+  /** Reads back before a deploy counts as failed, and the wait between them. */
+  confirmAttempts: number;
+  confirmIntervalMs: number;
+}
+
+export type UploadOutcome = { kind: "uploaded" | "present"; certId: string } | { kind: "unknown"; error: KeysmithError } | { kind: "failed"; reason: string };
+
+/** The port a deploy target talks through, bound to the signed client and the target's service. */
+export function targetCall(client: AliyunClient, target: DeployTarget): ApiCall {
+  // The catalogue's service ids are the client's (src/core/aliyun/operation-types.ts ServiceId).
+  return (action, params) => client.call(target.service as ServiceId, action, params);
+}
+
+/** cas names are unique in an account: the certificate's name and its serial's last 20 hex digits. */
+export function uploadName(name: string, serial: string): string {
+  return `${name.slice(0, 43)}-${normalizeSerial(serial).slice(-20)}`;
+}
+
+/** Uploads the state's current certificate and key to cas once (per serial); later calls reuse the CertId. */
+export async function ensureUploaded(env: RolloutEnv, name: string, files: CertificateFiles, state: CertificateState, serial: string): Promise<UploadOutcome> {
+  const want = normalizeSerial(serial);
+  if (state.upload && normalizeSerial(state.upload.serial) === want) return { kind: "present", certId: state.upload.certId };
+  const material = await uploadMaterial(files, env.passphrase);
+  if (!material) return { kind: "failed", reason: t(env.ctx.locale, "lifecycle_cli_nothing_to_upload", { name }) };
+  const uploadAs = uploadName(name, serial);
+  // An upload whose answer was lost and that `keysmith order reconcile` adopted since: that is its CertId.
+  const fingerprint = certificateSubstance(material.cert)?.fingerprint;
+  const adopted = fingerprint ? readOrders(stateDirFrom(env.args.strings.get("state-dir"), env.ctx.env)).filter((o) => o.action === "UploadUserCertificate" && o.keys.includes(`upload:${fingerprint}`)).pop() : undefined;
+  let certId: string;
+  if (adopted) certId = adopted.id;
+  else {
+    let placed;
+    try {
+      placed = await placeCreate(env.ctx, env.client, env.args, operation("cas", "UploadUserCertificate"), { Name: uploadAs, Cert: material.cert, Key: material.key });
+    } catch (err) {
+      // An earlier run's upload of this certificate is still pending: its outcome is unknown until reconciled.
+      if (isKeysmithError(err) && err.code === "api.create.pending") return { kind: "unknown", error: err };
+      throw err;
+    }
+    if ("unknown" in placed) return { kind: "unknown", error: placed.unknown };
+    certId = String(placed.response.CertId ?? "");
+  }
+  if (!certId) return { kind: "failed", reason: t(env.ctx.locale, "lifecycle_cli_upload_no_id", { name }) };
+  state.upload = { certId, serial: want, name: uploadAs };
+  writeState(files, state);
+  env.say(t(env.ctx.locale, "lifecycle_cli_uploaded", { name, certId }));
+  return { kind: "uploaded", certId };
+}
+
+export type DeployOutcome = { kind: "unchanged" | "deployed" } | { kind: "failed"; reason: string };
+
+/** Points `domain` of `target` at cas certificate `certId` unless it serves it already, then reads it back. */
+export async function deployOne(env: RolloutEnv, target: DeployTarget, domain: string, certId: string, serial: string, files: CertificateFiles, state: CertificateState, name: string): Promise<DeployOutcome> {
+  const call = targetCall(env.client, target);
+  const want = normalizeSerial(serial);
+  const served = await target.served(call, domain);
+  const record = () => {
+    state.deployed = { ...(state.deployed ?? {}), [`${target.id}:${domain}`]: { certId, serial: want, at: new Date().toISOString() } };
+    writeState(files, state);
+  };
+  if (served?.certId === certId && (served.serial === undefined || served.serial === want)) {
+    if (state.deployed?.[`${target.id}:${domain}`]?.certId !== certId) record();
+    return { kind: "unchanged" };
+  }
+  await target.deploy(call, { domain, certId });
+  const confirmed = await target.confirm(call, { domain, certId, serial: want }, { attempts: env.confirmAttempts, intervalMs: env.confirmIntervalMs });
+  if (!confirmed.confirmed) {
+    return {
+      kind: "failed",
+      reason: t(env.ctx.locale, "lifecycle_cli_not_confirmed", { name, target: target.id, domain, certId, seen: confirmed.served?.certId ?? "-", reads: confirmed.reads }),
+    };
+  }
+  record();
+  env.say(t(env.ctx.locale, "lifecycle_cli_deployed", { name, target: target.id, domain, certId, serial: want }));
+  return { kind: "deployed" };
+}
