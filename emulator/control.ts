@@ -16,6 +16,12 @@ export interface EmulatorCounts {
   csrs: number;
   kmsCertificates: number;
   dnsRecords: number;
+  /** cas UploadUserCertificate certificates held (DeleteUserCertificate removes one). */
+  uploads: number;
+  /** CDN accelerated domains (AddCdnDomain). */
+  cdnDomains: number;
+  /** Certificates set on a CDN domain (SetCdnDomainSSLCertificate with SSLProtocol on that succeeded), ever. */
+  cdnDeploys: number;
   /** Creates the lateCommit fault still holds back (not yet in the counts above). */
   pendingCommits: number;
 }
@@ -85,6 +91,9 @@ export function createControl(ctx: ServiceContext, faults: Faults, persist: () =
       csrs: Object.keys(ctx.state.csrs).length,
       kmsCertificates: Object.keys(ctx.state.kms).length,
       dnsRecords: Object.keys(ctx.state.dns.records).length,
+      uploads: Object.keys(ctx.state.userCertificates).length,
+      cdnDomains: Object.keys(ctx.state.cdn.domains).length,
+      cdnDeploys: ctx.state.cdn.deploys,
       pendingCommits: lateCommits?.pending() ?? 0,
     }),
     snapshot: () => ({
@@ -97,6 +106,12 @@ export function createControl(ctx: ServiceContext, faults: Faults, persist: () =
       zones: ctx.state.dns.zones,
       csrIds: Object.keys(ctx.state.csrs),
       kmsCertificateIds: Object.keys(ctx.state.kms),
+      uploads: Object.values(ctx.state.userCertificates).map((c) => ({
+        certId: c.certId, name: c.name, commonName: c.commonName, serial: c.serial, notAfter: c.notAfter,
+      })),
+      cdnDomains: Object.values(ctx.state.cdn.domains).map((d) => ({
+        domainName: d.domainName, cdnType: d.cdnType, https: d.https ? { certType: d.https.certType, certId: d.https.certId, serial: d.https.serial, notAfter: d.https.notAfter } : null,
+      })),
       clockOffsetMs: ctx.state.clockOffsetMs,
       faults: faults.get(),
     }),

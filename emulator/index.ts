@@ -1,4 +1,4 @@
-// startEmulator: the local Alibaba Cloud counterpart (cas 2020-04-07, KMS 2016-01-20, Alidns 2015-01-09)
+// startEmulator: the local Alibaba Cloud counterpart (cas 2020-04-07, KMS 2016-01-20, Alidns 2015-01-09, CDN 2018-05-10)
 // on one port. Used by `npm run emulator`, `npm start`, the CLI and e2e tests.
 import "../src/core/i18n-catalogs"; // the emulator words its errors with the core's English messages
 import type { AddressInfo } from "node:net";
@@ -7,12 +7,13 @@ import { createControl, type EmulatorControl } from "./control";
 import { Faults, type FaultConfig } from "./faults";
 import { LateCommits } from "./late-commits";
 import { createEmulatorServer } from "./server";
-import { loadState, saveStateAtomic, type EmulatorState } from "./state";
+import { FIRST_IDS, loadState, saveStateAtomic, type EmulatorState } from "./state";
 import type { Credential } from "./signature";
 import type { ServiceContext } from "./service";
 import { casService } from "./services/cas";
 import { kmsService } from "./services/kms";
 import { alidnsService } from "./services/alidns";
+import { cdnService } from "./services/cdn";
 import { PACKAGE_PRODUCT_CODES } from "../src/core/aliyun/operations";
 
 export type { EmulatorControl } from "./control";
@@ -78,8 +79,10 @@ async function freshState(options: EmulatorOptions): Promise<EmulatorState> {
     csrs: {},
     dns: { zones: [], records: {} },
     kms: {},
+    userCertificates: {},
+    cdn: { domains: {}, deploys: 0 },
     // OrderIds are 17 digits, like the cloud's (above 2^53, so clients must not use JS numbers for them).
-    counters: { order: "98987582437920968", csr: "10000000", record: "860000000000000000" },
+    counters: { order: "98987582437920968", csr: "10000000", record: "860000000000000000", cert: FIRST_IDS.cert, cdnDomain: FIRST_IDS.cdnDomain },
     clockOffsetMs: 0,
   };
 }
@@ -105,7 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const lateCommits = new LateCommits();
   const control = createControl(context, faults, persist, lateCommits);
   const server = createEmulatorServer({
-    services: [casService, kmsService, alidnsService],
+    services: [casService, kmsService, alidnsService, cdnService],
     credentials,
     context,
     faults,

@@ -87,6 +87,59 @@ export interface KmsCertificate {
   listedAt?: number;
 }
 
+/** A certificate uploaded to cas (UploadUserCertificate): what it is, read from the PEM at upload. */
+export interface UserCertificate {
+  certId: string;
+  name: string;
+  /** Leaf then chain, as uploaded (for SM2: the signing certificate). */
+  certPem: string;
+  keyPem: string;
+  /** SM2 uploads: the encryption certificate and key besides the signing pair (certPem/keyPem). */
+  encryptCertPem?: string;
+  encryptKeyPem?: string;
+  sm2: boolean;
+  commonName: string;
+  sans: string[];
+  /** SHA-1 of the leaf's DER, upper-case hex without colons. */
+  fingerprint: string;
+  serial: string;
+  issuer: string;
+  algorithm: "RSA" | "ECC" | "SM2";
+  notBefore: number;
+  notAfter: number;
+  createdAt: number;
+  listedAt?: number;
+}
+
+/** The certificate a CDN domain serves (SetCdnDomainSSLCertificate with SSLProtocol on). */
+export interface CdnHttps {
+  certType: "cas" | "upload";
+  /** The cas certificate's ID (CertType cas). */
+  certId?: string;
+  certName: string;
+  certRegion: string;
+  certPem: string;
+  serial: string;
+  commonName: string;
+  issuer: string;
+  notBefore: number;
+  notAfter: number;
+  updatedAt: number;
+}
+
+export interface CdnDomain {
+  domainName: string;
+  domainId: number;
+  cdnType: string;
+  /** The Sources JSON as sent. */
+  sources: string;
+  scope: string;
+  createdAt: number;
+  modifiedAt: number;
+  https?: CdnHttps;
+  listedAt?: number;
+}
+
 export interface PackageCount {
   total: number;
   used: number;
@@ -101,8 +154,12 @@ export interface EmulatorState {
   csrs: Record<string, CsrRecord>;
   dns: { zones: string[]; records: Record<string, DnsRecord> };
   kms: Record<string, KmsCertificate>;
-  /** Decimal counters for the 17-digit OrderId and the CsrId / RecordId sequences. */
-  counters: { order: string; csr: string; record: string };
+  /** cas UploadUserCertificate, by CertId. */
+  userCertificates: Record<string, UserCertificate>;
+  /** CDN accelerated domains by name; `deploys` counts certificates set on a domain (SetCdnDomainSSLCertificate on). */
+  cdn: { domains: Record<string, CdnDomain>; deploys: number };
+  /** Decimal counters for the 17-digit OrderId and the CsrId / RecordId / CertId / CDN DomainId sequences. */
+  counters: { order: string; csr: string; record: string; cert: string; cdnDomain: string };
   /** Added to the wall clock for order progress and validity dates (control: advance time). */
   clockOffsetMs: number;
 }
@@ -111,8 +168,20 @@ export function loadState(file: string): EmulatorState | undefined {
   if (!existsSync(file)) return undefined;
   const parsed = JSON.parse(readFileSync(file, "utf8")) as EmulatorState;
   if (parsed.format !== 1) throw new Error(`${file}: unknown emulator state format ${String(parsed.format)}`);
-  return parsed;
+  return withNewParts(parsed);
 }
+
+/** State files written before uploads and CDN were emulated get their (empty) parts. */
+export function withNewParts(state: EmulatorState): EmulatorState {
+  state.userCertificates ??= {};
+  state.cdn ??= { domains: {}, deploys: 0 };
+  state.counters.cert ??= FIRST_IDS.cert;
+  state.counters.cdnDomain ??= FIRST_IDS.cdnDomain;
+  return state;
+}
+
+/** Where the newer ID sequences start (cas certificate IDs are 8 digits in the cloud, safe for the Tea SDKs). */
+export const FIRST_IDS = { cert: "14000000", cdnDomain: "300000" } as const;
 
 let tmpCounter = 0;
 /**

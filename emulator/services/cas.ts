@@ -11,6 +11,7 @@ import { hasRecord, relativeName, zoneOf } from "./alidns";
 import { isListed, listedAtFor, type CallInfo, type ServiceContext, type ServiceDefinition } from "../service";
 import { newestFirst, pageOf } from "../paging";
 import { keySpecFromCasCsr, type KeySpecId } from "../../src/core/key-spec";
+import { deleteUserCertificate, getUserCertificateDetail, uploadRow, uploadShown, uploadUserCertificate } from "./user-certificates";
 
 /** The seed pages' default product (CreateCertificateRequest, CreateCertificateWithCsrRequest). */
 import { DEFAULT_DV_PRODUCT_CODE as DEFAULT_PRODUCT_CODE } from "../../src/core/aliyun/product-codes";
@@ -196,6 +197,40 @@ function listStatus(order: Order, now: number): string {
 
 const algorithmOf = (spec: KeySpecId): string => (spec.startsWith("RSA") ? "RSA" : spec === "EC_SM2" ? "SM2" : "ECC");
 
+/** A ListUserCertificateOrder row for an order (CERT lists add the certificate's fields). */
+function orderRow(o: Order, type: string, now: number): Record<string, unknown> {
+  const wild = o.domain.startsWith("*.");
+  const item: Record<string, unknown> = {
+    OrderId: long(o.orderId),
+    InstanceId: `cas-ivauto-${o.orderId}`,
+    Domain: o.domain,
+    ProductCode: o.productCode,
+    ProductName: o.productCode,
+    Status: listStatus(o, now),
+    CertType: o.productCode.includes("free") ? "FREE" : o.productCode.includes("-ov-") ? "OV" : o.productCode.includes("-ev-") ? "EV" : "DV",
+    Algorithm: algorithmOf(o.keySpec),
+    DomainType: wild ? "WILDCARD" : "ONE",
+    DomainCount: wild ? 0 : 1,
+    WildDomainCount: wild ? 1 : 0,
+    BuyDate: o.createdAt,
+    SourceType: "buy",
+  };
+  if (o.state === "certificate") {
+    item.CertStartTime = o.notBefore;
+    item.CertEndTime = o.notAfter;
+    if (type === "CERT") {
+      item.CertificateId = long(o.orderId);
+      item.CommonName = o.domain.split(",")[0];
+      item.Sans = o.domain;
+      item.StartDate = new Date(o.notBefore!).toISOString().slice(0, 10);
+      item.EndDate = new Date(o.notAfter!).toISOString().slice(0, 10);
+      item.Expired = o.notAfter! < now;
+      item.Upload = false;
+    }
+  }
+  return item;
+}
+
 /** cas pages: CurrentPage from 1, ShowSize default 50 (the SDK's documented default; no maximum is documented). */
 const CAS_PAGING = { pageParam: "CurrentPage", sizeParam: "ShowSize", defaultSize: 50 } as const;
 
@@ -205,7 +240,7 @@ export const casService: ServiceDefinition = {
   id: "cas",
   version: "2020-04-07",
   host: "cas.aliyuncs.com",
-  creates: ["CreateCertificateRequest", "CreateCertificateWithCsrRequest", "CreateCertificateForPackageRequest", "CreateCsr"],
+  creates: ["CreateCertificateRequest", "CreateCertificateWithCsrRequest", "CreateCertificateForPackageRequest", "CreateCsr", "UploadUserCertificate"],
   handlers: {
     async CreateCertificateRequest(p, ctx, call) {
       const domain = p.Domain!.toLowerCase();
@@ -259,46 +294,26 @@ export const casService: ServiceDefinition = {
     ListUserCertificateOrder(p, ctx) {
       const now = ctx.now();
       const type = p.OrderType ?? "CPACK";
-      let orders = Object.values(ctx.state.orders).filter((o) => isListed(ctx, o));
-      if (type === "CERT" || type === "UPLOAD") orders = type === "CERT" ? orders.filter((o) => o.state === "certificate") : [];
+      // UPLOAD: uploaded certificates only; CERT: issued orders' certificates and uploads; CPACK, BUY: orders.
+      let orders = type === "UPLOAD" ? [] : Object.values(ctx.state.orders).filter((o) => isListed(ctx, o));
+      if (type === "CERT") orders = orders.filter((o) => o.state === "certificate");
       if (p.Keyword) orders = orders.filter((o) => o.domain.includes(p.Keyword!.toLowerCase()));
       if (p.Status) orders = orders.filter((o) => listStatus(o, now) === p.Status);
-      newestFirst(orders, (o) => o.createdAt, (o) => o.orderId);
-      const { items, page, size, total } = pageOf(orders, p, CAS_PAGING);
-      const list = items.map((o) => {
-        const wild = o.domain.startsWith("*.");
-        const item: Record<string, unknown> = {
-          OrderId: long(o.orderId),
-          InstanceId: `cas-ivauto-${o.orderId}`,
-          Domain: o.domain,
-          ProductCode: o.productCode,
-          ProductName: o.productCode,
-          Status: listStatus(o, now),
-          CertType: o.productCode.includes("free") ? "FREE" : o.productCode.includes("-ov-") ? "OV" : o.productCode.includes("-ev-") ? "EV" : "DV",
-          Algorithm: algorithmOf(o.keySpec),
-          DomainType: wild ? "WILDCARD" : "ONE",
-          DomainCount: wild ? 0 : 1,
-          WildDomainCount: wild ? 1 : 0,
-          BuyDate: o.createdAt,
-          SourceType: "buy",
-        };
-        if (o.state === "certificate") {
-          item.CertStartTime = o.notBefore;
-          item.CertEndTime = o.notAfter;
-          if (type === "CERT") {
-            item.CertificateId = long(o.orderId);
-            item.CommonName = o.domain.split(",")[0];
-            item.Sans = o.domain;
-            item.StartDate = new Date(o.notBefore!).toISOString().slice(0, 10);
-            item.EndDate = new Date(o.notAfter!).toISOString().slice(0, 10);
-            item.Expired = o.notAfter! < now;
-            item.Upload = false;
-          }
-        }
-        return item;
-      });
-      return { CertificateOrderList: list, TotalCount: total, CurrentPage: page, ShowSize: size };
+      const uploads =
+        type === "UPLOAD" || type === "CERT"
+          ? Object.values(ctx.state.userCertificates).filter((c) => isListed(ctx, c) && uploadShown(c, p, now))
+          : [];
+      const rows = [
+        ...orders.map((o) => ({ at: o.createdAt, id: o.orderId, row: () => orderRow(o, type, now) })),
+        ...uploads.map((c) => ({ at: c.createdAt, id: c.certId, row: () => uploadRow(c, now) })),
+      ];
+      newestFirst(rows, (r) => r.at, (r) => r.id);
+      const { items, page, size, total } = pageOf(rows, p, CAS_PAGING);
+      return { CertificateOrderList: items.map((r) => r.row()), TotalCount: total, CurrentPage: page, ShowSize: size };
     },
+    UploadUserCertificate: uploadUserCertificate,
+    GetUserCertificateDetail: getUserCertificateDetail,
+    DeleteUserCertificate: deleteUserCertificate,
     CancelOrderRequest(p, ctx) {
       const order = findOrder(ctx, p.OrderId!);
       if (order.state !== "domain_verify" && order.state !== "process") throw orderStateError(order.state, "CancelOrderRequest");

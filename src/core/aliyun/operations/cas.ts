@@ -126,7 +126,7 @@ const reconcileUpload: Operation["reconcile"] = {
     const cert = uploadedCert(p);
     return [...(cert ? [`upload:${cert.fingerprint}`] : []), ...(p.Name ? [`upload-name:${p.Name}`] : [])];
   },
-  // The emulator refuses a second certificate under a name already taken (emulator/services/cas.ts): the
+  // The emulator refuses a second certificate under a name already taken (emulator/services/user-certificates.ts): the
   // listed certificate with this name and fingerprint is then the result.
   existsCodes: ["NameRepeat"],
 };
