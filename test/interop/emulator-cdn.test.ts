@@ -140,6 +140,8 @@ describe("uploads and CDN with @alicloud/cas20200407 and @alicloud/cdn20180510 (
       cdn.setCdnDomainSSLCertificate(new cdnModule.SetCdnDomainSSLCertificateRequest({ domainName: "b.refuse.example.com", SSLProtocol: "on", certType: "cas", certId: ok.body!.certId })),
     );
     expect(notCovering).toEqual({ code: "Certificate.DomainNotMatch", status: 400 });
+    const noCert = await failure(cdn.setCdnDomainSSLCertificate(new cdnModule.SetCdnDomainSSLCertificateRequest({ domainName: "b.refuse.example.com", SSLProtocol: "on" })));
+    expect(noCert).toEqual({ code: "SSLPub.MissingParameter", status: 400 });
     const again = await failure(cdn.addCdnDomain(new cdnModule.AddCdnDomainRequest({ domainName: "b.refuse.example.com", cdnType: "web", sources })));
     expect(again).toEqual({ code: "DomainAlreadyExist", status: 400 });
     const detailGone = await failure(cas.getUserCertificateDetail(new casModule.GetUserCertificateDetailRequest({ certId: 99999999 })));
