@@ -73,7 +73,7 @@ const emulator = await startEmulator({
 });
 
 const demo = !values["access-key-id"];
-console.log(`Keysmith emulator (cas 2020-04-07, KMS 2016-01-20, Alidns 2015-01-09) listening on ${emulator.url}`);
+console.log(`Keysmith emulator (cas 2020-04-07, KMS 2016-01-20, Alidns 2015-01-09, CDN 2018-05-10) listening on ${emulator.url}`);
 console.log(`  endpoint           ${emulator.url}   (every service; SDKs: endpoint ${emulator.host}:${emulator.port}, protocol http)`);
 console.log(`  AccessKeyId        ${emulator.accessKeyId}`);
 // The secret is printed only when it is the documented demo one; a secret the user passed stays off the console.
