@@ -30,6 +30,7 @@
 import type { Page } from "playwright-core";
 import type { RunningEmulator } from "../../emulator/index";
 import type { ErrorData } from "../../src/core/errors";
+import { describeReason } from "../../src/core/reason";
 import type { Contact, OrderView, PendingCreateView, Reply } from "../../src/messages";
 import { TEST_GRANTS, connectThroughOptions, launchExtension, send, sendRaw, stopWorker, type ExtensionSession } from "../../test/e2e/harness";
 import { ACTION_OF, emulatorIds, newIds, sleep, tally, type CreateOp, type FaultSpec, type RowResult } from "./matrix";
@@ -189,7 +190,7 @@ export async function openExtensionMatrix(emu: RunningEmulator): Promise<Extensi
         return attempts;
       }
       for (const e of mine) {
-        if (!seen) path.push(`entry=${e.state}${e.reason ? `[${e.reason}]` : ""}`);
+        if (!seen) path.push(`entry=${e.state}${e.reason ? `[${describeReason("en", e.reason)}]` : ""}`);
         seen = e;
         if (e.state === "ambiguous") throw new Error(`ambiguous: ${(e.candidates ?? []).map((c) => c.id).join(", ")}`);
         if (e.windowOver && (e.state === "unknown" || e.state === "pending")) {

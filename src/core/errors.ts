@@ -2,6 +2,7 @@
 // `field` names what was wrong and `params` fill the localized message (_locales/*/: key `error_<code>`
 // with dots as underscores). Errors cross worker messages as plain data (`toData` / `fromData`).
 import { translate, type Locale } from "./i18n";
+import { describeReason } from "./reason";
 
 export type ErrorParams = Record<string, string | number>;
 
@@ -57,6 +58,7 @@ export function errorMessageKey(code: string): string {
 function renderError(code: string, field: string | undefined, params: ErrorParams, locale: Locale): string {
   const values: ErrorParams = { ...params };
   if (field !== undefined) values.field = field;
+  if (typeof values.reason === "string") values.reason = describeReason(locale, values.reason);
   const text = translate(locale, errorMessageKey(code), values);
   if (text !== undefined) return text;
   const generic = translate(locale, "error_generic", { code, field: field ?? "-" });

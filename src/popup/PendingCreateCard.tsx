@@ -6,6 +6,8 @@
 import { useState } from "preact/hooks";
 import { ErrorNotice } from "../ui/notices";
 import { useLocale, useT } from "../ui/locale";
+import { pickLocale } from "../core/i18n";
+import { describeReason } from "../core/reason";
 import { useAction } from "../ui/use-action";
 import type { OrderView, PendingCreateView, WorkerApi } from "../ui/worker-api";
 
@@ -16,7 +18,7 @@ function clock(iso: string, locale: string): string {
 /** What is known, in one sentence (exported for the unit tests of the wording). */
 export function pendingStatus(e: PendingCreateView, tr: (key: string, params?: Record<string, string | number>) => string, locale: string, nowMs = Date.now()): string {
   const at = clock(e.startedAt, locale);
-  const reason = e.reason ?? tr("ui_pending_reason_none");
+  const reason = e.reason ? describeReason(pickLocale(locale), e.reason) : tr("ui_pending_reason_none");
   switch (e.state) {
     case "pending":
       return tr("ui_pending_state_pending", { time: at });

@@ -9,6 +9,7 @@
 // Two or more candidates make it `ambiguous` for the user to choose; after the window the entry stays and
 // says so, for "check again" or an explicit "place it anyway". Pure core: the ledger, the client, the
 // clock and the id source are handed in.
+import { REASON_NO_ANSWER, reasonHttp, reasonNetwork, reasonTimeout } from "../reason";
 import { KeysmithError, fail } from "../errors";
 import type { AliyunClient, ApiResponse } from "./client";
 import { ApiError } from "./api-error";
@@ -108,9 +109,11 @@ export function outcomeUnknown(err: unknown): boolean {
 
 function reasonOf(err: unknown): string {
   // The copy of a request whose connection closed unanswered is refused as a replay: say what happened.
-  if (err instanceof ApiError && err.apiCode === "SignatureNonceUsed") return "connection closed without an answer";
-  if (err instanceof ApiError) return `HTTP ${err.status} ${err.apiCode}`;
-  if (err instanceof KeysmithError) return String(err.params.reason ?? err.params.seconds ?? err.code);
+  if (err instanceof ApiError && err.apiCode === "SignatureNonceUsed") return REASON_NO_ANSWER;
+  if (err instanceof ApiError) return reasonHttp(err.status, err.apiCode);
+  if (err instanceof KeysmithError && err.code === "api.timeout") return reasonTimeout(err.params.seconds ?? "-");
+  if (err instanceof KeysmithError && err.code === "api.network") return reasonNetwork(String(err.params.reason ?? "-"));
+  if (err instanceof KeysmithError) return String(err.params.reason ?? err.code);
   return err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200);
 }
 

@@ -116,7 +116,10 @@ describe("write-ahead creates", () => {
     expect(err).toMatchObject({ code: "api.create.unknown", params: { pendingId: "p1" } });
     expect((err as KeysmithError).localized("en")).not.toMatch(/safe/i);
     const [entry] = await wa.list();
-    expect(entry).toMatchObject({ id: "p1", state: "unknown", reason: "15" });
+    expect(entry).toMatchObject({ id: "p1", state: "unknown", reason: "timeout:15" });
+    // The ledger keeps a token; messages say it in the reader's language.
+    expect((err as KeysmithError).localized("en")).toContain("(no answer within 15 s)");
+    expect((err as KeysmithError).localized("zh_CN")).toContain("15 秒内无应答");
     cloud.set("answer");
     await expect(wa.place(csrOp, { Csr: CSR, ...contact })).rejects.toMatchObject({ code: "api.create.pending", params: { pendingId: "p1" } });
     // The same domain with another key is the same create too, until the first settles.
