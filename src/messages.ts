@@ -10,9 +10,10 @@ import type { ExtKeyUsageName, KeyUsageName } from "./core/csr/usages";
 import type { KeySpecId } from "./core/key-spec";
 import type { SubjectFields } from "./core/subject";
 import { DEFAULT_DV_PRODUCT_CODE } from "./core/aliyun/product-codes";
+import type { RenewalPolicy, RenewalPolicyInput } from "./core/lifecycle/renewal";
 
 // Types only: the pages get the core's names without its code.
-export type { ExtKeyUsageName, KeyUsageName, KeySpecId, SubjectFields };
+export type { ExtKeyUsageName, KeyUsageName, KeySpecId, SubjectFields, RenewalPolicy, RenewalPolicyInput };
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared data shapes (all plain JSON: safe to postMessage, never private key material or secrets)
@@ -357,6 +358,51 @@ export interface VaultStatus {
   unprotectedKeys: number;
 }
 
+/**
+ * Where a renewed certificate is deployed (src/core/lifecycle/deploy-targets.ts): one CDN domain, or every CDN
+ * domain of the account that the certificate's SANs cover.
+ */
+export type DeployBinding = { target: "cdn"; domain: string } | { target: "cdn"; auto: true };
+
+/** Steps of an automatic renewal (src/background/lifecycle/renewer.ts), stored so a restarted worker resumes. */
+export type RenewalPhase = "key" | "ordered" | "issued" | "uploaded" | "deployed";
+
+/** The renewal under way (or the last one) for a key, as pages see it. No key material. */
+export interface RenewalProgressView {
+  /** The certificate being replaced: its SHA-256 fingerprint. */
+  replaces: string;
+  phase: RenewalPhase;
+  startedAt: string;
+  /** The key the new certificate is for (the same key with policy key "reuse"). */
+  newKeyId?: string;
+  /** The local id of the DV order placed for it. */
+  orderId?: string;
+  /** cas CertId of the uploaded certificate. */
+  casCertId?: string;
+  /** Domains confirmed serving the new certificate. */
+  deployed?: string[];
+  failures: number;
+  lastError?: ErrorData;
+  /** The next attempt after a failure (src/core/lifecycle/renewal.ts retry backoff). */
+  retryAt?: string;
+  finishedAt?: string;
+}
+
+/**
+ * A key's renewal settings (`renewal.get` / `renewal.set`). Default: mode "off", nothing uploaded or deployed.
+ * `uploadToCas` hands the private key to the user's Alibaba Cloud account (UploadUserCertificate); refused for
+ * keys that cannot be exported.
+ */
+export interface KeyRenewal {
+  keyId: string;
+  policy: RenewalPolicy;
+  uploadToCas: boolean;
+  deploy: DeployBinding[];
+  /** When the key's current certificate is due (absent: no certificate, or mode "off"). */
+  dueAt?: string;
+  progress?: RenewalProgressView;
+}
+
 export interface Protocol {
   // the vault lock
   "vault.status": { request: Record<string, never>; reply: VaultStatus };
@@ -486,6 +532,14 @@ export interface Protocol {
   /** Partial update; returns the whole settings. Setting `endpoint` may need a runtime host permission. */
   "settings.set": { request: Partial<Settings>; reply: Settings };
 
+  // renewal (per vault key)
+  "renewal.get": { request: { keyId: string }; reply: KeyRenewal };
+  /**
+   * Stores the key's renewal policy (validated by src/core/lifecycle/renewal.ts validateRenewalPolicy), the
+   * upload opt-in and the deploy bindings; absent `uploadToCas` / `deploy` keep what was stored.
+   */
+  "renewal.set": { request: { keyId: string; policy: RenewalPolicyInput; uploadToCas?: boolean; deploy?: DeployBinding[] }; reply: KeyRenewal };
+
   // popup hand-off from the context menu
   "ui.takePendingForm": { request: Record<string, never>; reply: PendingForm | null };
 }
@@ -545,6 +599,8 @@ export const MESSAGE_TYPES: readonly MessageType[] = [
   "credentials.test",
   "settings.get",
   "settings.set",
+  "renewal.get",
+  "renewal.set",
   "ui.takePendingForm",
 ];
 

@@ -5,6 +5,8 @@ import {
   IDLE_LOCK_MINUTES, KEY_SPEC_IDS, PASSPHRASE_MAX_LENGTH, PASSPHRASE_MIN_LENGTH, RECONCILE_MINUTES, type LockPolicy, type MessageType, type RequestOf,
 } from "../messages";
 import { EXT_KEY_USAGE_NAMES, KEY_USAGE_NAMES } from "../core/csr/usages";
+import { validateRenewalPolicy } from "../core/lifecycle/renewal";
+import type { DeployBinding, RenewalPolicyInput } from "../messages";
 import { bool, empty, int, list, obj, oneOf, optional, partial, str, type Schema } from "./payload-schema";
 
 const id = str({ min: 1, max: 100 });
@@ -59,6 +61,19 @@ const exportFormat = oneOf(["pkcs8-encrypted", "pkcs12", "pkcs12-legacy", "pkcs8
 /** Only the popup's "Place another order anyway" confirmation sends it: the duplicate guard is off for that create. */
 const allowDuplicate = optional(bool());
 const isoDate = str({ max: 40, pattern: /^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)$/ });
+
+/** A renewal policy: the core's own check (typed errors naming `policy.<member>`), defaults filled in. */
+const renewalPolicy: Schema<RenewalPolicyInput> = { check: (v, path) => validateRenewalPolicy(v, path) };
+/** A CDN domain as CDN names it (`.example.com` is its wildcard form). */
+const cdnDomain = str({ min: 1, max: 253, pattern: /^(\*\.|\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$/ });
+const deployBinding: Schema<DeployBinding> = {
+  check(v, path) {
+    const b = obj({ target: oneOf(["cdn"] as const), domain: optional(cdnDomain), auto: optional(bool()) }).check(v, path);
+    if (b.domain !== undefined && b.auto === undefined) return { target: b.target, domain: b.domain.toLowerCase() };
+    if (b.domain === undefined && b.auto === true) return { target: b.target, auto: true };
+    throw new KeysmithError("message.payload.invalid", { field: path, params: { rule: "either domain or auto: true" } });
+  },
+};
 
 export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
   "vault.status": empty,
@@ -159,6 +174,9 @@ export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
     reconcileMinutes: int({ min: RECONCILE_MINUTES.min, max: RECONCILE_MINUTES.max }),
     autoImportEndpoint: str({ max: 300 }),
   }),
+
+  "renewal.get": obj({ keyId: id }),
+  "renewal.set": obj({ keyId: id, policy: renewalPolicy, uploadToCas: optional(bool()), deploy: optional(list(deployBinding, { max: 20 })) }),
 
   "ui.takePendingForm": empty,
 };

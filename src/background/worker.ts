@@ -9,6 +9,8 @@ import { credentialHandlers } from "./handlers/credentials";
 import { csrHandlers } from "./handlers/csr";
 import { keyHandlers } from "./handlers/keys";
 import { orderHandlers } from "./handlers/orders";
+import { renewalHandlers } from "./handlers/renewal";
+import { createRenewalStore } from "./lifecycle/renewal-store";
 import { settingsHandlers } from "./handlers/settings";
 import { vaultHandlers } from "./handlers/vault";
 import { sharedVaultLock, type VaultLock } from "./vault/lock";
@@ -43,6 +45,7 @@ export function createWorker(deps: WorkerDeps) {
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const settings = createSettingsStore(platform.storage);
   const orders = createOrderStore(platform.storage);
+  const renewals = createRenewalStore(platform.storage);
   const vaultLock = deps.vaultLock ?? sharedVaultLock();
   if (platform.session) vaultLock.useSession(platform.session);
   const vaultLocked = () => vaultLock.isLocked();
@@ -120,6 +123,7 @@ export function createWorker(deps: WorkerDeps) {
       await refreshMenus(); // titles follow the language setting
       await follower.schedule();
     }),
+    ...renewalHandlers(services, renewals, async () => undefined),
     "ui.takePendingForm": async () => {
       const form = (await platform.storage.get(PENDING_FORM_KEY)) as PendingForm | undefined;
       if (!form) return null;
@@ -158,6 +162,7 @@ export function createWorker(deps: WorkerDeps) {
     follower,
     creates,
     orders,
+    renewals,
     settings,
     handlers,
     locale,
