@@ -177,6 +177,10 @@ export interface OrderView {
   validation?: ValidationRecord;
   /** DNS record added through Alidns for the validation, if any. */
   dnsRecordId?: string;
+  /** The validation record was deleted from Alidns after issuance (an automatic renewal's clean-up). */
+  dnsRecordRemoved?: boolean;
+  /** cas CertId of this order's certificate uploaded with its key (UploadUserCertificate, an automatic renewal). */
+  casCertId?: string;
   csrPem?: string;
   certificatePem?: string;
   error?: ErrorData;
@@ -312,8 +316,8 @@ export interface PendingCreateView {
   id: string;
   /** The API action: CreateCertificateWithCsrRequest, CreateCertificateRequest, CreateCsr, CreateCertificate (KMS), AddDomainRecord. */
   action: string;
-  /** The local operation the result becomes (an order's `operation`), or "AddDomainRecord". */
-  operation: OrderOperation | "AddDomainRecord";
+  /** The local operation the result becomes (an order's `operation`), or "AddDomainRecord" / "UploadUserCertificate" (a renewal's upload to cas). */
+  operation: OrderOperation | "AddDomainRecord" | "UploadUserCertificate";
   domain: string;
   state: "pending" | "committed" | "unknown" | "ambiguous";
   startedAt: string;

@@ -11,6 +11,7 @@ import { keyHandlers } from "./handlers/keys";
 import { orderHandlers } from "./handlers/orders";
 import { renewalHandlers } from "./handlers/renewal";
 import { createRenewalStore } from "./lifecycle/renewal-store";
+import { createRenewer } from "./lifecycle/renewer";
 import { settingsHandlers } from "./handlers/settings";
 import { vaultHandlers } from "./handlers/vault";
 import { sharedVaultLock, type VaultLock } from "./vault/lock";
@@ -32,6 +33,8 @@ export interface WorkerDeps {
   /** Pause before the first look for a lost answer, and the cap of its doubling (write-ahead defaults: 2 s, 60 s). */
   reconcileBackoffMs?: { first: number; max: number };
   onUnexpected?: (where: string, err: unknown) => void;
+  /** The renewal retry backoff's jitter (default Math.random). */
+  random?: () => number;
   /** The vault lock (default: the shared one the real vault and credential store use). */
   vaultLock?: VaultLock;
 }
@@ -100,6 +103,21 @@ export function createWorker(deps: WorkerDeps) {
     onVaultLocked,
   });
 
+  const renewer = createRenewer({
+    platform,
+    store: renewals,
+    services,
+    orders,
+    creates,
+    follower,
+    settings: () => settings.get(),
+    locale,
+    now,
+    ...(deps.random ? { random: deps.random } : {}),
+    vaultLocked,
+    onVaultLocked,
+  });
+
   const menuDeps: MenuDeps = { platform, services, locale, now };
   // Menu rebuilds are serialised: removeAll/create racing each other fail with duplicate ids.
   let menuQueue: Promise<void> = Promise.resolve();
@@ -118,12 +136,13 @@ export function createWorker(deps: WorkerDeps) {
       // Unlocked: the next lock notifies again; the follower and the pending creates carry on now.
       await platform.storage.remove(VAULT_LOCKED_NOTIFIED_KEY);
       void follower.tick().catch((err) => deps.onUnexpected?.("follow", err));
+      void renewer.tick().catch((err) => deps.onUnexpected?.("renewal", err));
     }),
     ...settingsHandlers(settings, async () => {
       await refreshMenus(); // titles follow the language setting
       await follower.schedule();
     }),
-    ...renewalHandlers(services, renewals, async () => undefined),
+    ...renewalHandlers(services, renewals, () => renewer.schedule()),
     "ui.takePendingForm": async () => {
       const form = (await platform.storage.get(PENDING_FORM_KEY)) as PendingForm | undefined;
       if (!form) return null;
@@ -143,7 +162,10 @@ export function createWorker(deps: WorkerDeps) {
     /** runtime.onMessage */
     handleMessage: (message: unknown, sender: SenderLike) => route(message, sender),
     /** alarms.onAlarm */
-    handleAlarm: (name: string) => follower.onAlarm(name),
+    handleAlarm: async (name: string) => {
+      await follower.onAlarm(name);
+      await renewer.onAlarm(name);
+    },
     /** contextMenus.onClicked */
     handleMenuClick: (click: MenuClick, tab?: MenuTab) => onMenuClick(click, tab, menuDeps),
     /**
@@ -154,12 +176,16 @@ export function createWorker(deps: WorkerDeps) {
       (started ??= follower.schedule().then(async () => {
         await creates.reconcile().catch((err) => deps.onUnexpected?.("reconcile", err));
         await follower.schedule();
+        // A look for due certificates and renewals a stopped worker left under way, then every 6 h.
+        await renewer.schedule();
+        await renewer.tick().catch((err) => deps.onUnexpected?.("renewal", err));
       })),
     /** runtime.onStartup: the same look after a browser restart. */
     reconcileCreates: () => creates.reconcile().then(() => follower.schedule()),
     /** On install, update and browser start: menus persist across worker restarts, so not on every wake. */
     installMenus: refreshMenus,
     follower,
+    renewer,
     creates,
     orders,
     renewals,

@@ -25,14 +25,14 @@ import { OPEN_STATES, type OrderStore, type StoredOrder } from "./order-store";
 
 /** What the worker writes with a ledger entry so its result can be recorded later exactly as the handler would. */
 export interface CreateContext {
-  operation: OrderOperation | "AddDomainRecord";
+  operation: OrderOperation | "AddDomainRecord" | "UploadUserCertificate";
   /** The order's domain (CN of the CSR, the domain, the CreateCsr / KMS CN; for a DNS record its order's). */
   domain: string;
   /** The vault key of a CSR made here. */
   keyId?: string;
   /** A DV order for a cloud CSR: the local id of the KMS / CreateCsr order. */
   parentId?: string;
-  /** AddDomainRecord: the local id of the order whose validation record it publishes. */
+  /** AddDomainRecord: the local id of the order whose validation record it publishes; UploadUserCertificate: the order whose certificate it uploads. */
   orderLocalId?: string;
 }
 
@@ -202,6 +202,12 @@ export function createCreates(deps: CreatesDeps) {
           const order = context.orderLocalId ? await orders.find(context.orderLocalId) : undefined;
           if (!order || order.dnsRecordId === resultId) return order;
           return orders.put({ ...order, dnsRecordId: resultId, updatedAt: deps.now().toISOString() });
+        }
+        case "UploadUserCertificate": {
+          // The renewal's upload (src/background/lifecycle/renewer.ts): the CertId goes on the order it uploads.
+          const order = context.orderLocalId ? await orders.find(context.orderLocalId) : undefined;
+          if (!order || order.casCertId === resultId) return order;
+          return orders.put({ ...order, casCertId: resultId, updatedAt: deps.now().toISOString() });
         }
         default:
           return undefined; // an entry this worker did not write (no context): nothing to record it as

@@ -1,0 +1,327 @@
+// Renews certificates by themselves, per key, as its renewal policy says (renewal-store.ts). An alarm comes
+// every RENEWAL_PERIOD_MINUTES (and on every worker start); while a renewal is under way it comes every
+// minute. Each tick looks at every key with a certificate and a policy:
+// - `notify`: once per certificate, a notification when it is due ("renew <domain>: due since …");
+// - `auto`: the renewal below, one step per look, each step's result stored on the key's `progress` before
+//   the next, so a restarted worker resumes where the last one stopped:
+//   key     a CSR with the current key's subject, SANs and usages (as the popup's Renew starts from), for a
+//           new key of the same spec or, with policy key "reuse", for the same key;
+//   ordered a DV order (CreateCertificateWithCsrRequest) with the stored contact and product, placed through
+//           the write-ahead creates (orders/creates.ts), so a stopped worker never orders twice: before placing,
+//           an order already recorded for the new key, or a ledger entry still open for it, is waited for;
+//           the follower follows it; its DNS validation record is added through Alidns (a write-ahead create
+//           too) once the order shows it;
+//   issued  the follower paired the certificate with the key; the validation record is deleted; the policy
+//           moves to the new key (whose certificate is not due, so it is not renewed again);
+//   uploaded, deployed: see upload-deploy.ts (only with the key's `uploadToCas` opt-in).
+// A failed step keeps the progress, counts the failure, notifies, and is tried again after the core's
+// backoff (src/core/lifecycle/renewal.ts nextAttemptAt); a failed DV order is placed again. The current
+// certificate and its deployment are never touched before a new one is confirmed. A locked vault: the tick
+// waits and the worker's "unlock to continue" notice covers it.
+import { KeysmithError, type ErrorData } from "../../core/errors";
+import { EXT_KEY_USAGE_NAMES, KEY_USAGE_NAMES, type ExtKeyUsageName, type KeyUsageName } from "../../core/csr/usages";
+import { dnsRecordPlacement } from "../../core/aliyun/dns-placement";
+import { t, type Locale } from "../../core/i18n";
+import { isDue, nextAttemptAt, renewalDueAt } from "../../core/lifecycle/renewal";
+import type { Contact, KeyView, RenewalProgressView, Settings } from "../../messages";
+import type { Platform } from "../../platform/platform";
+import type { Creates } from "../orders/creates";
+import type { Follower } from "../orders/follower";
+import type { OrderStore, StoredOrder } from "../orders/order-store";
+import { toErrorData } from "../router";
+import type { Services } from "../services";
+import type { RenewalStore, StoredRenewal } from "./renewal-store";
+
+export const RENEWAL_ALARM = "keysmith.renewal.tick";
+/** Looks for due certificates every 6 h. */
+export const RENEWAL_PERIOD_MINUTES = 6 * 60;
+/** While a renewal is under way. */
+export const RENEWAL_FOLLOW_MINUTES = 1;
+
+export interface RenewerDeps {
+  platform: Pick<Platform, "alarms" | "notify">;
+  store: RenewalStore;
+  services: Pick<Services, "keys" | "csr" | "cloud">;
+  orders: OrderStore;
+  creates: Creates;
+  follower: Pick<Follower, "check" | "schedule">;
+  settings: () => Promise<Settings>;
+  locale: () => Promise<Locale>;
+  now: () => Date;
+  /** The backoff's jitter (default Math.random). */
+  random?: () => number;
+  vaultLocked?: () => Promise<boolean>;
+  onVaultLocked?: () => Promise<void>;
+  /** After issuance, with the key's `uploadToCas`: upload and deploy (upload-deploy.ts); returns the progress to store. */
+  afterIssued?: (ctx: AfterIssued) => Promise<RenewalProgressView>;
+}
+
+export interface AfterIssued {
+  key: KeyView;
+  newKey: KeyView;
+  order: StoredOrder;
+  renewal: StoredRenewal;
+  progress: RenewalProgressView;
+  /** Store progress made so far (each step before the next). */
+  save: (progress: RenewalProgressView) => Promise<void>;
+}
+
+/** A step that cannot go on yet (an order in validation, a lost answer being looked for): no failure. */
+class Waiting extends Error {}
+
+const isOpen = (p: RenewalProgressView | undefined): p is RenewalProgressView => !!p && !p.finishedAt;
+
+export function createRenewer(deps: RenewerDeps) {
+  const random = deps.random ?? Math.random;
+  let running: Promise<void> | undefined;
+
+  const domainOf = (key: KeyView) => key.commonName || key.certificate?.sans[0] || key.label || key.id;
+
+  async function notify(id: string, titleKey: string, messageKey: string, params: Record<string, string | number>): Promise<void> {
+    const locale = await deps.locale();
+    await deps.platform.notify(id, t(locale, titleKey), t(locale, messageKey, params));
+  }
+
+  async function save(keyId: string, progress: RenewalProgressView): Promise<void> {
+    await deps.store.update(keyId, (c) => ({ ...c, progress }));
+  }
+
+  /** The stored contact, complete, or a typed error naming what is missing (before any key is made). */
+  function contactOf(settings: Settings): Contact {
+    const c = settings.contact;
+    for (const field of ["username", "email", "phone"] as const) {
+      if (!c[field]?.trim()) throw new KeysmithError("renewal.contact.missing", { field: `contact.${field}` });
+    }
+    if (c.validateType === "FILE") throw new KeysmithError("renewal.validation.file", { field: "contact.validateType" });
+    return { username: c.username!, email: c.email!, phone: c.phone!, validateType: "DNS", ...(c.productCode ? { productCode: c.productCode } : {}) };
+  }
+
+  /** A CSR like the current one: its subject, SANs (the certificate's when it has them) and usages. */
+  async function makeCsr(key: KeyView, renewal: StoredRenewal, locale: Locale): Promise<KeyView> {
+    const found = key.csrPem ? await deps.services.csr.inspect(key.csrPem, "CreateCertificateWithCsrRequest", locale) : undefined;
+    const subject = found?.subjectFields ?? { CN: key.commonName };
+    const cn = (subject.CN ?? "").trim().toLowerCase();
+    const sans = (key.certificate?.sans.length ? key.certificate.sans : (found?.sans ?? key.sans)).filter((n) => n.toLowerCase() !== cn);
+    const keyUsage = (found?.keyUsage ?? []).filter((u): u is KeyUsageName => (KEY_USAGE_NAMES as readonly string[]).includes(u));
+    const extKeyUsage = (found?.extKeyUsage ?? []).filter((u): u is ExtKeyUsageName => (EXT_KEY_USAGE_NAMES as readonly string[]).includes(u));
+    const made = await deps.services.keys.createCsr(
+      {
+        spec: key.spec,
+        subject,
+        sans,
+        exportable: key.exportable,
+        ...(key.label ? { label: key.label } : {}),
+        ...(renewal.policy.key === "reuse" ? { keyId: key.id } : {}),
+        operation: "CreateCertificateWithCsrRequest",
+        // Without a CSR to copy from: the TLS-server set, as a new CSR gets.
+        ...(found ? { keyUsage, extKeyUsage } : {}),
+      },
+      locale,
+    );
+    return made.key;
+  }
+
+  /** The DV order of this renewal: one already recorded for the new key, or a new one (write-ahead). */
+  async function placeOrder(progress: RenewalProgressView, newKey: KeyView, contact: Contact): Promise<StoredOrder> {
+    const since = progress.startedAt;
+    const mine = (o: StoredOrder) => o.keyId === newKey.id && o.operation === "CreateCertificateWithCsrRequest" && o.createdAt >= since && o.state !== "failed" && o.state !== "cancelled";
+    const recorded = (await deps.orders.list()).find(mine);
+    if (recorded) return recorded;
+    // A create for this key still unresolved in the ledger (a stopped worker, a lost answer): reconciliation
+    // records it as an order (found above next time), or the user settles it in the popup.
+    if ((await deps.creates.list()).some((e) => (e.context as { keyId?: string } | undefined)?.keyId === newKey.id)) throw new Waiting();
+    if (!newKey.csrPem) throw new KeysmithError("renewal.csr.missing", { field: "keyId" });
+    const domain = newKey.commonName || newKey.sans[0] || "";
+    try {
+      return await deps.creates.create({
+        service: "cas",
+        action: "CreateCertificateWithCsrRequest",
+        params: {
+          Csr: newKey.csrPem,
+          Username: contact.username,
+          Phone: contact.phone,
+          Email: contact.email,
+          ValidateType: contact.validateType,
+          ProductCode: contact.productCode,
+        },
+        context: { operation: "CreateCertificateWithCsrRequest", domain, keyId: newKey.id },
+      });
+    } catch (err) {
+      // A lost answer is the ledger's to settle (reconciliation adopts the order): wait, do not order again.
+      if (err instanceof KeysmithError && err.code === "api.create.unknown") throw new Waiting();
+      throw err;
+    }
+  }
+
+  /** The validation record of a DV order, published through Alidns once (write-ahead). */
+  async function publishRecord(order: StoredOrder): Promise<StoredOrder> {
+    const v = order.validation;
+    if (order.state !== "validation" || !v || v.type !== "DNS" || order.dnsRecordId) return order;
+    if ((await deps.creates.list()).some((e) => (e.context as { orderLocalId?: string } | undefined)?.orderLocalId === order.id)) throw new Waiting();
+    const place = dnsRecordPlacement(v.domain || order.domain, v.recordDomain, undefined);
+    try {
+      return await deps.creates.create({
+        service: "alidns",
+        action: "AddDomainRecord",
+        params: { DomainName: place.zone, RR: place.rr, Type: v.recordType || "TXT", Value: v.recordValue },
+        context: { operation: "AddDomainRecord", domain: order.domain, orderLocalId: order.id },
+      });
+    } catch (err) {
+      if (err instanceof KeysmithError && err.code === "api.create.unknown") throw new Waiting();
+      throw err;
+    }
+  }
+
+  /** After issuance the validation record has done its job: deleted from Alidns (a failure is kept on the order and tried again). */
+  async function removeRecord(order: StoredOrder): Promise<StoredOrder> {
+    if (!order.dnsRecordId || order.dnsRecordRemoved) return order;
+    try {
+      await (await deps.services.cloud()).client.call("alidns", "DeleteDomainRecord", { RecordId: order.dnsRecordId });
+    } catch (err) {
+      // Already gone counts as removed; anything else is tried on the next look.
+      if (!(err instanceof KeysmithError && err.params.apiCode === "DomainRecordNotBelongToUser")) throw err;
+    }
+    return deps.orders.put({ ...(await deps.orders.get(order.id)), dnsRecordRemoved: true, updatedAt: deps.now().toISOString() });
+  }
+
+  /** One look at one key's auto renewal: as many steps as can be done now. */
+  async function advance(key: KeyView, renewal: StoredRenewal, start: RenewalProgressView): Promise<void> {
+    const locale = await deps.locale();
+    let progress: RenewalProgressView = { ...start };
+    const put = async (next: RenewalProgressView) => {
+      progress = next;
+      await save(key.id, next);
+    };
+    try {
+      if (progress.phase === "key" && !progress.newKeyId) {
+        contactOf(await deps.settings()); // refused before a key is made
+        const newKey = await makeCsr(key, renewal, locale);
+        await put({ ...progress, newKeyId: newKey.id });
+      }
+      if (progress.phase === "key") {
+        const newKey = await deps.services.keys.get(progress.newKeyId!);
+        const order = await placeOrder(progress, newKey, contactOf(await deps.settings()));
+        await put({ ...progress, phase: "ordered", orderId: order.id });
+        if (order.orderId) await deps.follower.check(order);
+        await deps.follower.schedule();
+      }
+      if (progress.phase === "ordered") {
+        let order = await deps.orders.get(progress.orderId!);
+        order = await publishRecord(order);
+        if (order.state === "failed" || order.state === "cancelled") {
+          // Placed again after the backoff (same key and CSR); this order stays as it is.
+          const failed = new KeysmithError("renewal.order.failed", { field: "orderId", params: { orderId: order.orderId ?? order.id, state: order.state } });
+          progress = { ...progress, phase: "key" };
+          delete progress.orderId;
+          throw failed;
+        }
+        if (order.state !== "issued") throw new Waiting();
+        if (order.error) throw KeysmithError.fromData(order.error);
+        if (order.keyId !== progress.newKeyId) throw new Waiting(); // not paired yet
+        order = await removeRecord(order);
+        // The policy goes with the new certificate; this key keeps its finished progress (never renewed again).
+        if (progress.newKeyId !== key.id) await deps.store.update(progress.newKeyId!, (c) => ({ ...c, policy: renewal.policy, uploadToCas: renewal.uploadToCas, deploy: renewal.deploy }));
+        await put({ ...progress, phase: "issued" });
+      }
+      if (progress.phase === "issued" || progress.phase === "uploaded") {
+        const order = await deps.orders.get(progress.orderId!);
+        const newKey = await deps.services.keys.get(progress.newKeyId!);
+        if (renewal.uploadToCas && deps.afterIssued) {
+          progress = await deps.afterIssued({ key, newKey, order, renewal, progress, save: put });
+        }
+        const done: RenewalProgressView = { ...progress, phase: renewal.uploadToCas && deps.afterIssued ? "deployed" : progress.phase, failures: 0, finishedAt: deps.now().toISOString() };
+        delete done.lastError;
+        delete done.retryAt;
+        await put(done);
+        await notify(`renewal:${key.id}:done`, "notify_renewal_done_title", "notify_renewal_done_message", {
+          domain: domainOf(key),
+          date: (newKey.certificate?.notAfter ?? "").slice(0, 10),
+          deployed: (done.deployed ?? []).join(", ") || "-",
+        });
+      }
+    } catch (err) {
+      if (err instanceof Waiting) return;
+      const failures = progress.failures + 1;
+      const failedAt = deps.now();
+      const lastError: ErrorData = toErrorData(err);
+      const retryAt = nextAttemptAt(failedAt, failures, random).toISOString();
+      await put({ ...progress, failures, lastError, retryAt });
+      const reason = err instanceof KeysmithError ? err.localized(locale) : lastError.message;
+      await notify(`renewal:${key.id}:failed`, "notify_renewal_failed_title", "notify_renewal_failed_message", {
+        domain: domainOf(key),
+        reason,
+        time: retryAt.slice(0, 16).replace("T", " "),
+      });
+    }
+  }
+
+  /** One key: due → notify (once per certificate) or start / resume the renewal. */
+  async function look(key: KeyView, renewal: StoredRenewal): Promise<void> {
+    const cert = key.certificate;
+    const progress = renewal.progress;
+    if (renewal.policy.mode === "auto" && isOpen(progress)) {
+      if (progress.retryAt && deps.now().getTime() < Date.parse(progress.retryAt)) return;
+      return advance(key, renewal, progress);
+    }
+    if (!cert || renewal.policy.mode === "off") return;
+    let due: boolean;
+    try {
+      due = isDue(deps.now(), new Date(cert.notBefore), new Date(cert.notAfter), renewal.policy);
+    } catch {
+      return; // unreadable validity: nothing to plan with
+    }
+    if (!due) return;
+    if (renewal.policy.mode === "notify") {
+      if (renewal.notifiedDue === cert.fingerprintSha256) return;
+      const since = renewalDueAt(new Date(cert.notBefore), new Date(cert.notAfter), renewal.policy).toISOString().slice(0, 10);
+      await notify(`renewal:${key.id}:due`, "notify_renewal_due_title", "notify_renewal_due_message", { domain: domainOf(key), date: since, end: cert.notAfter.slice(0, 10) });
+      await deps.store.update(key.id, (c) => ({ ...c, notifiedDue: cert.fingerprintSha256 }));
+      return;
+    }
+    if (progress?.finishedAt && progress.replaces === cert.fingerprintSha256) return; // renewed already
+    const fresh: RenewalProgressView = { replaces: cert.fingerprintSha256, phase: "key", startedAt: deps.now().toISOString(), failures: 0 };
+    await save(key.id, fresh);
+    return advance(key, renewal, fresh);
+  }
+
+  /** Every minute while a renewal is under way, else every RENEWAL_PERIOD_MINUTES. */
+  async function schedule(): Promise<void> {
+    const all = await deps.store.all();
+    const busy = Object.values(all).some((r) => r.policy.mode === "auto" && isOpen(r.progress));
+    const want = busy ? RENEWAL_FOLLOW_MINUTES : RENEWAL_PERIOD_MINUTES;
+    const armed = await deps.platform.alarms.get(RENEWAL_ALARM);
+    if (!armed || (armed as { periodInMinutes?: number }).periodInMinutes !== want) {
+      await deps.platform.alarms.create(RENEWAL_ALARM, { delayInMinutes: busy ? want : 1, periodInMinutes: want });
+    }
+  }
+
+  async function runTick(): Promise<void> {
+    if (await deps.vaultLocked?.().catch(() => false)) {
+      await deps.onVaultLocked?.().catch(() => undefined);
+      return schedule(); // unlocking starts a tick too
+    }
+    const keys = new Map((await deps.services.keys.list()).map((k) => [k.id, k]));
+    for (const [keyId, renewal] of Object.entries(await deps.store.all())) {
+      const key = keys.get(keyId);
+      if (!key || renewal.policy.mode === "off") continue;
+      await look(key, renewal);
+    }
+    await schedule();
+  }
+
+  /** One tick at a time: an alarm while a tick runs joins it. */
+  function tick(): Promise<void> {
+    running ??= runTick().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  async function onAlarm(name: string): Promise<void> {
+    if (name === RENEWAL_ALARM) await tick();
+  }
+
+  return { tick, schedule, onAlarm };
+}
+
+export type Renewer = ReturnType<typeof createRenewer>;
