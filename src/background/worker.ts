@@ -12,6 +12,8 @@ import { orderHandlers } from "./handlers/orders";
 import { renewalHandlers } from "./handlers/renewal";
 import { createRenewalStore } from "./lifecycle/renewal-store";
 import { createRenewer } from "./lifecycle/renewer";
+import { createUploadDeploy } from "./lifecycle/upload-deploy";
+import type { ConfirmOptions } from "../core/lifecycle/deploy-targets";
 import { settingsHandlers } from "./handlers/settings";
 import { vaultHandlers } from "./handlers/vault";
 import { sharedVaultLock, type VaultLock } from "./vault/lock";
@@ -33,6 +35,8 @@ export interface WorkerDeps {
   /** Pause before the first look for a lost answer, and the cap of its doubling (write-ahead defaults: 2 s, 60 s). */
   reconcileBackoffMs?: { first: number; max: number };
   onUnexpected?: (where: string, err: unknown) => void;
+  /** How a deploy is read back (src/core/lifecycle/deploy-targets.ts defaults: 10 reads, 2 s apart). */
+  deployConfirm?: ConfirmOptions;
   /** The renewal retry backoff's jitter (default Math.random). */
   random?: () => number;
   /** The vault lock (default: the shared one the real vault and credential store use). */
@@ -116,6 +120,7 @@ export function createWorker(deps: WorkerDeps) {
     ...(deps.random ? { random: deps.random } : {}),
     vaultLocked,
     onVaultLocked,
+    afterIssued: createUploadDeploy({ services, creates, orders, ...(deps.deployConfirm ? { confirm: deps.deployConfirm } : {}) }),
   });
 
   const menuDeps: MenuDeps = { platform, services, locale, now };

@@ -47,7 +47,7 @@ export function PendingCreateCard(props: { api: WorkerApi; entry: PendingCreateV
   const choose = useAction((candidateId: string) => props.api.send("orders.pendingChoose", { id: e.id, candidateId }));
   const anyway = useAction(() => props.api.send("orders.pendingPlaceAnyway", { id: e.id, confirm: true }));
   const busy = check.busy || choose.busy || anyway.busy;
-  const title = e.operation === "AddDomainRecord" ? tr("ui_pending_op_AddDomainRecord") : tr(`ui_op_${e.operation}`);
+  const title = e.operation === "AddDomainRecord" || e.operation === "UploadUserCertificate" ? tr(`ui_pending_op_${e.operation}`) : tr(`ui_op_${e.operation}`);
 
   return (
     <li class="card stack" id={`pending-${e.id}`} data-state={e.state} aria-labelledby={`pending-title-${e.id}`}>

@@ -52,7 +52,10 @@ export interface RenewerDeps {
   random?: () => number;
   vaultLocked?: () => Promise<boolean>;
   onVaultLocked?: () => Promise<void>;
-  /** After issuance, with the key's `uploadToCas`: upload and deploy (upload-deploy.ts); returns the progress to store. */
+  /**
+   * After issuance, with the key's `uploadToCas`: upload and deploy (upload-deploy.ts); returns the progress
+   * to store. Throws RenewalWaiting to look again later without counting a failure.
+   */
   afterIssued?: (ctx: AfterIssued) => Promise<RenewalProgressView>;
 }
 
@@ -67,7 +70,8 @@ export interface AfterIssued {
 }
 
 /** A step that cannot go on yet (an order in validation, a lost answer being looked for): no failure. */
-class Waiting extends Error {}
+export class RenewalWaiting extends Error {}
+const Waiting = RenewalWaiting;
 
 const isOpen = (p: RenewalProgressView | undefined): p is RenewalProgressView => !!p && !p.finishedAt;
 

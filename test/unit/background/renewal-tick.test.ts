@@ -4,97 +4,15 @@
 // its validation record through Alidns, the certificate paired, the record deleted, the policy moved to the
 // new key; a worker restarted mid-way resumes without a second order; a failed validation notifies, keeps the
 // current certificate and orders again after the backoff; notify mode notifies once; a locked vault waits.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "../../../emulator/index";
-import { cloudFromClient } from "../../../src/background/cloud";
-import { coreCsrService } from "../../../src/background/csr-inspect";
-import { RENEWALS_KEY, type StoredRenewal } from "../../../src/background/lifecycle/renewal-store";
+import { describe, expect, it } from "vitest";
 import { RENEWAL_ALARM, RENEWAL_FOLLOW_MINUTES, RENEWAL_PERIOD_MINUTES } from "../../../src/background/lifecycle/renewer";
-import { createVaultKeys } from "../../../src/background/vault-keys";
-import { createWorker } from "../../../src/background/worker";
-import { createClient, staticCredentials } from "../../../src/core/aliyun/client";
-import { hmacKeysFromSecret } from "../../../src/core/aliyun/hmac";
-import type { CsrMade, KeyRenewal, KeyView, OrderView } from "../../../src/messages";
-import { freshFactory, vaultOn } from "../vault/helpers";
-import { OWN_PAGE, fakePlatform, fakeServices } from "./fakes";
+import type { KeyRenewal, KeyView, OrderView } from "../../../src/messages";
+import { DAY, renewalHarness } from "./renewal-harness";
 
-const DAY = 86_400_000;
-let emulator: RunningEmulator;
-/** The business clock both the emulator and the worker see (the emulator's offset mirrored here). */
-let offset = 0;
-const advance = (ms: number) => {
-  emulator.control.advanceTime(ms);
-  offset += ms;
-};
-beforeAll(async () => {
-  emulator = await startEmulator();
-  emulator.control.addZone("renew.test");
-});
-afterAll(async () => emulator.close());
-
-const contact = { username: "Li Lei", email: "li@example.com", phone: "13800000000", validateType: "DNS" as const };
-let domains = 0;
-
-type Platform = ReturnType<typeof fakePlatform>;
-
-/** A worker over `platform` (a restart passes the same one) and the vault in `factory`. */
-async function workerOn(p: Platform, factory: ReturnType<typeof freshFactory>, opts: { locked?: boolean } = {}) {
-  const s = fakeServices();
-  const hmac = await hmacKeysFromSecret(emulator.accessKeySecret);
-  s.services.csr = coreCsrService;
-  s.services.cloud = async () =>
-    cloudFromClient(createClient({ credentials: staticCredentials({ accessKeyId: emulator.accessKeyId, hmac }), endpoint: emulator.url, sleep: async () => undefined }));
-  s.services.keys = createVaultKeys({ openOrderIds: async () => new Set(), csr: coreCsrService, openVault: () => vaultOn(factory) });
-  let n = 0;
-  const lock = { locked: opts.locked ?? false };
-  const worker = createWorker({
-    platform: p.platform,
-    services: s.services,
-    newId: () => `o${++n}-${Math.random().toString(36).slice(2, 8)}`,
-    now: () => new Date(Date.now() + offset),
-    random: () => 0, // the backoff's shortest step: 2.5 min after the first failure
-    vaultLock: { isLocked: async () => lock.locked, useSession: () => undefined } as never,
-  });
-  const value = async <T,>(type: string, payload: unknown): Promise<T> => {
-    const reply = await worker.handleMessage({ type, payload }, OWN_PAGE);
-    if (!reply.ok) throw new Error(`${type}: ${JSON.stringify(reply.error)}`);
-    return reply.value as T;
-  };
-  return { worker, value, lock };
-}
-
-/** A fresh profile with one key whose certificate (from the emulator's CA, valid 90 days from now) is paired. */
-async function setup(policy: Record<string, unknown>) {
-  const p = fakePlatform();
-  const factory = freshFactory();
-  const w = await workerOn(p, factory);
-  const domain = `www${++domains}-${Date.now()}.renew.test`;
-  await w.value("settings.set", { contact: { ...contact, productCode: "digicert-free-1-free" } });
-  const made = await w.value<CsrMade>("csr.create", {
-    spec: "EC_P256",
-    subject: { CN: domain, O: "Keysmith Test" },
-    sans: [domain],
-    exportable: true,
-    extKeyUsage: ["serverAuth", "clientAuth"],
-  });
-  const signed = await emulator.control.signCsr(made.csrPem);
-  const key = await w.value<KeyView>("keys.importCertificate", { pem: signed.certificate + signed.chain, confirm: true });
-  await w.value<KeyRenewal>("renewal.set", { keyId: key.id, policy });
-  return { ...p, ...w, factory, key, domain };
-}
-
-const renewals = (p: Platform) => (p.store.get(RENEWALS_KEY) as Record<string, StoredRenewal>) ?? {};
-const cloudOrdersFor = (domain: string) => (emulator.control.snapshot() as { orders: { domain: string }[] }).orders.filter((o) => o.domain.split(",").includes(domain)).length;
-const dnsRecordsFor = (domain: string) =>
-  (emulator.control.snapshot() as { dnsRecords: { rr: string; domainName: string }[] }).dnsRecords.filter((r) => `${r.rr}.${r.domainName}`.endsWith(domain)).length;
-
-/** Ticks (renewal, then the follower) until `done` or `max` rounds. */
-async function tickUntil(t: { worker: ReturnType<typeof createWorker> }, done: () => Promise<boolean> | boolean, max = 8): Promise<void> {
-  for (let i = 0; i < max && !(await done()); i++) {
-    await t.worker.renewer.tick();
-    await t.worker.follower.tick();
-  }
-}
+const h = renewalHarness();
+const { advance, renewals, cloudOrdersFor, dnsRecordsFor, tickUntil, workerOn } = h;
+const setup = (policy: Record<string, unknown>) => h.setup({ policy });
+const offsetNow = () => h.now();
 
 describe("the renewal tick", () => {
   it("auto: a due certificate is renewed with no click — new key, same names and usages, one DV order, DNS record added then deleted, policy moved", async () => {
@@ -155,12 +73,12 @@ describe("the renewal tick", () => {
     await t.worker.renewer.tick();
     const placed = renewals(t)[t.key.id]!.progress!;
     const order = (await t.value<OrderView[]>("orders.list", {})).find((o) => o.id === placed.orderId)!;
-    await emulator.control.forceOrderState(order.orderId!, "verify_fail");
+    await h.emulator().control.forceOrderState(order.orderId!, "verify_fail");
     await t.worker.follower.tick();
     await t.worker.renewer.tick();
     const failed = renewals(t)[t.key.id]!.progress!;
     expect(failed).toMatchObject({ phase: "key", failures: 1, lastError: { code: "renewal.order.failed" }, newKeyId: placed.newKeyId });
-    expect(Date.parse(failed.retryAt!) - (Date.now() + offset)).toBeGreaterThan(60_000);
+    expect(Date.parse(failed.retryAt!) - offsetNow()).toBeGreaterThan(60_000);
     const note = t.notifications.find((n) => n.id === `renewal:${t.key.id}:failed`)!;
     expect(note.message).toMatch(new RegExp(`Renewing ${t.domain.replace(/\./g, "\\.")}: .*untouched`));
     expect((await t.value<KeyView>("keys.get", { keyId: t.key.id })).certificate!.fingerprintSha256).toBe(t.key.certificate!.fingerprintSha256);
