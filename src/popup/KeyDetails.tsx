@@ -1,5 +1,5 @@
 // One key: its facts, its certificate, export (with a passphrase where the format carries the private
-// key), renew (a new CSR for the same key: RenewView), and delete (confirmation names the open orders that
+// key), renew (a new CSR for the same key: RenewView), its renewal policy (RenewalSection), and delete (confirmation names the open orders that
 // would lose their key).
 import { useState } from "preact/hooks";
 import { CopyButton, DownloadButton } from "../ui/actions";
@@ -10,6 +10,7 @@ import { useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import type { ExportFormat, KeyView, WorkerApi } from "../ui/worker-api";
 import { PASSPHRASE_MIN_LENGTH } from "../messages";
+import { RenewalSection } from "./RenewalSection";
 
 const NEEDS_PASSPHRASE: ReadonlySet<ExportFormat> = new Set(["pkcs8-encrypted", "pkcs12", "pkcs12-legacy"]);
 /** Formats that carry the private key in clear: chosen explicitly, with the hint saying so. */
@@ -88,6 +89,7 @@ export function KeyDetails(props: { api: WorkerApi; keyInfo: KeyView; onDeleted:
         </div>
       ) : null}
       {k.certificate && props.onRenew ? <p class="hint" id={`renew-hint-${k.id}`}>{tr("ui_renew_button_hint")}</p> : null}
+      {k.certificate ? <RenewalSection api={props.api} keyInfo={k} /> : null}
       {formats.length > 0 ? (
         <form class="stack" onSubmit={doExport}>
           <SelectField

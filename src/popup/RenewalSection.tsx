@@ -1,0 +1,139 @@
+// A key's "Renewal" section in its details: off / notify / auto, how many days before the end, a new key or
+// the same one, and — only for a key the vault may export — the opt-in to upload the certificate with its
+// private key to the user's Alibaba Cloud account (said in plain words before it can be ticked) and the CDN
+// domains to deploy it to. The worker stores and checks it (renewal.get / renewal.set) and does the renewing
+// (src/background/lifecycle/renewer.ts); this view also shows when the certificate is due and how the last
+// renewal went.
+import { useEffect, useState } from "preact/hooks";
+import { CheckboxField, SelectField, TextField } from "../ui/fields";
+import { localizeError, useLocale, useT } from "../ui/locale";
+import { Done, ErrorNotice } from "../ui/notices";
+import { beforeDaysError, renewalInput, renewalRequest, type RenewalInput } from "../ui/renewal-form";
+import { useAction } from "../ui/use-action";
+import type { KeyView, WorkerApi } from "../ui/worker-api";
+import type { KeyRenewal } from "../messages";
+
+const MODES = ["off", "notify", "auto"] as const;
+
+export function RenewalSection(props: { api: WorkerApi; keyInfo: KeyView }) {
+  const tr = useT();
+  const locale = useLocale();
+  const k = props.keyInfo;
+  const id = k.id;
+  const [input, setInput] = useState<RenewalInput | null>(null);
+  const [stored, setStored] = useState<KeyRenewal | null>(null);
+  const [showErrors, setShowErrors] = useState(false);
+  const load = useAction(() => props.api.send("renewal.get", { keyId: id }));
+  const save = useAction((req: ReturnType<typeof renewalRequest>) => props.api.send("renewal.set", req));
+
+  useEffect(() => {
+    void load.run().then((r) => {
+      if (!r) return;
+      setStored(r);
+      setInput(renewalInput(r));
+    });
+  }, [id]);
+
+  if (!input) return <ErrorNotice error={load.error} id={`renewal-load-error-${id}`} />;
+  const set = (patch: Partial<RenewalInput>) => {
+    save.reset();
+    setInput({ ...input, ...patch });
+  };
+  const daysError = beforeDaysError(input.beforeDays);
+  const canUpload = k.exportable && k.spec !== "EC_SM2";
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setShowErrors(true);
+    if (daysError) return;
+    const next = await save.run(renewalRequest(id, input, stored?.policy.fractionLeft));
+    if (next) {
+      setStored(next);
+      setInput(renewalInput(next));
+    }
+  };
+  const progress = stored?.progress;
+
+  return (
+    <form class="stack renewal" id={`renewal-${id}`} aria-labelledby={`renewal-title-${id}`} onSubmit={submit}>
+      <h3 id={`renewal-title-${id}`}>{tr("ui_renewal_title")}</h3>
+      <SelectField
+        id={`renewal-mode-${id}`}
+        label={tr("ui_renewal_mode")}
+        hint={tr(`ui_renewal_mode_${input.mode}_hint`)}
+        value={input.mode}
+        choices={MODES.map((m) => ({ value: m, label: tr(`ui_renewal_mode_${m}`) }))}
+        onChange={(v) => set({ mode: v as RenewalInput["mode"] })}
+      />
+      {input.mode !== "off" ? (
+        <TextField
+          id={`renewal-days-${id}`}
+          label={tr("ui_renewal_days")}
+          hint={tr("ui_renewal_days_hint")}
+          error={showErrors && daysError ? tr(daysError) : undefined}
+          value={input.beforeDays}
+          onInput={(v) => set({ beforeDays: v })}
+        />
+      ) : null}
+      {input.mode === "auto" ? (
+        <SelectField
+          id={`renewal-key-${id}`}
+          label={tr("ui_renewal_key")}
+          value={input.key}
+          choices={[
+            { value: "new", label: tr("ui_renewal_key_new") },
+            { value: "reuse", label: tr("ui_renewal_key_reuse") },
+          ]}
+          onChange={(v) => set({ key: v as RenewalInput["key"] })}
+        />
+      ) : null}
+      {input.mode === "auto" && canUpload ? (
+        <>
+          <p class="renewal-warning" role="note" id={`renewal-upload-warning-${id}`}>{tr("ui_renewal_upload_warning")}</p>
+          <CheckboxField
+            id={`renewal-upload-${id}`}
+            label={tr("ui_renewal_upload")}
+            checked={input.uploadToCas}
+            onChange={(checked) => set({ uploadToCas: checked })}
+          />
+        </>
+      ) : null}
+      {input.mode === "auto" && !canUpload ? (
+        <p class="hint" id={`renewal-upload-unavailable-${id}`}>{tr(k.spec === "EC_SM2" ? "ui_renewal_upload_sm2" : "ui_renewal_upload_not_exportable")}</p>
+      ) : null}
+      {input.mode === "auto" && input.uploadToCas ? (
+        <>
+          <TextField
+            id={`renewal-cdn-${id}`}
+            label={tr("ui_renewal_cdn_domains")}
+            hint={tr("ui_renewal_cdn_domains_hint")}
+            multiline
+            rows={2}
+            value={input.cdnDomains}
+            onInput={(v) => set({ cdnDomains: v })}
+          />
+          <CheckboxField
+            id={`renewal-cdn-auto-${id}`}
+            label={tr("ui_renewal_cdn_auto")}
+            checked={input.cdnAuto}
+            onChange={(checked) => set({ cdnAuto: checked })}
+          />
+        </>
+      ) : null}
+      {stored?.dueAt ? <p class="hint" id={`renewal-due-${id}`}>{tr("ui_renewal_due", { date: stored.dueAt.slice(0, 10) })}</p> : null}
+      {progress ? (
+        <p class="hint" id={`renewal-status-${id}`} data-phase={progress.phase} data-finished={progress.finishedAt ? "true" : "false"}>
+          {progress.finishedAt
+            ? tr("ui_renewal_status_done", { date: progress.finishedAt.slice(0, 10), deployed: (progress.deployed ?? []).join(", ") || "-" })
+            : progress.lastError
+              ? tr("ui_renewal_status_failed", { reason: localizeError(locale, progress.lastError), time: (progress.retryAt ?? "").slice(0, 16).replace("T", " ") })
+              : tr(`ui_renewal_status_${progress.phase}`)}
+        </p>
+      ) : null}
+      <ErrorNotice error={save.error} id={`renewal-error-${id}`} />
+      {save.result ? <Done text={tr("ui_renewal_saved")} id={`renewal-saved-${id}`} /> : null}
+      <div class="actions">
+        <button type="submit" class="small" id={`renewal-save-${id}`} disabled={save.busy}>{tr("ui_renewal_save")}</button>
+      </div>
+    </form>
+  );
+}
