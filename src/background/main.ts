@@ -7,10 +7,17 @@ import { browserPlatform } from "../platform/browser";
 import { createServices } from "./services-real";
 import { createWorker } from "./worker";
 
+/** Build-time switch (scripts/build-extension.mjs, Vite define): true only in test builds (KEYSMITH_TEST_HOOKS=1). */
+declare const __KEYSMITH_TEST_HOOKS__: boolean;
+
+/** Test builds only: how far the end-to-end tests moved the worker's clock (renewals due "later"). */
+let testClockOffsetMs = 0;
+
 const platform = browserPlatform();
 const worker = createWorker({
   platform,
   services: createServices(platform),
+  ...(__KEYSMITH_TEST_HOOKS__ ? { now: () => new Date(Date.now() + testClockOffsetMs) } : {}),
   // Only the kind of error and where: a message could quote a payload, and payloads can carry secrets.
   onUnexpected: (where, err) => console.error(`keysmith: unexpected ${err instanceof Error ? err.name : typeof err} in ${where}`),
 });
@@ -35,10 +42,16 @@ browser.runtime.onStartup.addListener(() => {
 });
 void worker.start();
 
-/** Build-time switch (scripts/build-extension.mjs, Vite define): true only in test builds (KEYSMITH_TEST_HOOKS=1). */
-declare const __KEYSMITH_TEST_HOOKS__: boolean;
-
 // Test builds only: the end-to-end tests call the worker's functions through the service worker's global
 // scope (Playwright cannot click native context menus). A plain build (`npm run build`, `npm start`)
 // leaves this out, so nothing in the worker's global scope hands out the worker.
-if (__KEYSMITH_TEST_HOOKS__) (globalThis as unknown as { keysmith: unknown }).keysmith = worker;
+// `keysmithClock.advance(ms)` moves the worker's clock (not the signing clock: signatures keep real time).
+if (__KEYSMITH_TEST_HOOKS__) {
+  (globalThis as unknown as { keysmith: unknown }).keysmith = worker;
+  (globalThis as unknown as { keysmithClock: unknown }).keysmithClock = {
+    advance: (ms: number) => {
+      testClockOffsetMs += ms;
+      return testClockOffsetMs;
+    },
+  };
+}
