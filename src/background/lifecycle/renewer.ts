@@ -307,7 +307,12 @@ export function createRenewer(deps: RenewerDeps) {
     const keys = new Map((await deps.services.keys.list()).map((k) => [k.id, k]));
     for (const [keyId, renewal] of Object.entries(await deps.store.all())) {
       const key = keys.get(keyId);
-      if (!key || renewal.policy.mode === "off") continue;
+      if (!key) {
+        // The key was deleted: its renewal goes with it (a renewal under way for it has nothing left to renew).
+        await deps.store.remove(keyId);
+        continue;
+      }
+      if (renewal.policy.mode === "off") continue;
       await look(key, renewal);
     }
     await schedule();

@@ -95,4 +95,13 @@ describe("renewal policy messages", () => {
     expect(await send("renewal.set", { keyId: "k2", policy: { mode: "notify" }, uploadToCas: true })).toMatchObject({ ok: false, error: { code: "renewal.upload.sm2" } });
     expect(await send("renewal.set", { keyId: "k2", policy: { mode: "notify" } })).toMatchObject({ ok: true });
   });
+
+  it("a deleted key's renewal entry is dropped by the next tick", async () => {
+    const { send, keys, store, worker } = setup();
+    await send("renewal.set", { keyId: "k1", policy: { mode: "notify" } });
+    expect(Object.keys(store.get(RENEWALS_KEY) as object)).toEqual(["k1"]);
+    keys.delete("k1");
+    await worker.renewer.tick();
+    expect(store.get(RENEWALS_KEY)).toEqual({});
+  });
 });
