@@ -301,7 +301,8 @@ export function createRenewer(deps: RenewerDeps) {
 
   async function runTick(): Promise<void> {
     if (await deps.vaultLocked?.().catch(() => false)) {
-      await deps.onVaultLocked?.().catch(() => undefined);
+      // "Unlock to continue" only when there is something to continue: a key with renewal on.
+      if (Object.values(await deps.store.all()).some((r) => r.policy.mode !== "off")) await deps.onVaultLocked?.().catch(() => undefined);
       return schedule(); // unlocking starts a tick too
     }
     const keys = new Map((await deps.services.keys.list()).map((k) => [k.id, k]));

@@ -104,4 +104,15 @@ describe("renewal policy messages", () => {
     await worker.renewer.tick();
     expect(store.get(RENEWALS_KEY)).toEqual({});
   });
+
+  it("a locked vault: the tick raises 'unlock to continue' only when a key has renewal on", async () => {
+    const p = fakePlatform();
+    const s = fakeServices(fakeCloud().cloud);
+    const worker = createWorker({ platform: p.platform, services: s.services, vaultLock: { isLocked: async () => true, useSession: () => undefined } as never });
+    await worker.renewer.tick();
+    expect(p.notifications).toEqual([]);
+    await worker.handleMessage({ type: "renewal.set", payload: { keyId: "k1", policy: { mode: "notify" } } }, OWN_PAGE);
+    await worker.renewer.tick();
+    expect(p.notifications.map((n) => n.id)).toEqual(["vault:locked"]);
+  });
 });
