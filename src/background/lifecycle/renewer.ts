@@ -203,15 +203,30 @@ export function createRenewer(deps: RenewerDeps) {
         await put({ ...progress, newKeyId: newKey.id });
       }
       if (progress.phase === "key") {
-        const newKey = await deps.services.keys.get(progress.newKeyId!);
+        const newKey = await deps.services.keys.get(progress.newKeyId!).catch(async (err: unknown) => {
+          // The new key was deleted meanwhile: the next attempt makes another one.
+          if (err instanceof KeysmithError && err.code === "vault.key.not_found" && progress.newKeyId !== key.id) {
+            const next = { ...progress };
+            delete next.newKeyId;
+            progress = next;
+          }
+          throw err;
+        });
         const order = await placeOrder(progress, newKey, contactOf(await deps.settings()));
         await put({ ...progress, phase: "ordered", orderId: order.id });
         if (order.orderId) await deps.follower.check(order);
         await deps.follower.schedule();
       }
       if (progress.phase === "ordered") {
-        let order = await deps.orders.get(progress.orderId!);
-        order = await publishRecord(order);
+        const orderLocalId = progress.orderId!;
+        const found = await deps.orders.find(orderLocalId);
+        if (!found) {
+          // The order was deleted meanwhile: placed again at the next attempt.
+          progress = { ...progress, phase: "key" };
+          delete progress.orderId;
+          throw new KeysmithError("order.not_found", { field: "orderId", params: { id: orderLocalId } });
+        }
+        let order = await publishRecord(found);
         if (order.state === "failed" || order.state === "cancelled") {
           // Placed again after the backoff (same key and CSR); this order stays as it is.
           const failed = new KeysmithError("renewal.order.failed", { field: "orderId", params: { orderId: order.orderId ?? order.id, state: order.state } });

@@ -3,7 +3,8 @@
 // auto, gets a new key with the same subject, SANs and usages, one DV order through the write-ahead creates,
 // its validation record through Alidns, the certificate paired, the record deleted, the policy moved to the
 // new key; a worker restarted mid-way resumes without a second order; a failed validation notifies, keeps the
-// current certificate and orders again after the backoff; notify mode notifies once; a locked vault waits.
+// current certificate and orders again after the backoff; an order or new key deleted mid-way is placed / made
+// again; notify mode notifies once; a locked vault waits.
 import { describe, expect, it } from "vitest";
 import { RENEWAL_ALARM, RENEWAL_FOLLOW_MINUTES, RENEWAL_PERIOD_MINUTES } from "../../../src/background/lifecycle/renewer";
 import type { KeyRenewal, KeyView, OrderView } from "../../../src/messages";
@@ -117,5 +118,28 @@ describe("the renewal tick", () => {
     await t.worker.handleAlarm(RENEWAL_ALARM);
     expect(renewals(t)[t.key.id]!.progress?.phase).toBe("ordered");
     expect(t.alarms.get(RENEWAL_ALARM)).toMatchObject({ periodInMinutes: RENEWAL_FOLLOW_MINUTES });
+  });
+
+  it("an order or a new key deleted mid-way: the next attempt places / makes it again", async () => {
+    const t = await setup({ mode: "auto" });
+    advance(61 * DAY);
+    await t.worker.renewer.tick();
+    const placed = renewals(t)[t.key.id]!.progress!;
+    await h.emulator().control.forceOrderState((await t.value<OrderView>("orders.get", { id: placed.orderId })).orderId!, "verify_fail");
+    await t.worker.follower.tick();
+    await t.value("orders.delete", { id: placed.orderId });
+    await t.value("keys.delete", { keyId: placed.newKeyId, confirm: true, force: true });
+    await t.worker.renewer.tick();
+    expect(renewals(t)[t.key.id]!.progress).toMatchObject({ phase: "key", failures: 1, lastError: { code: "order.not_found" } });
+    advance(6 * 60_000);
+    await t.worker.renewer.tick();
+    expect(renewals(t)[t.key.id]!.progress).toMatchObject({ failures: 2, lastError: { code: "vault.key.not_found" } });
+    expect(renewals(t)[t.key.id]!.progress!.newKeyId).toBeUndefined();
+    advance(11 * 60_000);
+    await tickUntil(t, () => renewals(t)[t.key.id]?.progress?.finishedAt !== undefined);
+    const done = renewals(t)[t.key.id]!.progress!;
+    expect(done.newKeyId).not.toBe(placed.newKeyId);
+    expect(done.orderId).not.toBe(placed.orderId);
+    expect(await t.value<OrderView>("orders.get", { id: done.orderId })).toMatchObject({ state: "issued", keyId: done.newKeyId });
   });
 });
