@@ -2,6 +2,8 @@
 // each one serves (SetCdnDomainSSLCertificate, DescribeDomainCertificateInfo, DescribeCdnHttpsDomainList). A
 // certificate is set from cas by CertId (an upload or an issued order's certificate) or given as SSLPub/SSLPri,
 // and is refused for a domain it does not cover. Dates follow the business clock, so "expired" can be produced.
+// While a domain serves a cas certificate by CertId, cas DeleteUserCertificate refuses to delete it
+// (CertificateInUse, services/user-certificates.ts); once the domain serves another one it may go.
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { CloudError, CloudErrors } from "../cloud-error";
 import { nextId, type CdnDomain, type CdnHttps } from "../state";

@@ -2,6 +2,7 @@
 // and the UPLOAD / CERT rows of ListUserCertificateOrder): a certificate and its key held by cas so other
 // products (CDN) can use it by CertId. The certificate is parsed at upload and a key that is not its key is
 // refused. Certificates issued by cas orders are found by the same CertId (the order's id), as in the cloud.
+// An upload a CDN domain still serves (SetCdnDomainSSLCertificate CertType cas) is not deleted: CertificateInUse.
 import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
 import { CloudError, CloudErrors } from "../cloud-error";
 import { long } from "../json";
@@ -17,6 +18,8 @@ export const notFoundCertificate = (): CloudError => new CloudError(404, "NotFou
 const keyMismatch = (field: string): CloudError =>
   new CloudError(400, "CertificateKeyMismatch", `The certificate and the private key ${field} do not match.`);
 const nameRepeat = (name: string): CloudError => new CloudError(400, "NameRepeat", `A certificate named ${name} exists already; names are unique in an account.`);
+const inUse = (certId: string, domain: string): CloudError =>
+  new CloudError(400, "CertificateInUse", `The certificate ${certId} is in use by the CDN domain ${domain}; deploy another certificate there first.`);
 
 function parseCert(pem: string, field: string): CertificateChain {
   try {
@@ -178,8 +181,11 @@ export function getUserCertificateDetail(p: Record<string, string>, ctx: Service
   return out;
 }
 
+/** As in the cloud, an upload a CDN domain serves (CertType cas, by CertId) cannot be deleted. */
 export function deleteUserCertificate(p: Record<string, string>, ctx: ServiceContext): Record<string, unknown> {
   if (!ctx.state.userCertificates[p.CertId!]) throw notFoundCertificate();
+  const serving = Object.values(ctx.state.cdn.domains).find((d) => d.https?.certType === "cas" && d.https.certId === p.CertId);
+  if (serving) throw inUse(p.CertId!, serving.domainName);
   delete ctx.state.userCertificates[p.CertId!];
   return {};
 }

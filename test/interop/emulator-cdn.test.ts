@@ -3,7 +3,8 @@
 // UploadUserCertificate → ListUserCertificateOrder UPLOAD → GetUserCertificateDetail → AddCdnDomain →
 // SetCdnDomainSSLCertificate (CertType cas) → DescribeDomainCertificateInfo shows that certificate's serial;
 // and every refusal (a key that is not the certificate's, a name taken, an unknown domain or CertId, a
-// certificate that does not cover the domain). Certificates are signed by the emulator's CA from OpenSSL keys;
+// certificate that does not cover the domain, DeleteUserCertificate of an upload a CDN domain still serves).
+// Certificates are signed by the emulator's CA from OpenSSL keys;
 // fingerprints and serials are checked against `openssl x509`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -39,13 +40,13 @@ async function made(kind: "ec" | "rsa", cn: string, names?: string[]): Promise<M
   return { cert, key: readFileSync(keyPath, "utf8"), serial, fingerprint };
 }
 
-/** The code and HTTP status an SDK call failed with (Tea: statusCode; pop-core: the body's Code). */
+/** The code and HTTP status an SDK call failed with (Tea: statusCode; pop-core: the body's Code, entry.response.statusCode). */
 async function failure(call: Promise<unknown>): Promise<{ code: string; status?: number }> {
   try {
     await call;
   } catch (err) {
-    const e = err as { code?: string; statusCode?: number; data?: Record<string, unknown> };
-    return { code: String(e.code), status: e.statusCode ?? (e.data?.statusCode as number | undefined) };
+    const e = err as { code?: string; statusCode?: number; data?: Record<string, unknown>; entry?: { response?: { statusCode?: number } } };
+    return { code: String(e.code), status: e.statusCode ?? (e.data?.statusCode as number | undefined) ?? e.entry?.response?.statusCode };
   }
   throw new Error("the call succeeded");
 }
@@ -201,6 +202,36 @@ describe("uploads and CDN with @alicloud/pop-core (Signature V1)", () => {
     expect(openssl(["x509", "-in", leafPath, "-noout", "-serial"]).trim()).toBe(`serial=${c.serial}`);
     const unknown = await failure(cdn.request("SetCdnDomainSSLCertificate", { DomainName: "nope.example.org", SSLProtocol: "on", CertType: "cas", CertId: certId }, post));
     expect(unknown.code).toBe("InvalidDomain.NotFound");
+  });
+  it("DeleteUserCertificate refuses an upload a CDN domain serves (CertificateInUse) and deletes it once the domain serves another", async () => {
+    const domain = "inuse.example.org";
+    const cas = popClient(emu, "2020-04-07");
+    const cdn = popClient(emu, "2018-05-10");
+    const post = { method: "POST" } as const;
+    const first = await made("ec", domain);
+    const second = await made("ec", domain);
+    const oldId = String(((await cas.request("UploadUserCertificate", { Name: "inuse-1", Cert: first.cert, Key: first.key }, post)) as { CertId: unknown }).CertId);
+    const newId = String(((await cas.request("UploadUserCertificate", { Name: "inuse-2", Cert: second.cert, Key: second.key }, post)) as { CertId: unknown }).CertId);
+    await cdn.request("AddCdnDomain", { DomainName: domain, CdnType: "web", Sources: sources }, post);
+    await cdn.request("SetCdnDomainSSLCertificate", { DomainName: domain, SSLProtocol: "on", CertType: "cas", CertId: oldId }, post);
+    const uploads = emu.control.counts().uploads;
+
+    const refused = await failure(cas.request("DeleteUserCertificate", { CertId: oldId }, post));
+    expect(refused).toEqual({ code: "CertificateInUse", status: 400 });
+    expect(emu.control.counts().uploads).toBe(uploads);
+    const still = (await cas.request("GetUserCertificateDetail", { CertId: oldId, CertFilter: true }, post)) as { Id: unknown; Name: string };
+    expect([String(still.Id), still.Name]).toEqual([oldId, "inuse-1"]);
+
+    // The domain now serves the second upload: the first is no longer in use and may go; the second may not.
+    await cdn.request("SetCdnDomainSSLCertificate", { DomainName: domain, SSLProtocol: "on", CertType: "cas", CertId: newId }, post);
+    const info = (await cdn.request("DescribeDomainCertificateInfo", { DomainName: domain }, post)) as { CertInfos: { CertInfo: { CertId: string }[] } };
+    expect(String(info.CertInfos.CertInfo[0]!.CertId)).toBe(newId);
+    await cas.request("DeleteUserCertificate", { CertId: oldId }, post);
+    expect(emu.control.counts().uploads).toBe(uploads - 1);
+    expect(await failure(cas.request("GetUserCertificateDetail", { CertId: oldId }, post))).toEqual({ code: "NotFoundCertificate", status: 404 });
+    // Deleting it again (a retry after a lost answer) says it is not there.
+    expect((await failure(cas.request("DeleteUserCertificate", { CertId: oldId }, post))).code).toBe("NotFoundCertificate");
+    expect((await failure(cas.request("DeleteUserCertificate", { CertId: newId }, post))).code).toBe("CertificateInUse");
   });
 });
 

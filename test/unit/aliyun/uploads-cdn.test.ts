@@ -192,6 +192,9 @@ describe.each(["v1", "v3"] as const)("our client against the emulator, signature
     const served = (info.CertInfos as { CertInfo: Record<string, unknown>[] }).CertInfo[0]!;
     expect(served.CertId).toBe(certId);
     expect(certificateSubstance(String(served.ServerCertificate))?.serial).toBe(sub.serial);
+    // A certificate a CDN domain serves is not deleted; with HTTPS off there it is.
+    await expect(client.call("cas", "DeleteUserCertificate", { CertId: certId })).rejects.toMatchObject({ apiCode: "CertificateInUse", status: 400 });
+    await client.call("cdn", "SetCdnDomainSSLCertificate", { DomainName: domain, SSLProtocol: "off" });
     await client.call("cas", "DeleteUserCertificate", { CertId: certId });
     await expect(client.call("cas", "GetUserCertificateDetail", { CertId: certId })).rejects.toMatchObject({ apiCode: "NotFoundCertificate", status: 404 });
   });
