@@ -390,6 +390,21 @@ export interface RenewalProgressView {
   /** The next attempt after a failure (src/core/lifecycle/renewal.ts retry backoff). */
   retryAt?: string;
   finishedAt?: string;
+  /**
+   * With the key's `deleteOldUpload`: the cas CertId of the previous upload Keysmith made for the certificate
+   * this renewal replaces (the `casCertId` of that certificate's order), deleted once every deploy is
+   * confirmed and no CDN domain of the account serves it. Absent: nothing to delete (the setting off, or no
+   * upload of Keysmith's for the replaced certificate).
+   */
+  oldCasCertId?: string;
+  /** true: deleted (or found already gone); false: not yet, tried again on a later tick (see oldUploadError). */
+  oldUploadDeleted?: boolean;
+  /** Why the old upload is still there: in use (`renewal.old_upload.in_use`), refused or failed. Never fails the renewal. */
+  oldUploadError?: ErrorData;
+  /** Failed delete attempts in a row (the same backoff as the renewal's). */
+  oldUploadFailures?: number;
+  /** The next delete attempt; absent with oldUploadDeleted false: given up (the upload is not one Keysmith made). */
+  oldUploadRetryAt?: string;
 }
 
 /**
@@ -402,6 +417,12 @@ export interface KeyRenewal {
   policy: RenewalPolicy;
   uploadToCas: boolean;
   deploy: DeployBinding[];
+  /**
+   * After a renewal's deploys are confirmed, delete from cas the previous upload Keysmith made for the replaced
+   * certificate once no CDN domain of the account serves it (DeleteUserCertificate). Default false; true only
+   * with `uploadToCas` (`renewal.delete_old.needs_upload`).
+   */
+  deleteOldUpload: boolean;
   /** When the key's current certificate is due (absent: no certificate, or mode "off"). */
   dueAt?: string;
   progress?: RenewalProgressView;
@@ -540,9 +561,10 @@ export interface Protocol {
   "renewal.get": { request: { keyId: string }; reply: KeyRenewal };
   /**
    * Stores the key's renewal policy (validated by src/core/lifecycle/renewal.ts validateRenewalPolicy), the
-   * upload opt-in and the deploy bindings; absent `uploadToCas` / `deploy` keep what was stored.
+   * upload opt-in, the deploy bindings and the old upload's deletion; absent `uploadToCas` / `deploy` /
+   * `deleteOldUpload` keep what was stored.
    */
-  "renewal.set": { request: { keyId: string; policy: RenewalPolicyInput; uploadToCas?: boolean; deploy?: DeployBinding[] }; reply: KeyRenewal };
+  "renewal.set": { request: { keyId: string; policy: RenewalPolicyInput; uploadToCas?: boolean; deploy?: DeployBinding[]; deleteOldUpload?: boolean }; reply: KeyRenewal };
 
   // popup hand-off from the context menu
   "ui.takePendingForm": { request: Record<string, never>; reply: PendingForm | null };

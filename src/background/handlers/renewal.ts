@@ -11,7 +11,7 @@ import type { Services } from "../services";
 
 /** The page's view of a key's renewal: what is stored plus when its current certificate is due. */
 export function renewalView(key: KeyView, stored: StoredRenewal): KeyRenewal {
-  const view: KeyRenewal = { keyId: key.id, policy: stored.policy, uploadToCas: stored.uploadToCas, deploy: stored.deploy };
+  const view: KeyRenewal = { keyId: key.id, policy: stored.policy, uploadToCas: stored.uploadToCas, deploy: stored.deploy, deleteOldUpload: stored.deleteOldUpload };
   if (stored.policy.mode !== "off" && key.certificate) {
     try {
       view.dueAt = renewalDueAt(new Date(key.certificate.notBefore), new Date(key.certificate.notAfter), stored.policy).toISOString();
@@ -27,7 +27,7 @@ export function renewalView(key: KeyView, stored: StoredRenewal): KeyRenewal {
  * The rules a policy must meet for this key. `uploadToCas` sends the private key to the user's Alibaba Cloud
  * account, so a key the vault keeps non-exportable is refused (its owner chose that it never leaves); SM2
  * keys get neither auto renewal (DV orders take no SM2 CSR) nor the upload (cas wants an SM2 signing and
- * encryption pair, which the vault does not hold).
+ * encryption pair, which the vault does not hold). Deleting the previous upload needs the upload.
  */
 export function checkRenewalForKey(key: KeyView, next: StoredRenewal): void {
   if (next.uploadToCas && !key.exportable) {
@@ -36,6 +36,8 @@ export function checkRenewalForKey(key: KeyView, next: StoredRenewal): void {
   if (key.spec === "EC_SM2" && next.uploadToCas) throw new KeysmithError("renewal.upload.sm2", { field: "uploadToCas" });
   if (key.spec === "EC_SM2" && next.policy.mode === "auto") throw new KeysmithError("renewal.auto.sm2", { field: "policy.mode" });
   if (next.deploy.length > 0 && !next.uploadToCas) throw new KeysmithError("renewal.deploy.needs_upload", { field: "deploy" });
+  // Only an upload Keysmith made can be deleted: without the upload there is none.
+  if (next.deleteOldUpload && !next.uploadToCas) throw new KeysmithError("renewal.delete_old.needs_upload", { field: "deleteOldUpload" });
 }
 
 export function renewalHandlers(services: Services, store: RenewalStore, onChanged: () => Promise<void>) {
@@ -47,7 +49,7 @@ export function renewalHandlers(services: Services, store: RenewalStore, onChang
       const key = await services.keys.get(keyId);
       return renewalView(key, await store.get(keyId));
     },
-    "renewal.set": async ({ keyId, policy, uploadToCas, deploy }) => {
+    "renewal.set": async ({ keyId, policy, uploadToCas, deploy, deleteOldUpload }) => {
       const key = await services.keys.get(keyId);
       const current = await store.get(keyId);
       const next: StoredRenewal = {
@@ -55,9 +57,10 @@ export function renewalHandlers(services: Services, store: RenewalStore, onChang
         policy: validateRenewalPolicy(policy, "policy"),
         uploadToCas: uploadToCas ?? current.uploadToCas,
         deploy: deploy ?? current.deploy,
+        deleteOldUpload: deleteOldUpload ?? current.deleteOldUpload,
       };
       checkRenewalForKey(key, next); // refused: nothing is stored
-      const stored = await store.update(keyId, (c) => ({ ...c, policy: next.policy, uploadToCas: next.uploadToCas, deploy: next.deploy }));
+      const stored = await store.update(keyId, (c) => ({ ...c, policy: next.policy, uploadToCas: next.uploadToCas, deploy: next.deploy, deleteOldUpload: next.deleteOldUpload }));
       await onChanged();
       return renewalView(key, stored);
     },

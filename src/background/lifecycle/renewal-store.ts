@@ -14,6 +14,8 @@ export interface StoredRenewal {
   policy: RenewalPolicy;
   uploadToCas: boolean;
   deploy: DeployBinding[];
+  /** Delete the previous upload once no binding uses it (entries stored before this setting read as false). */
+  deleteOldUpload: boolean;
   progress?: RenewalProgressView;
   /** Fingerprint of the certificate whose "due" notification was raised (mode notify: once per certificate). */
   notifiedDue?: string;
@@ -28,12 +30,16 @@ export interface RenewalStore {
 }
 
 export function defaultRenewal(): StoredRenewal {
-  return { policy: { ...DEFAULT_POLICY }, uploadToCas: false, deploy: [] };
+  return { policy: { ...DEFAULT_POLICY }, uploadToCas: false, deploy: [], deleteOldUpload: false };
 }
 
 export function createRenewalStore(storage: Platform["storage"]): RenewalStore {
   let queue: Promise<unknown> = Promise.resolve();
-  const read = async () => ((await storage.get(RENEWALS_KEY)) as Record<string, StoredRenewal> | undefined) ?? {};
+  const read = async (): Promise<Record<string, StoredRenewal>> => {
+    const all = ((await storage.get(RENEWALS_KEY)) as Record<string, Partial<StoredRenewal>> | undefined) ?? {};
+    // Entries stored before a setting existed read as its default.
+    return Object.fromEntries(Object.entries(all).map(([keyId, r]) => [keyId, { ...defaultRenewal(), ...r } as StoredRenewal]));
+  };
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
     const next = queue.then(fn, fn);
     queue = next.catch(() => undefined);

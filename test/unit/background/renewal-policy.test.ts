@@ -1,7 +1,7 @@
 // renewal.get / renewal.set through the worker's door (src/background/handlers/renewal.ts over
 // src/background/lifecycle/renewal-store.ts): default off, the core's policy check at the door, the upload
-// opt-in refused for a non-exportable key and for SM2, deploy bindings only with the upload, nothing stored
-// when refused, and the due time computed from the key's certificate.
+// opt-in refused for a non-exportable key and for SM2, deploy bindings and the old upload's deletion only with
+// the upload, nothing stored when refused, and the due time computed from the key's certificate.
 import { describe, expect, it } from "vitest";
 import { RENEWALS_KEY } from "../../../src/background/lifecycle/renewal-store";
 import { createWorker } from "../../../src/background/worker";
@@ -33,7 +33,7 @@ describe("renewal policy messages", () => {
     const { send } = setup();
     expect(await send("renewal.get", { keyId: "k1" })).toEqual({
       ok: true,
-      value: { keyId: "k1", policy: { mode: "off", beforeDays: 30, fractionLeft: 1 / 3, key: "new" }, uploadToCas: false, deploy: [] },
+      value: { keyId: "k1", policy: { mode: "off", beforeDays: 30, fractionLeft: 1 / 3, key: "new" }, uploadToCas: false, deploy: [], deleteOldUpload: false },
     });
     expect(await send("renewal.get", { keyId: "nope" })).toMatchObject({ ok: false, error: { code: "vault.key.not_found" } });
   });
@@ -94,6 +94,39 @@ describe("renewal policy messages", () => {
     expect(await send("renewal.set", { keyId: "k2", policy: { mode: "auto" } })).toMatchObject({ ok: false, error: { code: "renewal.auto.sm2" } });
     expect(await send("renewal.set", { keyId: "k2", policy: { mode: "notify" }, uploadToCas: true })).toMatchObject({ ok: false, error: { code: "renewal.upload.sm2" } });
     expect(await send("renewal.set", { keyId: "k2", policy: { mode: "notify" } })).toMatchObject({ ok: true });
+  });
+
+  it("deleteOldUpload: off by default, taken with the upload, refused without it naming the field; an old stored entry reads it as false", async () => {
+    const { send, keys, store } = setup();
+    keys.set("k1", keyView({ exportable: true }));
+    // Refused without the upload (none stored, none sent): nothing stored.
+    const refused = await send("renewal.set", { keyId: "k1", policy: { mode: "auto" }, deleteOldUpload: true });
+    expect(refused).toMatchObject({ ok: false, error: { code: "renewal.delete_old.needs_upload", field: "deleteOldUpload" } });
+    expect((refused as { error: { message: string } }).error.message).toMatch(/upload/);
+    expect(store.get(RENEWALS_KEY)).toBeUndefined();
+    expect(await send("renewal.set", { keyId: "k1", policy: { mode: "auto" }, uploadToCas: false, deleteOldUpload: true })).toMatchObject({
+      ok: false,
+      error: { code: "renewal.delete_old.needs_upload", field: "deleteOldUpload" },
+    });
+    expect(await send("renewal.set", { keyId: "k1", policy: { mode: "auto" }, deleteOldUpload: "yes" })).toMatchObject({
+      ok: false,
+      error: { code: "message.payload.invalid", field: "payload.deleteOldUpload" },
+    });
+    // With the upload: stored; absent keeps it; turning the upload off while it is on is refused.
+    expect(await send("renewal.set", { keyId: "k1", policy: { mode: "auto" }, uploadToCas: true })).toMatchObject({ ok: true, value: { deleteOldUpload: false } });
+    expect(await send("renewal.set", { keyId: "k1", policy: { mode: "auto" }, deleteOldUpload: true })).toMatchObject({ ok: true, value: { uploadToCas: true, deleteOldUpload: true } });
+    expect(await send("renewal.set", { keyId: "k1", policy: { mode: "notify" } })).toMatchObject({ ok: true, value: { deleteOldUpload: true } });
+    expect(await send("renewal.set", { keyId: "k1", policy: { mode: "auto" }, uploadToCas: false })).toMatchObject({
+      ok: false,
+      error: { code: "renewal.delete_old.needs_upload", field: "deleteOldUpload" },
+    });
+    expect(await send("renewal.set", { keyId: "k1", policy: { mode: "auto" }, uploadToCas: false, deleteOldUpload: false })).toMatchObject({
+      ok: true,
+      value: { uploadToCas: false, deleteOldUpload: false },
+    });
+    // An entry stored before the setting existed.
+    store.set(RENEWALS_KEY, { k1: { policy: { mode: "auto", beforeDays: 30, fractionLeft: 1 / 3, key: "new" }, uploadToCas: true, deploy: [] } });
+    expect(await send("renewal.get", { keyId: "k1" })).toMatchObject({ ok: true, value: { uploadToCas: true, deleteOldUpload: false } });
   });
 
   it("a deleted key's renewal entry is dropped by the next tick", async () => {
