@@ -14,6 +14,7 @@
 //       contact: { username: "Li Lei", email: ops@example.com, phone: "13800000000" }
 //       deploy:
 //         - cdn: www.example.com
+//       deleteOldUploads: false
 import { fail } from "../errors";
 import { acceptsSpec, parseKeySpec, specsAcceptedBy, type KeySpecId } from "../key-spec";
 import { domainToALabel } from "../san";
@@ -46,6 +47,11 @@ export interface CertificateSpec {
   policy: RenewalPolicy;
   contact: Contact;
   deploy: DeployBinding[];
+  /**
+   * Delete this certificate's earlier uploads to cas (DeleteUserCertificate) once every deploy binding serves
+   * the new one and no CDN domain of the account serves them. Default false: nothing is deleted.
+   */
+  deleteOldUploads: boolean;
   /** `certificates[i]`, for messages. */
   path: string;
 }
@@ -62,7 +68,7 @@ const MAX_CERTIFICATES = 200;
 const VALIDATE_TYPES = ["DNS"] as const;
 
 const TOP_FIELDS = ["certificates"];
-const CERT_FIELDS = ["name", "domains", "keySpec", "productCode", "validateType", "mode", "renewBeforeDays", "renewFraction", "key", "contact", "deploy"];
+const CERT_FIELDS = ["name", "domains", "keySpec", "productCode", "validateType", "mode", "renewBeforeDays", "renewFraction", "key", "contact", "deploy", "deleteOldUploads"];
 const CONTACT_FIELDS = ["username", "email", "phone"];
 
 type Obj = Record<string, unknown>;
@@ -94,6 +100,12 @@ function required(o: Obj, key: string, path: string): unknown {
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], path: string): T {
   if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) fail("lifecycle.value.allowed", path, { allowed: allowed.join(", ") });
   return value as T;
+}
+
+/** A YAML or JSON boolean (`true` / `false`); "yes", "on" or "true" in quotes are refused, not guessed. */
+function flag(value: unknown, path: string): boolean {
+  if (typeof value !== "boolean") fail("lifecycle.value.type", path, { type: "boolean" });
+  return value;
 }
 
 /** YAML reads `phone: 13800000000` as a number: a phone of digits is accepted either way. */
@@ -153,7 +165,8 @@ function parseCertificate(value: unknown, path: string): CertificateSpec {
   };
   const contact = parseContact(required(o, "contact", path), `${path}.contact`);
   const deploy = parseDeploy(o.deploy, `${path}.deploy`, domains);
-  return { name, domains, keySpec, productCode, validateType, policy, contact, deploy, path };
+  const deleteOldUploads = o.deleteOldUploads === undefined ? false : flag(o.deleteOldUploads, `${path}.deleteOldUploads`);
+  return { name, domains, keySpec, productCode, validateType, policy, contact, deploy, deleteOldUploads, path };
 }
 
 /** Checks a parsed renew file; the first problem found is thrown, naming its path and rule. */

@@ -45,6 +45,7 @@ describe("keysmith renew: the renew file", () => {
     ["a misspelt field", GOOD.replace("renewBeforeDays", "renewBeforDays"), "certificates[0].renewBeforDays"],
     ["renewBeforeDays 0", GOOD.replace("renewBeforeDays: 30", "renewBeforeDays: 0"), "certificates[0].renewBeforeDays"],
     ["a bad key spec", GOOD.replace("EC_P256", "RSA_1024"), "certificates[0].keySpec"],
+    ["deleteOldUploads: yes (a string in YAML 1.2, not a boolean)", `${GOOD}    deleteOldUploads: yes\n`, "certificates[0].deleteOldUploads", "must be a boolean"],
     ["a deploy domain the certificate does not cover", GOOD.replace("- cdn: www.example.com", "- cdn: api.example.com"), "certificates[0].deploy[0].cdn"],
     ["a YAML syntax error", `${GOOD}  - {`, "bad.yaml", "line 9, column 6 (BAD_INDENT)"],
     ["a duplicate key", GOOD.replace("    keySpec: EC_P256\n", "    keySpec: EC_P256\n    keySpec: EC_P384\n"), "bad.yaml", "line 5, column 5 (DUPLICATE_KEY)"],

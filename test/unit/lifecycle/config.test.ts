@@ -35,6 +35,7 @@ describe("parseRenewConfig", () => {
           policy: { mode: "auto", beforeDays: 30, fractionLeft: 1 / 3, key: "new" },
           contact,
           deploy: [{ target: "cdn", domain: "www.example.com", path: "certificates[0].deploy[0]" }],
+          deleteOldUploads: false,
           path: "certificates[0]",
         },
       ],
@@ -50,6 +51,12 @@ describe("parseRenewConfig", () => {
     expect(c.contact.phone).toBe("13800000000");
     expect(c.deploy.map((d) => d.domain)).toEqual(["auto", "img.xn--fsqu00a.cn"]);
     expect(parseRenewConfig(withCert({ deploy: undefined, keySpec: undefined })).certificates[0]).toMatchObject({ deploy: [], keySpec: "EC_P256" });
+  });
+
+  it("deleteOldUploads: false unless the file says true", () => {
+    expect(parseRenewConfig(doc(www)).certificates[0]!.deleteOldUploads).toBe(false);
+    expect(parseRenewConfig(withCert({ deleteOldUploads: true })).certificates[0]!.deleteOldUploads).toBe(true);
+    expect(parseRenewConfig(withCert({ deleteOldUploads: false })).certificates[0]!.deleteOldUploads).toBe(false);
   });
 
   const bad: [string, unknown, string, string][] = [
@@ -85,6 +92,10 @@ describe("parseRenewConfig", () => {
     ["deploy to an unknown product", withCert({ deploy: [{ slb: "www.example.com" }] }), "lifecycle.value.allowed", "certificates[0].deploy[0].slb"],
     ["deploy to a domain the certificate does not cover", withCert({ deploy: [{ cdn: "api.example.com" }] }), "lifecycle.deploy.not_covered", "certificates[0].deploy[0].cdn"],
     ["duplicate names", doc(www, { ...www, domains: ["api.example.com"], deploy: [] }), "lifecycle.certificate.duplicate_name", "certificates[1].name"],
+    ["deleteOldUploads as text", withCert({ deleteOldUploads: "true" }), "lifecycle.value.type", "certificates[0].deleteOldUploads"],
+    ["deleteOldUploads as a number", withCert({ deleteOldUploads: 1 }), "lifecycle.value.type", "certificates[0].deleteOldUploads"],
+    ["deleteOldUploads null", withCert({ deleteOldUploads: null }), "lifecycle.value.type", "certificates[0].deleteOldUploads"],
+    ["deleteOldUploads misspelt", withCert({ deleteOldUpload: true }), "lifecycle.field.unknown", "certificates[0].deleteOldUpload"],
     ["one CDN domain bound twice", doc(www, { ...www, name: "www2" }), "lifecycle.deploy.duplicate", "certificates[1].deploy[0].cdn"],
   ];
   for (const [what, input, code, field] of bad) {
@@ -100,7 +111,7 @@ describe("parseRenewConfig", () => {
 
   it("arbitrary documents give a config or a typed error", () => {
     const leaf = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constantFrom("auto", "EC_P256", "www.example.com", "*.example.com", "DNS", "reuse"));
-    const key = fc.constantFrom("certificates", "name", "domains", "keySpec", "productCode", "validateType", "mode", "renewBeforeDays", "renewFraction", "key", "contact", "deploy", "username", "email", "phone", "cdn", "__proto__", "constructor", "x");
+    const key = fc.constantFrom("certificates", "name", "domains", "keySpec", "productCode", "validateType", "mode", "renewBeforeDays", "renewFraction", "key", "contact", "deploy", "deleteOldUploads", "username", "email", "phone", "cdn", "__proto__", "constructor", "x");
     const value = fc.letrec((tie) => ({
       node: fc.oneof({ depthSize: "small" }, leaf, fc.array(tie("node"), { maxLength: 4 }), fc.dictionary(key, tie("node"), { maxKeys: 6 })),
     })).node;
