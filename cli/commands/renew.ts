@@ -5,6 +5,9 @@
 // placed once (cli/lifecycle/issue.ts), the Alidns validation record, the wait, the pairing check; then the
 // upload to cas and each deploy binding pointed at it and read back (cli/lifecycle/rollout.ts); the
 // validation record is removed. A certificate that is current and deployed costs reads only: no create.
+// With `deleteOldUploads: true`, once every binding serves the current upload, the earlier uploads this tool
+// made for the certificate are deleted from cas when no CDN domain serves them (cli/lifecycle/cleanup.ts); an
+// upload kept (in use, or the delete refused or failed) is reported and tried again next run, exit unchanged.
 // Certificates are processed one after the other; one failing does not stop the others.
 // Exit: 0 every certificate current (and deployed); 1 something failed or is waiting for its retry time;
 // 2 invalid input (the file, a flag), nothing sent; 3 an outcome unknown (a create whose answer was lost:
@@ -27,6 +30,7 @@ import { readPassphraseFile } from "../private-keys";
 import { stateDirFrom } from "../state-dir";
 import { issueCertificate, type IssueEnv } from "../lifecycle/issue";
 import { deployOne, ensureUploaded, targetCall, type RolloutEnv } from "../lifecycle/rollout";
+import { deleteOldUploads } from "../lifecycle/cleanup";
 import { certificateFiles, readState, readText, removeFile, writeAtomic, writeState, type CertificateFiles, type CertificateState } from "../lifecycle/store";
 
 const FLAGS: FlagSpec[] = [
@@ -53,6 +57,10 @@ interface Result {
   certId?: string;
   deployed: string[];
   detail?: string;
+  /** deleteOldUploads: earlier uploads deleted from cas in this run (or found gone). */
+  uploadsDeleted?: string[];
+  /** deleteOldUploads: earlier uploads not deleted, and why; tried again on the next run. */
+  uploadsKept?: { certId: string; reason: string }[];
 }
 
 /** Reads the renew file: YAML (JSON is YAML too). A syntax error names the file, line and column. */
@@ -227,6 +235,12 @@ async function processCertificate(spec: CertificateSpec, env: IssueEnv & Rollout
   }
   if (failures.length > 0) return { ...result, outcome: "failed", detail: failures.join("; ") };
   if (result.outcome === "current" && result.deployed.length > 0) result.outcome = "deployed";
+  // Every binding serves the current upload: the earlier ones may go (a kept one does not change the outcome).
+  if (spec.deleteOldUploads) {
+    const cleanup = await deleteOldUploads(env, spec.name, files, state);
+    if (cleanup.deleted.length > 0) result.uploadsDeleted = cleanup.deleted;
+    if (cleanup.kept.length > 0) result.uploadsKept = cleanup.kept;
+  }
   return result;
 }
 
@@ -238,8 +252,10 @@ export const renewCommand: Command = {
     "       [--endpoint URL] [--site cn|intl] [--signature-version v1|v3] [--json]\n" +
     "  FILE: YAML or JSON (docs/lifecycle.md); keys are kept encrypted with the passphrase in DIR/certificates/<name>/\n" +
     "  --now: judge what is due as of this ISO 8601 time instead of the system clock\n" +
+    "  deleteOldUploads: true (per certificate; default false) deletes its earlier uploads from cas once no CDN domain serves them\n" +
     `  defaults: --interval ${DEFAULT_INTERVAL_S}, --timeout ${DEFAULT_TIMEOUT_S} (per order)\n` +
-    "  exit: 0 all current, 1 something failed (the others still processed), 2 invalid input, 3 an outcome unknown",
+    "  exit: 0 all current, 1 something failed (the others still processed), 2 invalid input, 3 an outcome unknown\n" +
+    "        (an earlier upload not deleted is reported on stderr and tried again next run; it does not change the exit code)",
   async run(ctx: CliContext): Promise<number> {
     // 1. Every input checked before the first request.
     const args: ParsedArgs = parseArgs(ctx.argv, FLAGS);
@@ -282,6 +298,7 @@ export const renewCommand: Command = {
       const text = `${line}${r.detail ? `: ${r.detail}` : ""}`;
       if (r.outcome === "failed" || r.outcome === "unknown" || r.outcome === "waiting") ctx.stderr(`keysmith: ${text}\n`);
       else say(text);
+      for (const k of r.uploadsKept ?? []) ctx.stderr(`keysmith: ${t(ctx.locale, "lifecycle_cli_upload_kept", { name: r.name, certId: k.certId, reason: k.reason })}\n`);
     }
     if (json) ctx.stdout(`${JSON.stringify({ certificates: results }, null, 2)}\n`);
     if (results.some((r) => r.outcome === "unknown")) return EXIT_UNKNOWN;

@@ -67,6 +67,11 @@ export async function ensureUploaded(env: RolloutEnv, name: string, files: Certi
     certId = String(placed.response.CertId ?? "");
   }
   if (!certId) return { kind: "failed", reason: t(env.ctx.locale, "lifecycle_cli_upload_no_id", { name }) };
+  // The upload it replaces is remembered, so `deleteOldUploads` can delete it once nothing serves it.
+  const replaced = state.upload;
+  if (replaced && replaced.certId !== certId && !(state.previousUploads ?? []).some((u) => u.certId === replaced.certId)) {
+    state.previousUploads = [...(state.previousUploads ?? []), replaced];
+  }
   state.upload = { certId, serial: want, name: uploadAs };
   writeState(files, state);
   env.say(t(env.ctx.locale, "lifecycle_cli_uploaded", { name, certId }));

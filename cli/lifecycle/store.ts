@@ -3,7 +3,8 @@
 //   key.pem       the current key, encrypted PKCS#8 (PBES2) under the renew passphrase, 0600
 //   next-key.pem  a new key whose order is under way (becomes key.pem once its certificate is issued), 0600
 //   cert.pem      the current leaf; chain.pem its chain
-//   state.json    the order under way, the cas CertId of the upload, where it was deployed, failures
+//   state.json    the order under way, the cas CertId of the upload (and of earlier uploads not yet deleted),
+//                 where it was deployed, failures
 // Files are replaced by rename, so a reader never sees half of one. Nothing here is sent anywhere.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -22,6 +23,13 @@ export interface DeployedRecord {
   at: string;
 }
 
+/** An upload to cas this tool made (UploadUserCertificate): its CertId, the certificate's serial and name. */
+export interface UploadRecord {
+  certId: string;
+  serial: string;
+  name: string;
+}
+
 export interface CertificateState {
   order?: OrderUnderWay;
   /** Orders whose certificates were taken: never resumed again (with `key: reuse` their CSR key is the same). */
@@ -29,7 +37,12 @@ export interface CertificateState {
   /** Validation records this tool added (Alidns RecordId), removed once the order is settled. */
   validationRecords?: string[];
   /** The cas CertId of the current certificate's upload (UploadUserCertificate), with its serial. */
-  upload?: { certId: string; serial: string; name: string };
+  upload?: UploadRecord;
+  /**
+   * Uploads this tool made for earlier certificates of this name, replaced by `upload`: kept here until
+   * `deleteOldUploads` deletes them (cli/lifecycle/cleanup.ts). Uploads this tool did not make are never listed.
+   */
+  previousUploads?: UploadRecord[];
   /** Per binding (`cdn:www.example.com`): what was deployed and confirmed. */
   deployed?: Record<string, DeployedRecord>;
   failures?: number;
