@@ -12,6 +12,7 @@ import { orderHandlers } from "./handlers/orders";
 import { renewalHandlers } from "./handlers/renewal";
 import { createRenewalStore } from "./lifecycle/renewal-store";
 import { createRenewer } from "./lifecycle/renewer";
+import { createOldUploadCleanup } from "./lifecycle/old-upload";
 import { createUploadDeploy } from "./lifecycle/upload-deploy";
 import type { ConfirmOptions } from "../core/lifecycle/deploy-targets";
 import { settingsHandlers } from "./handlers/settings";
@@ -121,6 +122,7 @@ export function createWorker(deps: WorkerDeps) {
     vaultLocked,
     onVaultLocked,
     afterIssued: createUploadDeploy({ services, creates, orders, ...(deps.deployConfirm ? { confirm: deps.deployConfirm } : {}) }),
+    deleteOldUpload: createOldUploadCleanup({ services, orders, now, ...(deps.random ? { random: deps.random } : {}) }),
   });
 
   const menuDeps: MenuDeps = { platform, services, locale, now };

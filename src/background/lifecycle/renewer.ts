@@ -13,7 +13,10 @@
 //           too) once the order shows it;
 //   issued  the follower paired the certificate with the key; the validation record is deleted; the policy
 //           moves to the new key (whose certificate is not due, so it is not renewed again);
-//   uploaded, deployed: see upload-deploy.ts (only with the key's `uploadToCas` opt-in).
+//   uploaded, deployed: see upload-deploy.ts (only with the key's `uploadToCas` opt-in);
+//   then, with the key's `deleteOldUpload`, the renewal is stored finished and the previous upload Keysmith
+//           made for the replaced certificate is deleted once nothing serves it (old-upload.ts); a refused or
+//           failed delete is kept on the progress and tried again by a later tick, never failing the renewal.
 // A failed step keeps the progress, counts the failure, notifies, and is tried again after the core's
 // backoff (src/core/lifecycle/renewal.ts nextAttemptAt); a failed DV order is placed again. The current
 // certificate and its deployment are never touched before a new one is confirmed. A locked vault: the tick
@@ -30,6 +33,7 @@ import type { Follower } from "../orders/follower";
 import type { OrderStore, StoredOrder } from "../orders/order-store";
 import { toErrorData } from "../router";
 import type { Services } from "../services";
+import { oldUploadDue, oldUploadToDo, type OldUploadContext } from "./old-upload";
 import type { RenewalStore, StoredRenewal } from "./renewal-store";
 
 export const RENEWAL_ALARM = "keysmith.renewal.tick";
@@ -57,6 +61,11 @@ export interface RenewerDeps {
    * to store. Throws RenewalWaiting to look again later without counting a failure.
    */
   afterIssued?: (ctx: AfterIssued) => Promise<RenewalProgressView>;
+  /**
+   * After a finished renewal, with the key's `deleteOldUpload` (and `uploadToCas`): one attempt to delete the
+   * previous upload (old-upload.ts); stores its outcome on the progress and never throws for the cloud's answers.
+   */
+  deleteOldUpload?: (ctx: OldUploadContext) => Promise<RenewalProgressView>;
 }
 
 export interface AfterIssued {
@@ -74,6 +83,8 @@ export class RenewalWaiting extends Error {}
 const Waiting = RenewalWaiting;
 
 const isOpen = (p: RenewalProgressView | undefined): p is RenewalProgressView => !!p && !p.finishedAt;
+/** The key's setting to delete the previous upload (only meaningful with the upload). */
+const wantsOldUploadDeleted = (r: StoredRenewal): boolean => r.uploadToCas && r.deleteOldUpload;
 
 export function createRenewer(deps: RenewerDeps) {
   const random = deps.random ?? Math.random;
@@ -239,7 +250,7 @@ export function createRenewer(deps: RenewerDeps) {
         if (order.keyId !== progress.newKeyId) throw new Waiting(); // not paired yet
         order = await removeRecord(order);
         // The policy goes with the new certificate; this key keeps its finished progress (never renewed again).
-        if (progress.newKeyId !== key.id) await deps.store.update(progress.newKeyId!, (c) => ({ ...c, policy: renewal.policy, uploadToCas: renewal.uploadToCas, deploy: renewal.deploy }));
+        if (progress.newKeyId !== key.id) await deps.store.update(progress.newKeyId!, (c) => ({ ...c, policy: renewal.policy, uploadToCas: renewal.uploadToCas, deploy: renewal.deploy, deleteOldUpload: renewal.deleteOldUpload }));
         await put({ ...progress, phase: "issued" });
       }
       if (progress.phase === "issued" || progress.phase === "uploaded") {
@@ -248,15 +259,20 @@ export function createRenewer(deps: RenewerDeps) {
         if (renewal.uploadToCas && deps.afterIssued) {
           progress = await deps.afterIssued({ key, newKey, order, renewal, progress, save: put });
         }
-        const done: RenewalProgressView = { ...progress, phase: renewal.uploadToCas && deps.afterIssued ? "deployed" : progress.phase, failures: 0, finishedAt: deps.now().toISOString() };
+        let done: RenewalProgressView = { ...progress, phase: renewal.uploadToCas && deps.afterIssued ? "deployed" : progress.phase, failures: 0, finishedAt: deps.now().toISOString() };
         delete done.lastError;
         delete done.retryAt;
+        // Every deploy is confirmed: the old upload is to be deleted (stored first, so a restart still does it).
+        if (wantsOldUploadDeleted(renewal)) done = oldUploadToDo(done, deps.now());
         await put(done);
         await notify(`renewal:${key.id}:done`, "notify_renewal_done_title", "notify_renewal_done_message", {
           domain: domainOf(key),
           date: (newKey.certificate?.notAfter ?? "").slice(0, 10),
           deployed: (done.deployed ?? []).join(", ") || "-",
         });
+      }
+      if (progress.finishedAt && wantsOldUploadDeleted(renewal) && deps.deleteOldUpload) {
+        progress = await deps.deleteOldUpload({ key, progress, save: put });
       }
     } catch (err) {
       if (err instanceof Waiting) return;
@@ -321,12 +337,17 @@ export function createRenewer(deps: RenewerDeps) {
       return schedule(); // unlocking starts a tick too
     }
     const keys = new Map((await deps.services.keys.list()).map((k) => [k.id, k]));
-    for (const [keyId, renewal] of Object.entries(await deps.store.all())) {
+    for (let [keyId, renewal] of Object.entries(await deps.store.all())) {
       const key = keys.get(keyId);
       if (!key) {
         // The key was deleted: its renewal goes with it (a renewal under way for it has nothing left to renew).
         await deps.store.remove(keyId);
         continue;
+      }
+      if (wantsOldUploadDeleted(renewal) && deps.deleteOldUpload && oldUploadDue(renewal.progress, deps.now())) {
+        // A finished renewal's old upload not deleted yet (refused, failed, or a worker stopped before it).
+        await deps.deleteOldUpload({ key, progress: renewal.progress!, save: (p) => save(keyId, p) });
+        renewal = await deps.store.get(keyId);
       }
       if (renewal.policy.mode === "off") continue;
       await look(key, renewal);

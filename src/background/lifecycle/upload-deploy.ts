@@ -15,6 +15,7 @@ import type { DeployBinding, KeyView, RenewalProgressView } from "../../messages
 import type { Creates } from "../orders/creates";
 import type { StoredOrder } from "../orders/order-store";
 import type { Services } from "../services";
+import { CAS_NAME_PREFIX } from "./old-upload";
 import { RenewalWaiting, type AfterIssued } from "./renewer";
 
 export interface UploadDeployDeps {
@@ -30,7 +31,7 @@ export function casCertificateName(key: KeyView): string {
   const cn = (key.commonName || key.sans[0] || "certificate").replace(/^\*\./, "wildcard.");
   const serial = normalizeSerial(key.certificate?.serial ?? "").slice(-12);
   const suffix = `-${serial || Date.now().toString(16)}`;
-  return `keysmith-${cn}`.slice(0, 64 - suffix.length) + suffix;
+  return `${CAS_NAME_PREFIX}${cn}`.slice(0, 64 - suffix.length) + suffix;
 }
 
 /** The domains the bindings name, each once: a named domain, or every one of the product the SANs cover. */

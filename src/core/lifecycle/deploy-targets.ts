@@ -53,6 +53,11 @@ export interface DeployTarget {
   deploy(call: ApiCall, request: DeployRequest): Promise<void>;
   /** Reads back until the product serves `certId` (and, when it shows the certificate, `serial`). */
   confirm(call: ApiCall, request: DeployRequest & { serial: string }, options?: ConfirmOptions): Promise<Confirmation>;
+  /**
+   * Every domain of this product in the account that serves cas certificate `certId` now (before deleting an
+   * upload). Every target must be able to say, or an upload it serves could be deleted under it.
+   */
+  servingDomains(call: ApiCall, certId: string): Promise<string[]>;
 }
 
 /** A serial as hex, upper case, without colons or leading zeros ("00:ab:01" → "AB01"). */
@@ -108,6 +113,8 @@ async function confirmBy(target: Pick<DeployTarget, "served">, call: ApiCall, re
   return { confirmed: false, served, reads: attempts };
 }
 
+/** CDN page size for DescribeCdnHttpsDomainList (no maximum documented; the default is 20). */
+const CDN_HTTPS_PAGE_SIZE = 100;
 /** CDN page size for DescribeUserDomains (the API's maximum is 500). */
 const CDN_PAGE_SIZE = 500;
 /** At most this many pages are read (250,000 domains): a listing that never ends is refused. */
@@ -117,7 +124,8 @@ const CDN_MAX_PAGES = 500;
  * Alibaba Cloud CDN (2018-05-10): DescribeUserDomains lists the accelerated domains (Domains.PageData[]),
  * SetCdnDomainSSLCertificate { DomainName, SSLProtocol: on, CertType: cas, CertId } turns HTTPS on with a
  * cas certificate, DescribeDomainCertificateInfo (CertInfos.CertInfo[]: CertId, ServerCertificate) reads
- * back what is served.
+ * back what is served; DescribeCdnHttpsDomainList (CertInfos.CertInfo[]: DomainName, no CertId) lists the
+ * domains with HTTPS on, each then read with DescribeDomainCertificateInfo to find what serves a CertId.
  */
 export const CDN_TARGET: DeployTarget = {
   id: "cdn",
@@ -158,6 +166,27 @@ export const CDN_TARGET: DeployTarget = {
   },
   confirm(call, request, options) {
     return confirmBy(CDN_TARGET, call, request, options);
+  },
+  async servingDomains(call, certId) {
+    const https: string[] = [];
+    let seen = 0;
+    for (let page = 1; ; page++) {
+      if (page > CDN_MAX_PAGES) fail("lifecycle.deploy.list_too_long", "DescribeCdnHttpsDomainList", { pages: CDN_MAX_PAGES });
+      const reply = await call("DescribeCdnHttpsDomainList", { PageNumber: String(page), PageSize: String(CDN_HTTPS_PAGE_SIZE) });
+      const items = list(obj(reply.CertInfos).CertInfo);
+      for (const item of items) {
+        const name = str(item.DomainName).toLowerCase();
+        if (name && !https.includes(name)) https.push(name);
+      }
+      const total = Number(reply.TotalCount);
+      seen += items.length;
+      if (items.length === 0 || (Number.isFinite(total) ? seen >= total : items.length < CDN_HTTPS_PAGE_SIZE)) break;
+    }
+    const serving: string[] = [];
+    for (const domain of https) {
+      if ((await CDN_TARGET.served(call, domain))?.certId === certId) serving.push(domain);
+    }
+    return serving;
   },
 };
 

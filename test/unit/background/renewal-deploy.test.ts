@@ -4,10 +4,15 @@
 // domain, or every CDN domain the SANs cover) is set to it and confirmed by DescribeDomainCertificateInfo
 // showing the new serial; the private key appears in no storage, progress or notification. A binding that
 // cannot be deployed leaves that domain serving the old certificate, notifies, and is tried again after the
-// backoff, without a second upload.
+// backoff, without a second upload. With `deleteOldUpload` (src/background/lifecycle/old-upload.ts), once the
+// next renewal's deploys are confirmed the upload the last renewal made is deleted when no CDN domain serves it
+// (an upload Keysmith did not make never is); one still served, or a delete that fails, stays, the renewal
+// still succeeds, and a later tick (a restarted worker too) deletes it.
 import { describe, expect, it } from "vitest";
+import { casCertificateName } from "../../../src/background/lifecycle/upload-deploy";
+import { ORDERS_KEY, type StoredOrder } from "../../../src/background/orders/order-store";
 import { normalizeSerial } from "../../../src/core/lifecycle/deploy-targets";
-import type { ExportResult, KeyView, OrderView } from "../../../src/messages";
+import type { ExportResult, KeyView, OrderView, RenewalProgressView } from "../../../src/messages";
 import { DAY, renewalHarness } from "./renewal-harness";
 
 const h = renewalHarness();
@@ -33,6 +38,36 @@ async function deployCurrent(t: Awaited<ReturnType<typeof h.setup>>, domain: str
   const up = (await client.call("cas", "UploadUserCertificate", { Name: `old-${t.domain}`.slice(0, 64), Cert: t.key.certificate!.pem, Key: key.data })) as { CertId: string | number };
   await client.call("cdn", "SetCdnDomainSSLCertificate", { DomainName: domain, SSLProtocol: "on", CertType: "cas", CertId: String(up.CertId) });
   return String(up.CertId);
+}
+
+/** Whether cas still holds `certId` (GetUserCertificateDetail; the emulator answers NotFoundCertificate once it is deleted). */
+async function casHolds(certId: string): Promise<boolean> {
+  try {
+    await (await h.client()).call("cas", "GetUserCertificateDetail", { CertId: certId, CertFilter: "true" });
+    return true;
+  } catch (err) {
+    if ((err as { apiCode?: string }).apiCode === "NotFoundCertificate") return false;
+    throw err;
+  }
+}
+
+type Setup = Awaited<ReturnType<typeof h.setup>>;
+
+/** One automatic renewal of `keyId` (61 days on: its 90-day certificate is due), ticked until it is finished. */
+async function renewOnce(t: Setup, keyId: string): Promise<RenewalProgressView> {
+  h.advance(61 * DAY);
+  await h.tickUntil(t, () => h.renewals(t)[keyId]?.progress?.finishedAt !== undefined, 10);
+  const progress = h.renewals(t)[keyId]!.progress!;
+  expect(progress).toMatchObject({ phase: "deployed", failures: 0, casCertId: expect.any(String), finishedAt: expect.any(String) });
+  return progress;
+}
+
+/** Two renewals in a row: the first uploads (Keysmith's upload), the second replaces it. */
+async function renewTwice(t: Setup): Promise<{ first: RenewalProgressView; second: RenewalProgressView }> {
+  const first = await renewOnce(t, t.key.id);
+  const second = await renewOnce(t, first.newKeyId!);
+  expect(second.casCertId).not.toBe(first.casCertId);
+  return { first, second };
 }
 
 const uploadsFor = (cn: string) => (h.emulator().control.snapshot() as { uploads: { commonName: string; certId: string }[] }).uploads.filter((u) => u.commonName === cn);
@@ -95,5 +130,122 @@ describe("upload to cas and CDN deploy after renewal", () => {
     expect(done).toMatchObject({ phase: "deployed", deployed: [t.domain], casCertId: failed.casCertId });
     expect((await served(t.domain))?.certId).toBe(failed.casCertId);
     expect(uploadsFor(t.domain)).toHaveLength(2); // uploaded once
+  });
+
+  it("deleteOldUpload on: the next renewal deletes the upload the last one made, the new one serves; an upload Keysmith did not make stays", async () => {
+    const t = await h.setup({ policy: { mode: "auto" }, uploadToCas: true, deleteOldUpload: true });
+    await addCdnDomain(t.domain);
+    const external = await deployCurrent(t, t.domain); // uploaded by hand, not by Keysmith
+    await t.value("renewal.set", { keyId: t.key.id, policy: { mode: "auto" }, deploy: [{ target: "cdn", domain: t.domain }] });
+
+    const first = await renewOnce(t, t.key.id);
+    // The certificate it replaced was imported, not uploaded by Keysmith: nothing to delete.
+    expect(first.oldCasCertId).toBeUndefined();
+    expect(first.oldUploadDeleted).toBeUndefined();
+    expect(await casHolds(external)).toBe(true);
+    expect(h.renewals(t)[first.newKeyId!]).toMatchObject({ deleteOldUpload: true, uploadToCas: true }); // the setting moves with the policy
+
+    const second = await renewOnce(t, first.newKeyId!);
+    expect(second).toMatchObject({ oldCasCertId: first.casCertId, oldUploadDeleted: true });
+    expect(second.oldUploadError).toBeUndefined();
+    expect(await casHolds(first.casCertId!)).toBe(false);
+    expect(await casHolds(second.casCertId!)).toBe(true);
+    const renewed = await t.value<KeyView>("keys.get", { keyId: second.newKeyId! });
+    expect(await served(t.domain)).toEqual({ certId: second.casCertId, serial: normalizeSerial(renewed.certificate!.serial) });
+    expect(await casHolds(external)).toBe(true);
+    const view = await t.value<{ progress: RenewalProgressView }>("renewal.get", { keyId: first.newKeyId! });
+    expect(view.progress).toMatchObject({ oldCasCertId: first.casCertId, oldUploadDeleted: true });
+  });
+
+  it("deleteOldUpload off (the default): the last renewal's upload stays in cas", async () => {
+    const t = await h.setup({ policy: { mode: "auto" }, uploadToCas: true, deploy: [{ target: "cdn", auto: true }] });
+    await addCdnDomain(t.domain);
+    expect(h.renewals(t)[t.key.id]!.deleteOldUpload).toBe(false);
+    const { first, second } = await renewTwice(t);
+    expect(second.oldUploadDeleted).toBeUndefined();
+    expect(second.oldCasCertId).toBeUndefined();
+    expect(await casHolds(first.casCertId!)).toBe(true);
+    expect((await served(t.domain))?.certId).toBe(second.casCertId);
+  });
+
+  it("an old upload another CDN domain still serves stays, the renewal still succeeds; once nothing serves it a later tick deletes it", async () => {
+    // The current certificate covers two names, so two CDN domains can serve it. DV orders here are
+    // single-domain, so this upload is recorded as a renewal's upload would be (creates.ts: its CertId on the
+    // order the certificate came from) rather than made by a first renewal.
+    const t = await h.setup({ policy: { mode: "auto" }, uploadToCas: true, deleteOldUpload: true }, { moreSans: ["alt"] });
+    const alt = `alt-${t.domain}`;
+    expect(t.key.certificate!.sans).toEqual([t.domain, alt]);
+    await addCdnDomain(t.domain);
+    await addCdnDomain(alt);
+    await t.value("renewal.set", { keyId: t.key.id, policy: { mode: "auto" }, deploy: [{ target: "cdn", domain: t.domain }] });
+    const key = await t.value<ExportResult>("keys.export", { keyId: t.key.id, format: "pkcs8", unencrypted: true });
+    const client = await h.client();
+    const up = (await client.call("cas", "UploadUserCertificate", { Name: casCertificateName(t.key), Cert: t.key.certificate!.pem, Key: key.data })) as { CertId: string | number };
+    const old = String(up.CertId);
+    for (const domain of [t.domain, alt]) await client.call("cdn", "SetCdnDomainSSLCertificate", { DomainName: domain, SSLProtocol: "on", CertType: "cas", CertId: old });
+    const at = new Date(h.now()).toISOString();
+    const orders = (t.store.get(ORDERS_KEY) as Record<string, StoredOrder> | undefined) ?? {};
+    t.store.set(ORDERS_KEY, {
+      ...orders,
+      prev: { id: "prev", operation: "CreateCertificateWithCsrRequest", domain: t.domain, state: "issued", keyId: t.key.id, certificatePem: t.key.certificate!.pem, casCertId: old, createdAt: at, updatedAt: at, notified: [] },
+    });
+
+    const progress = await renewOnce(t, t.key.id);
+    expect(progress).toMatchObject({
+      deployed: [t.domain],
+      oldCasCertId: old,
+      oldUploadDeleted: false,
+      oldUploadFailures: 1,
+      oldUploadRetryAt: expect.any(String),
+      oldUploadError: { code: "renewal.old_upload.in_use", field: "deleteOldUpload", params: { certId: old, domains: alt } },
+    });
+    expect(progress.lastError).toBeUndefined();
+    expect(await casHolds(old)).toBe(true);
+    expect((await served(alt))?.certId).toBe(old); // its deployment untouched
+    expect((await served(t.domain))?.certId).toBe(progress.casCertId);
+    expect(t.notifications.some((n) => n.id === `renewal:${t.key.id}:done`)).toBe(true);
+    expect(t.notifications.some((n) => n.id === `renewal:${t.key.id}:failed`)).toBe(false);
+    const view = await t.value<{ progress: RenewalProgressView }>("renewal.get", { keyId: t.key.id });
+    expect(view.progress.oldUploadError?.message).toContain(alt);
+
+    // Before its retry time: nothing. The other domain stops serving it; a later tick deletes the old upload.
+    await t.worker.renewer.tick();
+    expect(h.renewals(t)[t.key.id]!.progress!.oldUploadDeleted).toBe(false);
+    await client.call("cdn", "SetCdnDomainSSLCertificate", { DomainName: alt, SSLProtocol: "off" });
+    h.advance(6 * 60_000);
+    await t.worker.renewer.tick();
+    const later = h.renewals(t)[t.key.id]!.progress!;
+    expect(later).toMatchObject({ oldCasCertId: old, oldUploadDeleted: true, finishedAt: progress.finishedAt });
+    expect(later.oldUploadError).toBeUndefined();
+    expect(await casHolds(old)).toBe(false);
+    expect(await casHolds(progress.casCertId!)).toBe(true);
+  });
+
+  it("a failed delete is recorded, not a failed renewal; a restarted worker takes it up on a later tick, and 'not found' counts as deleted", async () => {
+    const t = await h.setup({ policy: { mode: "auto" }, uploadToCas: true, deploy: [{ target: "cdn", auto: true }], deleteOldUpload: true });
+    await addCdnDomain(t.domain);
+    const first = await renewOnce(t, t.key.id);
+    const key1 = first.newKeyId!;
+    h.emulator().control.setFaults({ serverError: "always", actions: ["DeleteUserCertificate"] });
+    let second: RenewalProgressView;
+    try {
+      second = await renewOnce(t, key1);
+    } finally {
+      h.emulator().control.setFaults({});
+    }
+    expect(second).toMatchObject({ oldCasCertId: first.casCertId, oldUploadDeleted: false, oldUploadError: { code: "api.remote.unavailable", field: "DeleteUserCertificate" } });
+    expect(second.lastError).toBeUndefined();
+    expect(await casHolds(first.casCertId!)).toBe(true);
+    expect((await served(t.domain))?.certId).toBe(second.casCertId);
+
+    // Deleted by hand meanwhile; the worker restarts; its next tick finds it gone: deleted.
+    await (await h.client()).call("cas", "DeleteUserCertificate", { CertId: first.casCertId! });
+    h.advance(6 * 60_000);
+    const restarted = await h.workerOn(t, t.factory);
+    await restarted.worker.renewer.tick();
+    const later = h.renewals(t)[key1]!.progress!;
+    expect(later).toMatchObject({ oldCasCertId: first.casCertId, oldUploadDeleted: true });
+    expect(later.oldUploadError).toBeUndefined();
+    expect((await served(t.domain))?.certId).toBe(second.casCertId);
   });
 });

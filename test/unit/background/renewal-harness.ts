@@ -72,8 +72,11 @@ export function renewalHarness() {
       offset += ms;
     },
     now: () => Date.now() + offset,
-    /** A fresh profile with one key whose certificate (the emulator's CA, 90 days from now) is paired, and its renewal settings. */
-    async setup(renewal: Record<string, unknown>, key: { exportable?: boolean } = {}) {
+    /**
+     * A fresh profile with one key whose certificate (the emulator's CA, 90 days from now) is paired, and its
+     * renewal settings; `moreSans` adds the SANs `<name>-<domain>`.
+     */
+    async setup(renewal: Record<string, unknown>, key: { exportable?: boolean; moreSans?: string[] } = {}) {
       const p = fakePlatform();
       const factory = freshFactory();
       const w = await workerOn(p, factory);
@@ -82,7 +85,7 @@ export function renewalHarness() {
       const made = await w.value<CsrMade>("csr.create", {
         spec: "EC_P256",
         subject: { CN: domain, O: "Keysmith Test" },
-        sans: [domain],
+        sans: [domain, ...(key.moreSans ?? []).map((n) => `${n}-${domain}`)],
         exportable: key.exportable ?? true,
         extKeyUsage: ["serverAuth", "clientAuth"],
       });

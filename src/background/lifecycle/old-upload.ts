@@ -1,0 +1,157 @@
+// After an automatic renewal's deploys are all confirmed, with the key's `deleteOldUpload` setting (and its
+// `uploadToCas` opt-in): the previous upload Keysmith made for the certificate the renewal replaces is deleted
+// from cas (DeleteUserCertificate), so uploads do not pile up in the account.
+//
+// Which upload: the `casCertId` of the stored order whose certificate is the replaced one (same key, the
+// fingerprint the progress names in `replaces`). Only creates.ts writes `casCertId` on an order, from
+// Keysmith's own UploadUserCertificate, so an upload the user made (in the console, or an earlier tool) is never
+// a candidate; before deleting, GetUserCertificateDetail (CertFilter: no certificate, no key) must also show a
+// `keysmith-` name. It is deleted only when no domain of any deploy target in the account serves it now
+// (src/core/lifecycle/deploy-targets.ts `servingDomains`: for CDN, DescribeCdnHttpsDomainList then
+// DescribeDomainCertificateInfo of each HTTPS domain). "Not found" (at the look or the delete) means already
+// deleted.
+//
+// It never fails the renewal nor touches a deployment: a refusal or a failure is stored on the progress
+// (`oldUploadDeleted: false`, `oldUploadError`, `oldUploadRetryAt` after the renewal's backoff) and the renewal
+// tick tries again when that time has come. Each step is stored before the next, so a restarted worker resumes.
+import { ApiError } from "../../core/aliyun/api-error";
+import { parseCertificates } from "../../core/cert/certificate";
+import { KeysmithError } from "../../core/errors";
+import { DEPLOY_TARGETS, type ApiCall } from "../../core/lifecycle/deploy-targets";
+import { nextAttemptAt } from "../../core/lifecycle/renewal";
+import type { ServiceId } from "../../core/aliyun/operation-types";
+import type { KeyView, RenewalProgressView } from "../../messages";
+import type { OrderStore } from "../orders/order-store";
+import { toErrorData } from "../router";
+import type { Services } from "../services";
+
+/** Every upload Keysmith makes is named so (upload-deploy.ts casCertificateName). */
+export const CAS_NAME_PREFIX = "keysmith-";
+
+
+export interface OldUploadDeps {
+  services: Pick<Services, "cloud">;
+  orders: Pick<OrderStore, "list">;
+  now: () => Date;
+  /** The backoff's jitter (default Math.random). */
+  random?: () => number;
+}
+
+export interface OldUploadContext {
+  /** The key whose certificate was replaced. */
+  key: KeyView;
+  progress: RenewalProgressView;
+  save: (progress: RenewalProgressView) => Promise<void>;
+}
+
+/** A finished renewal whose old upload is still to be deleted and whose next attempt is due at `now`. */
+export function oldUploadDue(progress: RenewalProgressView | undefined, now: Date): boolean {
+  if (!progress?.finishedAt || progress.oldUploadDeleted !== false || !progress.oldUploadRetryAt) return false;
+  return now.getTime() >= Date.parse(progress.oldUploadRetryAt);
+}
+
+/** Marks a finished renewal's progress: the old upload is to be looked at now. */
+export function oldUploadToDo(progress: RenewalProgressView, now: Date): RenewalProgressView {
+  return { ...progress, oldUploadDeleted: false, oldUploadRetryAt: now.toISOString() };
+}
+
+/**
+ * cas's answer for a CertId it does not hold (GetUserCertificateDetail / DeleteUserCertificate; the emulator
+ * says NotFoundCertificate): a client error whose code says "not found" or "not exist".
+ */
+const isNotFound = (err: unknown): boolean => err instanceof ApiError && err.status < 500 && /notfound|not_found|notexist|not_exist/i.test(err.apiCode);
+
+/**
+ * The cas CertId Keysmith uploaded for the certificate with fingerprint `replaces` of key `keyId`: the
+ * `casCertId` of the stored order that certificate came from (not the order `exceptOrderId`, the renewal's own).
+ */
+export async function previousUpload(orders: Pick<OrderStore, "list">, keyId: string, replaces: string, exceptOrderId?: string): Promise<string | undefined> {
+  for (const o of await orders.list()) {
+    if (!o.casCertId || !o.certificatePem || o.keyId !== keyId || o.id === exceptOrderId) continue;
+    try {
+      if (parseCertificates(o.certificatePem, "certificatePem").leaf.fingerprintSha256 === replaces) return o.casCertId;
+    } catch {
+      // An unreadable certificate on an order is not the one replaced.
+    }
+  }
+  return undefined;
+}
+
+export function createOldUploadCleanup(deps: OldUploadDeps) {
+  const random = deps.random ?? Math.random;
+
+  /** One attempt; returns the progress stored. Never throws for the cloud's answers. */
+  return async function deleteOldUpload(ctx: OldUploadContext): Promise<RenewalProgressView> {
+    let progress = ctx.progress;
+    const put = async (next: RenewalProgressView) => {
+      progress = next;
+      await ctx.save(next);
+    };
+    if (progress.oldUploadDeleted !== false) return progress;
+    try {
+      if (!progress.oldCasCertId) {
+        const found = await previousUpload(deps.orders, ctx.key.id, progress.replaces, progress.orderId);
+        if (!found || found === progress.casCertId) {
+          // No upload of Keysmith's for the replaced certificate: nothing to delete.
+          const next = { ...progress };
+          delete next.oldUploadDeleted;
+          delete next.oldUploadRetryAt;
+          delete next.oldUploadError;
+          delete next.oldUploadFailures;
+          await put(next);
+          return progress;
+        }
+        await put({ ...progress, oldCasCertId: found });
+      }
+      const certId = progress.oldCasCertId!;
+      const client = (await deps.services.cloud()).client;
+      const call = (service: string): ApiCall => (action, params) => client.call(service as ServiceId, action, params) as Promise<Record<string, unknown>>;
+
+      let gone = false;
+      try {
+        // CertFilter: the answer carries neither the certificate nor its key.
+        const detail = await call("cas")("GetUserCertificateDetail", { CertId: certId, CertFilter: "true" });
+        if (!String(detail.Name ?? "").startsWith(CAS_NAME_PREFIX)) {
+          // Not an upload Keysmith made: never deleted, and not looked at again.
+          const next: RenewalProgressView = { ...progress, oldUploadDeleted: false, oldUploadError: toErrorData(new KeysmithError("renewal.old_upload.not_ours", { field: "deleteOldUpload", params: { certId } })) };
+          delete next.oldUploadRetryAt;
+          await put(next);
+          return progress;
+        }
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        gone = true;
+      }
+      if (!gone) {
+        const serving: string[] = [];
+        for (const target of Object.values(DEPLOY_TARGETS)) serving.push(...(await target.servingDomains(call(target.service), certId)));
+        if (serving.length > 0) {
+          throw new KeysmithError("renewal.old_upload.in_use", { field: "deleteOldUpload", params: { certId, domains: serving.join(", ") } });
+        }
+        try {
+          await call("cas")("DeleteUserCertificate", { CertId: certId });
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      }
+      const done: RenewalProgressView = { ...progress, oldUploadDeleted: true };
+      delete done.oldUploadError;
+      delete done.oldUploadRetryAt;
+      delete done.oldUploadFailures;
+      await put(done);
+    } catch (err) {
+      // Refused or failed: the renewal stays done and its deployments as they are; tried again later.
+      const failures = (progress.oldUploadFailures ?? 0) + 1;
+      await put({
+        ...progress,
+        oldUploadDeleted: false,
+        oldUploadError: toErrorData(err),
+        oldUploadFailures: failures,
+        oldUploadRetryAt: nextAttemptAt(deps.now(), failures, random).toISOString(),
+      });
+    }
+    return progress;
+  };
+}
+
+export type OldUploadCleanup = ReturnType<typeof createOldUploadCleanup>;
