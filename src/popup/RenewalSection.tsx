@@ -1,7 +1,7 @@
 // A key's "Renewal" section in its details: off / notify / auto, how many days before the end, a new key or
 // the same one, and — only for a key the vault may export — the opt-in to upload the certificate with its
-// private key to the user's Alibaba Cloud account (said in plain words before it can be ticked) and the CDN
-// domains to deploy it to. The worker stores and checks it (renewal.get / renewal.set) and does the renewing
+// private key to the user's Alibaba Cloud account (said in plain words before it can be ticked), the CDN
+// domains to deploy it to and, with the upload, whether the previous upload is deleted once nothing serves it. The worker stores and checks it (renewal.get / renewal.set) and does the renewing
 // (src/background/lifecycle/renewer.ts); this view also shows when the certificate is due and how the last
 // renewal went.
 import { useEffect, useState } from "preact/hooks";
@@ -117,6 +117,13 @@ export function RenewalSection(props: { api: WorkerApi; keyInfo: KeyView }) {
             checked={input.cdnAuto}
             onChange={(checked) => set({ cdnAuto: checked })}
           />
+          <CheckboxField
+            id={`renewal-delete-old-${id}`}
+            label={tr("ui_renewal_delete_old")}
+            hint={tr("ui_renewal_delete_old_hint")}
+            checked={input.deleteOldUpload}
+            onChange={(checked) => set({ deleteOldUpload: checked })}
+          />
         </>
       ) : null}
       {stored?.dueAt ? <p class="hint" id={`renewal-due-${id}`}>{tr("ui_renewal_due", { date: stored.dueAt.slice(0, 10) })}</p> : null}
@@ -127,6 +134,13 @@ export function RenewalSection(props: { api: WorkerApi; keyInfo: KeyView }) {
             : progress.lastError
               ? tr("ui_renewal_status_failed", { reason: localizeError(locale, progress.lastError), time: (progress.retryAt ?? "").slice(0, 16).replace("T", " ") })
               : tr(`ui_renewal_status_${progress.phase}`)}
+        </p>
+      ) : null}
+      {progress?.finishedAt && progress.oldCasCertId && progress.oldUploadDeleted !== undefined ? (
+        <p class="hint" id={`renewal-old-upload-${id}`} data-deleted={progress.oldUploadDeleted ? "true" : "false"}>
+          {progress.oldUploadDeleted
+            ? tr("ui_renewal_old_deleted", { certId: progress.oldCasCertId })
+            : tr("ui_renewal_old_kept", { certId: progress.oldCasCertId, reason: progress.oldUploadError ? localizeError(locale, progress.oldUploadError) : "-" })}
         </p>
       ) : null}
       <ErrorNotice error={save.error} id={`renewal-error-${id}`} />

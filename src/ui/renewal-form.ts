@@ -13,6 +13,8 @@ export interface RenewalInput {
   cdnDomains: string;
   /** Every CDN domain the certificate covers. */
   cdnAuto: boolean;
+  /** Delete the previous upload from cas once nothing serves it (offered only with the upload). */
+  deleteOldUpload: boolean;
 }
 
 export function renewalInput(r: KeyRenewal): RenewalInput {
@@ -23,6 +25,7 @@ export function renewalInput(r: KeyRenewal): RenewalInput {
     uploadToCas: r.uploadToCas,
     cdnDomains: r.deploy.flatMap((b) => ("domain" in b ? [b.domain] : [])).join("\n"),
     cdnAuto: r.deploy.some((b) => "auto" in b),
+    deleteOldUpload: r.deleteOldUpload,
   };
 }
 
@@ -38,11 +41,11 @@ export function domainsOf(text: string): string[] {
   return [...new Set(text.split(/[\s,;]+/).map((d) => d.trim().toLowerCase()).filter(Boolean))];
 }
 
-/** The request for `renewal.set`: deploy bindings only with the upload (the worker refuses them otherwise). */
+/** The request for `renewal.set`: deploy bindings and the old upload's deletion only with the upload (the worker refuses them otherwise). */
 export function renewalRequest(keyId: string, input: RenewalInput, fractionLeft?: number): RequestOf<"renewal.set"> {
   const policy: RenewalPolicyInput = { mode: input.mode, beforeDays: Number(input.beforeDays.trim()), key: input.key, ...(fractionLeft !== undefined ? { fractionLeft } : {}) };
   const deploy: DeployBinding[] = input.uploadToCas
     ? [...domainsOf(input.cdnDomains).map((domain): DeployBinding => ({ target: "cdn", domain })), ...(input.cdnAuto ? [{ target: "cdn", auto: true } as const] : [])]
     : [];
-  return { keyId, policy, uploadToCas: input.uploadToCas, deploy };
+  return { keyId, policy, uploadToCas: input.uploadToCas, deploy, deleteOldUpload: input.uploadToCas && input.deleteOldUpload };
 }
