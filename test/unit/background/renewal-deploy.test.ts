@@ -70,6 +70,22 @@ async function renewTwice(t: Setup): Promise<{ first: RenewalProgressView; secon
   return { first, second };
 }
 
+/**
+ * Uploads the key's current certificate as `name` and records its CertId on the order the certificate came
+ * from, as creates.ts records a renewal's upload (a first renewal cannot make a two-name certificate here:
+ * the emulator's DV orders are single-domain).
+ */
+async function recordPreviousUpload(t: Setup, name: string): Promise<string> {
+  const key = await t.value<ExportResult>("keys.export", { keyId: t.key.id, format: "pkcs8", unencrypted: true });
+  const up = (await (await h.client()).call("cas", "UploadUserCertificate", { Name: name, Cert: t.key.certificate!.pem, Key: key.data })) as { CertId: string | number };
+  const certId = String(up.CertId);
+  const at = new Date(h.now()).toISOString();
+  const orders = (t.store.get(ORDERS_KEY) as Record<string, StoredOrder> | undefined) ?? {};
+  const prev: StoredOrder = { id: "prev", operation: "CreateCertificateWithCsrRequest", domain: t.domain, state: "issued", keyId: t.key.id, certificatePem: t.key.certificate!.pem, casCertId: certId, createdAt: at, updatedAt: at, notified: [] };
+  t.store.set(ORDERS_KEY, { ...orders, prev });
+  return certId;
+}
+
 const uploadsFor = (cn: string) => (h.emulator().control.snapshot() as { uploads: { commonName: string; certId: string }[] }).uploads.filter((u) => u.commonName === cn);
 
 describe("upload to cas and CDN deploy after renewal", () => {
@@ -178,17 +194,9 @@ describe("upload to cas and CDN deploy after renewal", () => {
     await addCdnDomain(t.domain);
     await addCdnDomain(alt);
     await t.value("renewal.set", { keyId: t.key.id, policy: { mode: "auto" }, deploy: [{ target: "cdn", domain: t.domain }] });
-    const key = await t.value<ExportResult>("keys.export", { keyId: t.key.id, format: "pkcs8", unencrypted: true });
+    const old = await recordPreviousUpload(t, casCertificateName(t.key));
     const client = await h.client();
-    const up = (await client.call("cas", "UploadUserCertificate", { Name: casCertificateName(t.key), Cert: t.key.certificate!.pem, Key: key.data })) as { CertId: string | number };
-    const old = String(up.CertId);
     for (const domain of [t.domain, alt]) await client.call("cdn", "SetCdnDomainSSLCertificate", { DomainName: domain, SSLProtocol: "on", CertType: "cas", CertId: old });
-    const at = new Date(h.now()).toISOString();
-    const orders = (t.store.get(ORDERS_KEY) as Record<string, StoredOrder> | undefined) ?? {};
-    t.store.set(ORDERS_KEY, {
-      ...orders,
-      prev: { id: "prev", operation: "CreateCertificateWithCsrRequest", domain: t.domain, state: "issued", keyId: t.key.id, certificatePem: t.key.certificate!.pem, casCertId: old, createdAt: at, updatedAt: at, notified: [] },
-    });
 
     const progress = await renewOnce(t, t.key.id);
     expect(progress).toMatchObject({
@@ -247,5 +255,18 @@ describe("upload to cas and CDN deploy after renewal", () => {
     expect(later).toMatchObject({ oldCasCertId: first.casCertId, oldUploadDeleted: true });
     expect(later.oldUploadError).toBeUndefined();
     expect((await served(t.domain))?.certId).toBe(second.casCertId);
+  });
+
+  it("a recorded upload cas does not name as Keysmith's is never deleted, nor looked at again", async () => {
+    const t = await h.setup({ policy: { mode: "auto" }, uploadToCas: true, deleteOldUpload: true, deploy: [{ target: "cdn", auto: true }] });
+    await addCdnDomain(t.domain);
+    const other = await recordPreviousUpload(t, `mine-${t.domain}`.slice(0, 64));
+    const progress = await renewOnce(t, t.key.id);
+    expect(progress).toMatchObject({ oldCasCertId: other, oldUploadDeleted: false, oldUploadError: { code: "renewal.old_upload.not_ours", params: { certId: other } } });
+    expect(progress.oldUploadRetryAt).toBeUndefined();
+    h.advance(7 * 60 * 60_000);
+    await t.worker.renewer.tick();
+    expect(h.renewals(t)[t.key.id]!.progress).toEqual(progress);
+    expect(await casHolds(other)).toBe(true);
   });
 });
