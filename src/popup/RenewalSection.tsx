@@ -136,11 +136,11 @@ export function RenewalSection(props: { api: WorkerApi; keyInfo: KeyView }) {
               : tr(`ui_renewal_status_${progress.phase}`)}
         </p>
       ) : null}
-      {progress?.finishedAt && progress.oldCasCertId && progress.oldUploadDeleted !== undefined ? (
+      {progress?.finishedAt && progress.oldCasCertId && (progress.oldUploadDeleted || progress.oldUploadError) ? (
         <p class="hint" id={`renewal-old-upload-${id}`} data-deleted={progress.oldUploadDeleted ? "true" : "false"}>
           {progress.oldUploadDeleted
             ? tr("ui_renewal_old_deleted", { certId: progress.oldCasCertId })
-            : tr("ui_renewal_old_kept", { certId: progress.oldCasCertId, reason: progress.oldUploadError ? localizeError(locale, progress.oldUploadError) : "-" })}
+            : tr("ui_renewal_old_kept", { certId: progress.oldCasCertId, reason: localizeError(locale, progress.oldUploadError!) })}
         </p>
       ) : null}
       <ErrorNotice error={save.error} id={`renewal-error-${id}`} />
