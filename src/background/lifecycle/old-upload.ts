@@ -7,7 +7,7 @@
 // Keysmith's own UploadUserCertificate, so an upload the user made (in the console, or an earlier tool) is never
 // a candidate; before deleting, GetUserCertificateDetail (CertFilter: no certificate, no key) must also show a
 // `keysmith-` name. It is deleted only when no domain of any deploy target in the account serves it now
-// (src/core/lifecycle/deploy-targets.ts `servingDomains`: for CDN, DescribeCdnHttpsDomainList then
+// (src/core/lifecycle/deploy-targets.ts `servedCertIds`: for CDN, DescribeCdnHttpsDomainList then
 // DescribeDomainCertificateInfo of each HTTPS domain). "Not found" (at the look or the delete) means already
 // deleted.
 //
@@ -124,7 +124,7 @@ export function createOldUploadCleanup(deps: OldUploadDeps) {
       }
       if (!gone) {
         const serving: string[] = [];
-        for (const target of Object.values(DEPLOY_TARGETS)) serving.push(...(await target.servingDomains(call(target.service), certId)));
+        for (const target of Object.values(DEPLOY_TARGETS)) serving.push(...((await target.servedCertIds(call(target.service))).get(certId) ?? []));
         if (serving.length > 0) {
           throw new KeysmithError("renewal.old_upload.in_use", { field: "deleteOldUpload", params: { certId, domains: serving.join(", ") } });
         }

@@ -54,10 +54,10 @@ export interface DeployTarget {
   /** Reads back until the product serves `certId` (and, when it shows the certificate, `serial`). */
   confirm(call: ApiCall, request: DeployRequest & { serial: string }, options?: ConfirmOptions): Promise<Confirmation>;
   /**
-   * Every domain of this product in the account that serves cas certificate `certId` now (before deleting an
-   * upload). Every target must be able to say, or an upload it serves could be deleted under it.
+   * What every domain of this product in the account serves now, as cas CertId → domains (read before an
+   * upload is deleted). Every target must be able to say, or an upload it serves could be deleted under it.
    */
-  servingDomains(call: ApiCall, certId: string): Promise<string[]>;
+  servedCertIds(call: ApiCall): Promise<Map<string, string[]>>;
 }
 
 /** A serial as hex, upper case, without colons or leading zeros ("00:ab:01" → "AB01"). */
@@ -167,7 +167,7 @@ export const CDN_TARGET: DeployTarget = {
   confirm(call, request, options) {
     return confirmBy(CDN_TARGET, call, request, options);
   },
-  async servingDomains(call, certId) {
+  async servedCertIds(call) {
     const https: string[] = [];
     let seen = 0;
     for (let page = 1; ; page++) {
@@ -182,11 +182,13 @@ export const CDN_TARGET: DeployTarget = {
       seen += items.length;
       if (items.length === 0 || (Number.isFinite(total) ? seen >= total : items.length < CDN_HTTPS_PAGE_SIZE)) break;
     }
-    const serving: string[] = [];
+    // The list's rows carry no CertId: each domain's DescribeDomainCertificateInfo says what it serves.
+    const served = new Map<string, string[]>();
     for (const domain of https) {
-      if ((await CDN_TARGET.served(call, domain))?.certId === certId) serving.push(domain);
+      const certId = (await CDN_TARGET.served(call, domain))?.certId;
+      if (certId) served.set(certId, [...(served.get(certId) ?? []), domain]);
     }
-    return serving;
+    return served;
   },
 };
 
