@@ -3,6 +3,7 @@
 // browser; exits 1 when any row has a duplicate, a lost item or an error. Options:
 //   --client cli|extension   only one client's rows        --op NAME      only rows of that operation
 //   --fault NAME             only rows of that fault (substring)
+// --op UploadUserCertificate: keysmith deploy's upload to cas (CLI rows; the extension prints one n/a row).
 import { startEmulator } from "../emulator/index";
 import { CREATE_OPS, FAULTS, formatTable, type RowResult } from "./fault-matrix/matrix";
 import { cliRow } from "./fault-matrix/cli-driver";

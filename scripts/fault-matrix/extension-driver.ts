@@ -10,7 +10,9 @@
 //   AddDomainRecord                  orders.addDnsRecord on a CreateCertificateRequest order (placed first,
 //                                    without faults) that waits for DNS validation.
 // CreateCertificateForPackageRequest has no extension path: it gets one row marked n/a (all zeros, fault
-// "(all)"), not one per fault.
+// "(all)"), not one per fault. UploadUserCertificate likewise: the extension uploads only inside an
+// automatic renewal (src/background/lifecycle/upload-deploy.ts), whose write-ahead upload under faults is
+// exercised by test/unit/background/renewal-deploy.test.ts, not by this matrix.
 //
 // The user's part, as the popup offers it: a create answered `api.create.unknown` is left to the worker's
 // reconciliation, whose looks `orders.pending` starts (the popup polls it every 4 s; this driver every 2 s)
@@ -74,6 +76,8 @@ function knownIds(orders: OrderView[], op: CreateOp, domain: string): string[] {
         return mine.filter((o) => o.operation === op).map((o) => o.cloudId);
       case "AddDomainRecord":
         return mine.map((o) => o.dnsRecordId);
+      case "UploadUserCertificate":
+        return mine.map((o) => o.casCertId);
     }
   })();
   return [...new Set(ids.filter((id): id is string => typeof id === "string" && id !== ""))];
@@ -124,7 +128,8 @@ export async function openExtensionMatrix(emu: RunningEmulator): Promise<Extensi
         return () => sendRaw(page, "orders.addDnsRecord", { id: placed.id });
       }
       case "CreateCertificateForPackageRequest":
-        throw new Error("CreateCertificateForPackageRequest has no extension path");
+      case "UploadUserCertificate":
+        throw new Error(`${op} has no extension path of its own`);
     }
   }
 
@@ -210,7 +215,8 @@ export async function openExtensionMatrix(emu: RunningEmulator): Promise<Extensi
   async function row(op: CreateOp, fault: FaultSpec): Promise<RowResult> {
     const started = Date.now();
     const base = { client: "extension" as const, op, fault: fault.name };
-    if (op === "CreateCertificateForPackageRequest") return notApplicable(fault.name);
+    const na = notApplicableWhy(op);
+    if (na) return notApplicable(op, fault.name, na);
     const n = ++counter;
     const domain = `ext${n}-${run}.example.com`;
     const before = emulatorIds(emu)[op];
@@ -256,19 +262,27 @@ export async function openExtensionMatrix(emu: RunningEmulator): Promise<Extensi
   return { row, close: () => session.dispose() };
 }
 
-/** The row for CreateCertificateForPackageRequest, which no page of the extension sends. */
-function notApplicable(fault: string): RowResult {
-  return tally({ client: "extension", op: "CreateCertificateForPackageRequest", fault, attempts: 0, path: "n/a: no extension path", ms: 0 }, [], []);
+/** Why the extension has no row of its own for `op`, or undefined when it has. */
+function notApplicableWhy(op: CreateOp): string | undefined {
+  if (op === "CreateCertificateForPackageRequest") return "n/a: no extension path";
+  if (op === "UploadUserCertificate") return "n/a: renewal-deploy.test.ts";
+  return undefined;
 }
 
-/** Every (operation, fault) row in one browser; CreateCertificateForPackageRequest gets one n/a row. */
+/** The row for an operation no page of the extension sends on its own (CreateCertificateForPackageRequest; UploadUserCertificate, sent only by a renewal). */
+function notApplicable(op: CreateOp, fault: string, why: string): RowResult {
+  return tally({ client: "extension", op, fault, attempts: 0, path: why, ms: 0 }, [], []);
+}
+
+/** Every (operation, fault) row in one browser; CreateCertificateForPackageRequest and UploadUserCertificate get one n/a row each. */
 export async function extensionRows(emu: RunningEmulator, ops: readonly CreateOp[], faults: readonly FaultSpec[], report: (r: RowResult) => void): Promise<RowResult[]> {
   const rows: RowResult[] = [];
   const matrix = await openExtensionMatrix(emu);
   try {
     for (const op of ops) {
-      if (op === "CreateCertificateForPackageRequest") {
-        const r = notApplicable("(all)");
+      const na = notApplicableWhy(op);
+      if (na) {
+        const r = notApplicable(op, "(all)", na);
         rows.push(r);
         report(r);
         continue;

@@ -19,7 +19,8 @@ export type CreateOp =
   | "CreateCertificateForPackageRequest"
   | "CreateCsr"
   | "KmsCreateCertificate"
-  | "AddDomainRecord";
+  | "AddDomainRecord"
+  | "UploadUserCertificate";
 
 export const CREATE_OPS: readonly CreateOp[] = [
   "CreateCertificateWithCsrRequest",
@@ -28,6 +29,7 @@ export const CREATE_OPS: readonly CreateOp[] = [
   "CreateCsr",
   "KmsCreateCertificate",
   "AddDomainRecord",
+  "UploadUserCertificate",
 ];
 
 /** The wire action a row's faults are scoped to. */
@@ -38,6 +40,7 @@ export const ACTION_OF: Record<CreateOp, string> = {
   CreateCsr: "CreateCsr",
   KmsCreateCertificate: "CreateCertificate",
   AddDomainRecord: "AddDomainRecord",
+  UploadUserCertificate: "UploadUserCertificate",
 };
 
 export interface FaultSpec {
@@ -82,6 +85,7 @@ export function emulatorIds(emu: RunningEmulator): Record<CreateOp, Set<string>>
     csrIds: string[];
     kmsCertificateIds: string[];
     dnsRecords: { recordId?: string; RecordId?: string }[];
+    uploads: EmulatorUpload[];
   };
   const orders = new Set(s.orders.map((o) => String(o.orderId)));
   return {
@@ -91,7 +95,26 @@ export function emulatorIds(emu: RunningEmulator): Record<CreateOp, Set<string>>
     CreateCsr: new Set(s.csrIds.map(String)),
     KmsCreateCertificate: new Set(s.kmsCertificateIds.map(String)),
     AddDomainRecord: new Set(s.dnsRecords.map((r) => String(r.recordId ?? r.RecordId))),
+    UploadUserCertificate: new Set(s.uploads.map((u) => String(u.certId))),
   };
+}
+
+/** A cas upload as the emulator's state shows it (control.snapshot().uploads). */
+export interface EmulatorUpload {
+  certId: string;
+  name: string;
+  serial: string;
+}
+
+/** A serial in any notation (case, colons, leading zero bytes) as one text, for comparing. */
+export function serialKey(serial: string): string {
+  return serial.toLowerCase().replace(/[^0-9a-f]/g, "").replace(/^(00)+(?=.)/, "");
+}
+
+/** The CertIds of the uploads the emulator holds for the certificate with this serial. */
+export function uploadsOfSerial(emu: RunningEmulator, serial: string): string[] {
+  const s = emu.control.snapshot() as { uploads: EmulatorUpload[] };
+  return s.uploads.filter((u) => serialKey(String(u.serial)) === serialKey(serial)).map((u) => String(u.certId));
 }
 
 export function newIds(before: Set<string>, after: Set<string>): string[] {
@@ -112,7 +135,7 @@ export function tally(base: Omit<RowResult, "inEmulator" | "known" | "duplicates
 
 export function formatTable(rows: RowResult[]): string {
   const head = ["client", "operation", "fault", "attempts", "in emulator", "known", "duplicates", "lost", "path"];
-  const body = rows.map((r) => [r.client, r.op, r.fault, String(r.attempts), String(r.inEmulator), String(r.known), String(r.duplicates), String(r.lost), r.error ? `ERROR ${r.error}` : r.path]);
+  const body = rows.map((r) => [r.client, r.op, r.fault, String(r.attempts), String(r.inEmulator), String(r.known), String(r.duplicates), String(r.lost), r.error ? `${r.path ? `${r.path} ` : ""}ERROR ${r.error}` : r.path]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
   return [line(head), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...body.map(line)].join("\n");

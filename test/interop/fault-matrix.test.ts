@@ -1,6 +1,7 @@
 // A few rows of the fault matrix (scripts/fault-matrix/, `npm run faults` prints all of them): the CLI
 // against the emulator's faults around a create's commit. Each row must end with exactly the one item the
-// user asked for, known to the client: 0 duplicates and 0 lost.
+// user asked for, known to the client: 0 duplicates and 0 lost (for UploadUserCertificate: one upload of the
+// certificate, its CertId in the state directory and deployed to the row's CDN domain).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator/index";
 import { FAULTS, type CreateOp } from "../../scripts/fault-matrix/matrix";
@@ -20,6 +21,9 @@ const ROWS: [CreateOp, string][] = [
   ["CreateCertificateRequest", "serverErrorAfterCommit"],
   ["AddDomainRecord", "listLagMs 5000 + drop"],
   ["KmsCreateCertificate", "Throttling"],
+  // keysmith deploy's upload to cas (after a fault-free keysmith renew issues the certificate): exit 3,
+  // order reconcile adopts the upload, and the next deploy uses that CertId without uploading again.
+  ["UploadUserCertificate", "dropAfterCommit"],
 ];
 
 describe("fault matrix (CLI subset)", () => {
