@@ -2,13 +2,16 @@
 // state directory). Each is looked for at once in the cloud's lists (every page); the one new item that
 // matches on substance is adopted and recorded; several are shown for --choose; with --wait SECONDS it
 // keeps looking with backoff. Exit 0 when nothing is left pending, 3 when something still is.
-// --place-anyway PENDING_ID places the same create again on purpose (it may duplicate).
+// --place-anyway PENDING_ID places the same create again on purpose (it may duplicate); an upload's private key
+// is read back from the state directory with --passphrase-file (cli/lifecycle/upload-secret.ts).
 import { KeysmithError, fail } from "../../src/core/errors";
 import { t } from "../../src/core/i18n";
 import type { PendingCreate } from "../../src/core/aliyun/write-ahead";
 import { parseArgs } from "../args";
 import type { CliContext, Command } from "../context";
 import { GLOBAL_API_FLAGS, clientFromArgs } from "../credentials-env";
+import { placeAnywaySecrets } from "../lifecycle/upload-secret";
+import { readPassphraseFile } from "../private-keys";
 import { EXIT_UNKNOWN, STATE_FLAGS, cliWriteAhead, ownerAlive, ownerContext, resultIdOf, settleResult, type CliWriteAhead } from "../create";
 
 /** A create whose run is still alive is left to it, for at most this long. */
@@ -54,7 +57,7 @@ export const orderReconcileCommand: Command = {
   name: "order reconcile",
   summary: "Find the result of creates whose answer was lost (pending creates) and record it",
   usage:
-    "keysmith order reconcile [--wait SECONDS] [--choose PENDING_ID=ID] [--place-anyway PENDING_ID] [--state-dir DIR] [--endpoint URL] [--json]\n" +
+    "keysmith order reconcile [--wait SECONDS] [--choose PENDING_ID=ID] [--place-anyway PENDING_ID [--passphrase-file FILE]] [--state-dir DIR] [--endpoint URL] [--json]\n" +
     "  Exit 0: nothing left pending; 3: some create's outcome is still unknown or needs --choose.",
   async run(ctx) {
     const args = parseArgs(ctx.argv, [
@@ -63,6 +66,7 @@ export const orderReconcileCommand: Command = {
       { name: "wait", kind: "string" },
       { name: "choose", kind: "string" },
       { name: "place-anyway", kind: "string" },
+      { name: "passphrase-file", kind: "string" },
     ]);
     if (args.positionals.length > 0) throw new KeysmithError("cli.argument.extra", { field: args.positionals[0] });
     const waitText = args.strings.get("wait");
@@ -82,7 +86,11 @@ export const orderReconcileCommand: Command = {
       outcomes.push({ pendingId: entry.id, action: entry.action, state: "chosen", resultId: m[2]!, startedAt: entry.startedAt, checks: entry.checks, windowEndsAt: entry.windowEndsAt });
     } else if (anyway !== undefined) {
       try {
-        const placed = await cw.wa.placeAnyway(anyway, ownerContext());
+        // An upload's private key is not in the ledger: it comes back from the state directory's key.
+        const entry = (await cw.wa.list()).find((e) => e.id === anyway);
+        const passphraseFile = args.strings.get("passphrase-file");
+        const secrets = entry ? await placeAnywaySecrets(entry, cw.dir, passphraseFile === undefined ? undefined : await readPassphraseFile(passphraseFile, "--passphrase-file")) : {};
+        const placed = await cw.wa.placeAnyway(anyway, ownerContext(), secrets);
         const id = resultIdOf(placed.entry, placed.response) ?? "";
         await settleResult(cw, placed.entry, id, "answer");
         outcomes.push({ pendingId: anyway, action: placed.entry.action, state: "placed", resultId: id, startedAt: placed.entry.startedAt, checks: 0, windowEndsAt: placed.entry.windowEndsAt });

@@ -104,8 +104,11 @@ function createUnderWay(stateDir: string, action: string): boolean {
   }
 }
 
-/** Settles every pending create in the row's state directory; returns the attempts it added. */
-async function settle(c: Ctx, path: string[]): Promise<number> {
+/**
+ * Settles every pending create in the row's state directory; returns the attempts it added. `placeArgs` go
+ * with --place-anyway (an upload's --passphrase-file: the ledger does not keep its private key).
+ */
+async function settle(c: Ctx, path: string[], placeArgs: string[] = []): Promise<number> {
   let attempts = 0;
   for (let round = 0; round < 6; round++) {
     const r = await run(c, ["order", "reconcile", "--wait", "30", "--json"]);
@@ -114,7 +117,7 @@ async function settle(c: Ctx, path: string[]): Promise<number> {
     const outcomes = JSON.parse(r.out || "[]") as { pendingId: string; state: string }[];
     for (const o of outcomes.filter((x) => x.state === "window_over")) {
       attempts++;
-      const p = await run(c, ["order", "reconcile", "--place-anyway", o.pendingId]);
+      const p = await run(c, ["order", "reconcile", "--place-anyway", o.pendingId, ...placeArgs]);
       path.push(`place-anyway=${p.code}`);
       // Refused (exit 2): it would be refused again every round; say why instead of going round.
       if (p.code === 2) throw new Error(`place-anyway refused: ${p.err.trim()}`);
@@ -238,7 +241,7 @@ async function cliUploadRow(c: Ctx, row: number, dir: string, stateDir: string, 
     }
     c.emu.control.setFaults({});
     try {
-      attempts += await settle(c, path);
+      attempts += await settle(c, path, ["--passphrase-file", pass]);
     } catch (err) {
       // What the user is left with: the deploy tried once more.
       const again = await run(c, deploy);

@@ -205,6 +205,34 @@ describe("keysmith renew: lost answers, failures, policies", { timeout: 120_000 
     expect(ordersFor("lost.example.com")).toBe(1);
   });
 
+  it("an upload refused before commit (503): after the window, place-anyway reads the key back with --passphrase-file; one upload", async () => {
+    const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret, KEYSMITH_LANG: "en", KEYSMITH_RECONCILE_SECONDS: "1" };
+    const cli2 = (...argv: string[]) => runCli([...argv, "--state-dir", state2, "--endpoint", emu.url], env);
+    const uploads = (cn: string) => ((emu.control.snapshot() as { uploads: { commonName: string }[] }).uploads ?? []).filter((u) => u.commonName === cn).length;
+    await (await client()).call("cdn", "AddCdnDomain", { DomainName: "again.example.com", CdnType: "web", Sources: JSON.stringify([{ content: "origin.example.com", type: "domain" }]) });
+    const cfg = file("again.yaml", `certificates:\n${cert("again", "again.example.com")}`);
+    expect((await run(cfg)).code).toBe(0); // issued locally, no binding: nothing uploaded
+    emu.control.setFaults({ serverError: 1, actions: ["UploadUserCertificate"] });
+    const deploy = await cli2("deploy", "--cert", "again", "--cdn", "again.example.com", "--passphrase-file", pass);
+    emu.control.setFaults({});
+    expect(deploy.code, deploy.err).toBe(3);
+    expect(uploads("again.example.com")).toBe(0);
+    const looked = await cli2("order", "reconcile", "--wait", "3", "--json");
+    const pending = (JSON.parse(looked.out) as { pendingId: string; action: string; state: string }[]).find((o) => o.action === "UploadUserCertificate");
+    expect(pending?.state).toBe("window_over");
+    // The ledger never kept the private key: without the passphrase it cannot be sent again.
+    const refused = await cli2("order", "reconcile", "--place-anyway", pending!.pendingId);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain("--passphrase-file");
+    const placed = await cli2("order", "reconcile", "--place-anyway", pending!.pendingId, "--passphrase-file", pass);
+    expect(placed.code, placed.err).toBe(0);
+    expect(uploads("again.example.com")).toBe(1);
+    const again = await cli2("deploy", "--cert", "again", "--cdn", "again.example.com", "--passphrase-file", pass);
+    expect(again.code, again.err).toBe(0);
+    expect(uploads("again.example.com")).toBe(1);
+    expect(readFileSync(join(state2, "pending.json"), "utf8")).not.toContain("PRIVATE KEY");
+  });
+
   it("one certificate failing does not stop the others: exit 1, the other renewed", async () => {
     // nocdn.example.com is not a CDN domain of the account: its deploy fails.
     const cfg = file("mixed.yaml", `certificates:\n${cert("broken", "nocdn.example.com", "    deploy:\n      - cdn: nocdn.example.com\n")}${cert("fine", "fine.example.com")}`);
