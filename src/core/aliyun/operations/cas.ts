@@ -159,13 +159,13 @@ const USER_CERTIFICATE_OPERATIONS: Operation[] = [
     // Cert with Key, or the four SM2 fields; the SM2 fields are ignored when Cert and Key are given.
     crossCheck: (p) => {
       if (p.Cert || p.Key) {
-        if (!p.Cert) fail("api.param.required", "Cert");
-        if (!p.Key) fail("api.param.required", "Key");
+        if (!p.Cert) fail("api.param.required", "Cert", { action: "UploadUserCertificate" });
+        if (!p.Key) fail("api.param.required", "Key", { action: "UploadUserCertificate" });
         return;
       }
       const sm2 = ["SignCert", "SignPrivateKey", "EncryptCert", "EncryptPrivateKey"] as const;
       if (!sm2.some((k) => p[k])) fail("api.param.upload_pair", "Cert");
-      for (const k of sm2) if (!p[k]) fail("api.param.required", k);
+      for (const k of sm2) if (!p[k]) fail("api.param.required", k, { action: "UploadUserCertificate" });
     },
     reconcile: reconcileUpload,
   },
