@@ -64,7 +64,7 @@ export function createUploadDeploy(deps: UploadDeployDeps) {
         service: "cas",
         action: "UploadUserCertificate",
         params: { Name: casCertificateName(newKey), Cert: newKey.certificate.pem, Key: key },
-        context: { operation: "UploadUserCertificate", domain: newKey.commonName, orderLocalId: order.id },
+        context: { operation: "UploadUserCertificate", domain: newKey.commonName, keyId: newKey.id, orderLocalId: order.id },
       });
       return recorded.casCertId ?? (await deps.orders.get(order.id)).casCertId ?? "";
     } catch (err) {

@@ -357,6 +357,19 @@ export function createCreates(deps: CreatesDeps) {
     });
   }
 
+  /**
+   * What the ledger did not keep (ParamSpec.secret): an upload's private key comes back from the vault, the
+   * key of the order whose certificate it uploads, and lives only in this call.
+   */
+  async function placeAnywaySecrets(entry: PendingCreate): Promise<Record<string, string>> {
+    if (entry.service !== "cas" || entry.action !== "UploadUserCertificate") return {};
+    const context = entry.context as Partial<CreateContext> | undefined;
+    const order = context?.orderLocalId ? await orders.find(context.orderLocalId) : undefined;
+    const keyId = context?.keyId ?? order?.keyId;
+    if (!keyId) return fail("orders.pending.upload_key_missing", "id", { id: entry.id });
+    return { Key: (await deps.services.keys.export({ keyId, format: "pkcs8", unencrypted: true })).data };
+  }
+
   /** After the window, on purpose: the same create again with the duplicate guard off. */
   async function placeAnyway(id: string): Promise<StoredOrder> {
     await reconciling?.catch(() => undefined);
@@ -369,7 +382,8 @@ export function createCreates(deps: CreatesDeps) {
     live.add(id);
     const wa = await writeAhead(mine);
     try {
-      const { response, entry: placed } = await placeOrReport(() => wa.placeAnyway(id));
+      const secrets = await placeAnywaySecrets(entry);
+      const { response, entry: placed } = await placeOrReport(() => wa.placeAnyway(id, undefined, secrets));
       const resultId = placed.resultId ?? fail("orders.create.no_result", placed.action);
       const order = (await recordResult(placed, resultId, response)) ?? fail("order.not_found", "id", { id });
       await wa.settle(placed.id);

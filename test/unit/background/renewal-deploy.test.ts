@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { casCertificateName } from "../../../src/background/lifecycle/upload-deploy";
 import { ORDERS_KEY, type StoredOrder } from "../../../src/background/orders/order-store";
 import { normalizeSerial } from "../../../src/core/lifecycle/deploy-targets";
-import type { ExportResult, KeyView, OrderView, RenewalProgressView } from "../../../src/messages";
+import type { ExportResult, KeyView, OrderView, PendingCreateView, RenewalProgressView } from "../../../src/messages";
 import { DAY, renewalHarness } from "./renewal-harness";
 
 const h = renewalHarness();
@@ -146,6 +146,40 @@ describe("upload to cas and CDN deploy after renewal", () => {
     expect(done).toMatchObject({ phase: "deployed", deployed: [t.domain], casCertId: failed.casCertId });
     expect((await served(t.domain))?.certId).toBe(failed.casCertId);
     expect(uploadsFor(t.domain)).toHaveLength(2); // uploaded once
+  });
+
+  it("an upload refused before commit waits for the window; 'place it anyway' takes the key back from the vault and the renewal deploys it, one upload", async () => {
+    const t = await h.setup({ policy: { mode: "auto" }, uploadToCas: true });
+    await addCdnDomain(t.domain);
+    await deployCurrent(t, t.domain);
+    await t.value("renewal.set", { keyId: t.key.id, policy: { mode: "auto" }, deploy: [{ target: "cdn", domain: t.domain }] });
+    await t.value("settings.set", { reconcileMinutes: 1 });
+    const pendingUploads = async () => (await t.value<PendingCreateView[]>("orders.pending", {})).filter((e) => e.action === "UploadUserCertificate");
+    // Every UploadUserCertificate answered 503 before anything is made: the outcome is unknown to the worker.
+    h.emulator().control.setFaults({ serverError: "always", actions: ["UploadUserCertificate"] });
+    try {
+      h.advance(61 * DAY);
+      await h.tickUntil(t, async () => (await pendingUploads()).length > 0);
+      h.advance(2 * 60_000); // past the one-minute window: nothing found
+      await t.worker.creates.reconcile();
+      await h.tickUntil(t, () => false, 2); // the renewal waits on the open entry: no second upload
+    } finally {
+      h.emulator().control.setFaults({});
+    }
+    const [entry] = await pendingUploads();
+    expect(entry).toMatchObject({ state: "unknown", windowOver: true });
+    expect(uploadsFor(t.domain)).toHaveLength(1); // only the certificate deployed by hand
+    expect(JSON.stringify([...t.store.entries()])).not.toMatch(/PRIVATE KEY/);
+
+    const order = await t.value<OrderView>("orders.pendingPlaceAnyway", { id: entry!.id, confirm: true });
+    expect(order.casCertId).toEqual(expect.any(String));
+    expect(await pendingUploads()).toEqual([]);
+    await h.tickUntil(t, () => h.renewals(t)[t.key.id]?.progress?.finishedAt !== undefined);
+    const done = h.renewals(t)[t.key.id]!.progress!;
+    expect(done).toMatchObject({ phase: "deployed", deployed: [t.domain], casCertId: order.casCertId });
+    expect((await served(t.domain))?.certId).toBe(order.casCertId);
+    expect(uploadsFor(t.domain)).toHaveLength(2); // the hand-made one and exactly one upload by the renewal
+    expect(JSON.stringify([...t.store.entries()])).not.toMatch(/PRIVATE KEY/);
   });
 
   it("deleteOldUpload on: the next renewal deletes the upload the last one made, the new one serves; an upload Keysmith did not make stays", async () => {
