@@ -31,7 +31,7 @@ describe("extension builds", () => {
 
   it("asks for the fewest permissions: no broad hosts, loopback only as optional, strict CSP", () => {
     expect([...chrome.permissions].sort()).toEqual(["activeTab", "alarms", "contextMenus", "notifications", "scripting", "storage", "unlimitedStorage"]);
-    for (const host of chrome.host_permissions as string[]) expect(host).toMatch(/^https:\/\/(cas|kms|alidns|cdn)(\.[a-z0-9-]+)?\.aliyuncs\.com\/\*$/);
+    for (const host of chrome.host_permissions as string[]) expect(host).toMatch(/^https:\/\/(cas|kms|alidns|cdn|dcdn|slb|alb)(\.[a-z0-9-]+)?\.aliyuncs\.com\/\*$/);
     expect(chrome.optional_host_permissions).toContain("http://127.0.0.1/*");
     expect(chrome.content_security_policy.extension_pages).toMatch(/^script-src 'self';/);
     expect(chrome.content_security_policy.extension_pages).not.toMatch(/unsafe|https?:/);

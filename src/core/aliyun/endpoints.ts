@@ -1,5 +1,5 @@
 // Where each service lives, per site (China, international) and region (KMS is regional). An explicit
-// endpoint (the emulator, a VPC endpoint) overrides all of them.
+// endpoint (the emulator, a VPC endpoint) overrides all of them. KMS, SLB and ALB are regional.
 import type { ServiceId } from "./operation-types";
 
 export type Site = "cn" | "intl";
@@ -23,6 +23,10 @@ export function endpointFor(service: ServiceId, options: EndpointOptions = {}): 
     alidns: site === "intl" ? "alidns.ap-southeast-1.aliyuncs.com" : "alidns.aliyuncs.com",
     // CDN has one global endpoint for both sites.
     cdn: "cdn.aliyuncs.com",
+    // DCDN too; SLB and ALB are regional like KMS.
+    dcdn: "dcdn.aliyuncs.com",
+    slb: `slb.${region}.aliyuncs.com`,
+    alb: `alb.${region}.aliyuncs.com`,
   }[service];
   return new URL(`https://${host}/`);
 }

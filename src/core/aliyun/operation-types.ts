@@ -2,7 +2,7 @@
 // checks from it, the CLI derives its flags from it, the emulator validates with it, the UI builds forms.
 import type { RuleId } from "./rules";
 
-export type ServiceId = "cas" | "kms" | "alidns" | "cdn";
+export type ServiceId = "cas" | "kms" | "alidns" | "cdn" | "dcdn" | "slb" | "alb";
 
 /** integer: a JS-safe number; long: digits kept as a string (17-digit OrderIds exceed 2^53). */
 export type ParamType = "string" | "integer" | "long" | "boolean" | "json-array";

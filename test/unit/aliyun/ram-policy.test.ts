@@ -7,10 +7,10 @@ import { runCli } from "../../support/run-cli";
 const run = (argv: string[], lang = "en") => runCli(argv, { KEYSMITH_LANG: lang });
 
 describe("ramPolicy", () => {
-  it("allows every catalogued action once, under yundun-cert:, kms:, alidns: and cdn:, and nothing else", () => {
+  it("allows every catalogued action once, under yundun-cert:, kms:, alidns:, cdn:, dcdn:, slb: and alb:, and nothing else", () => {
     const policy = ramPolicy();
     const actions = policy.Statement.flatMap((s) => s.Action);
-    const expected = OPERATIONS.map((op) => `${{ cas: "yundun-cert", kms: "kms", alidns: "alidns", cdn: "cdn" }[op.service]}:${op.action}`);
+    const expected = OPERATIONS.map((op) => `${{ cas: "yundun-cert", kms: "kms", alidns: "alidns", cdn: "cdn", dcdn: "dcdn", slb: "slb", alb: "alb" }[op.service]}:${op.action}`);
     expect([...actions].sort()).toEqual([...new Set(expected)].sort());
     expect(actions).toEqual(expect.arrayContaining([
       "yundun-cert:CreateCertificateWithCsrRequest",
