@@ -10,6 +10,7 @@ import { bundleCommand } from "./bundle";
 import { ramPolicyCommand } from "./ram-policy";
 import { renewCommand } from "./renew";
 import { deployCommand } from "./deploy";
+import { watchCommand } from "./watch";
 
 export const COMMANDS: Command[] = [
   ...orderCommands,
@@ -22,4 +23,5 @@ export const COMMANDS: Command[] = [
   ramPolicyCommand,
   renewCommand,
   deployCommand,
+  watchCommand,
 ];
