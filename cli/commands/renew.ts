@@ -31,6 +31,7 @@ import { stateDirFrom } from "../state-dir";
 import { issueCertificate, type IssueEnv } from "../lifecycle/issue";
 import { deployOne, ensureUploaded, targetCall, type RolloutEnv } from "../lifecycle/rollout";
 import { deleteOldUploads } from "../lifecycle/cleanup";
+import { loadWebhookConfig, postRenewOutcomes, webhookReportLine } from "../lifecycle/webhooks";
 import { certificateFiles, readState, readText, removeFile, writeAtomic, writeState, type CertificateFiles, type CertificateState } from "../lifecycle/store";
 
 const FLAGS: FlagSpec[] = [
@@ -41,6 +42,7 @@ const FLAGS: FlagSpec[] = [
   { name: "now", kind: "string" },
   { name: "interval", kind: "string" },
   { name: "timeout", kind: "string" },
+  { name: "webhook-config", kind: "string" },
 ];
 
 const DEFAULT_INTERVAL_S = 15;
@@ -61,6 +63,8 @@ interface Result {
   uploadsDeleted?: string[];
   /** deleteOldUploads: earlier uploads not deleted, and why; tried again on the next run. */
   uploadsKept?: { certId: string; reason: string }[];
+  /** The failure was the upload or a deploy (for the webhook's "deploy failed"). */
+  stage?: "deploy";
 }
 
 /** Reads the renew file: YAML (JSON is YAML too). A syntax error names the file, line and column. */
@@ -216,7 +220,7 @@ async function processCertificate(spec: CertificateSpec, env: IssueEnv & Rollout
   // Deploy: the upload to cas is the opt-in step that hands the key to the account (cli/lifecycle/rollout.ts).
   const upload = await ensureUploaded(env, spec.name, files, state, leaf.serial);
   if (upload.kind === "unknown") return { ...result, outcome: "unknown", detail: upload.error.localized(ctx.locale) };
-  if (upload.kind === "failed") return { ...result, outcome: "failed", detail: upload.reason };
+  if (upload.kind === "failed") return { ...result, outcome: "failed", detail: upload.reason, stage: "deploy" };
   result.certId = upload.certId;
   const failures: string[] = [];
   for (const binding of spec.deploy) {
@@ -233,7 +237,7 @@ async function processCertificate(spec: CertificateSpec, env: IssueEnv & Rollout
       failures.push(`${target.id} ${binding.domain}: ${err.localized(ctx.locale)}`);
     }
   }
-  if (failures.length > 0) return { ...result, outcome: "failed", detail: failures.join("; ") };
+  if (failures.length > 0) return { ...result, outcome: "failed", detail: failures.join("; "), stage: "deploy" };
   if (result.outcome === "current" && result.deployed.length > 0) result.outcome = "deployed";
   // Every binding serves the current upload: the earlier ones may go (a kept one does not change the outcome).
   if (spec.deleteOldUploads) {
@@ -248,10 +252,12 @@ export const renewCommand: Command = {
   name: "renew",
   summary: "Make certificates match a renew file: order what is missing or due, upload to cas, deploy to CDN",
   usage:
-    "keysmith renew --config FILE --passphrase-file FILE [--state-dir DIR] [--now TIME] [--interval SECONDS] [--timeout SECONDS]\n" +
+    "keysmith renew --config FILE --passphrase-file FILE [--state-dir DIR] [--now TIME] [--interval SECONDS] [--timeout SECONDS] [--webhook-config FILE]\n" +
     "       [--endpoint URL] [--site cn|intl] [--signature-version v1|v3] [--json]\n" +
     "  FILE: YAML or JSON (docs/lifecycle.md); keys are kept encrypted with the passphrase in DIR/certificates/<name>/\n" +
     "  --now: judge what is due as of this ISO 8601 time instead of the system clock\n" +
+    "  --webhook-config FILE: YAML or JSON { kind: dingtalk|feishu|wecom|generic, url, secret?, format? } or a list; one message per\n" +
+    "    event (renewed, renewal failed, deploy failed, due) after the run; a failed delivery is on stderr and does not change the exit code\n" +
     "  deleteOldUploads: true (per certificate; default false) deletes its earlier uploads from cas once no CDN domain serves them\n" +
     `  defaults: --interval ${DEFAULT_INTERVAL_S}, --timeout ${DEFAULT_TIMEOUT_S} (per order)\n` +
     "  exit: 0 all current, 1 something failed (the others still processed), 2 invalid input, 3 an outcome unknown\n" +
@@ -269,6 +275,8 @@ export const renewCommand: Command = {
     const intervalMs = seconds(args.strings.get("interval"), "--interval", DEFAULT_INTERVAL_S) * 1000;
     const timeoutMs = seconds(args.strings.get("timeout"), "--timeout", DEFAULT_TIMEOUT_S) * 1000;
     const json = args.booleans.has("json");
+    const webhookPath = args.strings.get("webhook-config");
+    const webhooks = webhookPath === undefined ? [] : loadWebhookConfig(webhookPath);
     const client = clientFromArgs(args, ctx.env);
     const stateDir = stateDirFrom(args.strings.get("state-dir"), ctx.env);
     const cw = cliWriteAhead(client, args, ctx.env);
@@ -300,7 +308,14 @@ export const renewCommand: Command = {
       else say(text);
       for (const k of r.uploadsKept ?? []) ctx.stderr(`keysmith: ${t(ctx.locale, "lifecycle_cli_upload_kept", { name: r.name, certId: k.certId, reason: k.reason })}\n`);
     }
-    if (json) ctx.stdout(`${JSON.stringify({ certificates: results }, null, 2)}\n`);
+    // Webhooks (--webhook-config): one message per event; a failed delivery is reported, the exit code stays.
+    const domainsOf = new Map(config.certificates.map((c) => [c.name, c.domains]));
+    const reports = webhooks.length === 0 ? [] : await postRenewOutcomes(webhooks, results.map((r) => ({ ...r, domains: domainsOf.get(r.name) ?? [] })), ctx.locale);
+    for (const r of reports) {
+      if (r.delivered) say(webhookReportLine(ctx.locale, r));
+      else ctx.stderr(`keysmith: ${webhookReportLine(ctx.locale, r)}\n`);
+    }
+    if (json) ctx.stdout(`${JSON.stringify({ certificates: results, ...(webhooks.length > 0 ? { webhooks: reports } : {}) }, null, 2)}\n`);
     if (results.some((r) => r.outcome === "unknown")) return EXIT_UNKNOWN;
     if (results.some((r) => r.outcome === "failed" || r.outcome === "waiting")) return 1;
     return 0;
