@@ -14,6 +14,9 @@
 //       contact: { username: "Li Lei", email: ops@example.com, phone: "13800000000" }
 //       deploy:
 //         - cdn: www.example.com
+//         - dcdn: auto
+//         - slb: { loadBalancerId: lb-bp1…, port: 443, domain: www.example.com, region: cn-shanghai }
+//         - alb: { listenerId: lsn-…, default: false }
 //       deleteOldUploads: false
 import { fail } from "../errors";
 import { acceptsSpec, parseKeySpec, specsAcceptedBy, type KeySpecId } from "../key-spec";
@@ -21,7 +24,7 @@ import { domainToALabel } from "../san";
 import { applyRule } from "../aliyun/rules";
 import { DEFAULT_DV_PRODUCT_CODE, DV_PRODUCT_CODES } from "../aliyun/product-codes";
 import { RENEWAL_MODES, checkBeforeDays, checkFractionLeft, checkKeyChoice, DEFAULT_BEFORE_DAYS, DEFAULT_FRACTION_LEFT, type RenewalMode, type RenewalPolicy } from "./renewal";
-import { DEPLOY_TARGETS, isDeployTargetId, sansCover } from "./deploy-targets";
+import { DEPLOY_TARGETS, albWhereText, isDeployTargetId, parseAlbWhere, parseSlbWhere, sansCover, slbWhereText } from "./deploy-targets";
 
 export interface Contact {
   username: string;
@@ -29,10 +32,16 @@ export interface Contact {
   phone: string;
 }
 
-/** One deploy binding: a product and a domain of it, or "auto" (every domain of it the certificate covers). */
+/**
+ * One deploy binding: a product and a place of it, or "auto" (every domain of it the certificate covers; cdn
+ * and dcdn). The place is the target's text form (src/core/lifecycle/deploy-targets.ts `parseWhere`): a domain
+ * for cdn and dcdn, `LB_ID:PORT[:DOMAIN]` for slb, `LISTENER_ID:default|additional` for alb.
+ */
 export interface DeployBinding {
   target: string;
   domain: string | "auto";
+  /** SLB and ALB: the load balancer's region (absent: the CLI's --region, else the site's default). */
+  region?: string;
   /** Where it was written, for messages: `certificates[0].deploy[1]`. */
   path: string;
 }
@@ -70,6 +79,10 @@ const VALIDATE_TYPES = ["DNS"] as const;
 const TOP_FIELDS = ["certificates"];
 const CERT_FIELDS = ["name", "domains", "keySpec", "productCode", "validateType", "mode", "renewBeforeDays", "renewFraction", "key", "contact", "deploy", "deleteOldUploads"];
 const CONTACT_FIELDS = ["username", "email", "phone"];
+const SLB_FIELDS = ["loadBalancerId", "port", "domain", "region"];
+const ALB_FIELDS = ["listenerId", "default", "region"];
+/** A region id such as cn-hangzhou or ap-southeast-1. */
+const REGION = /^[a-z]{2,}(?:-[a-z0-9]+){1,3}$/;
 
 type Obj = Record<string, unknown>;
 
@@ -135,12 +148,46 @@ function parseDeploy(value: unknown, path: string, domains: readonly string[]): 
     if (keys.length !== 1) fail("lifecycle.deploy.shape", p, { targets: ids.join(", ") });
     const target = keys[0]!;
     if (!isDeployTargetId(target)) fail("lifecycle.value.allowed", `${p}.${target}`, { allowed: ids.join(", ") });
-    const raw = text((entry as Obj)[target], `${p}.${target}`);
+    const value = (entry as Obj)[target];
+    const at = `${p}.${target}`;
+    if (target === "slb") return parseSlbBinding(value, at, p, domains);
+    if (target === "alb") return parseAlbBinding(value, at, p);
+    const raw = text(value, at);
     if (raw === "auto") return { target, domain: "auto", path: p };
-    const domain = domainToALabel(raw, `${p}.${target}`);
-    if (!sansCover(domains, domain)) fail("lifecycle.deploy.not_covered", `${p}.${target}`, { domain, domains: domains.join(", ") });
+    const domain = domainToALabel(raw, at);
+    if (!sansCover(domains, domain)) fail("lifecycle.deploy.not_covered", at, { domain, domains: domains.join(", ") });
     return { target, domain, path: p };
   });
+}
+
+function region(o: Obj, path: string): { region?: string } {
+  if (o.region === undefined) return {};
+  const r = text(o.region, `${path}.region`);
+  if (!REGION.test(r)) fail("lifecycle.deploy.region", `${path}.region`, { value: r });
+  return { region: r };
+}
+
+/** `slb: { loadBalancerId, port, domain?, region? }`: the listener's default certificate, or one SNI domain's. */
+function parseSlbBinding(value: unknown, path: string, bindingPath: string, domains: readonly string[]): DeployBinding {
+  const o = object(value, path, SLB_FIELDS);
+  const id = text(required(o, "loadBalancerId", path), `${path}.loadBalancerId`);
+  const portValue = required(o, "port", path);
+  if (typeof portValue !== "number" && typeof portValue !== "string") fail("lifecycle.value.type", `${path}.port`, { type: "number" });
+  const domain = o.domain === undefined ? undefined : domainToALabel(text(o.domain, `${path}.domain`), `${path}.domain`);
+  if (domain !== undefined && !sansCover(domains, domain)) fail("lifecycle.deploy.not_covered", `${path}.domain`, { domain, domains: domains.join(", ") });
+  // The id and port are checked by the target's own parser (one home for the rule), each naming its field.
+  parseSlbWhere(`${id}:1`, `${path}.loadBalancerId`);
+  const port = parseSlbWhere(`${id}:${String(portValue)}`, `${path}.port`).port;
+  return { target: "slb", domain: slbWhereText({ loadBalancerId: id, port, ...(domain ? { domain } : {}) }), ...region(o, path), path: bindingPath };
+}
+
+/** `alb: { listenerId, default: true|false, region? }`: the listener's default certificate, or an additional one. */
+function parseAlbBinding(value: unknown, path: string, bindingPath: string): DeployBinding {
+  const o = object(value, path, ALB_FIELDS);
+  const id = text(required(o, "listenerId", path), `${path}.listenerId`);
+  const isDefault = flag(required(o, "default", path), `${path}.default`);
+  parseAlbWhere(id, `${path}.listenerId`);
+  return { target: "alb", domain: albWhereText({ listenerId: id, isDefault }), ...region(o, path), path: bindingPath };
 }
 
 function parseCertificate(value: unknown, path: string): CertificateSpec {
@@ -181,7 +228,8 @@ export function parseRenewConfig(input: unknown): RenewConfig {
     if (names.has(key)) fail("lifecycle.certificate.duplicate_name", `${cert.path}.name`, { other: names.get(key)! });
     names.set(key, `${cert.path}.name`);
     for (const b of cert.deploy) {
-      if (b.domain === "auto") continue;
+      // "auto", and ALB additional certificates (a listener holds several, one per SNI name), may repeat.
+      if (b.domain === "auto" || (b.target === "alb" && b.domain.endsWith(":additional"))) continue;
       const k = `${b.target}:${b.domain}`;
       if (bound.has(k)) fail("lifecycle.deploy.duplicate", `${b.path}.${b.target}`, { other: bound.get(k)! });
       bound.set(k, `${b.path}.${b.target}`);

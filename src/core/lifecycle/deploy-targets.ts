@@ -7,14 +7,34 @@
 // product is told the cas CertId. No private key passes through a deploy call.
 import { fail, isKeysmithError } from "../errors";
 import { parseCertificates } from "../cert/certificate";
+import { domainToALabel } from "../san";
 
 /** The port to the typed client for one product: validated, signed and sent by the caller. */
 export type ApiCall = (action: string, params: Record<string, string>) => Promise<Record<string, unknown>>;
 
-export interface DeployRequest {
+/**
+ * What a call needs besides the place: a regional product's region, and where the cas certificate lives. The
+ * caller binds `call` to that region's endpoint (SLB, ALB); CDN and DCDN ignore it.
+ */
+export interface TargetContext {
+  /** SLB and ALB: the load balancer's region (SLB also sends it as RegionId). Default cn-hangzhou. */
+  region?: string;
+  /** The cas region holding the certificate: cn-hangzhou (China site, the default) or ap-southeast-1. */
+  casRegion?: string;
+  /** The CertId looked for, where a place serves several at once (ALB additional certificates). */
+  want?: string;
+}
+
+export interface DeployRequest extends TargetContext {
+  /**
+   * Where, in the target's text form (its `parseWhere` makes it): a domain for cdn and dcdn,
+   * `LB_ID:PORT` or `LB_ID:PORT:DOMAIN` for slb, `LISTENER_ID:default` or `LISTENER_ID:additional` for alb.
+   */
   domain: string;
   /** The certificate's id in cas (UploadUserCertificate's CertId). */
   certId: string;
+  /** Its name in cas (SLB's UploadServerCertificate names it; default: the CertId). */
+  certName?: string;
 }
 
 /** What a product says it serves for a domain right now. */
@@ -43,12 +63,18 @@ export interface DeployTarget {
   service: string;
   /** Message key of the product's name (_locales/<lang>/lifecycle.json). */
   titleKey: string;
-  /** Every domain of this product in the account, across all pages. */
+  /** True when a binding may say `auto` (every domain of the product the certificate covers): cdn, dcdn. */
+  auto: boolean;
+  /** True when the product is regional (the port is bound to the region's endpoint). */
+  regional: boolean;
+  /** Checks a place written by a person and gives its canonical text form (`DeployRequest.domain`). */
+  parseWhere(text: string, field: string): string;
+  /** Every domain of this product in the account, across all pages (a typed refusal when `auto` is false). */
   listDomains(call: ApiCall): Promise<string[]>;
-  /** True when a certificate with these SANs is valid for `domain`. */
+  /** True when a certificate with these SANs is valid for the place (a listener without a domain: always). */
   covers(sans: readonly string[], domain: string): boolean;
-  /** What the product serves for `domain` now (undefined: no certificate configured). */
-  served(call: ApiCall, domain: string): Promise<ServedCertificate | undefined>;
+  /** What the product serves at the place now (undefined: no certificate configured). */
+  served(call: ApiCall, domain: string, context?: TargetContext): Promise<ServedCertificate | undefined>;
   /** Tells the product to serve cas certificate `certId` on `domain`. */
   deploy(call: ApiCall, request: DeployRequest): Promise<void>;
   /** Reads back until the product serves `certId` (and, when it shows the certificate, `serial`). */
@@ -57,7 +83,7 @@ export interface DeployTarget {
    * What every domain of this product in the account serves now, as cas CertId → domains (read before an
    * upload is deleted). Every target must be able to say, or an upload it serves could be deleted under it.
    */
-  servedCertIds(call: ApiCall): Promise<Map<string, string[]>>;
+  servedCertIds(call: ApiCall, context?: TargetContext): Promise<Map<string, string[]>>;
 }
 
 /** A serial as hex, upper case, without colons or leading zeros ("00:ab:01" → "AB01"). */
@@ -104,7 +130,7 @@ async function confirmBy(target: Pick<DeployTarget, "served">, call: ApiCall, re
   const wantSerial = normalizeSerial(request.serial);
   let served: ServedCertificate | undefined;
   for (let read = 1; read <= attempts; read++) {
-    served = await target.served(call, request.domain);
+    served = await target.served(call, request.domain, { region: request.region, casRegion: request.casRegion, want: request.certId });
     const idOk = served?.certId !== undefined && served.certId === request.certId;
     const serialOk = served?.serial === undefined || served.serial === wantSerial;
     if (served && idOk && serialOk) return { confirmed: true, served };
@@ -131,6 +157,9 @@ export const CDN_TARGET: DeployTarget = {
   id: "cdn",
   service: "cdn",
   titleKey: "lifecycle_target_cdn",
+  auto: true,
+  regional: false,
+  parseWhere: (text, field) => domainToALabel(text, field),
   async listDomains(call) {
     const names: string[] = [];
     let seen = 0;
@@ -192,8 +221,295 @@ export const CDN_TARGET: DeployTarget = {
   },
 };
 
+/** Reads a DescribeXxxUserDomains-style listing (PageNumber, PageSize, TotalCount) to its end. */
+async function pagedRows(call: ApiCall, action: string, rowsOf: (reply: Record<string, unknown>) => Record<string, unknown>[], pageSize: number, params: Record<string, string> = {}): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  for (let page = 1; page <= CDN_MAX_PAGES; page++) {
+    const reply = await call(action, { ...params, PageNumber: String(page), PageSize: String(pageSize) });
+    const items = rowsOf(reply);
+    rows.push(...items);
+    const total = Number(reply.TotalCount);
+    if (items.length === 0 || (Number.isFinite(total) ? rows.length >= total : items.length < pageSize)) return rows;
+  }
+  return fail("lifecycle.deploy.list_too_long", action, { pages: CDN_MAX_PAGES });
+}
+
+/** Reads a NextToken listing (ALB) to its end. */
+async function tokenRows(call: ApiCall, action: string, rowsOf: (reply: Record<string, unknown>) => Record<string, unknown>[], params: Record<string, string>): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  let token = "";
+  for (let page = 1; page <= CDN_MAX_PAGES; page++) {
+    const reply = await call(action, { ...params, MaxResults: "100", ...(token ? { NextToken: token } : {}) });
+    rows.push(...rowsOf(reply));
+    token = str(reply.NextToken);
+    if (!token) return rows;
+  }
+  return fail("lifecycle.deploy.list_too_long", action, { pages: CDN_MAX_PAGES });
+}
+
+/** DCDN page size for DescribeDcdnUserDomains (the API's maximum is 500). */
+const DCDN_PAGE_SIZE = 500;
+
+/**
+ * Alibaba Cloud DCDN (2018-01-15), the same shape as CDN: DescribeDcdnUserDomains lists the domains
+ * (Domains.PageData[]: DomainName, SSLProtocol), SetDcdnDomainSSLCertificate { DomainName, SSLProtocol: on,
+ * CertType: cas, CertId, CertRegion } deploys by reference, DescribeDcdnDomainCertificateInfo
+ * (CertInfos.CertInfo[]: CertId, SSLPub) reads back what is served.
+ */
+export const DCDN_TARGET: DeployTarget = {
+  id: "dcdn",
+  service: "dcdn",
+  titleKey: "lifecycle_target_dcdn",
+  auto: true,
+  regional: false,
+  parseWhere: (text, field) => domainToALabel(text, field),
+  async listDomains(call) {
+    const rows = await pagedRows(call, "DescribeDcdnUserDomains", (r) => list(obj(r.Domains).PageData), DCDN_PAGE_SIZE);
+    return [...new Set(rows.map((r) => str(r.DomainName).toLowerCase()).filter(Boolean))];
+  },
+  covers: (sans, domain) => sansCover(sans, domain.startsWith(".") ? `*${domain}` : domain),
+  async served(call, domain) {
+    const reply = await call("DescribeDcdnDomainCertificateInfo", { DomainName: domain });
+    const infos = list(obj(reply.CertInfos).CertInfo);
+    const info = infos.find((i) => str(i.DomainName).toLowerCase() === domain.toLowerCase()) ?? infos[0];
+    if (!info || str(info.SSLProtocol) === "off") return undefined;
+    const certId = str(info.CertId) || undefined;
+    const pem = str(info.SSLPub) || undefined;
+    const serial = pem ? serialOfPem(pem) : undefined;
+    if (!certId && !pem) return undefined;
+    return { ...(certId ? { certId } : {}), ...(serial ? { serial } : {}), ...(pem ? { certificatePem: pem } : {}) };
+  },
+  async deploy(call, { domain, certId, casRegion }) {
+    await call("SetDcdnDomainSSLCertificate", { DomainName: domain, SSLProtocol: "on", CertType: "cas", CertId: certId, CertRegion: casRegion ?? "cn-hangzhou" });
+  },
+  confirm(call, request, options) {
+    return confirmBy(DCDN_TARGET, call, request, options);
+  },
+  async servedCertIds(call) {
+    const rows = await pagedRows(call, "DescribeDcdnUserDomains", (r) => list(obj(r.Domains).PageData), DCDN_PAGE_SIZE);
+    const served = new Map<string, string[]>();
+    for (const row of rows) {
+      const domain = str(row.DomainName).toLowerCase();
+      // A row that says HTTPS is off serves nothing; one that does not say is read.
+      if (!domain || str(row.SSLProtocol) === "off") continue;
+      const certId = (await DCDN_TARGET.served(call, domain))?.certId;
+      if (certId) served.set(certId, [...(served.get(certId) ?? []), domain]);
+    }
+    return served;
+  },
+};
+
+/** An SLB HTTPS listener, and optionally one SNI domain of it (a domain extension). */
+export interface SlbWhere {
+  loadBalancerId: string;
+  port: number;
+  domain?: string;
+}
+
+const SLB_ID = /^lb-[A-Za-z0-9-]{1,64}$/;
+const ALB_LISTENER_ID = /^lsn-[A-Za-z0-9-]{1,64}$/;
+
+function validPort(text: string | number, field: string, value: string): number {
+  const port = typeof text === "number" ? text : /^[0-9]{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) fail("lifecycle.deploy.port", field, { value });
+  return port;
+}
+
+/** `LB_ID:PORT` or `LB_ID:PORT:DOMAIN` → its parts, checked (the domain in A-label form). */
+export function parseSlbWhere(text: string, field: string): SlbWhere {
+  const [id = "", port = "", domain, ...rest] = text.trim().split(":");
+  if (!SLB_ID.test(id) || rest.length > 0 || port === "") fail("lifecycle.deploy.where", field, { value: text, shape: "LB_ID:PORT[:DOMAIN]" });
+  return { loadBalancerId: id, port: validPort(port, field, text), ...(domain ? { domain: domainToALabel(domain, field) } : {}) };
+}
+
+export const slbWhereText = (w: SlbWhere): string => `${w.loadBalancerId}:${w.port}${w.domain ? `:${w.domain}` : ""}`;
+
+/** An ALB HTTPS listener, and whether the certificate is its default one or an additional (SNI) one. */
+export interface AlbWhere {
+  listenerId: string;
+  isDefault: boolean;
+}
+
+/** `LISTENER_ID`, `LISTENER_ID:default` or `LISTENER_ID:additional` → its parts (default when not said). */
+export function parseAlbWhere(text: string, field: string): AlbWhere {
+  const [id = "", role = "default", ...rest] = text.trim().split(":");
+  if (!ALB_LISTENER_ID.test(id) || rest.length > 0 || (role !== "default" && role !== "additional")) {
+    fail("lifecycle.deploy.where", field, { value: text, shape: "LISTENER_ID[:default|:additional]" });
+  }
+  return { listenerId: id, isDefault: role === "default" };
+}
+
+export const albWhereText = (w: AlbWhere): string => `${w.listenerId}:${w.isDefault ? "default" : "additional"}`;
+
+const regionOf = (context: TargetContext | undefined): string => context?.region ?? "cn-hangzhou";
+
+/** SLB's server certificate made from cas certificate `certId` (DescribeServerCertificates rows). */
+function slbRowsFor(rows: Record<string, unknown>[], certId: string): Record<string, unknown>[] {
+  return rows.filter((r) => str(r.AliCloudCertificateId) === certId && str(r.ServerCertificateId) !== "");
+}
+
+async function slbServerCertificates(call: ApiCall, region: string, serverCertificateId?: string): Promise<Record<string, unknown>[]> {
+  const reply = await call("DescribeServerCertificates", { RegionId: region, ...(serverCertificateId ? { ServerCertificateId: serverCertificateId } : {}) });
+  return list(obj(reply.ServerCertificates).ServerCertificate);
+}
+
+/** The SNI domain extension of the listener for `domain` (DescribeDomainExtensions), if any. */
+async function slbExtension(call: ApiCall, region: string, w: SlbWhere): Promise<Record<string, unknown> | undefined> {
+  const reply = await call("DescribeDomainExtensions", { RegionId: region, LoadBalancerId: w.loadBalancerId, ListenerPort: String(w.port) });
+  return list(obj(reply.DomainExtensions).DomainExtension).find((e) => str(e.Domain).toLowerCase() === w.domain);
+}
+
+/**
+ * Alibaba Cloud SLB (Classic Load Balancer, 2014-05-15, regional). A cas certificate is served through an SLB
+ * server certificate made from it by reference (UploadServerCertificate { AliCloudCertificateId,
+ * AliCloudCertificateName, AliCloudCertificateRegionId }: no key passes; one made earlier from the same CertId,
+ * found by DescribeServerCertificates, is reused). The listener's default certificate is
+ * SetLoadBalancerHTTPSListenerAttribute { ServerCertificateId } (StickySession, HealthCheck and their details
+ * sent back as DescribeLoadBalancerHTTPSListenerAttribute gave them, so nothing else changes); an SNI domain's
+ * is SetDomainExtensionAttribute on the domain extension DescribeDomainExtensions names. Read back: the
+ * listener's (or extension's) ServerCertificateId, whose AliCloudCertificateId is the cas CertId. SLB shows no
+ * PEM, so the serial is not compared (the CertId is one certificate).
+ */
+export const SLB_TARGET: DeployTarget = {
+  id: "slb",
+  service: "slb",
+  titleKey: "lifecycle_target_slb",
+  auto: false,
+  regional: true,
+  parseWhere: (text, field) => slbWhereText(parseSlbWhere(text, field)),
+  listDomains: () => fail("lifecycle.deploy.auto_unsupported", "slb", { target: "slb" }),
+  covers(sans, where) {
+    const domain = parseSlbWhere(where, "slb").domain;
+    return domain === undefined || sansCover(sans, domain);
+  },
+  async served(call, where, context) {
+    const w = parseSlbWhere(where, "slb");
+    const region = regionOf(context);
+    let serverCertificateId: string;
+    if (w.domain) {
+      serverCertificateId = str((await slbExtension(call, region, w))?.ServerCertificateId);
+    } else {
+      const attrs = await call("DescribeLoadBalancerHTTPSListenerAttribute", { RegionId: region, LoadBalancerId: w.loadBalancerId, ListenerPort: String(w.port) });
+      serverCertificateId = str(attrs.ServerCertificateId);
+    }
+    if (!serverCertificateId) return undefined;
+    const row = (await slbServerCertificates(call, region, serverCertificateId)).find((r) => str(r.ServerCertificateId) === serverCertificateId);
+    const certId = str(row?.AliCloudCertificateId);
+    // A server certificate uploaded as PEM (not from cas) has no CertId: it serves something, not a cas one.
+    return certId ? { certId } : {};
+  },
+  async deploy(call, { domain: where, certId, certName, region: r, casRegion }) {
+    const w = parseSlbWhere(where, "slb");
+    const region = r ?? "cn-hangzhou";
+    const extension = w.domain ? await slbExtension(call, region, w) : undefined;
+    if (w.domain && !extension) fail("lifecycle.deploy.slb_no_extension", "slb", { domain: w.domain, loadBalancerId: w.loadBalancerId, port: w.port });
+    let serverCertificateId = str(slbRowsFor(await slbServerCertificates(call, region), certId)[0]?.ServerCertificateId);
+    if (!serverCertificateId) {
+      const made = await call("UploadServerCertificate", {
+        RegionId: region,
+        AliCloudCertificateId: certId,
+        AliCloudCertificateName: certName ?? certId,
+        AliCloudCertificateRegionId: casRegion ?? "cn-hangzhou",
+      });
+      serverCertificateId = str(made.ServerCertificateId);
+      if (!serverCertificateId) fail("lifecycle.deploy.no_server_certificate", "slb", { certId });
+    }
+    if (extension) {
+      await call("SetDomainExtensionAttribute", { RegionId: region, DomainExtensionId: str(extension.DomainExtensionId), ServerCertificateId: serverCertificateId });
+      return;
+    }
+    const attrs = await call("DescribeLoadBalancerHTTPSListenerAttribute", { RegionId: region, LoadBalancerId: w.loadBalancerId, ListenerPort: String(w.port) });
+    const sticky = str(attrs.StickySession) === "on" ? "on" : "off";
+    const keep: Record<string, string> = {};
+    if (sticky === "on") {
+      for (const k of ["StickySessionType", "CookieTimeout", "Cookie"]) if (str(attrs[k])) keep[k] = str(attrs[k]);
+    }
+    await call("SetLoadBalancerHTTPSListenerAttribute", {
+      RegionId: region,
+      LoadBalancerId: w.loadBalancerId,
+      ListenerPort: String(w.port),
+      StickySession: sticky,
+      ...keep,
+      HealthCheck: str(attrs.HealthCheck) === "on" ? "on" : "off",
+      ServerCertificateId: serverCertificateId,
+    });
+  },
+  confirm(call, request, options) {
+    return confirmBy(SLB_TARGET, call, request, options);
+  },
+  async servedCertIds(call, context) {
+    // Every server certificate made from a cas certificate counts as serving it (SLB holds it by reference).
+    const served = new Map<string, string[]>();
+    for (const row of await slbServerCertificates(call, regionOf(context))) {
+      const certId = str(row.AliCloudCertificateId);
+      if (certId) served.set(certId, [...(served.get(certId) ?? []), `slb ${str(row.ServerCertificateId)}`]);
+    }
+    return served;
+  },
+};
+
+/** ALB names a cas certificate `<CertId>-<cas region>`. */
+export const albCertificateId = (certId: string, casRegion = "cn-hangzhou"): string => `${certId}-${casRegion}`;
+/** The cas CertId in an ALB certificate id (`14000001-cn-hangzhou` → `14000001`); other ids as they are. */
+export const casCertIdOfAlb = (id: string): string => /^([0-9]+)-[a-z]+(?:-[a-z0-9]+)+$/.exec(id)?.[1] ?? id;
+
+async function albCertificates(call: ApiCall, listenerId: string): Promise<Record<string, unknown>[]> {
+  return tokenRows(call, "ListListenerCertificates", (r) => list(r.Certificates), { ListenerId: listenerId, CertificateType: "Server" });
+}
+
+const isTrue = (v: unknown): boolean => v === true || v === "true";
+/** Rows being dissociated (or gone) do not serve; Associating ones do not yet. */
+const albServing = (row: Record<string, unknown>): boolean => row.Status === undefined || str(row.Status) === "Associated";
+
+/**
+ * Alibaba Cloud ALB (2020-06-16, regional): an HTTPS listener serves a cas certificate by id `<CertId>-<cas
+ * region>`: as its default certificate (UpdateListenerAttribute { ListenerId, Certificates.1.CertificateId })
+ * or as an additional one chosen by SNI (AssociateAdditionalCertificatesWithListener). Read back:
+ * ListListenerCertificates { ListenerId, CertificateType: Server } (Certificates[]: CertificateId, IsDefault,
+ * Status): the default row, or an additional row with the CertId, Associated. ALB shows no PEM.
+ */
+export const ALB_TARGET: DeployTarget = {
+  id: "alb",
+  service: "alb",
+  titleKey: "lifecycle_target_alb",
+  auto: false,
+  regional: true,
+  parseWhere: (text, field) => albWhereText(parseAlbWhere(text, field)),
+  listDomains: () => fail("lifecycle.deploy.auto_unsupported", "alb", { target: "alb" }),
+  covers: () => true,
+  async served(call, where, context) {
+    const w = parseAlbWhere(where, "alb");
+    const rows = (await albCertificates(call, w.listenerId)).filter((r) => isTrue(r.IsDefault) === w.isDefault && albServing(r));
+    const wanted = context?.want;
+    const row = (wanted ? rows.find((r) => casCertIdOfAlb(str(r.CertificateId)) === wanted) : undefined) ?? rows[0];
+    if (!row) return undefined;
+    return { certId: casCertIdOfAlb(str(row.CertificateId)) };
+  },
+  async deploy(call, { domain: where, certId, casRegion }) {
+    const w = parseAlbWhere(where, "alb");
+    const params = { ListenerId: w.listenerId, "Certificates.1.CertificateId": albCertificateId(certId, casRegion) };
+    await call(w.isDefault ? "UpdateListenerAttribute" : "AssociateAdditionalCertificatesWithListener", params);
+  },
+  confirm(call, request, options) {
+    return confirmBy(ALB_TARGET, call, request, options);
+  },
+  async servedCertIds(call) {
+    const served = new Map<string, string[]>();
+    const listeners = await tokenRows(call, "ListListeners", (r) => list(r.Listeners), { ListenerProtocol: "HTTPS" });
+    for (const listener of listeners) {
+      const id = str(listener.ListenerId);
+      if (!id) continue;
+      for (const row of await albCertificates(call, id)) {
+        const certId = casCertIdOfAlb(str(row.CertificateId));
+        if (certId) served.set(certId, [...(served.get(certId) ?? []), `alb ${id}`]);
+      }
+    }
+    return served;
+  },
+};
+
 /** The catalogue: one entry per product. */
-export const DEPLOY_TARGETS: Readonly<Record<string, DeployTarget>> = { cdn: CDN_TARGET };
+export const DEPLOY_TARGETS: Readonly<Record<string, DeployTarget>> = { cdn: CDN_TARGET, dcdn: DCDN_TARGET, slb: SLB_TARGET, alb: ALB_TARGET };
 
 export function isDeployTargetId(id: unknown): id is keyof typeof DEPLOY_TARGETS {
   return typeof id === "string" && Object.prototype.hasOwnProperty.call(DEPLOY_TARGETS, id);

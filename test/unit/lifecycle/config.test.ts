@@ -53,6 +53,32 @@ describe("parseRenewConfig", () => {
     expect(parseRenewConfig(withCert({ deploy: undefined, keySpec: undefined })).certificates[0]).toMatchObject({ deploy: [], keySpec: "EC_P256" });
   });
 
+  it("dcdn, slb and alb bindings: their places in text form, regions kept, ALB additional certificates may repeat", () => {
+    const c = parseRenewConfig(
+      withCert({
+        deploy: [
+          { dcdn: "www.example.com" },
+          { dcdn: "auto" },
+          { slb: { loadBalancerId: "lb-bp1abc", port: 443 } },
+          { slb: { loadBalancerId: "lb-bp1abc", port: "8443", domain: "WWW.example.com", region: "cn-shanghai" } },
+          { alb: { listenerId: "lsn-xyz", default: true, region: "ap-southeast-1" } },
+          { alb: { listenerId: "lsn-xyz", default: false } },
+        ],
+      }),
+    ).certificates[0]!;
+    expect(c.deploy).toEqual([
+      { target: "dcdn", domain: "www.example.com", path: "certificates[0].deploy[0]" },
+      { target: "dcdn", domain: "auto", path: "certificates[0].deploy[1]" },
+      { target: "slb", domain: "lb-bp1abc:443", path: "certificates[0].deploy[2]" },
+      { target: "slb", domain: "lb-bp1abc:8443:www.example.com", region: "cn-shanghai", path: "certificates[0].deploy[3]" },
+      { target: "alb", domain: "lsn-xyz:default", region: "ap-southeast-1", path: "certificates[0].deploy[4]" },
+      { target: "alb", domain: "lsn-xyz:additional", path: "certificates[0].deploy[5]" },
+    ]);
+    const twice = withCert({ deploy: [{ alb: { listenerId: "lsn-xyz", default: false } }] }) as { certificates: Record<string, unknown>[] };
+    const other = { ...twice.certificates[0]!, name: "www2" };
+    expect(parseRenewConfig({ certificates: [twice.certificates[0], other] }).certificates).toHaveLength(2);
+  });
+
   it("deleteOldUploads: false unless the file says true", () => {
     expect(parseRenewConfig(doc(www)).certificates[0]!.deleteOldUploads).toBe(false);
     expect(parseRenewConfig(withCert({ deleteOldUploads: true })).certificates[0]!.deleteOldUploads).toBe(true);
@@ -89,7 +115,23 @@ describe("parseRenewConfig", () => {
     ["contact extra", withCert({ contact: { ...contact, fax: "1" } }), "lifecycle.field.unknown", "certificates[0].contact.fax"],
     ["deploy not a list", withCert({ deploy: { cdn: "www.example.com" } }), "lifecycle.value.type", "certificates[0].deploy"],
     ["deploy entry with two products", withCert({ deploy: [{ cdn: "www.example.com", slb: "x" }] }), "lifecycle.deploy.shape", "certificates[0].deploy[0]"],
-    ["deploy to an unknown product", withCert({ deploy: [{ slb: "www.example.com" }] }), "lifecycle.value.allowed", "certificates[0].deploy[0].slb"],
+    ["deploy to an unknown product", withCert({ deploy: [{ waf: "www.example.com" }] }), "lifecycle.value.allowed", "certificates[0].deploy[0].waf"],
+    ["a dcdn domain the certificate does not cover", withCert({ deploy: [{ dcdn: "api.example.com" }] }), "lifecycle.deploy.not_covered", "certificates[0].deploy[0].dcdn"],
+    ["slb as text", withCert({ deploy: [{ slb: "lb-abc:443" }] }), "lifecycle.value.type", "certificates[0].deploy[0].slb"],
+    ["slb without a port", withCert({ deploy: [{ slb: { loadBalancerId: "lb-abc" } }] }), "lifecycle.value.required", "certificates[0].deploy[0].slb.port"],
+    ["slb port 0", withCert({ deploy: [{ slb: { loadBalancerId: "lb-abc", port: 0 } }] }), "lifecycle.deploy.port", "certificates[0].deploy[0].slb.port"],
+    ["slb port 70000", withCert({ deploy: [{ slb: { loadBalancerId: "lb-abc", port: 70000 } }] }), "lifecycle.deploy.port", "certificates[0].deploy[0].slb.port"],
+    ["slb id not lb-…", withCert({ deploy: [{ slb: { loadBalancerId: "alb-abc", port: 443 } }] }), "lifecycle.deploy.where", "certificates[0].deploy[0].slb.loadBalancerId"],
+    ["slb SNI domain not covered", withCert({ deploy: [{ slb: { loadBalancerId: "lb-abc", port: 443, domain: "api.example.com" } }] }), "lifecycle.deploy.not_covered", "certificates[0].deploy[0].slb.domain"],
+    ["slb unknown key", withCert({ deploy: [{ slb: { loadBalancerId: "lb-abc", port: 443, listener: 1 } }] }), "lifecycle.field.unknown", "certificates[0].deploy[0].slb.listener"],
+    ["slb bad region", withCert({ deploy: [{ slb: { loadBalancerId: "lb-abc", port: 443, region: "Hangzhou" } }] }), "lifecycle.deploy.region", "certificates[0].deploy[0].slb.region"],
+    ["slb auto", withCert({ deploy: [{ slb: "auto" }] }), "lifecycle.value.type", "certificates[0].deploy[0].slb"],
+    ["alb without default", withCert({ deploy: [{ alb: { listenerId: "lsn-abc" } }] }), "lifecycle.value.required", "certificates[0].deploy[0].alb.default"],
+    ["alb default as text", withCert({ deploy: [{ alb: { listenerId: "lsn-abc", default: "yes" } }] }), "lifecycle.value.type", "certificates[0].deploy[0].alb.default"],
+    ["alb id not lsn-…", withCert({ deploy: [{ alb: { listenerId: "lb-abc", default: true } }] }), "lifecycle.deploy.where", "certificates[0].deploy[0].alb.listenerId"],
+    ["alb unknown key", withCert({ deploy: [{ alb: { listenerId: "lsn-abc", default: true, port: 443 } }] }), "lifecycle.field.unknown", "certificates[0].deploy[0].alb.port"],
+    ["one SLB listener bound twice", withCert({ deploy: [{ slb: { loadBalancerId: "lb-abc", port: 443 } }, { slb: { loadBalancerId: "lb-abc", port: "443" } }] }), "lifecycle.deploy.duplicate", "certificates[0].deploy[1].slb"],
+    ["one ALB default bound twice", withCert({ deploy: [{ alb: { listenerId: "lsn-abc", default: true } }, { alb: { listenerId: "lsn-abc", default: true } }] }), "lifecycle.deploy.duplicate", "certificates[0].deploy[1].alb"],
     ["deploy to a domain the certificate does not cover", withCert({ deploy: [{ cdn: "api.example.com" }] }), "lifecycle.deploy.not_covered", "certificates[0].deploy[0].cdn"],
     ["duplicate names", doc(www, { ...www, domains: ["api.example.com"], deploy: [] }), "lifecycle.certificate.duplicate_name", "certificates[1].name"],
     ["deleteOldUploads as text", withCert({ deleteOldUploads: "true" }), "lifecycle.value.type", "certificates[0].deleteOldUploads"],

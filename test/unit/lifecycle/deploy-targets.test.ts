@@ -65,10 +65,10 @@ describe("sansCover", () => {
 
 describe("catalogue", () => {
   it("one entry per product, found by id; an unknown id is a typed error", () => {
-    expect(Object.keys(DEPLOY_TARGETS)).toEqual(["cdn"]);
+    expect(Object.keys(DEPLOY_TARGETS)).toEqual(["cdn", "dcdn", "slb", "alb"]);
     expect(deployTarget("cdn")).toBe(CDN_TARGET);
     try {
-      deployTarget("slb", "certificates[0].deploy[0]");
+      deployTarget("waf", "certificates[0].deploy[0]");
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(KeysmithError);
