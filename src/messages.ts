@@ -11,6 +11,7 @@ import type { KeySpecId } from "./core/key-spec";
 import type { SubjectFields } from "./core/subject";
 import { DEFAULT_DV_PRODUCT_CODE } from "./core/aliyun/product-codes";
 import type { RenewalPolicy, RenewalPolicyInput } from "./core/lifecycle/renewal";
+import type { WatchRow, WatchSourceError } from "./core/lifecycle/watch";
 
 // Types only: the pages get the core's names without its code.
 export type { ExtKeyUsageName, KeyUsageName, KeySpecId, SubjectFields, RenewalPolicy, RenewalPolicyInput };
@@ -408,6 +409,23 @@ export interface RenewalProgressView {
 }
 
 /**
+ * The account-wide expiry watch (`account.watch`, src/core/lifecycle/watch.ts): every certificate of the
+ * account (cas orders and uploads, KMS, what CDN serves) with its days left and the CDN domains serving it.
+ */
+export interface AccountWatch {
+  /** false: no credentials are stored; nothing was asked of the cloud and `rows` is empty. */
+  configured: boolean;
+  /** When the account was read (ISO 8601). */
+  now: string;
+  /** Soonest to expire first. */
+  rows: AccountCertificate[];
+  /** Sources (KMS, CDN) that could not be read; their certificates are missing from `rows`. */
+  errors: AccountWatchError[];
+}
+export type AccountCertificate = WatchRow;
+export type AccountWatchError = WatchSourceError;
+
+/**
  * A key's renewal settings (`renewal.get` / `renewal.set`). Default: mode "off", nothing uploaded or deployed.
  * `uploadToCas` hands the private key to the user's Alibaba Cloud account (UploadUserCertificate); refused for
  * keys that cannot be exported.
@@ -566,6 +584,10 @@ export interface Protocol {
    */
   "renewal.set": { request: { keyId: string; policy: RenewalPolicyInput; uploadToCas?: boolean; deploy?: DeployBinding[]; deleteOldUpload?: boolean }; reply: KeyRenewal };
 
+  // the account-wide expiry watch
+  /** Every certificate of the account with its days left (empty, `configured: false`, without credentials). */
+  "account.watch": { request: Record<string, never>; reply: AccountWatch };
+
   // popup hand-off from the context menu
   "ui.takePendingForm": { request: Record<string, never>; reply: PendingForm | null };
 }
@@ -627,6 +649,7 @@ export const MESSAGE_TYPES: readonly MessageType[] = [
   "settings.set",
   "renewal.get",
   "renewal.set",
+  "account.watch",
   "ui.takePendingForm",
 ];
 

@@ -178,5 +178,7 @@ export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
   "renewal.get": obj({ keyId: id }),
   "renewal.set": obj({ keyId: id, policy: renewalPolicy, uploadToCas: optional(bool()), deploy: optional(list(deployBinding, { max: 20 })), deleteOldUpload: optional(bool()) }),
 
+  "account.watch": empty,
+
   "ui.takePendingForm": empty,
 };

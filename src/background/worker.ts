@@ -10,6 +10,8 @@ import { csrHandlers } from "./handlers/csr";
 import { keyHandlers } from "./handlers/keys";
 import { orderHandlers } from "./handlers/orders";
 import { renewalHandlers } from "./handlers/renewal";
+import { accountHandlers } from "./handlers/account";
+import { createAccountNotifier } from "./lifecycle/account-watch";
 import { createRenewalStore } from "./lifecycle/renewal-store";
 import { createRenewer } from "./lifecycle/renewer";
 import { createOldUploadCleanup } from "./lifecycle/old-upload";
@@ -19,7 +21,7 @@ import { settingsHandlers } from "./handlers/settings";
 import { vaultHandlers } from "./handlers/vault";
 import { sharedVaultLock, type VaultLock } from "./vault/lock";
 import { createCreates } from "./orders/creates";
-import { createFollower } from "./orders/follower";
+import { EXPIRY_ALARM, createFollower } from "./orders/follower";
 import { createOrderStore } from "./orders/order-store";
 import { createPendingStore } from "./orders/pending-store";
 import { createRouter, type HandlerTable, type SenderLike } from "./router";
@@ -125,6 +127,9 @@ export function createWorker(deps: WorkerDeps) {
     deleteOldUpload: createOldUploadCleanup({ services, orders, now, ...(deps.random ? { random: deps.random } : {}) }),
   });
 
+  // The account-wide expiry watch: read once a day from the expiry alarm when credentials are stored.
+  const accountNotifier = createAccountNotifier({ platform, services, locale, now });
+
   const menuDeps: MenuDeps = { platform, services, locale, now };
   // Menu rebuilds are serialised: removeAll/create racing each other fail with duplicate ids.
   let menuQueue: Promise<void> = Promise.resolve();
@@ -150,6 +155,7 @@ export function createWorker(deps: WorkerDeps) {
       await follower.schedule();
     }),
     ...renewalHandlers(services, renewals, () => renewer.schedule()),
+    ...accountHandlers(services, now),
     "ui.takePendingForm": async () => {
       const form = (await platform.storage.get(PENDING_FORM_KEY)) as PendingForm | undefined;
       if (!form) return null;
@@ -172,6 +178,7 @@ export function createWorker(deps: WorkerDeps) {
     handleAlarm: async (name: string) => {
       await follower.onAlarm(name);
       await renewer.onAlarm(name);
+      if (name === EXPIRY_ALARM) await accountNotifier.check().catch((err) => deps.onUnexpected?.("account-watch", err));
     },
     /** contextMenus.onClicked */
     handleMenuClick: (click: MenuClick, tab?: MenuTab) => onMenuClick(click, tab, menuDeps),
@@ -196,6 +203,7 @@ export function createWorker(deps: WorkerDeps) {
     creates,
     orders,
     renewals,
+    accountNotifier,
     settings,
     handlers,
     locale,

@@ -1,0 +1,91 @@
+// The account-wide expiry watch in the worker: `account.watch` reads every certificate of the account with the
+// worker's signed client (src/core/lifecycle/watch.ts), and the notifier, run from the expiry alarm
+// (orders/follower.ts EXPIRY_ALARM, every 12 h), reads it at most once a day when credentials are stored and
+// raises one notification per certificate per threshold (ACCOUNT_THRESHOLDS days) crossed, never twice: what
+// was notified is kept in chrome.storage.local (ACCOUNT_NOTIFIED_KEY), per certificate and notAfter, so a
+// renewed certificate (a new notAfter) is notified afresh.
+import { t, type Locale } from "../../core/i18n";
+import { gatherWatch } from "../../core/lifecycle/watch";
+import type { AccountWatch } from "../../messages";
+import type { Platform } from "../../platform/platform";
+import type { Services } from "../services";
+
+/** Days before notAfter at which a certificate is notified, widest first. */
+export const ACCOUNT_THRESHOLDS = [30, 7, 1] as const;
+/** storage.local: `${source}:${id}:${notAfter}` → the thresholds already notified. */
+export const ACCOUNT_NOTIFIED_KEY = "accountExpiryNotified";
+/** storage.local: when the account was last read by the notifier (ISO 8601). */
+export const ACCOUNT_LAST_CHECK_KEY = "accountExpiryCheckedAt";
+const DAY_MS = 86_400_000;
+
+/** Every certificate of the account; `configured: false` (and no request) without stored credentials. */
+export async function watchAccount(services: Pick<Services, "cloud" | "credentials">, now: Date): Promise<AccountWatch> {
+  const status = await services.credentials.status();
+  if (!status.configured) return { configured: false, now: now.toISOString(), rows: [], errors: [] };
+  const { client } = await services.cloud();
+  const report = await gatherWatch((service, action, params) => client.call(service, action, params), { now });
+  return { configured: true, ...report };
+}
+
+export interface AccountNotifierDeps {
+  platform: Pick<Platform, "notify" | "storage">;
+  services: Pick<Services, "cloud" | "credentials">;
+  locale: () => Promise<Locale>;
+  now: () => Date;
+}
+
+/** The tightest threshold a certificate with `daysLeft` has crossed (undefined: none yet). */
+export function crossedThreshold(daysLeft: number): number | undefined {
+  let crossed: number | undefined;
+  for (const th of ACCOUNT_THRESHOLDS) if (daysLeft <= th) crossed = th;
+  return crossed;
+}
+
+export function createAccountNotifier(deps: AccountNotifierDeps) {
+  /**
+   * One look at the account: notifies each certificate once per threshold crossed (only the tightest one
+   * when several were crossed since the last look; the wider ones are then recorded as passed). `force`
+   * skips the once-a-day rule. Returns the notification ids raised.
+   */
+  async function check(force = false): Promise<string[]> {
+    const now = deps.now();
+    const last = Date.parse(String((await deps.platform.storage.get(ACCOUNT_LAST_CHECK_KEY)) ?? ""));
+    if (!force && !Number.isNaN(last) && now.getTime() - last < DAY_MS) return [];
+    const report = await watchAccount(deps.services, now);
+    if (!report.configured) return [];
+    await deps.platform.storage.set(ACCOUNT_LAST_CHECK_KEY, now.toISOString());
+    const notified = ((await deps.platform.storage.get(ACCOUNT_NOTIFIED_KEY)) as Record<string, number[]> | undefined) ?? {};
+    const next: Record<string, number[]> = {};
+    const raised: string[] = [];
+    const locale = await deps.locale();
+    for (const row of report.rows) {
+      const key = `${row.source}:${row.id}:${row.notAfter}`;
+      const done = notified[key] ?? [];
+      const th = crossedThreshold(row.daysLeft);
+      if (th === undefined || done.includes(th)) {
+        if (done.length > 0) next[key] = done;
+        continue;
+      }
+      const id = `account-expiry:${row.source}:${row.id}:${th}`;
+      const params = { name: row.name, days: Math.max(0, row.daysLeft), date: row.notAfter.slice(0, 10), where: row.deployedTo.join(", ") || "-" };
+      await deps.platform.notify(
+        id,
+        t(locale, row.daysLeft < 0 ? "notify_account_expired_title" : "notify_account_expiring_title"),
+        t(locale, row.daysLeft < 0 ? "notify_account_expired_message" : "notify_account_expiring_message", params),
+      );
+      raised.push(id);
+      // This threshold and every wider one are passed: none of them is notified again for this notAfter.
+      next[key] = [...new Set([...done, ...ACCOUNT_THRESHOLDS.filter((x) => x >= th)])];
+    }
+    // Certificates gone from the account (or renewed: a new notAfter) drop out of the record.
+    await deps.platform.storage.set(ACCOUNT_NOTIFIED_KEY, next);
+    return raised;
+  }
+
+  let running: Promise<string[]> | undefined;
+  return {
+    check: (force = false) => (running ??= check(force).finally(() => (running = undefined))),
+  };
+}
+
+export type AccountNotifier = ReturnType<typeof createAccountNotifier>;
