@@ -446,6 +446,33 @@ export interface KeyRenewal {
   progress?: RenewalProgressView;
 }
 
+/** The webhook of the options page ("Webhook notifications"; src/background/notify/webhook-notifier.ts). */
+export type WebhookKindSetting = "off" | "dingtalk" | "feishu" | "wecom" | "generic";
+/** One delivery: a test or a renewal outcome / expiry warning (the last one is kept and shown). */
+export interface WebhookDeliveryView {
+  at: string; // ISO 8601
+  event: "expiring" | "renewed" | "renewal_failed" | "deploy_failed" | "test";
+  ok: boolean;
+  attempts: number;
+  error?: ErrorData;
+}
+/** The stored webhook as pages see it: never the signing secret, only whether one is stored. */
+export interface WebhookView {
+  kind: WebhookKindSetting;
+  url: string;
+  format?: "text" | "markdown";
+  hasSecret: boolean;
+  last?: WebhookDeliveryView;
+}
+/** `webhook.set`: an absent `secret` keeps the stored one (same kind); `clearSecret` removes it; kind "off" removes all. */
+export interface WebhookSetRequest {
+  kind: WebhookKindSetting;
+  url: string;
+  secret?: string;
+  clearSecret?: boolean;
+  format?: "text" | "markdown";
+}
+
 export interface Protocol {
   // the vault lock
   "vault.status": { request: Record<string, never>; reply: VaultStatus };
@@ -588,6 +615,13 @@ export interface Protocol {
   /** Every certificate of the account with its days left (empty, `configured: false`, without credentials). */
   "account.watch": { request: Record<string, never>; reply: AccountWatch };
 
+  // webhook notifications (options page)
+  "webhook.get": { request: Record<string, never>; reply: WebhookView };
+  /** Checked by src/core/notify/webhook.ts validateWebhook (https, the robot's host); the page asks for the URL's origin as a host permission. */
+  "webhook.set": { request: WebhookSetRequest; reply: WebhookView };
+  /** "Send a test message": one delivery now (retried as any), its outcome (also stored as `last`). */
+  "webhook.test": { request: Record<string, never>; reply: WebhookDeliveryView };
+
   // popup hand-off from the context menu
   "ui.takePendingForm": { request: Record<string, never>; reply: PendingForm | null };
 }
@@ -649,6 +683,9 @@ export const MESSAGE_TYPES: readonly MessageType[] = [
   "settings.set",
   "renewal.get",
   "renewal.set",
+  "webhook.get",
+  "webhook.set",
+  "webhook.test",
   "account.watch",
   "ui.takePendingForm",
 ];

@@ -180,5 +180,15 @@ export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
 
   "account.watch": empty,
 
+  "webhook.get": empty,
+  "webhook.set": obj({
+    kind: oneOf(["off", "dingtalk", "feishu", "wecom", "generic"] as const),
+    url: str({ max: 2048 }),
+    secret: optional(str({ max: 256 })),
+    clearSecret: optional(bool()),
+    format: optional(oneOf(["text", "markdown"] as const)),
+  }),
+  "webhook.test": empty,
+
   "ui.takePendingForm": empty,
 };

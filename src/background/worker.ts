@@ -18,6 +18,9 @@ import { createOldUploadCleanup } from "./lifecycle/old-upload";
 import { createUploadDeploy } from "./lifecycle/upload-deploy";
 import type { ConfirmOptions } from "../core/lifecycle/deploy-targets";
 import { settingsHandlers } from "./handlers/settings";
+import { webhookHandlers } from "./handlers/webhook";
+import { createWebhookNotifier } from "./notify/webhook-notifier";
+import type { FetchLike } from "../core/notify/webhook";
 import { vaultHandlers } from "./handlers/vault";
 import { sharedVaultLock, type VaultLock } from "./vault/lock";
 import { createCreates } from "./orders/creates";
@@ -44,6 +47,9 @@ export interface WorkerDeps {
   random?: () => number;
   /** The vault lock (default: the shared one the real vault and credential store use). */
   vaultLock?: VaultLock;
+  /** The webhook's fetch and retry pause (default: global fetch, 1 s doubling). */
+  webhookFetch?: FetchLike;
+  webhookBackoffMs?: number;
 }
 
 /** storage.local flag: "unlock to continue" was notified since the vault last locked. */
@@ -110,6 +116,15 @@ export function createWorker(deps: WorkerDeps) {
     onVaultLocked,
   });
 
+  // Webhook notifications (options page): renewal outcomes and due notices, never awaited by a renewal.
+  const webhook = createWebhookNotifier({
+    platform,
+    locale,
+    now,
+    ...(deps.webhookFetch ? { fetch: deps.webhookFetch } : {}),
+    ...(deps.webhookBackoffMs !== undefined ? { backoffMs: deps.webhookBackoffMs } : {}),
+  });
+
   const renewer = createRenewer({
     platform,
     store: renewals,
@@ -125,6 +140,7 @@ export function createWorker(deps: WorkerDeps) {
     onVaultLocked,
     afterIssued: createUploadDeploy({ services, creates, orders, ...(deps.deployConfirm ? { confirm: deps.deployConfirm } : {}) }),
     deleteOldUpload: createOldUploadCleanup({ services, orders, now, ...(deps.random ? { random: deps.random } : {}) }),
+    onOutcome: ({ event, ...certificate }) => void webhook.post({ event, certificates: [certificate] }),
   });
 
   // The account-wide expiry watch: read once a day from the expiry alarm when credentials are stored.
@@ -155,6 +171,7 @@ export function createWorker(deps: WorkerDeps) {
       await follower.schedule();
     }),
     ...renewalHandlers(services, renewals, () => renewer.schedule()),
+    ...webhookHandlers(webhook),
     ...accountHandlers(services, now),
     "ui.takePendingForm": async () => {
       const form = (await platform.storage.get(PENDING_FORM_KEY)) as PendingForm | undefined;
@@ -203,6 +220,7 @@ export function createWorker(deps: WorkerDeps) {
     creates,
     orders,
     renewals,
+    webhook,
     accountNotifier,
     settings,
     handlers,

@@ -66,6 +66,21 @@ export interface RenewerDeps {
    * previous upload (old-upload.ts); stores its outcome on the progress and never throws for the cloud's answers.
    */
   deleteOldUpload?: (ctx: OldUploadContext) => Promise<RenewalProgressView>;
+  /**
+   * Told of each outcome the user is notified of (renewed, failed, due under "notify"): the webhook
+   * (src/background/notify/webhook-notifier.ts). Not awaited: a slow or failing webhook never holds a renewal.
+   */
+  onOutcome?: (outcome: RenewalOutcome) => void;
+}
+
+/** What a webhook hears of a renewal: names and dates, never key material. */
+export interface RenewalOutcome {
+  event: "renewed" | "renewal_failed" | "deploy_failed" | "expiring";
+  name: string;
+  domains: string[];
+  notAfter?: string;
+  reason?: string;
+  deployed?: string[];
 }
 
 export interface AfterIssued {
@@ -96,6 +111,15 @@ export function createRenewer(deps: RenewerDeps) {
     const locale = await deps.locale();
     await deps.platform.notify(id, t(locale, titleKey), t(locale, messageKey, params));
   }
+
+  const tell = (outcome: RenewalOutcome) => {
+    try {
+      deps.onOutcome?.(outcome);
+    } catch {
+      // a listener's trouble is not the renewal's
+    }
+  };
+  const domainsOf = (key: KeyView) => (key.certificate?.sans.length ? key.certificate.sans : [key.commonName].filter(Boolean));
 
   async function save(keyId: string, progress: RenewalProgressView): Promise<void> {
     await deps.store.update(keyId, (c) => ({ ...c, progress }));
@@ -270,6 +294,7 @@ export function createRenewer(deps: RenewerDeps) {
           date: (newKey.certificate?.notAfter ?? "").slice(0, 10),
           deployed: (done.deployed ?? []).join(", ") || "-",
         });
+        tell({ event: "renewed", name: domainOf(newKey), domains: domainsOf(newKey), ...(newKey.certificate ? { notAfter: newKey.certificate.notAfter } : {}), ...(done.deployed?.length ? { deployed: done.deployed } : {}) });
       }
       if (progress.finishedAt && wantsOldUploadDeleted(renewal) && deps.deleteOldUpload) {
         progress = await deps.deleteOldUpload({ key, progress, save: put });
@@ -287,6 +312,8 @@ export function createRenewer(deps: RenewerDeps) {
         reason,
         time: retryAt.slice(0, 16).replace("T", " "),
       });
+      // Past issuance the failure is the upload or a deploy (the current certificate is still served).
+      tell({ event: progress.phase === "issued" || progress.phase === "uploaded" ? "deploy_failed" : "renewal_failed", name: domainOf(key), domains: domainsOf(key), ...(key.certificate ? { notAfter: key.certificate.notAfter } : {}), reason });
     }
   }
 
@@ -311,6 +338,7 @@ export function createRenewer(deps: RenewerDeps) {
       const since = renewalDueAt(new Date(cert.notBefore), new Date(cert.notAfter), renewal.policy).toISOString().slice(0, 10);
       await notify(`renewal:${key.id}:due`, "notify_renewal_due_title", "notify_renewal_due_message", { domain: domainOf(key), date: since, end: cert.notAfter.slice(0, 10) });
       await deps.store.update(key.id, (c) => ({ ...c, notifiedDue: cert.fingerprintSha256 }));
+      tell({ event: "expiring", name: domainOf(key), domains: domainsOf(key), notAfter: cert.notAfter });
       return;
     }
     if (progress?.finishedAt && progress.replaces === cert.fingerprintSha256) return; // renewed already
