@@ -22,6 +22,7 @@ import { KMS_REGIONS, EMULATOR_ENDPOINT, requestEndpointPermission } from "./end
 import { OrderSettingsSection } from "./OrderSettingsSection";
 import { RestoreSection } from "./RestoreSection";
 import { VaultSection } from "./VaultSection";
+import { WebhookSection } from "./WebhookSection";
 import { parseExpiryWarningDays, parseReconcileMinutes } from "../ui/settings-rules";
 
 interface Form {
@@ -177,6 +178,7 @@ export function OptionsApp(props: { api: WorkerApi }) {
             <button type="submit" id="save-settings" disabled={save.busy}>{tr("ui_save")}</button>
           </div>
         </form>
+        <WebhookSection api={props.api} />
         <RestoreSection api={props.api} focus={restoreFocus} />
       </main>
     </LocaleContext.Provider>
