@@ -1,4 +1,4 @@
-// The popup: three tabs (New CSR, Keys & certificates, Orders) in the user's language. It renders as soon as
+// The popup: four tabs (New CSR, Keys & certificates, Orders, Account) in the user's language. It renders as soon as
 // main.tsx has that language's messages, from the last settings seen (settings-cache.ts), then takes the
 // worker's settings and any pending form (asked for by main.tsx while the messages load)
 // from the context menu; `data-ready` on <body> and the "keysmith-ready" performance mark say it is
@@ -77,6 +77,7 @@ export function PopupApp(props: { api: WorkerApi; firstSync?: FirstSync }) {
   // Keys and Orders load after the first render (or when opened first): the popup is interactive sooner.
   const keysModule = useLazyModule(() => import("./KeysView"), tab === "keys");
   const ordersModule = useLazyModule(() => import("./OrdersView"), tab === "orders");
+  const accountModule = useLazyModule(() => import("./AccountView"), tab === "account");
   const prefill = useMemo(() => ({ names: route.names }), [route]);
   const defaults = useMemo(() => ({ ...toSubjectInput(settings.defaultSubject), CN: "" }), [settings]);
   const contact = useMemo(() => toContactInput(settings.contact), [settings]);
@@ -96,6 +97,7 @@ export function PopupApp(props: { api: WorkerApi; firstSync?: FirstSync }) {
             { id: "new-csr", label: tr("ui_tab_new_csr") },
             { id: "keys", label: tr("ui_tab_keys") },
             { id: "orders", label: tr("ui_tab_orders") },
+            { id: "account", label: tr("ui_tab_account") },
           ]}
           active={tab}
           onSelect={(id) => setTab(id as TabId)}
@@ -110,6 +112,7 @@ export function PopupApp(props: { api: WorkerApi; firstSync?: FirstSync }) {
             <ordersModule.OrdersView api={props.api} contact={contact} defaults={defaults} preselectKeyId={orderKey} prefillCsr={route.csrPem}
               onPrefillUsed={() => { setOrderKey(undefined); setRoute((r) => ({ ...r, csrPem: undefined, keyId: undefined })); }} />
           ) : null}
+          {tab === "account" ? (accountModule ? <accountModule.AccountView api={props.api} /> : <Busy label={t(locale, "ui_loading")} />) : null}
         </Tabs>
         </VaultGate>
       </main>

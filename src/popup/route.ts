@@ -1,10 +1,11 @@
 // Where the popup starts. `popup.html#new-csr?names=a.example,b.example` fills CN and SANs (the context
 // menu opens this, or stores the same as a pending form the worker hands over), `#orders?key=<id>` opens
 // a new DV order for a key, `#orders?csr=<pem>` for a pasted CSR, `#keys` the key list, `#keys?open=<id>`
-// the key list with that key's details (and exports) open (an issued order links there).
+// the key list with that key's details (and exports) open (an issued order links there), `#account` every
+// certificate of the cloud account (account.watch).
 import type { PendingForm } from "../ui/worker-api";
 
-export type TabId = "new-csr" | "keys" | "orders";
+export type TabId = "new-csr" | "keys" | "orders" | "account";
 
 export interface Route {
   tab: TabId;
@@ -15,7 +16,7 @@ export interface Route {
   openKeyId?: string;
 }
 
-const TABS: readonly TabId[] = ["new-csr", "keys", "orders"];
+const TABS: readonly TabId[] = ["new-csr", "keys", "orders", "account"];
 
 export function parseRoute(hash: string): Route {
   const [path, query = ""] = hash.replace(/^#/, "").split("?", 2);
