@@ -70,7 +70,7 @@ export function WebhookSection(props: { api: WorkerApi }) {
               <TextField id="webhook-secret" label={tr("ui_webhook_secret")} hint={tr("ui_webhook_secret_hint")} type="password"
                 autocomplete="new-password" value={secret} onInput={setSecret} />
             ) : null}
-            {view?.hasSecret && view.kind === kind ? <p class="hint" id="webhook-secret-stored">{tr("ui_webhook_secret_stored")}</p> : null}
+            {view?.hasSecret && view.kind === kind && view.url === url ? <p class="hint" id="webhook-secret-stored">{tr("ui_webhook_secret_stored")}</p> : null}
           </>
         ) : null}
         {permissionDenied ? <p class="error-text" role="alert" id="webhook-permission">{tr("ui_webhook_permission_denied")}</p> : null}

@@ -32,6 +32,13 @@ export interface WebhookNotifierDeps {
 }
 
 const originOf = (url: string) => new URL(url).origin;
+const hrefOf = (url: string) => {
+  try {
+    return new URL(url.trim()).href;
+  } catch {
+    return "";
+  }
+};
 
 export function createWebhookNotifier(deps: WebhookNotifierDeps) {
   const fetchImpl: FetchLike = deps.fetch ?? ((url, init) => globalThis.fetch(url, init));
@@ -76,14 +83,16 @@ export function createWebhookNotifier(deps: WebhookNotifierDeps) {
       return view(await load());
     },
 
-    /** Validated by the core; `kind: "off"` removes it (secret included); an absent secret keeps the stored one. */
+    /** Validated by the core; `kind: "off"` removes it (secret included); an absent secret keeps the stored one for the same robot. */
     async set(req: WebhookSetRequest): Promise<WebhookView> {
       const before = await load();
       if (req.kind === "off") {
         await store({});
         return view({});
       }
-      const keep = !req.clearSecret && req.secret === undefined && before.config?.kind === req.kind ? before.config.secret : undefined;
+      // The stored secret belongs to one robot: kept only for the same kind and URL.
+      const sameRobot = before.config?.kind === req.kind && before.config.url === hrefOf(req.url);
+      const keep = !req.clearSecret && req.secret === undefined && sameRobot ? before.config?.secret : undefined;
       const secret = req.clearSecret ? undefined : (req.secret || keep);
       const config = validateWebhook({ kind: req.kind, url: req.url, ...(secret ? { secret } : {}), ...(req.format ? { format: req.format } : {}) });
       const next: StoredWebhook = { config };

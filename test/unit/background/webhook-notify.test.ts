@@ -78,6 +78,10 @@ describe("webhook notifications from the worker", () => {
     // "Send a test message" answers with the delivery's outcome.
     answer = 200;
     expect(await t.value<WebhookDeliveryView>("webhook.test", {})).toMatchObject({ ok: true, event: "test", attempts: 1 });
+    // The secret is kept for the same robot only (a save without one); another robot's URL drops it.
+    await t.value<WebhookView>("webhook.set", { kind: "dingtalk", url: HOOK, secret: "SECkeep" });
+    expect(await t.value<WebhookView>("webhook.set", { kind: "dingtalk", url: HOOK })).toMatchObject({ hasSecret: true });
+    expect(await t.value<WebhookView>("webhook.set", { kind: "dingtalk", url: `${HOOK}2` })).toMatchObject({ hasSecret: false });
     // A robot URL on the wrong host is refused naming the field.
     await expect(t.value("webhook.set", { kind: "dingtalk", url: "https://example.com/robot" })).rejects.toThrow(/notify\.webhook\.url\.host.*"field":"url"/);
   });
