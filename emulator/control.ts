@@ -22,6 +22,14 @@ export interface EmulatorCounts {
   cdnDomains: number;
   /** Certificates set on a CDN domain (SetCdnDomainSSLCertificate with SSLProtocol on that succeeded), ever. */
   cdnDeploys: number;
+  /** DCDN domains (AddDcdnDomain) and certificates set on them (SetDcdnDomainSSLCertificate on), ever. */
+  dcdnDomains: number;
+  dcdnDeploys: number;
+  /** SLB server certificates held (UploadServerCertificate), and certificates set on a listener or SNI domain, ever. */
+  slbServerCertificates: number;
+  slbDeploys: number;
+  /** ALB certificates set as a listener's default or associated as additional ones, ever. */
+  albDeploys: number;
   /** Creates the lateCommit fault still holds back (not yet in the counts above). */
   pendingCommits: number;
 }
@@ -94,6 +102,11 @@ export function createControl(ctx: ServiceContext, faults: Faults, persist: () =
       uploads: Object.keys(ctx.state.userCertificates).length,
       cdnDomains: Object.keys(ctx.state.cdn.domains).length,
       cdnDeploys: ctx.state.cdn.deploys,
+      dcdnDomains: Object.keys(ctx.state.dcdn.domains).length,
+      dcdnDeploys: ctx.state.dcdn.deploys,
+      slbServerCertificates: Object.keys(ctx.state.slb.serverCertificates).length,
+      slbDeploys: ctx.state.slb.deploys,
+      albDeploys: ctx.state.alb.deploys,
       pendingCommits: lateCommits?.pending() ?? 0,
     }),
     snapshot: () => ({

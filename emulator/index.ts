@@ -1,4 +1,5 @@
-// startEmulator: the local Alibaba Cloud counterpart (cas 2020-04-07, KMS 2016-01-20, Alidns 2015-01-09, CDN 2018-05-10)
+// startEmulator: the local Alibaba Cloud counterpart (cas 2020-04-07, KMS 2016-01-20, Alidns 2015-01-09, CDN 2018-05-10,
+// DCDN 2018-01-15, SLB 2014-05-15, ALB 2020-06-16)
 // on one port. Used by `npm run emulator`, `npm start`, the CLI and e2e tests.
 import "../src/core/i18n-catalogs"; // the emulator words its errors with the core's English messages
 import type { AddressInfo } from "node:net";
@@ -14,6 +15,9 @@ import { casService } from "./services/cas";
 import { kmsService } from "./services/kms";
 import { alidnsService } from "./services/alidns";
 import { cdnService } from "./services/cdn";
+import { dcdnService } from "./services/dcdn";
+import { slbService } from "./services/slb";
+import { albService } from "./services/alb";
 import { PACKAGE_PRODUCT_CODES } from "../src/core/aliyun/operations";
 
 export type { EmulatorControl } from "./control";
@@ -81,8 +85,11 @@ async function freshState(options: EmulatorOptions): Promise<EmulatorState> {
     kms: {},
     userCertificates: {},
     cdn: { domains: {}, deploys: 0 },
+    dcdn: { domains: {}, deploys: 0 },
+    slb: { loadBalancers: {}, serverCertificates: {}, deploys: 0 },
+    alb: { listeners: {}, deploys: 0 },
     // OrderIds are 17 digits, like the cloud's (above 2^53, so clients must not use JS numbers for them).
-    counters: { order: "98987582437920968", csr: "10000000", record: "860000000000000000", cert: FIRST_IDS.cert, cdnDomain: FIRST_IDS.cdnDomain },
+    counters: { order: "98987582437920968", csr: "10000000", record: "860000000000000000", cert: FIRST_IDS.cert, cdnDomain: FIRST_IDS.cdnDomain, lb: FIRST_IDS.lb },
     clockOffsetMs: 0,
   };
 }
@@ -108,7 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const lateCommits = new LateCommits();
   const control = createControl(context, faults, persist, lateCommits);
   const server = createEmulatorServer({
-    services: [casService, kmsService, alidnsService, cdnService],
+    services: [casService, kmsService, alidnsService, cdnService, dcdnService, slbService, albService],
     credentials,
     context,
     faults,

@@ -42,7 +42,7 @@ export function isListed(ctx: ServiceContext, item: Listable): boolean {
 }
 
 export interface ServiceDefinition {
-  id: "cas" | "kms" | "alidns" | "cdn";
+  id: "cas" | "kms" | "alidns" | "cdn" | "dcdn" | "slb" | "alb";
   version: string;
   /** The HostId the cloud puts in its answers. */
   host: string;

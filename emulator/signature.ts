@@ -43,9 +43,11 @@ export interface VerifyContext {
 
 export const TIMESTAMP_WINDOW_MS = 15 * 60 * 1000;
 const V3_ALGORITHM = "ACS3-HMAC-SHA256";
+// RegionId is not among them: SLB takes it as a parameter of every call (pop-core sends one by default; a
+// catalogued operation that does not name it has it dropped with the other unknown parameters).
 const V1_COMMON = new Set([
   "Action", "Version", "Format", "AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce",
-  "SignatureType", "Timestamp", "SecurityToken", "Signature", "RegionId", "ResourceOwnerAccount",
+  "SignatureType", "Timestamp", "SecurityToken", "Signature", "ResourceOwnerAccount",
 ]);
 
 /** RFC 3986 percent-encoding as both signature versions define it (space %20, `~` literal, `!'()*` escaped). */

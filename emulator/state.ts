@@ -140,6 +140,79 @@ export interface CdnDomain {
   listedAt?: number;
 }
 
+/** A DCDN domain (AddDcdnDomain) and the certificate it serves (SetDcdnDomainSSLCertificate on). */
+export interface DcdnDomain {
+  domainName: string;
+  /** The Sources JSON as sent. */
+  sources: string;
+  scope: string;
+  createdAt: number;
+  modifiedAt: number;
+  https?: CdnHttps;
+  listedAt?: number;
+}
+
+/** An SLB server certificate (UploadServerCertificate), made from a cas certificate or from PEM. */
+export interface SlbServerCertificate {
+  serverCertificateId: string;
+  name: string;
+  regionId: string;
+  /** Made from cas: its CertId, name and region. */
+  aliCloudCertificateId?: string;
+  aliCloudCertificateName?: string;
+  aliCloudCertificateRegionId?: string;
+  certPem: string;
+  /** SHA-1 of the leaf, lower-case hex with colons, as SLB shows it. */
+  fingerprint: string;
+  commonName: string;
+  sans: string[];
+  notAfter: number;
+  createdAt: number;
+}
+
+/** An SNI domain of an SLB HTTPS listener (CreateDomainExtension). */
+export interface SlbDomainExtension {
+  domainExtensionId: string;
+  domain: string;
+  serverCertificateId: string;
+}
+
+/** An SLB HTTPS listener (CreateLoadBalancerHTTPSListener). */
+export interface SlbListener {
+  port: number;
+  backendServerPort: number;
+  bandwidth: number;
+  stickySession: "on" | "off";
+  stickySessionType?: string;
+  cookieTimeout?: number;
+  cookie?: string;
+  healthCheck: "on" | "off";
+  serverCertificateId?: string;
+  status: "running" | "stopped";
+  domainExtensions: SlbDomainExtension[];
+}
+
+/** An SLB (CLB) instance (CreateLoadBalancer), in one region. */
+export interface SlbLoadBalancer {
+  loadBalancerId: string;
+  regionId: string;
+  name: string;
+  createdAt: number;
+  /** By port. */
+  listeners: Record<string, SlbListener>;
+}
+
+/** An ALB listener (CreateListener) and its server certificates: one default, any number of additional ones. */
+export interface AlbListener {
+  listenerId: string;
+  loadBalancerId: string;
+  protocol: "HTTP" | "HTTPS" | "QUIC";
+  port: number;
+  createdAt: number;
+  /** ALB certificate ids (`<cas CertId>-<region>`); the default one first when there is one. */
+  certificates: { certificateId: string; isDefault: boolean }[];
+}
+
 export interface PackageCount {
   total: number;
   used: number;
@@ -158,8 +231,14 @@ export interface EmulatorState {
   userCertificates: Record<string, UserCertificate>;
   /** CDN accelerated domains by name; `deploys` counts certificates set on a domain (SetCdnDomainSSLCertificate on). */
   cdn: { domains: Record<string, CdnDomain>; deploys: number };
+  /** DCDN domains by name; `deploys` counts SetDcdnDomainSSLCertificate on that succeeded. */
+  dcdn: { domains: Record<string, DcdnDomain>; deploys: number };
+  /** SLB load balancers and server certificates by id; `deploys` counts certificates set on a listener or SNI domain. */
+  slb: { loadBalancers: Record<string, SlbLoadBalancer>; serverCertificates: Record<string, SlbServerCertificate>; deploys: number };
+  /** ALB listeners by id; `deploys` counts certificates set or associated. */
+  alb: { listeners: Record<string, AlbListener>; deploys: number };
   /** Decimal counters for the 17-digit OrderId and the CsrId / RecordId / CertId / CDN DomainId sequences. */
-  counters: { order: string; csr: string; record: string; cert: string; cdnDomain: string };
+  counters: { order: string; csr: string; record: string; cert: string; cdnDomain: string; lb: string };
   /** Added to the wall clock for order progress and validity dates (control: advance time). */
   clockOffsetMs: number;
 }
@@ -175,13 +254,17 @@ export function loadState(file: string): EmulatorState | undefined {
 export function withNewParts(state: EmulatorState): EmulatorState {
   state.userCertificates ??= {};
   state.cdn ??= { domains: {}, deploys: 0 };
+  state.dcdn ??= { domains: {}, deploys: 0 };
+  state.slb ??= { loadBalancers: {}, serverCertificates: {}, deploys: 0 };
+  state.alb ??= { listeners: {}, deploys: 0 };
   state.counters.cert ??= FIRST_IDS.cert;
   state.counters.cdnDomain ??= FIRST_IDS.cdnDomain;
+  state.counters.lb ??= FIRST_IDS.lb;
   return state;
 }
 
 /** Where the newer ID sequences start (cas certificate IDs are 8 digits in the cloud, safe for the Tea SDKs). */
-export const FIRST_IDS = { cert: "14000000", cdnDomain: "300000" } as const;
+export const FIRST_IDS = { cert: "14000000", cdnDomain: "300000", lb: "500000" } as const;
 
 let tmpCounter = 0;
 /**

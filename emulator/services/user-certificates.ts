@@ -19,7 +19,7 @@ const keyMismatch = (field: string): CloudError =>
   new CloudError(400, "CertificateKeyMismatch", `The certificate and the private key ${field} do not match.`);
 const nameRepeat = (name: string): CloudError => new CloudError(400, "NameRepeat", `A certificate named ${name} exists already; names are unique in an account.`);
 const inUse = (certId: string, domain: string): CloudError =>
-  new CloudError(400, "CertificateInUse", `The certificate ${certId} is in use by the CDN domain ${domain}; deploy another certificate there first.`);
+  new CloudError(400, "CertificateInUse", `The certificate ${certId} is in use by ${domain}; deploy another certificate there first.`);
 
 function parseCert(pem: string, field: string): CertificateChain {
   try {
@@ -181,11 +181,14 @@ export function getUserCertificateDetail(p: Record<string, string>, ctx: Service
   return out;
 }
 
-/** As in the cloud, an upload a CDN domain serves (CertType cas, by CertId) cannot be deleted. */
+/** As in the cloud, an upload a CDN or DCDN domain or an ALB listener serves (by CertId) cannot be deleted. */
 export function deleteUserCertificate(p: Record<string, string>, ctx: ServiceContext): Record<string, unknown> {
   if (!ctx.state.userCertificates[p.CertId!]) throw notFoundCertificate();
-  const serving = Object.values(ctx.state.cdn.domains).find((d) => d.https?.certType === "cas" && d.https.certId === p.CertId);
+  const serving = [...Object.values(ctx.state.cdn.domains), ...Object.values(ctx.state.dcdn.domains)].find((d) => d.https?.certType === "cas" && d.https.certId === p.CertId);
   if (serving) throw inUse(p.CertId!, serving.domainName);
+  // ALB serves a cas certificate by reference (`<CertId>-<region>`); SLB holds a copy (its server certificate).
+  const listener = Object.values(ctx.state.alb.listeners).find((l) => l.certificates.some((c) => c.certificateId.replace(/-[a-z]+(?:-[a-z0-9]+)+$/, "") === p.CertId));
+  if (listener) throw inUse(p.CertId!, listener.listenerId);
   delete ctx.state.userCertificates[p.CertId!];
   return {};
 }
