@@ -228,7 +228,7 @@ async function processCertificate(spec: CertificateSpec, env: IssueEnv & Rollout
     try {
       const domains = binding.domain === "auto" ? await coveredDomains(target, targetCall(env.client, target), spec.domains) : [binding.domain];
       for (const domain of domains) {
-        const done = await deployOne(env, target, domain, upload.certId, leaf.serial, files, state, spec.name);
+        const done = await deployOne(env, target, domain, upload.certId, leaf.serial, files, state, spec.name, { region: binding.region });
         if (done.kind === "failed") failures.push(done.reason);
         else if (done.kind === "deployed") result.deployed.push(`${target.id}:${domain}`);
       }
@@ -250,7 +250,7 @@ async function processCertificate(spec: CertificateSpec, env: IssueEnv & Rollout
 
 export const renewCommand: Command = {
   name: "renew",
-  summary: "Make certificates match a renew file: order what is missing or due, upload to cas, deploy to CDN",
+  summary: "Make certificates match a renew file: order what is missing or due, upload to cas, deploy to CDN, DCDN, SLB or ALB",
   usage:
     "keysmith renew --config FILE --passphrase-file FILE [--state-dir DIR] [--now TIME] [--interval SECONDS] [--timeout SECONDS] [--webhook-config FILE]\n" +
     "       [--endpoint URL] [--site cn|intl] [--signature-version v1|v3] [--json]\n" +

@@ -3,14 +3,16 @@
 // (src/core/lifecycle/deploy-targets.ts). Used by `keysmith renew` and `keysmith deploy`.
 //
 // The upload is the one step that hands the private key to the user's Alibaba Cloud account: cas holds it
-// so that CDN can serve the certificate. For the CLI, a renew file with deploy bindings (or an explicit
+// so that CDN, DCDN, SLB and ALB can serve the certificate. For the CLI, a renew file with deploy bindings (or an explicit
 // `keysmith deploy`) is the user's opt-in to that; without bindings nothing is uploaded.
 import { isKeysmithError, type KeysmithError } from "../../src/core/errors";
 import { certificateSubstance } from "../../src/core/aliyun/create-identity";
 import { t } from "../../src/core/i18n";
 import { operation, type ServiceId } from "../../src/core/aliyun/operations";
 import type { AliyunClient } from "../../src/core/aliyun/client";
-import { normalizeSerial, type ApiCall, type DeployTarget } from "../../src/core/lifecycle/deploy-targets";
+import { DEFAULT_REGION } from "../../src/core/aliyun/endpoints";
+import { normalizeSerial, type ApiCall, type DeployTarget, type TargetContext } from "../../src/core/lifecycle/deploy-targets";
+import { clientFromArgs } from "../credentials-env";
 import type { ParsedArgs } from "../args";
 import type { CliContext } from "../context";
 import { placeCreate } from "../create";
@@ -35,6 +37,26 @@ export type UploadOutcome = { kind: "uploaded" | "present"; certId: string } | {
 export function targetCall(client: AliyunClient, target: DeployTarget): ApiCall {
   // The catalogue's service ids are the client's (src/core/aliyun/operation-types.ts ServiceId).
   return (action, params) => client.call(target.service as ServiceId, action, params);
+}
+
+/** Where a binding's place is, besides its text: a regional product's region (absent: --region, else the site's). */
+export interface DeployPlace {
+  region?: string;
+}
+
+/** The region and cas region a target's calls use (--site intl: cas lives in ap-southeast-1). */
+export function targetContext(env: Pick<RolloutEnv, "args">, target: DeployTarget, place: DeployPlace = {}): TargetContext {
+  const site = env.args.strings.get("site") === "intl" ? "intl" : "cn";
+  return {
+    ...(target.regional ? { region: place.region ?? env.args.strings.get("region") ?? DEFAULT_REGION[site] } : {}),
+    casRegion: site === "intl" ? "ap-southeast-1" : "cn-hangzhou",
+  };
+}
+
+/** The client a target is called through: for SLB and ALB, one bound to the place's region's endpoint. */
+export function targetClient(env: Pick<RolloutEnv, "args" | "client" | "ctx">, target: DeployTarget, place: DeployPlace = {}): AliyunClient {
+  if (!target.regional || place.region === undefined || place.region === env.args.strings.get("region")) return env.client;
+  return clientFromArgs({ ...env.args, strings: new Map([...env.args.strings, ["region", place.region]]) }, env.ctx.env);
 }
 
 /** cas names are unique in an account: the certificate's name and its serial's last 20 hex digits. */
@@ -80,11 +102,15 @@ export async function ensureUploaded(env: RolloutEnv, name: string, files: Certi
 
 export type DeployOutcome = { kind: "unchanged" | "deployed" } | { kind: "failed"; reason: string };
 
-/** Points `domain` of `target` at cas certificate `certId` unless it serves it already, then reads it back. */
-export async function deployOne(env: RolloutEnv, target: DeployTarget, domain: string, certId: string, serial: string, files: CertificateFiles, state: CertificateState, name: string): Promise<DeployOutcome> {
-  const call = targetCall(env.client, target);
+/**
+ * Points the place `domain` (a domain, or an SLB/ALB listener in its target's text form) of `target` at cas
+ * certificate `certId` unless it serves it already, then reads it back.
+ */
+export async function deployOne(env: RolloutEnv, target: DeployTarget, domain: string, certId: string, serial: string, files: CertificateFiles, state: CertificateState, name: string, place: DeployPlace = {}): Promise<DeployOutcome> {
+  const call = targetCall(targetClient(env, target, place), target);
+  const context = targetContext(env, target, place);
   const want = normalizeSerial(serial);
-  const served = await target.served(call, domain);
+  const served = await target.served(call, domain, { ...context, want: certId });
   const record = () => {
     state.deployed = { ...(state.deployed ?? {}), [`${target.id}:${domain}`]: { certId, serial: want, at: new Date().toISOString() } };
     writeState(files, state);
@@ -93,8 +119,9 @@ export async function deployOne(env: RolloutEnv, target: DeployTarget, domain: s
     if (state.deployed?.[`${target.id}:${domain}`]?.certId !== certId) record();
     return { kind: "unchanged" };
   }
-  await target.deploy(call, { domain, certId });
-  const confirmed = await target.confirm(call, { domain, certId, serial: want }, { attempts: env.confirmAttempts, intervalMs: env.confirmIntervalMs });
+  const certName = state.upload?.certId === certId ? state.upload.name : undefined;
+  await target.deploy(call, { domain, certId, ...context, ...(certName ? { certName } : {}) });
+  const confirmed = await target.confirm(call, { domain, certId, ...context, serial: want }, { attempts: env.confirmAttempts, intervalMs: env.confirmIntervalMs });
   if (!confirmed.confirmed) {
     return {
       kind: "failed",

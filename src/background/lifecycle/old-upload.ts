@@ -124,7 +124,9 @@ export function createOldUploadCleanup(deps: OldUploadDeps) {
       }
       if (!gone) {
         const serving: string[] = [];
-        for (const target of Object.values(DEPLOY_TARGETS)) serving.push(...((await target.servedCertIds(call(target.service))).get(certId) ?? []));
+        // The extension deploys to CDN only: DCDN, SLB and ALB (regional, and perhaps not in the AccessKey's
+        // RAM policy) are asked once the popup offers bindings to them.
+        for (const target of [DEPLOY_TARGETS.cdn!]) serving.push(...((await target.servedCertIds(call(target.service))).get(certId) ?? []));
         if (serving.length > 0) {
           throw new KeysmithError("renewal.old_upload.in_use", { field: "deleteOldUpload", params: { certId, domains: serving.join(", ") } });
         }
