@@ -377,7 +377,7 @@ export const SLB_TARGET: DeployTarget = {
   auto: false,
   regional: true,
   parseWhere: (text, field) => slbWhereText(parseSlbWhere(text, field)),
-  listDomains: () => fail("lifecycle.deploy.auto_unsupported", "slb", { target: "slb" }),
+  listDomains: async () => fail("lifecycle.deploy.auto_unsupported", "slb", { target: "slb" }),
   covers(sans, where) {
     const domain = parseSlbWhere(where, "slb").domain;
     return domain === undefined || sansCover(sans, domain);
@@ -475,7 +475,7 @@ export const ALB_TARGET: DeployTarget = {
   auto: false,
   regional: true,
   parseWhere: (text, field) => albWhereText(parseAlbWhere(text, field)),
-  listDomains: () => fail("lifecycle.deploy.auto_unsupported", "alb", { target: "alb" }),
+  listDomains: async () => fail("lifecycle.deploy.auto_unsupported", "alb", { target: "alb" }),
   covers: () => true,
   async served(call, where, context) {
     const w = parseAlbWhere(where, "alb");

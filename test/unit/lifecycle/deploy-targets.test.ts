@@ -130,3 +130,52 @@ describe("CDN target", () => {
     expect(await CDN_TARGET.served(async () => ({ CertInfos: "?" }), "x.example.com")).toBeUndefined();
   });
 });
+
+describe("DCDN, SLB and ALB places and calls (fake call)", () => {
+  it("parses places into their text form; malformed ones are typed errors naming the field", async () => {
+    const { parseSlbWhere, parseAlbWhere, casCertIdOfAlb, albCertificateId } = await import("../../../src/core/lifecycle/deploy-targets");
+    expect(parseSlbWhere("lb-bp1abc:443:WWW.Example.com", "--slb")).toEqual({ loadBalancerId: "lb-bp1abc", port: 443, domain: "www.example.com" });
+    expect(DEPLOY_TARGETS.slb!.parseWhere("lb-bp1abc:0443", "--slb")).toBe("lb-bp1abc:443");
+    expect(DEPLOY_TARGETS.alb!.parseWhere("lsn-x", "--alb")).toBe("lsn-x:default");
+    expect(parseAlbWhere("lsn-x:additional", "--alb")).toEqual({ listenerId: "lsn-x", isDefault: false });
+    for (const [fn, text, code] of [[parseSlbWhere, "lb-x", "lifecycle.deploy.where"], [parseSlbWhere, "lb-x:0", "lifecycle.deploy.port"], [parseSlbWhere, "alb-x:443", "lifecycle.deploy.where"], [parseAlbWhere, "lsn-x:sni", "lifecycle.deploy.where"]] as const) {
+      try {
+        fn(text, "--place");
+        expect.unreachable(text);
+      } catch (err) {
+        expect([(err as KeysmithError).code, (err as KeysmithError).field]).toEqual([code, "--place"]);
+      }
+    }
+    expect(albCertificateId("14000001", "ap-southeast-1")).toBe("14000001-ap-southeast-1");
+    expect(casCertIdOfAlb("14000001-cn-hangzhou")).toBe("14000001");
+    expect(casCertIdOfAlb("123157-abc")).toBe("123157-abc");
+    await expect(DEPLOY_TARGETS.alb!.listDomains(async () => ({}))).rejects.toMatchObject({ code: "lifecycle.deploy.auto_unsupported" });
+  });
+
+  it("SLB: reuses the server certificate made from the CertId and sends back StickySession and HealthCheck", async () => {
+    const calls: Call[] = [];
+    const call: ApiCall = async (action, params) => {
+      calls.push({ action, params });
+      if (action === "DescribeServerCertificates") return { ServerCertificates: { ServerCertificate: [{ ServerCertificateId: "sc-1", AliCloudCertificateId: "777" }] } };
+      if (action === "DescribeLoadBalancerHTTPSListenerAttribute") return { StickySession: "on", StickySessionType: "server", Cookie: "sid", HealthCheck: "on", ServerCertificateId: "sc-0" };
+      return {};
+    };
+    await DEPLOY_TARGETS.slb!.deploy(call, { domain: "lb-a:443", certId: "777", region: "cn-shanghai" });
+    expect(calls.map((c) => c.action)).toEqual(["DescribeServerCertificates", "DescribeLoadBalancerHTTPSListenerAttribute", "SetLoadBalancerHTTPSListenerAttribute"]);
+    expect(calls[2]!.params).toEqual({ RegionId: "cn-shanghai", LoadBalancerId: "lb-a", ListenerPort: "443", StickySession: "on", StickySessionType: "server", Cookie: "sid", HealthCheck: "on", ServerCertificateId: "sc-1" });
+  });
+
+  it("ALB: an additional place is served when a non-default Associated row has the CertId", async () => {
+    const call: ApiCall = async () => ({
+      Certificates: [
+        { CertificateId: "1-cn-hangzhou", IsDefault: true, Status: "Associated" },
+        { CertificateId: "2-cn-hangzhou", IsDefault: false, Status: "Associated" },
+        { CertificateId: "3-cn-hangzhou", IsDefault: false, Status: "Associating" },
+      ],
+    });
+    expect(await DEPLOY_TARGETS.alb!.served(call, "lsn-a:default")).toEqual({ certId: "1" });
+    expect(await DEPLOY_TARGETS.alb!.served(call, "lsn-a:additional", { want: "2" })).toEqual({ certId: "2" });
+    const pending = await DEPLOY_TARGETS.alb!.confirm(call, { domain: "lsn-a:additional", certId: "3", serial: "1" }, { attempts: 1 });
+    expect(pending.confirmed).toBe(false);
+  });
+});
