@@ -1,4 +1,4 @@
-// `--webhook-config FILE` for `keysmith renew`: the file (YAML or JSON: one `{ kind, url, secret?, format? }` or a
+// `--webhook-config FILE` for `keysmith renew` and `keysmith watch`: the file (YAML or JSON: one `{ kind, url, secret?, format? }` or a
 // list) is checked before anything is sent (exit 2 naming the field), and after the run one message per event
 // (renewed, renewal failed, deploy failed, due under `mode: notify`) is posted to every webhook
 // (src/core/notify/webhook.ts). A delivery that fails after its retries is one line on stderr; it never
@@ -74,9 +74,14 @@ export function renewEvents(results: readonly RenewOutcome[]): { event: NotifyEv
 }
 
 /** Posts the run's events to every webhook; reports each delivery (never throws for a failed one). */
-export async function postRenewOutcomes(
+export function postRenewOutcomes(configs: readonly WebhookConfig[], results: readonly RenewOutcome[], locale: Locale, deps: Partial<SendDeps> = {}): Promise<WebhookReport[]> {
+  return postEvents(configs, renewEvents(results), locale, deps);
+}
+
+/** Posts each event to every webhook; reports each delivery (never throws for a failed one). */
+export async function postEvents(
   configs: readonly WebhookConfig[],
-  results: readonly RenewOutcome[],
+  events: readonly { event: NotifyEvent; certificates: CertificateNotice[] }[],
   locale: Locale,
   deps: Partial<SendDeps> = {},
 ): Promise<WebhookReport[]> {
@@ -88,7 +93,7 @@ export async function postRenewOutcomes(
     ...(deps.backoffMs ? { backoffMs: deps.backoffMs } : {}),
   };
   const reports: WebhookReport[] = [];
-  for (const { event, certificates } of renewEvents(results)) {
+  for (const { event, certificates } of events) {
     for (const config of configs) {
       const result = await sendWebhook(config, { event, certificates, locale }, send);
       const host = new URL(config.url).host;

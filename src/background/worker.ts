@@ -144,7 +144,14 @@ export function createWorker(deps: WorkerDeps) {
   });
 
   // The account-wide expiry watch: read once a day from the expiry alarm when credentials are stored.
-  const accountNotifier = createAccountNotifier({ platform, services, locale, now });
+  const accountNotifier = createAccountNotifier({
+    platform,
+    services,
+    locale,
+    now,
+    vaultLocked,
+    onExpiring: (certificates) => void webhook.post({ event: "expiring", certificates }),
+  });
 
   const menuDeps: MenuDeps = { platform, services, locale, now };
   // Menu rebuilds are serialised: removeAll/create racing each other fail with duplicate ids.

@@ -2,7 +2,10 @@
 // SDK @alicloud/pop-core (an OpenSSL CSR, CreateCertificateWithCsrRequest, the Alidns TXT record added with
 // pop-core, issued) is listed with its ~90 days left; an upload (pop-core UploadUserCertificate) and both
 // certificates served by CDN domains show where they are deployed; exit 1 / 0 after --days; 2 for a bad --days.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator/index";
 import { opensslCsr, orderIdFor, popClient, scratch } from "./emulator-helpers";
@@ -126,5 +129,36 @@ describe("keysmith watch", () => {
     expect(run.code).toBe(1);
     expect(run.out).toContain("剩余天数");
     expect(run.out).toContain("张证书将在 100 天内到期");
+  });
+
+  it("--webhook-config: the certificates expiring within --days reach a loopback DingTalk listener as one message; none when nothing expires", async () => {
+    const got: Record<string, unknown>[] = [];
+    const server = createServer((req, res) => {
+      let data = "";
+      req.on("data", (c) => (data += c));
+      req.on("end", () => {
+        got.push(JSON.parse(data) as Record<string, unknown>);
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end('{"errcode":0,"errmsg":"ok"}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const hooks = join(dir, "watch-webhook.yaml");
+      writeFileSync(hooks, `kind: dingtalk\nurl: http://127.0.0.1:${(server.address() as AddressInfo).port}/robot/send?access_token=w\n`);
+      const quiet = await cli("watch", "--days", "10", "--webhook-config", hooks);
+      expect(quiet.code).toBe(0);
+      expect(got).toHaveLength(0);
+      const run = await cli("watch", "--days", "100", "--webhook-config", hooks, "--json");
+      expect(run.code).toBe(1);
+      expect(got).toHaveLength(1);
+      expect(got[0]!.msgtype).toBe("text");
+      const content = (got[0]!.text as { content: string }).content;
+      expect(content).toContain("sdk.watch.example.com");
+      expect(content).toMatch(/\d+ days left/);
+      expect((JSON.parse(run.out) as { webhooks: { delivered: boolean }[] }).webhooks).toEqual([expect.objectContaining({ delivered: true, event: "expiring" })]);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -3,9 +3,12 @@
 // (orders/follower.ts EXPIRY_ALARM, every 12 h), reads it at most once a day when credentials are stored and
 // raises one notification per certificate per threshold (ACCOUNT_THRESHOLDS days) crossed, never twice: what
 // was notified is kept in chrome.storage.local (ACCOUNT_NOTIFIED_KEY), per certificate and notAfter, so a
-// renewed certificate (a new notAfter) is notified afresh.
+// renewed certificate (a new notAfter) is notified afresh. The certificates notified in one look also go to the
+// webhook as one "expiring" message (`onExpiring`, never awaited). A locked vault skips the look (the
+// AccessKey cannot sign): the next alarm tries again.
 import { t, type Locale } from "../../core/i18n";
 import { gatherWatch } from "../../core/lifecycle/watch";
+import type { CertificateNotice } from "../../core/notify/webhook";
 import type { AccountWatch } from "../../messages";
 import type { Platform } from "../../platform/platform";
 import type { Services } from "../services";
@@ -32,6 +35,10 @@ export interface AccountNotifierDeps {
   services: Pick<Services, "cloud" | "credentials">;
   locale: () => Promise<Locale>;
   now: () => Date;
+  /** The vault is locked: no look (nothing can be signed). */
+  vaultLocked?: () => Promise<boolean>;
+  /** The certificates one look notified (the webhook's "expiring" message). */
+  onExpiring?: (certificates: CertificateNotice[]) => void;
 }
 
 /** The tightest threshold a certificate with `daysLeft` has crossed (undefined: none yet). */
@@ -51,12 +58,14 @@ export function createAccountNotifier(deps: AccountNotifierDeps) {
     const now = deps.now();
     const last = Date.parse(String((await deps.platform.storage.get(ACCOUNT_LAST_CHECK_KEY)) ?? ""));
     if (!force && !Number.isNaN(last) && now.getTime() - last < DAY_MS) return [];
+    if (await deps.vaultLocked?.()) return [];
     const report = await watchAccount(deps.services, now);
     if (!report.configured) return [];
     await deps.platform.storage.set(ACCOUNT_LAST_CHECK_KEY, now.toISOString());
     const notified = ((await deps.platform.storage.get(ACCOUNT_NOTIFIED_KEY)) as Record<string, number[]> | undefined) ?? {};
     const next: Record<string, number[]> = {};
     const raised: string[] = [];
+    const notices: CertificateNotice[] = [];
     const locale = await deps.locale();
     for (const row of report.rows) {
       const key = `${row.source}:${row.id}:${row.notAfter}`;
@@ -74,11 +83,13 @@ export function createAccountNotifier(deps: AccountNotifierDeps) {
         t(locale, row.daysLeft < 0 ? "notify_account_expired_message" : "notify_account_expiring_message", params),
       );
       raised.push(id);
+      notices.push({ name: row.name, domains: row.sans.length > 0 ? row.sans : row.commonName ? [row.commonName] : [], notAfter: row.notAfter, ...(row.deployedTo.length > 0 ? { deployed: row.deployedTo } : {}) });
       // This threshold and every wider one are passed: none of them is notified again for this notAfter.
       next[key] = [...new Set([...done, ...ACCOUNT_THRESHOLDS.filter((x) => x >= th)])];
     }
     // Certificates gone from the account (or renewed: a new notAfter) drop out of the record.
     await deps.platform.storage.set(ACCOUNT_NOTIFIED_KEY, next);
+    if (notices.length > 0) deps.onExpiring?.(notices);
     return raised;
   }
 

@@ -11,6 +11,7 @@ import { EXPIRY_ALARM } from "../../../src/background/orders/follower";
 import { createWorker } from "../../../src/background/worker";
 import { createClient, staticCredentials, type AliyunClient } from "../../../src/core/aliyun/client";
 import { hmacKeysFromSecret } from "../../../src/core/aliyun/hmac";
+import type { FetchLike } from "../../../src/core/notify/webhook";
 import type { AccountWatch } from "../../../src/messages";
 import { OWN_PAGE, fakePlatform, fakeServices } from "./fakes";
 
@@ -25,7 +26,7 @@ async function client(): Promise<AliyunClient> {
   return createClient({ credentials: staticCredentials({ accessKeyId: emu.accessKeyId, hmac }), endpoint: emu.url, sleep: async () => undefined });
 }
 
-function worker(configured: boolean) {
+function worker(configured: boolean, opts: { locked?: () => boolean; fetch?: FetchLike } = {}) {
   const p = fakePlatform();
   const s = fakeServices();
   let cloudAsked = 0;
@@ -34,7 +35,14 @@ function worker(configured: boolean) {
     return cloudFromClient(await client());
   };
   s.services.credentials.status = async () => ({ configured, accessKeyIdHint: configured ? "LTAI…Demo" : "", hasSecurityToken: false });
-  const w = createWorker({ platform: p.platform, services: s.services, now: () => new Date(Date.now() + offset) });
+  const w = createWorker({
+    platform: p.platform,
+    services: s.services,
+    now: () => new Date(Date.now() + offset),
+    // No IndexedDB here: the lock is a stand-in (unlocked unless the test says otherwise).
+    vaultLock: { isLocked: async () => opts.locked?.() ?? false, useSession: () => undefined } as never,
+    ...(opts.fetch ? { webhookFetch: opts.fetch } : {}),
+  });
   const watch = async (): Promise<AccountWatch> => {
     const reply = await w.handleMessage({ type: "account.watch", payload: {} }, OWN_PAGE);
     if (!reply.ok) throw new Error(JSON.stringify(reply.error));
@@ -135,5 +143,27 @@ describe("the account-wide expiry notifier", () => {
     expect(raised.every((id) => id.endsWith(":1"))).toBe(true);
     expect(w.notifications.find((n) => n.id === raised[0])!.title).toBe("Certificate in your account expired");
     expect(await w.worker.accountNotifier.check(true)).toEqual([]);
+  });
+
+  it("sends the certificates one look notified to the webhook as one 'expiring' message; a locked vault makes no look", async () => {
+    const posts: Record<string, unknown>[] = [];
+    const fetch: FetchLike = async (_url, init) => {
+      posts.push(JSON.parse(init.body) as Record<string, unknown>);
+      return { status: 200, text: async () => '{"errcode":0,"errmsg":"ok"}' };
+    };
+    let locked = true;
+    const w = worker(true, { locked: () => locked, fetch });
+    const set = await w.worker.handleMessage({ type: "webhook.set", payload: { kind: "dingtalk", url: "https://oapi.dingtalk.com/robot/send?access_token=watch" } }, OWN_PAGE);
+    expect(set.ok, JSON.stringify(set)).toBe(true);
+    expect(await w.worker.accountNotifier.check(true)).toEqual([]);
+    expect(w.cloudAsked()).toBe(0); // locked: nothing signed, nothing asked
+    locked = false;
+    const raised = await w.worker.accountNotifier.check(true);
+    expect(raised.length).toBeGreaterThanOrEqual(1);
+    for (let i = 0; i < 200 && posts.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(posts).toHaveLength(1); // one message for the look, however many certificates
+    const content = (posts[0]!.text as { content: string }).content;
+    expect(content).toContain("outside.account.test");
+    expect(content).not.toMatch(/PRIVATE KEY|KeysmithEmulatorDemoSecret/);
   });
 });
