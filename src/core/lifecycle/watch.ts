@@ -66,6 +66,15 @@ export interface WatchOptions {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CAS_ORDER_TYPES = ["CERT", "UPLOAD", "BUY", "CPACK"] as const;
+/**
+ * The lists read: every OrderType, then the expired certificates and uploads, which the CERT and UPLOAD lists
+ * leave out unless `Status: EXPIRED` is asked for (an expired certificate still deployed is what a watch is for).
+ */
+const CAS_LISTS: readonly { type: (typeof CAS_ORDER_TYPES)[number]; status?: string }[] = [
+  ...CAS_ORDER_TYPES.map((type) => ({ type })),
+  { type: "CERT", status: "EXPIRED" },
+  { type: "UPLOAD", status: "EXPIRED" },
+];
 const PAGE_SIZE = 100;
 /** A listing that never ends is refused after this many pages. */
 const MAX_PAGES = 500;
@@ -166,9 +175,9 @@ async function casDrafts(call: WatchCall): Promise<Draft[]> {
   const drafts: Draft[] = [];
   const byCertId = new Map<string, Draft>();
   const byOrderId = new Map<string, Draft>();
-  for (const type of CAS_ORDER_TYPES) {
+  for (const { type, status } of CAS_LISTS) {
     const items = await allPages(
-      (page) => call("cas", "ListUserCertificateOrder", { OrderType: type, CurrentPage: String(page), ShowSize: String(PAGE_SIZE) }),
+      (page) => call("cas", "ListUserCertificateOrder", { OrderType: type, ...(status ? { Status: status } : {}), CurrentPage: String(page), ShowSize: String(PAGE_SIZE) }),
       (reply) => list(reply.CertificateOrderList),
       (reply) => reply.TotalCount,
       "ListUserCertificateOrder",

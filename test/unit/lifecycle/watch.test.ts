@@ -37,7 +37,8 @@ function fake(account: Account) {
   const call: WatchCall = async (service, action, params) => {
     calls.push({ service, action, params });
     if (service === "cas" && action === "ListUserCertificateOrder") {
-      const all = account.cas[params.OrderType!] ?? [];
+      // Expired certificates are listed only when asked for (Status: EXPIRED), as in the cloud.
+      const all = account.cas[params.Status ? `${params.OrderType}:${params.Status}` : params.OrderType!] ?? [];
       return { CertificateOrderList: page(all, params, "CurrentPage", "ShowSize"), TotalCount: all.length };
     }
     if (service === "kms") {
@@ -99,8 +100,18 @@ describe("gatherWatch", () => {
     expect(report.rows[1]!.sans).toEqual(["shop.example.com", "api.example.com"]);
     expect(report.rows[1]!.serial).toBe("AB01");
     expect(report.rows[2]!.orderId).toBe("98987582437920969");
-    const types = calls.filter((c) => c.action === "ListUserCertificateOrder").map((c) => `${c.params.OrderType}:${c.params.CurrentPage}`);
-    expect(types).toEqual(["CERT:1", "UPLOAD:1", "BUY:1", "CPACK:1", "CPACK:2"]);
+    const types = calls.filter((c) => c.action === "ListUserCertificateOrder").map((c) => `${c.params.OrderType}:${c.params.Status ? `${c.params.Status}:` : ""}${c.params.CurrentPage}`);
+    expect(types).toEqual(["CERT:1", "UPLOAD:1", "BUY:1", "CPACK:1", "CPACK:2", "CERT:EXPIRED:1", "UPLOAD:EXPIRED:1"]);
+  });
+
+  it("asks for the expired certificates and uploads too (the plain lists leave them out): one still deployed shows with negative days", async () => {
+    const expired = uploadRow("13001", "gone-upload", "gone.example.com", NOW.getTime() - 3 * DAY);
+    const { call } = fake({
+      cas: { "UPLOAD:EXPIRED": [expired], "CERT:EXPIRED": [expired] },
+      cdn: { "gone.example.com": { certId: "13001", pem: await leafPem("gone.example.com", new Date(NOW.getTime() - 3 * DAY)) } },
+    });
+    const report = await gatherWatch(call, { now: NOW });
+    expect(report.rows.map((r) => [r.source, r.id, r.name, r.daysLeft, r.deployedTo])).toEqual([["cas-upload", "13001", "gone-upload", -3, ["gone.example.com"]]]);
   });
 
   it("keys an issued order without a CertificateId by its OrderId, and merges it with its CERT row", async () => {
