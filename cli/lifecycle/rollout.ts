@@ -11,7 +11,7 @@ import { t } from "../../src/core/i18n";
 import { operation, type ServiceId } from "../../src/core/aliyun/operations";
 import type { AliyunClient } from "../../src/core/aliyun/client";
 import { DEFAULT_REGION } from "../../src/core/aliyun/endpoints";
-import { normalizeSerial, type ApiCall, type DeployTarget, type TargetContext } from "../../src/core/lifecycle/deploy-targets";
+import { normalizeSerial, type ApiCall, type DeployTarget, type ReplacedUpload, type RetireRequest, type TargetContext } from "../../src/core/lifecycle/deploy-targets";
 import { clientFromArgs } from "../credentials-env";
 import type { ParsedArgs } from "../args";
 import type { CliContext } from "../context";
@@ -115,8 +115,16 @@ export async function deployOne(env: RolloutEnv, target: DeployTarget, domain: s
     state.deployed = { ...(state.deployed ?? {}), [`${target.id}:${domain}`]: { certId, serial: want, at: new Date().toISOString() } };
     writeState(files, state);
   };
+  // The uploads this certificate had before (recorded by this tool): what a place kept of them may go once
+  // the new one is confirmed there (ALB's replaced additional certificate, SLB's unused server certificates).
+  const before = state.deployed?.[`${target.id}:${domain}`]?.certId;
+  const replaced: ReplacedUpload[] = [
+    ...(state.previousUploads ?? []).map((u) => ({ certId: u.certId, name: u.name })),
+    ...(before && !(state.previousUploads ?? []).some((u) => u.certId === before) ? [{ certId: before }] : []),
+  ].filter((u) => u.certId !== certId);
   if (served?.certId === certId && (served.serial === undefined || served.serial === want)) {
-    if (state.deployed?.[`${target.id}:${domain}`]?.certId !== certId) record();
+    if (before !== certId) record();
+    await retireReplaced(env, target, call, { domain, certId, ...context, replaced }, name);
     return { kind: "unchanged" };
   }
   const certName = state.upload?.certId === certId ? state.upload.name : undefined;
@@ -130,5 +138,24 @@ export async function deployOne(env: RolloutEnv, target: DeployTarget, domain: s
   }
   record();
   env.say(t(env.ctx.locale, "lifecycle_cli_deployed", { name, target: target.id, domain, certId, serial: want }));
+  await retireReplaced(env, target, call, { domain, certId, ...context, replaced }, name);
   return { kind: "deployed" };
+}
+
+/**
+ * After `request.certId` is confirmed at the place: the target's `retire` (SLB, ALB) removes what the place
+ * kept of the replaced uploads. Nothing to retire costs no call; a failure or refusal is said on stderr and
+ * never fails the deploy (the next run, deployed or unchanged, tries again while the upload stays recorded).
+ */
+async function retireReplaced(env: RolloutEnv, target: DeployTarget, call: ApiCall, request: RetireRequest, name: string): Promise<void> {
+  if (!target.retire || request.replaced.length === 0) return;
+  const where = { name, target: target.id, domain: request.domain };
+  try {
+    const done = await target.retire(call, request);
+    if (done.removed.length > 0) env.say(t(env.ctx.locale, "lifecycle_cli_retired", { ...where, ids: done.removed.join(", ") }));
+    for (const kept of done.kept) env.ctx.stderr(`keysmith: ${t(env.ctx.locale, "lifecycle_cli_retire_kept", { ...where, id: kept.id, reason: kept.reason })}\n`);
+  } catch (err) {
+    if (!isKeysmithError(err)) throw err;
+    env.ctx.stderr(`keysmith: ${t(env.ctx.locale, "lifecycle_cli_retire_kept", { ...where, id: "-", reason: err.localized(env.ctx.locale) })}\n`);
+  }
 }

@@ -1,7 +1,7 @@
 // ALB (Application Load Balancer) 2020-06-16: listeners (CreateListener, ListListeners) and their server
 // certificates, named `<cas CertId>-<cas region>` as ALB names cas certificates: the default one
 // (UpdateListenerAttribute Certificates.N.CertificateId) and additional ones for SNI
-// (AssociateAdditionalCertificatesWithListener), read back by ListListenerCertificates (IsDefault, Status).
+// (AssociateAdditionalCertificatesWithListener, removed by DissociateAdditionalCertificatesFromListener), read back by ListListenerCertificates (IsDefault, Status).
 // The cloud's changes are asynchronous (a JobId, Associating then Associated); the emulator's are done at once.
 // Load balancers themselves are not emulated: CreateListener takes any `alb-…` LoadBalancerId. The emulator
 // is one endpoint for every region, so listeners are not kept per region. CreateListener is not in Keysmith's
@@ -14,6 +14,8 @@ import { heldCertificate } from "./user-certificates";
 
 const listenerNotFound = (id: string): CloudError => new CloudError(404, "ResourceNotFound.Listener", `The specified resource ${id} is not found.`);
 const certificateNotFound = (id: string): CloudError => new CloudError(404, "ResourceNotFound.Certificate", `The specified certificate ${id} is not found.`);
+const notAssociated = (id: string, listenerId: string): CloudError => new CloudError(404, "ResourceNotFound.Certificate", `The certificate ${id} is not an additional certificate of ${listenerId}.`);
+const defaultNotDissociable = (id: string): CloudError => new CloudError(400, "OperationDenied.DefaultCertificate", `The certificate ${id} is the listener's default certificate; replace it with UpdateListenerAttribute.`);
 const notHttps = (id: string): CloudError => new CloudError(400, "OperationDenied.ListenerProtocolNotSupport", `The listener ${id} is not an HTTPS or QUIC listener.`);
 
 function need(p: Record<string, string>, name: string): string {
@@ -109,6 +111,22 @@ export const albService: ServiceDefinition = {
         l.certificates.push({ certificateId: id, isDefault: false });
         ctx.state.alb.deploys += 1;
       }
+      return job();
+    },
+    // Checks every id first, then removes them all (nothing changes when one is refused). The cloud
+    // dissociates asynchronously (Dissociating, then the row is gone); the emulator at once.
+    DissociateAdditionalCertificatesFromListener(p, ctx) {
+      const l = findListener(ctx, need(p, "ListenerId"));
+      if (l.protocol === "HTTP") throw notHttps(l.listenerId);
+      const ids = certificateIds(p);
+      if (ids.length === 0) throw CloudErrors.missingParameter("Certificates.1.CertificateId");
+      if (ids.length > 20) throw CloudErrors.invalidParameter("Certificates", "At most 20 certificates per call.");
+      for (const id of ids) {
+        if (l.certificates.some((c) => c.certificateId === id && !c.isDefault)) continue;
+        if (l.certificates.some((c) => c.certificateId === id && c.isDefault)) throw defaultNotDissociable(id);
+        throw notAssociated(id, l.listenerId);
+      }
+      l.certificates = l.certificates.filter((c) => c.isDefault || !ids.includes(c.certificateId));
       return job();
     },
     ListListenerCertificates(p, ctx) {

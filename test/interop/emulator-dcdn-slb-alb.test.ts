@@ -151,3 +151,32 @@ describe("ALB 2020-06-16 with @alicloud/pop-core", () => {
     expect((await failure(popClient(emu, "2020-04-07").request("DeleteUserCertificate", { CertId: third.certId }, post))).code).toBe("CertificateInUse");
   });
 });
+
+describe("ALB DissociateAdditionalCertificatesFromListener with @alicloud/pop-core", () => {
+  it("removes an additional certificate (then cas may delete it); the default one and one not associated are refused by code", async () => {
+    const alb = popClient(emu, "2020-06-16");
+    const cas = popClient(emu, "2020-04-07");
+    const def = await uploaded("dis.example.com", ["dis.example.com"], "alb-dis-1");
+    const extra = await uploaded("dis.example.com", ["dis.example.com"], "alb-dis-2");
+    const kept = await uploaded("dis.example.com", ["dis.example.com"], "alb-dis-3");
+    const listenerId = String(((await alb.request("CreateListener", { LoadBalancerId: "alb-emu2", ListenerProtocol: "HTTPS", ListenerPort: 443, "Certificates.1.CertificateId": `${def.certId}-cn-hangzhou` }, post)) as { ListenerId: string }).ListenerId);
+    for (const id of [extra.certId, kept.certId]) await alb.request("AssociateAdditionalCertificatesWithListener", { ListenerId: listenerId, "Certificates.1.CertificateId": `${id}-cn-hangzhou` }, post);
+    expect((await failure(cas.request("DeleteUserCertificate", { CertId: extra.certId }, post))).code).toBe("CertificateInUse");
+
+    const done = (await alb.request("DissociateAdditionalCertificatesFromListener", { ListenerId: listenerId, "Certificates.1.CertificateId": `${extra.certId}-cn-hangzhou` }, post)) as { JobId: string };
+    expect(done.JobId).toMatch(/\w/);
+    const listed = (await alb.request("ListListenerCertificates", { ListenerId: listenerId, CertificateType: "Server" }, post)) as { Certificates: { CertificateId: string; IsDefault: boolean }[] };
+    expect(listed.Certificates.map((c) => [c.CertificateId, c.IsDefault])).toEqual([[`${def.certId}-cn-hangzhou`, true], [`${kept.certId}-cn-hangzhou`, false]]);
+    // No longer served by the listener: cas deletes it.
+    await cas.request("DeleteUserCertificate", { CertId: extra.certId }, post);
+
+    // Refusals: the default certificate, one not (or no longer) associated, a listener that does not exist, no certificate.
+    expect(await failure(alb.request("DissociateAdditionalCertificatesFromListener", { ListenerId: listenerId, "Certificates.1.CertificateId": `${def.certId}-cn-hangzhou` }, post))).toEqual({ code: "OperationDenied.DefaultCertificate", status: 400 });
+    expect(await failure(alb.request("DissociateAdditionalCertificatesFromListener", { ListenerId: listenerId, "Certificates.1.CertificateId": `${extra.certId}-cn-hangzhou` }, post))).toEqual({ code: "ResourceNotFound.Certificate", status: 404 });
+    expect(await failure(alb.request("DissociateAdditionalCertificatesFromListener", { ListenerId: "lsn-nope", "Certificates.1.CertificateId": `${kept.certId}-cn-hangzhou` }, post))).toEqual({ code: "ResourceNotFound.Listener", status: 404 });
+    expect((await failure(alb.request("DissociateAdditionalCertificatesFromListener", { ListenerId: listenerId }, post))).code).toBe("MissingParameter");
+    // A refused call changes nothing: the one still associated stays.
+    const after = (await alb.request("ListListenerCertificates", { ListenerId: listenerId }, post)) as { Certificates: { CertificateId: string }[] };
+    expect(after.Certificates.map((c) => c.CertificateId)).toContain(`${kept.certId}-cn-hangzhou`);
+  });
+});

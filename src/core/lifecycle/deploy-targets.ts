@@ -54,6 +54,28 @@ export interface ConfirmOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** An upload Keysmith made for the same certificate before the one now deployed (state.json of the CLI). */
+export interface ReplacedUpload {
+  certId: string;
+  /** Its cas name (UploadRecord.name), when recorded: SLB recognises its own server certificates by it. */
+  name?: string;
+}
+
+export interface RetireRequest extends TargetContext {
+  /** The place, in the target's text form. */
+  domain: string;
+  /** The CertId now deployed and confirmed at the place. */
+  certId: string;
+  /** Uploads Keysmith made earlier for this certificate: only what was made from these is ever removed. */
+  replaced: readonly ReplacedUpload[];
+}
+
+/** What `retire` did: ids removed, and ids kept with the product's reason (in use elsewhere, refused). */
+export interface RetireResult {
+  removed: string[];
+  kept: { id: string; reason: string }[];
+}
+
 export type Confirmation = { confirmed: true; served: ServedCertificate } | { confirmed: false; served?: ServedCertificate; reads: number };
 
 export interface DeployTarget {
@@ -84,6 +106,13 @@ export interface DeployTarget {
    * upload is deleted). Every target must be able to say, or an upload it serves could be deleted under it.
    */
   servedCertIds(call: ApiCall, context?: TargetContext): Promise<Map<string, string[]>>;
+  /**
+   * Optional (SLB, ALB): after `certId` is confirmed at the place, removes what that place kept of the uploads
+   * it replaced — ALB's replaced additional certificate on the listener, SLB's server certificates Keysmith made
+   * from them that nothing uses. Never touches anything not made from `replaced`. Targets without it leave
+   * nothing behind (CDN, DCDN: the domain serves one certificate).
+   */
+  retire?(call: ApiCall, request: RetireRequest): Promise<RetireResult>;
 }
 
 /** A serial as hex, upper case, without colons or leading zeros ("00:ab:01" → "AB01"). */
@@ -493,9 +522,29 @@ export const ALB_TARGET: DeployTarget = {
   confirm(call, request, options) {
     return confirmBy(ALB_TARGET, call, request, options);
   },
+  async retire(call, { domain: where, certId, replaced }) {
+    const w = parseAlbWhere(where, "alb");
+    const result: RetireResult = { removed: [], kept: [] };
+    // A default certificate is replaced by UpdateListenerAttribute itself: nothing is left behind.
+    if (w.isDefault) return result;
+    const old = new Set(replaced.map((r) => r.certId).filter((id) => id !== certId));
+    if (old.size === 0) return result;
+    const rows = await albCertificates(call, w.listenerId);
+    const additional = rows.filter((r) => !isTrue(r.IsDefault));
+    // Only once ListListenerCertificates shows the new certificate Associated on this listener.
+    if (!additional.some((r) => casCertIdOfAlb(str(r.CertificateId)) === certId && albServing(r))) return result;
+    for (const row of additional) {
+      const id = str(row.CertificateId);
+      if (!old.has(casCertIdOfAlb(id)) || str(row.Status) === "Dissociating") continue;
+      await call("DissociateAdditionalCertificatesFromListener", { ListenerId: w.listenerId, "Certificates.1.CertificateId": id });
+      result.removed.push(id);
+    }
+    return result;
+  },
   async servedCertIds(call) {
     const served = new Map<string, string[]>();
-    const listeners = await tokenRows(call, "ListListeners", (r) => list(r.Listeners), { ListenerProtocol: "HTTPS" });
+    // Every protocol is listed (QUIC listeners serve certificates too); HTTP ones hold none.
+    const listeners = (await tokenRows(call, "ListListeners", (r) => list(r.Listeners), {})).filter((l) => str(l.ListenerProtocol) !== "HTTP");
     for (const listener of listeners) {
       const id = str(listener.ListenerId);
       if (!id) continue;

@@ -1,7 +1,8 @@
 // ALB (Application Load Balancer) 2020-06-16 (alb.<region>.aliyuncs.com): an HTTPS listener serves a cas
 // certificate named `<CertId>-<cas region>` (e.g. 14000001-cn-hangzhou), as its default certificate
 // (UpdateListenerAttribute Certificates.1.CertificateId) or as an additional one for SNI
-// (AssociateAdditionalCertificatesWithListener); ListListenerCertificates reads both back (IsDefault). Names
+// (AssociateAdditionalCertificatesWithListener; DissociateAdditionalCertificatesFromListener removes one);
+// ListListenerCertificates reads both back (IsDefault). Names
 // and types from the ALB API reference; one certificate per call is all Keysmith sends, so only the first
 // element of the Certificates list is catalogued (RPC style: Certificates.1.CertificateId).
 import type { Operation } from "../operation-types";
@@ -25,6 +26,14 @@ export const ALB_OPERATIONS: Operation[] = [
   alb("AssociateAdditionalCertificatesWithListener", "write", [
     listenerId,
     req("Certificates.1.CertificateId", "string", "An additional (SNI) certificate: a cas certificate as <CertId>-<region>"),
+    clientToken,
+    dryRun,
+  ], "JobId"),
+  // Keysmith dissociates only the additional certificate a renewal replaced on a listener it deploys to,
+  // once ListListenerCertificates shows the new one Associated (src/core/lifecycle/deploy-targets.ts ALB_TARGET.retire).
+  alb("DissociateAdditionalCertificatesFromListener", "write", [
+    listenerId,
+    req("Certificates.1.CertificateId", "string", "An additional certificate to dissociate: a cas certificate as <CertId>-<region>"),
     clientToken,
     dryRun,
   ], "JobId"),
