@@ -364,10 +364,18 @@ export interface VaultStatus {
 }
 
 /**
- * Where a renewed certificate is deployed (src/core/lifecycle/deploy-targets.ts): one CDN domain, or every CDN
- * domain of the account that the certificate's SANs cover.
+ * Where a renewed certificate is deployed (src/core/lifecycle/deploy-targets.ts): one CDN or DCDN domain, or
+ * every domain of that product in the account that the certificate's SANs cover; an SLB HTTPS listener
+ * (`domain`: one of its SNI domain extensions) or an ALB HTTPS listener (its default certificate, or an
+ * additional one), each in its `region` (one of src/options/endpoint.ts KMS_REGIONS, the manifest's slb./alb. hosts).
  */
-export type DeployBinding = { target: "cdn"; domain: string } | { target: "cdn"; auto: true };
+export type DeployBinding =
+  | { target: "cdn"; domain: string }
+  | { target: "cdn"; auto: true }
+  | { target: "dcdn"; domain: string }
+  | { target: "dcdn"; auto: true }
+  | { target: "slb"; loadBalancerId: string; port: number; domain?: string; region: string }
+  | { target: "alb"; listenerId: string; default: boolean; region: string };
 
 /** Steps of an automatic renewal (src/background/lifecycle/renewer.ts), stored so a restarted worker resumes. */
 export type RenewalPhase = "key" | "ordered" | "issued" | "uploaded" | "deployed";

@@ -5,7 +5,9 @@ import {
   IDLE_LOCK_MINUTES, KEY_SPEC_IDS, PASSPHRASE_MAX_LENGTH, PASSPHRASE_MIN_LENGTH, RECONCILE_MINUTES, type LockPolicy, type MessageType, type RequestOf,
 } from "../messages";
 import { EXT_KEY_USAGE_NAMES, KEY_USAGE_NAMES } from "../core/csr/usages";
+import { parseSlbWhere, slbWhereText } from "../core/lifecycle/deploy-targets";
 import { validateRenewalPolicy } from "../core/lifecycle/renewal";
+import { KMS_REGIONS } from "../options/endpoint";
 import type { DeployBinding, RenewalPolicyInput } from "../messages";
 import { bool, empty, int, list, obj, oneOf, optional, partial, str, type Schema } from "./payload-schema";
 
@@ -66,12 +68,43 @@ const isoDate = str({ max: 40, pattern: /^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\
 const renewalPolicy: Schema<RenewalPolicyInput> = { check: (v, path) => validateRenewalPolicy(v, path) };
 /** A CDN domain as CDN names it (`.example.com` is its wildcard form). */
 const cdnDomain = str({ min: 1, max: 253, pattern: /^(\*\.|\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$/ });
+/** The regions an SLB or ALB binding may name: those the options page offers, the manifest's slb./alb. hosts. */
+const deployRegion = oneOf(KMS_REGIONS);
+/** A listener port: a whole number from 1 to 65535. */
+const listenerPort: Schema<number> = {
+  check(v, path) {
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 65535) {
+      throw new KeysmithError("message.payload.invalid", { field: path, params: { rule: "integer 1..65535" } });
+    }
+    return v;
+  },
+};
+/** Either a domain or `auto: true` (every domain of the product the certificate covers): CDN and DCDN. */
+function domainBinding<T extends "cdn" | "dcdn">(target: T, v: unknown, path: string): { target: T; domain: string } | { target: T; auto: true } {
+  const b = obj({ target: oneOf([target] as const), domain: optional(cdnDomain), auto: optional(bool()) }).check(v, path);
+  if (b.domain !== undefined && b.auto === undefined) return { target, domain: b.domain.toLowerCase() };
+  if (b.domain === undefined && b.auto === true) return { target, auto: true };
+  throw new KeysmithError("message.payload.invalid", { field: path, params: { rule: "either domain or auto: true" } });
+}
 const deployBinding: Schema<DeployBinding> = {
   check(v, path) {
-    const b = obj({ target: oneOf(["cdn"] as const), domain: optional(cdnDomain), auto: optional(bool()) }).check(v, path);
-    if (b.domain !== undefined && b.auto === undefined) return { target: b.target, domain: b.domain.toLowerCase() };
-    if (b.domain === undefined && b.auto === true) return { target: b.target, auto: true };
-    throw new KeysmithError("message.payload.invalid", { field: path, params: { rule: "either domain or auto: true" } });
+    const target = oneOf(["cdn", "dcdn", "slb", "alb"] as const).check(v && typeof v === "object" ? (v as { target?: unknown }).target : undefined, `${path}.target`);
+    if (target === "cdn") return domainBinding("cdn", v, path);
+    if (target === "dcdn") return domainBinding("dcdn", v, path);
+    if (target === "slb") {
+      const b = obj({
+        target: oneOf(["slb"] as const),
+        loadBalancerId: str({ min: 1, max: 67, pattern: /^lb-[A-Za-z0-9-]{1,64}$/ }),
+        port: listenerPort,
+        domain: optional(cdnDomain),
+        region: deployRegion,
+      }).check(v, path);
+      // The deploy catalogue's own check of the place (its domain in A-label form), so the worker can deploy it.
+      const where = parseSlbWhere(slbWhereText({ loadBalancerId: b.loadBalancerId, port: b.port, ...(b.domain ? { domain: b.domain.toLowerCase() } : {}) }), path);
+      return { target, loadBalancerId: where.loadBalancerId, port: where.port, ...(where.domain ? { domain: where.domain } : {}), region: b.region };
+    }
+    const b = obj({ target: oneOf(["alb"] as const), listenerId: str({ min: 1, max: 68, pattern: /^lsn-[A-Za-z0-9-]{1,64}$/ }), default: bool(), region: deployRegion }).check(v, path);
+    return { target, listenerId: b.listenerId, default: b.default, region: b.region };
   },
 };
 

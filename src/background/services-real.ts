@@ -21,6 +21,9 @@ export function createServices(platform: Platform): Services {
     keys,
     csr: coreCsrService,
     credentials,
-    cloud: async () => cloudForSettings(await settings.get(), credentials),
+    cloud: async (options) => {
+      const current = await settings.get();
+      return cloudForSettings(options?.region ? { ...current, kmsRegion: options.region } : current, credentials);
+    },
   };
 }

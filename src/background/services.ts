@@ -52,6 +52,10 @@ export interface Services {
   keys: KeyService;
   csr: CsrService;
   credentials: CredentialService;
-  /** A client for the current settings and credentials (throws a typed error when none are stored). */
-  cloud(): Promise<CloudPort>;
+  /**
+   * A client for the current settings and credentials (throws a typed error when none are stored). `region`
+   * binds the regional services (SLB, ALB, KMS) to that region's endpoint instead of the settings' KMS region
+   * (a deploy binding's region); an endpoint override still sends every service to its one URL.
+   */
+  cloud(options?: { region?: string }): Promise<CloudPort>;
 }

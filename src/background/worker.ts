@@ -125,6 +125,8 @@ export function createWorker(deps: WorkerDeps) {
     ...(deps.webhookBackoffMs !== undefined ? { backoffMs: deps.webhookBackoffMs } : {}),
   });
 
+  // cas lives in cn-hangzhou on the China site, ap-southeast-1 on the international one (cli/lifecycle/rollout.ts targetContext).
+  const casRegionOfSite = async (): Promise<string> => ((await settings.get()).site === "intl" ? "ap-southeast-1" : "cn-hangzhou");
   const renewer = createRenewer({
     platform,
     store: renewals,
@@ -138,8 +140,8 @@ export function createWorker(deps: WorkerDeps) {
     ...(deps.random ? { random: deps.random } : {}),
     vaultLocked,
     onVaultLocked,
-    afterIssued: createUploadDeploy({ services, creates, orders, ...(deps.deployConfirm ? { confirm: deps.deployConfirm } : {}) }),
-    deleteOldUpload: createOldUploadCleanup({ services, orders, now, ...(deps.random ? { random: deps.random } : {}) }),
+    afterIssued: createUploadDeploy({ services, creates, orders, casRegion: casRegionOfSite, ...(deps.deployConfirm ? { confirm: deps.deployConfirm } : {}) }),
+    deleteOldUpload: createOldUploadCleanup({ services, orders, now, casRegion: casRegionOfSite, ...(deps.random ? { random: deps.random } : {}) }),
     onOutcome: ({ event, ...certificate }) => void webhook.post({ event, certificates: [certificate] }),
   });
 

@@ -6,9 +6,9 @@
 // fingerprint the progress names in `replaces`). Only creates.ts writes `casCertId` on an order, from
 // Keysmith's own UploadUserCertificate, so an upload the user made (in the console, or an earlier tool) is never
 // a candidate; before deleting, GetUserCertificateDetail (CertFilter: no certificate, no key) must also show a
-// `keysmith-` name. It is deleted only when no domain of any deploy target in the account serves it now
-// (src/core/lifecycle/deploy-targets.ts `servedCertIds`: for CDN, DescribeCdnHttpsDomainList then
-// DescribeDomainCertificateInfo of each HTTPS domain). "Not found" (at the look or the delete) means already
+// `keysmith-` name. It is deleted only when nothing serves it now in CDN nor in any target the key's bindings
+// use (DCDN; SLB and ALB in each bound region) (src/core/lifecycle/deploy-targets.ts `servedCertIds`: for CDN,
+// DescribeCdnHttpsDomainList then DescribeDomainCertificateInfo of each HTTPS domain). "Not found" (at the look or the delete) means already
 // deleted.
 //
 // It never fails the renewal nor touches a deployment: a refusal or a failure is stored on the progress
@@ -20,7 +20,7 @@ import { KeysmithError } from "../../core/errors";
 import { DEPLOY_TARGETS, type ApiCall } from "../../core/lifecycle/deploy-targets";
 import { nextAttemptAt } from "../../core/lifecycle/renewal";
 import type { ServiceId } from "../../core/aliyun/operation-types";
-import type { KeyView, RenewalProgressView } from "../../messages";
+import type { DeployBinding, KeyView, RenewalProgressView } from "../../messages";
 import type { OrderStore } from "../orders/order-store";
 import { toErrorData } from "../router";
 import type { Services } from "../services";
@@ -35,6 +35,8 @@ export interface OldUploadDeps {
   now: () => Date;
   /** The backoff's jitter (default Math.random). */
   random?: () => number;
+  /** The cas region uploads live in (cn-hangzhou, or ap-southeast-1 for intl); default cn-hangzhou. */
+  casRegion?: () => Promise<string>;
 }
 
 export interface OldUploadContext {
@@ -42,6 +44,21 @@ export interface OldUploadContext {
   key: KeyView;
   progress: RenewalProgressView;
   save: (progress: RenewalProgressView) => Promise<void>;
+  /**
+   * The key's deploy bindings: besides CDN (always asked), the targets they use are asked what they serve,
+   * SLB and ALB in each bound region. Other targets are not (the AccessKey's RAM policy may not allow them).
+   */
+  deploy?: DeployBinding[];
+}
+
+/** The targets (and regions, for regional ones) whose `servedCertIds` decide: CDN, plus each one bound. */
+export function targetsToAsk(deploy: readonly DeployBinding[] = []): { target: string; region?: string }[] {
+  const out: { target: string; region?: string }[] = [{ target: "cdn" }];
+  for (const b of deploy) {
+    const region = "region" in b ? b.region : undefined;
+    if (!out.some((o) => o.target === b.target && o.region === region)) out.push({ target: b.target, ...(region ? { region } : {}) });
+  }
+  return out;
 }
 
 /** A finished renewal whose old upload is still to be deleted and whose next attempt is due at `now`. */
@@ -124,9 +141,17 @@ export function createOldUploadCleanup(deps: OldUploadDeps) {
       }
       if (!gone) {
         const serving: string[] = [];
-        // The extension deploys to CDN only: DCDN, SLB and ALB (regional, and perhaps not in the AccessKey's
-        // RAM policy) are asked once the popup offers bindings to them.
-        for (const target of [DEPLOY_TARGETS.cdn!]) serving.push(...((await target.servedCertIds(call(target.service))).get(certId) ?? []));
+        // CDN always; DCDN, SLB and ALB only when the key is bound to them (each SLB/ALB region bound, through
+        // a client for that region): an account's RAM policy may not allow the others.
+        const casRegion = deps.casRegion ? await deps.casRegion() : undefined;
+        for (const { target: id, region } of targetsToAsk(ctx.deploy)) {
+          const target = DEPLOY_TARGETS[id]!;
+          const regional = target.regional && region !== undefined;
+          const regionalClient = regional ? (await deps.services.cloud({ region })).client : client;
+          const targetCall: ApiCall = (action, params) => regionalClient.call(target.service as ServiceId, action, params) as Promise<Record<string, unknown>>;
+          const context = { ...(regional ? { region } : {}), ...(casRegion ? { casRegion } : {}) };
+          serving.push(...((await target.servedCertIds(targetCall, context)).get(certId) ?? []));
+        }
         if (serving.length > 0) {
           throw new KeysmithError("renewal.old_upload.in_use", { field: "deleteOldUpload", params: { certId, domains: serving.join(", ") } });
         }

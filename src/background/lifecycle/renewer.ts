@@ -297,7 +297,7 @@ export function createRenewer(deps: RenewerDeps) {
         tell({ event: "renewed", name: domainOf(newKey), domains: domainsOf(newKey), ...(newKey.certificate ? { notAfter: newKey.certificate.notAfter } : {}), ...(done.deployed?.length ? { deployed: done.deployed } : {}) });
       }
       if (progress.finishedAt && wantsOldUploadDeleted(renewal) && deps.deleteOldUpload) {
-        progress = await deps.deleteOldUpload({ key, progress, save: put });
+        progress = await deps.deleteOldUpload({ key, progress, save: put, deploy: renewal.deploy });
       }
     } catch (err) {
       if (err instanceof Waiting) return;
@@ -374,7 +374,7 @@ export function createRenewer(deps: RenewerDeps) {
       }
       if (wantsOldUploadDeleted(renewal) && deps.deleteOldUpload && oldUploadDue(renewal.progress, deps.now())) {
         // A finished renewal's old upload not deleted yet (refused, failed, or a worker stopped before it).
-        await deps.deleteOldUpload({ key, progress: renewal.progress!, save: (p) => save(keyId, p) });
+        await deps.deleteOldUpload({ key, progress: renewal.progress!, save: (p) => save(keyId, p), deploy: renewal.deploy });
         renewal = await deps.store.get(keyId);
       }
       if (renewal.policy.mode === "off") continue;

@@ -1,8 +1,9 @@
 // After an automatic renewal's certificate is issued and paired (renewer.ts), with the key's explicit
 // `uploadToCas` opt-in: the certificate and its private key go to the user's Alibaba Cloud account (cas
 // UploadUserCertificate: Name, Cert = leaf + chain, Key = the vault's PKCS#8 PEM), then each deploy binding is
-// served through the deploy catalogue (src/core/lifecycle/deploy-targets.ts DEPLOY_TARGETS: the CDN entry sets
-// the cas CertId on the domain) and confirmed by reading back the served CertId and serial.
+// served through the deploy catalogue (src/core/lifecycle/deploy-targets.ts DEPLOY_TARGETS: CDN and DCDN set
+// the cas CertId on the domain, SLB and ALB on the listener, through a client bound to the binding's region)
+// and confirmed by reading back the served CertId (and the serial where the product shows the certificate).
 // The upload is a create through the write-ahead creates (orders/creates.ts), so a lost answer is found in
 // ListUserCertificateOrder instead of uploading twice; its CertId lands on the order (`casCertId`). The key is
 // held only in this function's variables for the call: the ledger drops secret parameters, and no error,
@@ -10,7 +11,8 @@
 // changed nothing on that domain (the old certificate stays served) and is tried again after the backoff.
 import type { ServiceId } from "../../core/aliyun/operation-types";
 import { KeysmithError } from "../../core/errors";
-import { coveredDomains, deployTarget, normalizeSerial, type ApiCall, type ConfirmOptions } from "../../core/lifecycle/deploy-targets";
+import type { AliyunClient } from "../../core/aliyun/client";
+import { albWhereText, coveredDomains, deployTarget, normalizeSerial, slbWhereText, type ApiCall, type ConfirmOptions } from "../../core/lifecycle/deploy-targets";
 import type { DeployBinding, KeyView, RenewalProgressView } from "../../messages";
 import type { Creates } from "../orders/creates";
 import type { StoredOrder } from "../orders/order-store";
@@ -24,6 +26,8 @@ export interface UploadDeployDeps {
   orders: { get(id: string): Promise<StoredOrder> };
   /** Read-back pacing (deploy-targets.ts defaults: 10 reads, 2 s apart). */
   confirm?: ConfirmOptions;
+  /** The cas region the upload lives in (the site's: cn-hangzhou, or ap-southeast-1 for intl); default cn-hangzhou. */
+  casRegion?: () => Promise<string>;
 }
 
 /** The name the certificate gets in cas: unique per certificate (its serial), at most 64 characters. */
@@ -34,16 +38,38 @@ export function casCertificateName(key: KeyView): string {
   return `${CAS_NAME_PREFIX}${cn}`.slice(0, 64 - suffix.length) + suffix;
 }
 
-/** The domains the bindings name, each once: a named domain, or every one of the product the SANs cover. */
-async function bindingDomains(bindings: DeployBinding[], call: (service: string) => ApiCall, sans: string[]): Promise<{ target: string; domain: string }[]> {
-  const out: { target: string; domain: string }[] = [];
-  const add = (target: string, domain: string) => {
-    if (!out.some((d) => d.target === target && d.domain === domain)) out.push({ target, domain });
+/** One place a binding names: its target, the place in the target's text form, the region of a regional one. */
+export interface BoundPlace {
+  target: string;
+  /** `DeployRequest.domain`: a domain (cdn, dcdn), `LB_ID:PORT[:DOMAIN]` (slb), `LISTENER_ID:default|additional` (alb). */
+  where: string;
+  region?: string;
+}
+
+/** The place of a binding that names one (not `auto`). */
+export function bindingPlace(b: Exclude<DeployBinding, { auto: true }>): BoundPlace {
+  if (b.target === "slb") return { target: "slb", where: slbWhereText({ loadBalancerId: b.loadBalancerId, port: b.port, ...(b.domain ? { domain: b.domain } : {}) }), region: b.region };
+  if (b.target === "alb") return { target: "alb", where: albWhereText({ listenerId: b.listenerId, isDefault: b.default }), region: b.region };
+  return { target: b.target, where: b.domain };
+}
+
+/**
+ * How a place is named in the progress's `deployed` list (and the notification): a CDN domain as it is (as
+ * stored before other targets existed), any other place with its target (`dcdn:www.example.com`,
+ * `slb:lb-1:443`, `alb:lsn-1:default`), so the same domain on CDN and DCDN are two places.
+ */
+export const placeLabel = (p: BoundPlace): string => (p.target === "cdn" ? p.where : `${p.target}:${p.where}${p.region ? `@${p.region}` : ""}`);
+
+/** The places the bindings name, each once: a named one, or every domain of the product the SANs cover. */
+async function bindingPlaces(bindings: DeployBinding[], call: (service: string) => ApiCall, sans: string[]): Promise<BoundPlace[]> {
+  const out: BoundPlace[] = [];
+  const add = (p: BoundPlace) => {
+    if (!out.some((d) => placeLabel(d) === placeLabel(p))) out.push(p);
   };
   for (const b of bindings) {
     const target = deployTarget(b.target, "deploy");
-    if ("auto" in b) for (const d of await coveredDomains(target, call(target.service), sans)) add(b.target, d);
-    else add(b.target, b.domain);
+    if ("auto" in b) for (const d of await coveredDomains(target, call(target.service), sans)) add({ target: b.target, where: d });
+    else add(bindingPlace(b));
   }
   return out;
 }
@@ -83,20 +109,35 @@ export function createUploadDeploy(deps: UploadDeployDeps) {
       await ctx.save(progress);
     }
     if (ctx.renewal.deploy.length === 0) return progress;
-    const client = (await deps.services.cloud()).client;
-    const call = (service: string): ApiCall => (action, params) => client.call(service as ServiceId, action, params) as Promise<Record<string, unknown>>;
+    // One client per region: SLB and ALB are regional (their host is the region's; RegionId is sent too).
+    const clients = new Map<string, Promise<AliyunClient>>();
+    const clientFor = (region?: string): Promise<AliyunClient> => {
+      const key = region ?? "";
+      if (!clients.has(key)) clients.set(key, deps.services.cloud(region ? { region } : undefined).then((c) => c.client));
+      return clients.get(key)!;
+    };
+    const callIn = (region?: string) => (service: string): ApiCall => async (action, params) => (await clientFor(region)).call(service as ServiceId, action, params) as Promise<Record<string, unknown>>;
+    const casRegion = deps.casRegion ? await deps.casRegion() : undefined;
     const serial = normalizeSerial(ctx.newKey.certificate?.serial ?? "");
     const sans = ctx.newKey.certificate?.sans ?? ctx.newKey.sans;
-    for (const { target: id, domain } of await bindingDomains(ctx.renewal.deploy, call, sans)) {
-      if (progress.deployed?.includes(domain)) continue;
-      const target = deployTarget(id, "deploy");
-      const request = { domain, certId: progress.casCertId! };
-      await target.deploy(call(target.service), request);
-      const confirmation = await target.confirm(call(target.service), { ...request, serial }, deps.confirm);
+    for (const place of await bindingPlaces(ctx.renewal.deploy, callIn(), sans)) {
+      const label = placeLabel(place);
+      if (progress.deployed?.includes(label)) continue;
+      const target = deployTarget(place.target, "deploy");
+      const call = callIn(target.regional ? place.region : undefined)(target.service);
+      const request = {
+        domain: place.where,
+        certId: progress.casCertId!,
+        certName: casCertificateName(ctx.newKey),
+        ...(target.regional && place.region ? { region: place.region } : {}),
+        ...(casRegion ? { casRegion } : {}),
+      };
+      await target.deploy(call, request);
+      const confirmation = await target.confirm(call, { ...request, serial }, deps.confirm);
       if (!confirmation.confirmed) {
-        throw new KeysmithError("renewal.deploy.unconfirmed", { field: "deploy", params: { domain, certId: request.certId, served: confirmation.served?.certId ?? "-" } });
+        throw new KeysmithError("renewal.deploy.unconfirmed", { field: "deploy", params: { domain: label, certId: request.certId, served: confirmation.served?.certId ?? "-" } });
       }
-      progress = { ...progress, deployed: [...(progress.deployed ?? []), domain] };
+      progress = { ...progress, deployed: [...(progress.deployed ?? []), label] };
       await ctx.save(progress);
     }
     return progress;

@@ -9,10 +9,12 @@
 // (an upload Keysmith did not make never is); one still served, or a delete that fails, stays, the renewal
 // still succeeds, and a later tick (a restarted worker too) deletes it.
 import { describe, expect, it } from "vitest";
+import { targetsToAsk } from "../../../src/background/lifecycle/old-upload";
 import { casCertificateName } from "../../../src/background/lifecycle/upload-deploy";
 import { ORDERS_KEY, type StoredOrder } from "../../../src/background/orders/order-store";
 import { normalizeSerial } from "../../../src/core/lifecycle/deploy-targets";
 import type { ExportResult, KeyView, OrderView, PendingCreateView, RenewalProgressView } from "../../../src/messages";
+import { popClient } from "../../interop/emulator-helpers";
 import { DAY, renewalHarness } from "./renewal-harness";
 
 const h = renewalHarness();
@@ -302,5 +304,121 @@ describe("upload to cas and CDN deploy after renewal", () => {
     await t.worker.renewer.tick();
     expect(h.renewals(t)[t.key.id]!.progress).toEqual(progress);
     expect(await casHolds(other)).toBe(true);
+  });
+});
+
+// DCDN, SLB and ALB bindings (the popup's other deploy fields): each place deployed through its deploy-catalogue
+// entry, SLB through a client for the binding's region (the emulator keeps load balancers per RegionId), each
+// read back through the product's API; the old upload's check asks CDN plus the bound targets only.
+const post = { method: "POST" } as const;
+
+/** A cas upload of the key's current certificate (what the listeners serve before the renewal). */
+async function uploadCurrent(t: Setup, name: string): Promise<string> {
+  const key = await t.value<ExportResult>("keys.export", { keyId: t.key.id, format: "pkcs8", unencrypted: true });
+  const up = (await (await h.client()).call("cas", "UploadUserCertificate", { Name: name.slice(0, 64), Cert: t.key.certificate!.pem, Key: key.data })) as { CertId: string | number };
+  return String(up.CertId);
+}
+
+/** An SLB load balancer in `region` with an HTTPS listener on 443 serving cas certificate `casId`. */
+async function slbListener(region: string, name: string, casId: string): Promise<string> {
+  const slb = popClient(h.emulator(), "2014-05-15");
+  const lb = String(((await slb.request("CreateLoadBalancer", { RegionId: region, LoadBalancerName: name }, post)) as { LoadBalancerId: string }).LoadBalancerId);
+  const sc = String(((await slb.request("UploadServerCertificate", { RegionId: region, AliCloudCertificateId: casId, AliCloudCertificateName: `before-${name}`.slice(0, 64), AliCloudCertificateRegionId: "cn-hangzhou" }, post)) as { ServerCertificateId: string }).ServerCertificateId);
+  await slb.request("CreateLoadBalancerHTTPSListener", { RegionId: region, LoadBalancerId: lb, ListenerPort: 443, BackendServerPort: 80, Bandwidth: -1, StickySession: "off", HealthCheck: "off", ServerCertificateId: sc }, post);
+  return lb;
+}
+
+async function albListener(casId: string): Promise<string> {
+  const made = (await popClient(h.emulator(), "2020-06-16").request("CreateListener", { LoadBalancerId: "alb-renewtest", ListenerProtocol: "HTTPS", ListenerPort: 443, "Certificates.1.CertificateId": `${casId}-cn-hangzhou` }, post)) as { ListenerId: string };
+  return String(made.ListenerId);
+}
+
+/** What an SLB listener serves: the cas CertId of its server certificate. */
+async function slbServes(region: string, lb: string): Promise<string> {
+  const client = await h.client();
+  const attrs = (await client.call("slb", "DescribeLoadBalancerHTTPSListenerAttribute", { RegionId: region, LoadBalancerId: lb, ListenerPort: "443" })) as { ServerCertificateId?: string };
+  const rows = (await client.call("slb", "DescribeServerCertificates", { RegionId: region, ServerCertificateId: String(attrs.ServerCertificateId) })) as { ServerCertificates?: { ServerCertificate?: { AliCloudCertificateId?: string | number }[] } };
+  return String(rows.ServerCertificates?.ServerCertificate?.[0]?.AliCloudCertificateId ?? "");
+}
+
+/** The ALB listener's certificates: `<CertId>-<cas region>`, default or not. */
+async function albServes(listenerId: string): Promise<{ id: string; isDefault: boolean }[]> {
+  const reply = (await (await h.client()).call("alb", "ListListenerCertificates", { ListenerId: listenerId, CertificateType: "Server" })) as { Certificates?: { CertificateId: string; IsDefault: boolean | string; Status?: string }[] };
+  return (reply.Certificates ?? []).filter((c) => c.Status === undefined || c.Status === "Associated").map((c) => ({ id: c.CertificateId, isDefault: c.IsDefault === true || c.IsDefault === "true" }));
+}
+
+describe("DCDN, SLB and ALB bindings", () => {
+  it("a renewal deploys to a DCDN domain, an SLB listener (its region) and ALB listeners (default and additional), each confirmed through the API", async () => {
+    const t = await h.setup({ policy: { mode: "auto" }, uploadToCas: true });
+    await popClient(h.emulator(), "2018-01-15").request("AddDcdnDomain", { DomainName: t.domain, Sources: sources }, post);
+    const before = await uploadCurrent(t, `before-${t.domain}`);
+    const lb = await slbListener("cn-shanghai", t.domain, before);
+    const lsnDefault = await albListener(before);
+    const lsnExtra = await albListener(before);
+    const deploy = [
+      { target: "dcdn", domain: t.domain },
+      { target: "slb", loadBalancerId: lb, port: 443, region: "cn-shanghai" },
+      { target: "alb", listenerId: lsnDefault, default: true, region: "cn-hangzhou" },
+      { target: "alb", listenerId: lsnExtra, default: false, region: "cn-hangzhou" },
+    ];
+    const set = await t.value<{ deploy: unknown[] }>("renewal.set", { keyId: t.key.id, policy: { mode: "auto" }, deploy });
+    expect(set.deploy).toEqual(deploy);
+    expect(await slbServes("cn-shanghai", lb)).toBe(before);
+
+    const progress = await renewOnce(t, t.key.id);
+    const casCertId = progress.casCertId!;
+    expect(progress.deployed).toEqual([`dcdn:${t.domain}`, `slb:${lb}:443@cn-shanghai`, `alb:${lsnDefault}:default@cn-hangzhou`, `alb:${lsnExtra}:additional@cn-hangzhou`]);
+    const renewed = await t.value<KeyView>("keys.get", { keyId: progress.newKeyId! });
+
+    const dcdn = (await (await h.client()).call("dcdn", "DescribeDcdnDomainCertificateInfo", { DomainName: t.domain })) as { CertInfos?: { CertInfo?: { CertId?: string | number; SSLPub?: string }[] } };
+    const info = dcdn.CertInfos!.CertInfo![0]!;
+    expect(String(info.CertId)).toBe(casCertId);
+    const { parseCertificates } = await import("../../../src/core/cert/certificate");
+    expect(normalizeSerial(parseCertificates(info.SSLPub!, "c").leaf.serial)).toBe(normalizeSerial(renewed.certificate!.serial));
+
+    expect(await slbServes("cn-shanghai", lb)).toBe(casCertId);
+    expect(await albServes(lsnDefault)).toEqual([{ id: `${casCertId}-cn-hangzhou`, isDefault: true }]);
+    expect(await albServes(lsnExtra)).toContainEqual({ id: `${casCertId}-cn-hangzhou`, isDefault: false });
+    expect(await albServes(lsnExtra)).toContainEqual({ id: `${before}-cn-hangzhou`, isDefault: true }); // the default stays
+    // The renewed key carries the bindings.
+    expect(h.renewals(t)[progress.newKeyId!]!.deploy).toEqual(deploy);
+  });
+
+  it("an SLB binding in the wrong region is not deployed: the renewal fails there, the listener keeps its certificate", async () => {
+    const t = await h.setup({ policy: { mode: "auto" }, uploadToCas: true });
+    const before = await uploadCurrent(t, `before-${t.domain}`);
+    const lb = await slbListener("cn-beijing", t.domain, before);
+    await t.value("renewal.set", { keyId: t.key.id, policy: { mode: "auto" }, deploy: [{ target: "slb", loadBalancerId: lb, port: 443, region: "cn-shanghai" }] });
+    h.advance(61 * DAY);
+    await h.tickUntil(t, () => h.renewals(t)[t.key.id]?.progress?.lastError !== undefined);
+    const progress = h.renewals(t)[t.key.id]!.progress!;
+    expect(progress).toMatchObject({ phase: "uploaded", failures: 1 });
+    expect(progress.finishedAt).toBeUndefined();
+    expect(JSON.stringify(progress.lastError)).toContain("InvalidLoadBalancerId.NotFound");
+    expect(await slbServes("cn-beijing", lb)).toBe(before);
+  });
+
+  it("the old upload's check asks CDN and the bound targets only; an ALB listener of the account still serving it keeps it", async () => {
+    expect(targetsToAsk([])).toEqual([{ target: "cdn" }]);
+    expect(targetsToAsk([{ target: "dcdn", auto: true }, { target: "slb", loadBalancerId: "lb-1", port: 443, region: "cn-shanghai" }, { target: "slb", loadBalancerId: "lb-2", port: 443, region: "cn-shanghai" }, { target: "alb", listenerId: "lsn-1", default: true, region: "cn-beijing" }])).toEqual([
+      { target: "cdn" },
+      { target: "dcdn" },
+      { target: "slb", region: "cn-shanghai" },
+      { target: "alb", region: "cn-beijing" },
+    ]);
+
+    const t = await h.setup({ policy: { mode: "auto" }, uploadToCas: true, deleteOldUpload: true });
+    const before = await uploadCurrent(t, `before-${t.domain}`);
+    const bound = await albListener(before);
+    const other = await albListener(before);
+    await t.value("renewal.set", { keyId: t.key.id, policy: { mode: "auto" }, deploy: [{ target: "alb", listenerId: bound, default: true, region: "cn-hangzhou" }] });
+    const first = await renewOnce(t, t.key.id);
+    // Another listener of the account takes the first renewal's upload: the next renewal must not delete it.
+    await (await h.client()).call("alb", "UpdateListenerAttribute", { ListenerId: other, "Certificates.1.CertificateId": `${first.casCertId}-cn-hangzhou` });
+    const second = await renewOnce(t, first.newKeyId!);
+    expect(second).toMatchObject({ oldCasCertId: first.casCertId, oldUploadDeleted: false, oldUploadError: { code: "renewal.old_upload.in_use" } });
+    expect(JSON.stringify(second.oldUploadError)).toContain(`alb ${other}`);
+    expect(await casHolds(first.casCertId!)).toBe(true);
+    expect(await albServes(bound)).toEqual([{ id: `${second.casCertId}-cn-hangzhou`, isDefault: true }]);
   });
 });

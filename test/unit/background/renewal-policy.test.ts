@@ -96,6 +96,57 @@ describe("renewal policy messages", () => {
     expect(await send("renewal.set", { keyId: "k2", policy: { mode: "notify" } })).toMatchObject({ ok: true });
   });
 
+  it("takes DCDN, SLB and ALB bindings (normalised); refuses a bad port, region, id or shape naming the field and rule; a stored CDN-only entry reads unchanged", async () => {
+    const { send, keys, store } = setup();
+    keys.set("k1", keyView({ exportable: true }));
+    store.set(RENEWALS_KEY, { k1: { policy: { mode: "auto", beforeDays: 30, fractionLeft: 1 / 3, key: "new" }, uploadToCas: true, deploy: [{ target: "cdn", domain: "old.example.com" }] } });
+    expect(await send("renewal.get", { keyId: "k1" })).toMatchObject({ ok: true, value: { deploy: [{ target: "cdn", domain: "old.example.com" }] } });
+    const deploy = [
+      { target: "dcdn", domain: "WWW.example.com" },
+      { target: "dcdn", auto: true },
+      { target: "slb", loadBalancerId: "lb-bp1abc", port: 443, region: "cn-shanghai" },
+      { target: "slb", loadBalancerId: "lb-bp1abc", port: 8443, domain: "API.example.com", region: "cn-shanghai" },
+      { target: "alb", listenerId: "lsn-xyz9", default: false, region: "ap-southeast-1" },
+    ];
+    expect(await send("renewal.set", { keyId: "k1", policy: { mode: "auto" }, deploy })).toMatchObject({
+      ok: true,
+      value: {
+        deploy: [
+          { target: "dcdn", domain: "www.example.com" },
+          { target: "dcdn", auto: true },
+          { target: "slb", loadBalancerId: "lb-bp1abc", port: 443, region: "cn-shanghai" },
+          { target: "slb", loadBalancerId: "lb-bp1abc", port: 8443, domain: "api.example.com", region: "cn-shanghai" },
+          { target: "alb", listenerId: "lsn-xyz9", default: false, region: "ap-southeast-1" },
+        ],
+      },
+    });
+    const slb = { target: "slb", loadBalancerId: "lb-1", port: 443, region: "cn-hangzhou" };
+    const alb = { target: "alb", listenerId: "lsn-1", default: true, region: "cn-hangzhou" };
+    const refusals: [unknown, string, RegExp][] = [
+      [{ ...slb, port: 0 }, "payload.deploy[1].port", /1\.\.65535/],
+      [{ ...slb, port: 65536 }, "payload.deploy[1].port", /1\.\.65535/],
+      [{ ...slb, port: "443" }, "payload.deploy[1].port", /1\.\.65535/],
+      [{ ...slb, region: "mars-1" }, "payload.deploy[1].region", /one of cn-hangzhou/],
+      [{ ...alb, region: "cn-wulanchabu" }, "payload.deploy[1].region", /one of/],
+      [{ target: "slb", loadBalancerId: "lb-1", port: 443 }, "payload.deploy[1].region", /one of/],
+      [{ ...slb, loadBalancerId: "x-1" }, "payload.deploy[1].loadBalancerId", /matches/],
+      [{ ...slb, domain: "not a domain" }, "payload.deploy[1].domain", /matches/],
+      [{ ...alb, listenerId: "lb-1" }, "payload.deploy[1].listenerId", /matches/],
+      [{ ...alb, default: "yes" }, "payload.deploy[1].default", /true or false/],
+      [{ ...alb, domain: "a.example.com" }, "payload.deploy[1].domain", /known field/],
+      [{ target: "dcdn" }, "payload.deploy[1]", /either domain or auto/],
+      [{ target: "dcdn", domain: "a.example.com", region: "cn-hangzhou" }, "payload.deploy[1].region", /known field/],
+    ];
+    for (const [binding, field, rule] of refusals) {
+      const reply = await send("renewal.set", { keyId: "k1", policy: { mode: "auto" }, deploy: [{ target: "cdn", auto: true }, binding] });
+      expect(reply, JSON.stringify(binding)).toMatchObject({ ok: false, error: { code: "message.payload.invalid", field } });
+      expect(JSON.stringify((reply as { error: unknown }).error), JSON.stringify(binding)).toMatch(rule);
+    }
+    // Refused: what was stored stays.
+    expect(await send("renewal.get", { keyId: "k1" })).toMatchObject({ ok: true, value: { deploy: expect.arrayContaining([{ target: "alb", listenerId: "lsn-xyz9", default: false, region: "ap-southeast-1" }]) } });
+    expect(await send("renewal.set", { keyId: "k1", policy: { mode: "auto" }, uploadToCas: false, deploy: [slb] })).toMatchObject({ ok: false, error: { code: "renewal.deploy.needs_upload" } });
+  });
+
   it("deleteOldUpload: off by default, taken with the upload, refused without it naming the field; an old stored entry reads it as false", async () => {
     const { send, keys, store } = setup();
     keys.set("k1", keyView({ exportable: true }));
