@@ -1,11 +1,13 @@
 // SLB (Classic Load Balancer) 2014-05-15, regional by RegionId: load balancers (CreateLoadBalancer), HTTPS
 // listeners (CreateLoadBalancerHTTPSListener, Set/DescribeLoadBalancerHTTPSListenerAttribute), SNI domain
 // extensions (CreateDomainExtension, SetDomainExtensionAttribute, DescribeDomainExtensions) and server
-// certificates (UploadServerCertificate from cas by AliCloudCertificateId, or from PEM; DescribeServerCertificates).
+// certificates (UploadServerCertificate from cas by AliCloudCertificateId, or from PEM; DescribeServerCertificates;
+// DeleteServerCertificate, refused while in use with the codes the API reference lists).
 // A server certificate is a copy: it keeps serving after the cas certificate it was made from is deleted.
 // The creates Keysmith never calls (CreateLoadBalancer, CreateLoadBalancerHTTPSListener, CreateDomainExtension)
 // are not in its catalogue: their parameters are checked here. Every code below is the emulator's choice
-// (docs/emulator.md), the cloud's documented common ones (MissingParameter, InvalidParameter) aside.
+// (docs/emulator.md), the cloud's documented common ones (MissingParameter, InvalidParameter) and
+// DeleteServerCertificate's two refusals aside.
 import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
 import { CloudError, CloudErrors } from "../cloud-error";
 import { nextId, type SlbListener, type SlbLoadBalancer, type SlbServerCertificate } from "../state";
@@ -21,6 +23,10 @@ const serverCertificateNotFound = (id: string): CloudError => new CloudError(404
 const casCertificateNotFound = (id: string): CloudError => new CloudError(404, "AliCloudCertificate.NotFound", `The cas certificate ${id} does not exist.`);
 const extensionNotFound = (id: string): CloudError => new CloudError(404, "InvalidDomainExtensionId.NotFound", `The domain extension ${id} does not exist.`);
 const extensionExists = (domain: string): CloudError => new CloudError(400, "DomainExtensionAlreadyExists", `The listener has a domain extension for ${domain} already.`);
+
+// DeleteServerCertificate's refusals, as the SLB API reference lists them (400 both).
+const boundToListener = (): CloudError => new CloudError(400, "CertificateAndPrivateKeyIsRefered", "The specified certificate is bound to listeners. You cannot delete it.");
+const boundToExtension = (): CloudError => new CloudError(400, "CertificateRelatedDomainExtensionExist", "The domainExtension related with this ServerCertificate exists.");
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
@@ -169,6 +175,17 @@ export const slbService: ServiceDefinition = {
       const cert: SlbServerCertificate = { ...made, serverCertificateId, name: p.ServerCertificateName ?? made.aliCloudCertificateName ?? serverCertificateId, regionId: region, createdAt: ctx.now() };
       ctx.state.slb.serverCertificates[serverCertificateId] = cert;
       return serverCertificateRow(cert);
+    },
+    // Refused while a listener serves it by default or an SNI domain extension serves it (in its region).
+    DeleteServerCertificate(p, ctx) {
+      const region = need(p, "RegionId");
+      const id = need(p, "ServerCertificateId");
+      findServerCertificate(ctx, region, id);
+      const listeners = Object.values(ctx.state.slb.loadBalancers).filter((lb) => lb.regionId === region).flatMap((lb) => Object.values(lb.listeners));
+      if (listeners.some((l) => l.serverCertificateId === id)) throw boundToListener();
+      if (listeners.some((l) => l.domainExtensions.some((e) => e.serverCertificateId === id))) throw boundToExtension();
+      delete ctx.state.slb.serverCertificates[id];
+      return {};
     },
     DescribeServerCertificates(p, ctx) {
       const region = need(p, "RegionId");

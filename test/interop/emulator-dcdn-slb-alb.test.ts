@@ -180,3 +180,32 @@ describe("ALB DissociateAdditionalCertificatesFromListener with @alicloud/pop-co
     expect(after.Certificates.map((c) => c.CertificateId)).toContain(`${kept.certId}-cn-hangzhou`);
   });
 });
+
+describe("SLB DeleteServerCertificate with @alicloud/pop-core", () => {
+  it("refuses one a listener or an SNI domain extension uses (the API reference's codes), deletes it once unused", async () => {
+    const slb = popClient(emu, "2014-05-15");
+    const a = await uploaded("del.example.com", ["del.example.com"], "slb-del-1");
+    const b = await uploaded("del.example.com", ["del.example.com"], "slb-del-2");
+    const lbId = String(((await slb.request("CreateLoadBalancer", { RegionId: "cn-shanghai", LoadBalancerName: "del" }, post)) as { LoadBalancerId: string }).LoadBalancerId);
+    const make = async (certId: string, name: string) => String(((await slb.request("UploadServerCertificate", { RegionId: "cn-shanghai", AliCloudCertificateId: certId, AliCloudCertificateName: name, AliCloudCertificateRegionId: "cn-hangzhou" }, post)) as { ServerCertificateId: string }).ServerCertificateId);
+    const scA = await make(a.certId, "slb-del-1");
+    const scB = await make(b.certId, "slb-del-2");
+    await slb.request("CreateLoadBalancerHTTPSListener", { RegionId: "cn-shanghai", LoadBalancerId: lbId, ListenerPort: 443, BackendServerPort: 80, Bandwidth: -1, StickySession: "off", HealthCheck: "off", ServerCertificateId: scA }, post);
+    const extId = String(((await slb.request("CreateDomainExtension", { RegionId: "cn-shanghai", LoadBalancerId: lbId, ListenerPort: 443, Domain: "del.example.com", ServerCertificateId: scB }, post)) as { DomainExtensionId: string }).DomainExtensionId);
+
+    expect(await failure(slb.request("DeleteServerCertificate", { RegionId: "cn-shanghai", ServerCertificateId: scA }, post))).toEqual({ code: "CertificateAndPrivateKeyIsRefered", status: 400 });
+    expect(await failure(slb.request("DeleteServerCertificate", { RegionId: "cn-shanghai", ServerCertificateId: scB }, post))).toEqual({ code: "CertificateRelatedDomainExtensionExist", status: 400 });
+    // In another region it is not found.
+    expect(await failure(slb.request("DeleteServerCertificate", { RegionId: "cn-hangzhou", ServerCertificateId: scB }, post))).toEqual({ code: "InvalidServerCertificateId.NotFound", status: 404 });
+
+    // The extension moves to A: B is unused and deleted; it is then gone.
+    await slb.request("SetDomainExtensionAttribute", { RegionId: "cn-shanghai", DomainExtensionId: extId, ServerCertificateId: scA }, post);
+    await slb.request("DeleteServerCertificate", { RegionId: "cn-shanghai", ServerCertificateId: scB }, post);
+    const left = (await slb.request("DescribeServerCertificates", { RegionId: "cn-shanghai" }, post)) as { ServerCertificates: { ServerCertificate: { ServerCertificateId: string }[] } };
+    const ids = left.ServerCertificates.ServerCertificate.map((c) => c.ServerCertificateId);
+    expect(ids).toContain(scA);
+    expect(ids).not.toContain(scB);
+    expect(await failure(slb.request("DeleteServerCertificate", { RegionId: "cn-shanghai", ServerCertificateId: scB }, post))).toEqual({ code: "InvalidServerCertificateId.NotFound", status: 404 });
+    expect((await failure(slb.request("DeleteServerCertificate", { RegionId: "cn-shanghai" }, post))).code).toBe("MissingParameter");
+  });
+});

@@ -372,6 +372,9 @@ export const albWhereText = (w: AlbWhere): string => `${w.listenerId}:${w.isDefa
 
 const regionOf = (context: TargetContext | undefined): string => context?.region ?? "cn-hangzhou";
 
+/** The name Keysmith gives an SLB server certificate made from the cas upload named `casName` (at most 80 characters). */
+export const slbServerCertificateName = (casName: string): string => `keysmith-${casName}`.slice(0, 80);
+
 /** SLB's server certificate made from cas certificate `certId` (DescribeServerCertificates rows). */
 function slbRowsFor(rows: Record<string, unknown>[], certId: string): Record<string, unknown>[] {
   return rows.filter((r) => str(r.AliCloudCertificateId) === certId && str(r.ServerCertificateId) !== "");
@@ -434,11 +437,13 @@ export const SLB_TARGET: DeployTarget = {
     if (w.domain && !extension) fail("lifecycle.deploy.slb_no_extension", "slb", { domain: w.domain, loadBalancerId: w.loadBalancerId, port: w.port });
     let serverCertificateId = str(slbRowsFor(await slbServerCertificates(call, region), certId)[0]?.ServerCertificateId);
     if (!serverCertificateId) {
+      // Named `keysmith-<upload's cas name>`: with the CertId, how `retire` knows the ones Keysmith made.
       const made = await call("UploadServerCertificate", {
         RegionId: region,
         AliCloudCertificateId: certId,
         AliCloudCertificateName: certName ?? certId,
         AliCloudCertificateRegionId: casRegion ?? "cn-hangzhou",
+        ServerCertificateName: slbServerCertificateName(certName ?? certId),
       });
       serverCertificateId = str(made.ServerCertificateId);
       if (!serverCertificateId) fail("lifecycle.deploy.no_server_certificate", "slb", { certId });
@@ -465,6 +470,33 @@ export const SLB_TARGET: DeployTarget = {
   },
   confirm(call, request, options) {
     return confirmBy(SLB_TARGET, call, request, options);
+  },
+  async retire(call, { domain: where, certId, replaced, region: r }) {
+    const region = r ?? "cn-hangzhou";
+    const result: RetireResult = { removed: [], kept: [] };
+    // Only uploads whose name Keysmith recorded: a server certificate is Keysmith's when it was made from one of
+    // them and carries the name Keysmith gives (one a person made from the same upload is not touched, nor one
+    // an older Keysmith made without that name).
+    const old = replaced.filter((u) => u.certId !== certId && u.name);
+    if (old.length === 0) return result;
+    // Only once the place is confirmed serving the new CertId (read again here: the caller's confirm was before).
+    if ((await SLB_TARGET.served(call, where, { region }))?.certId !== certId) return result;
+    for (const row of await slbServerCertificates(call, region)) {
+      const id = str(row.ServerCertificateId);
+      const mine = old.some((u) => str(row.AliCloudCertificateId) === u.certId && str(row.ServerCertificateName) === slbServerCertificateName(u.name!));
+      if (!id || !mine) continue;
+      try {
+        await call("DeleteServerCertificate", { RegionId: region, ServerCertificateId: id });
+        result.removed.push(id);
+      } catch (err) {
+        // Still used by a listener or an SNI domain (SLB refuses, 400): kept, tried again by the next run.
+        if (!isKeysmithError(err)) throw err;
+        const code = (err as { apiCode?: unknown }).apiCode;
+        if (typeof code === "string" && /NotFound/i.test(code)) continue;
+        result.kept.push({ id, reason: typeof code === "string" && code ? code : err.code });
+      }
+    }
+    return result;
   },
   async servedCertIds(call, context) {
     // Every server certificate made from a cas certificate counts as serving it (SLB holds it by reference).

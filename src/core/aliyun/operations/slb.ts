@@ -39,6 +39,13 @@ export const SLB_OPERATIONS: Operation[] = [
       }
     },
   },
+  // Keysmith deletes only server certificates it made from an upload a renewal replaced (recognised by the
+  // upload's recorded CertId and name), once the new one is confirmed; SLB refuses one a listener or SNI
+  // domain extension still uses (CertificateAndPrivateKeyIsRefered, CertificateRelatedDomainExtensionExist).
+  slb("DeleteServerCertificate", "write", [
+    regionId,
+    req("ServerCertificateId", "string", "The server certificate to delete"),
+  ], ""),
   slb("DescribeServerCertificates", "read", [
     regionId,
     p("ServerCertificateId", "string", "One server certificate"),
