@@ -241,7 +241,8 @@ async function processCertificate(spec: CertificateSpec, env: IssueEnv & Rollout
   if (result.outcome === "current" && result.deployed.length > 0) result.outcome = "deployed";
   // Every binding serves the current upload: the earlier ones may go (a kept one does not change the outcome).
   if (spec.deleteOldUploads) {
-    const cleanup = await deleteOldUploads(env, spec.name, files, state);
+    const bound = spec.deploy.map((b) => ({ target: b.target, ...(b.region !== undefined ? { region: b.region } : {}) }));
+    const cleanup = await deleteOldUploads(env, spec.name, files, state, bound);
     if (cleanup.deleted.length > 0) result.uploadsDeleted = cleanup.deleted;
     if (cleanup.kept.length > 0) result.uploadsKept = cleanup.kept;
   }
@@ -258,7 +259,7 @@ export const renewCommand: Command = {
     "  --now: judge what is due as of this ISO 8601 time instead of the system clock\n" +
     "  --webhook-config FILE: YAML or JSON { kind: dingtalk|feishu|wecom|generic, url, secret?, format? } or a list; one message per\n" +
     "    event (renewed, renewal failed, deploy failed, due) after the run; a failed delivery is on stderr and does not change the exit code\n" +
-    "  deleteOldUploads: true (per certificate; default false) deletes its earlier uploads from cas once no CDN domain serves them\n" +
+    "  deleteOldUploads: true (per certificate; default false) deletes its earlier uploads from cas once no bound product (CDN, DCDN, SLB, ALB) serves them\n" +
     `  defaults: --interval ${DEFAULT_INTERVAL_S}, --timeout ${DEFAULT_TIMEOUT_S} (per order)\n` +
     "  exit: 0 all current, 1 something failed (the others still processed), 2 invalid input, 3 an outcome unknown\n" +
     "        (an earlier upload not deleted is reported on stderr and tried again next run; it does not change the exit code)",

@@ -1,11 +1,14 @@
 // `deleteOldUploads: true` in the renew file: after every deploy binding of a certificate is confirmed
 // serving its current upload, the earlier uploads this tool made for it (state.json `previousUploads`,
 // recorded by ensureUploaded in cli/lifecycle/rollout.ts) are deleted from cas with DeleteUserCertificate,
-// each only when no CDN domain of the account serves it. Uploads this tool did not make are never touched.
+// each only when no product the certificate is bound to serves it. Uploads this tool did not make are never touched.
 //
-// What CDN serves is read, not assumed: DescribeCdnHttpsDomainList lists the domains with HTTPS on (page
-// after page; its rows carry no CertId), and DescribeDomainCertificateInfo of each says which CertId it
-// serves (CDN_TARGET.servedCertIds in src/core/lifecycle/deploy-targets.ts). A listing or read that fails keeps every upload for the next run.
+// What is served is read, not assumed, from every target the certificate's bindings use (and any recorded in
+// state.json's deployments), each through its `servedCertIds` (src/core/lifecycle/deploy-targets.ts): CDN
+// always (DescribeCdnHttpsDomainList, then DescribeDomainCertificateInfo of each domain); DCDN's domains; for
+// SLB, in each bound region, every server certificate made from the upload (DescribeServerCertificates); for
+// ALB, in each bound region, every listener's certificates (ListListeners, ListListenerCertificates). A listing
+// or read that fails keeps every upload for the next run.
 //
 // A delete is not a create: it spends nothing and makes nothing, so no write-ahead entry. A lost answer is
 // harmless: the CertId stays recorded, the next run deletes it again, and a "not found" answer then means it
@@ -15,8 +18,8 @@ import { isKeysmithError } from "../../src/core/errors";
 import { t } from "../../src/core/i18n";
 import { operation } from "../../src/core/aliyun/operations";
 import { ApiError } from "../../src/core/aliyun/api-error";
-import { CDN_TARGET } from "../../src/core/lifecycle/deploy-targets";
-import { targetCall, type RolloutEnv } from "./rollout";
+import { CDN_TARGET, deployTarget, isDeployTargetId, type DeployTarget } from "../../src/core/lifecycle/deploy-targets";
+import { targetCall, targetClient, targetContext, type DeployPlace, type RolloutEnv } from "./rollout";
 import { writeState, type CertificateFiles, type CertificateState } from "./store";
 
 export interface CleanupResult {
@@ -35,11 +38,36 @@ function reasonOf(env: RolloutEnv, err: unknown): string {
   return isKeysmithError(err) ? err.localized(env.ctx.locale) : String(err);
 }
 
+/** A product the certificate is bound to, and for a regional one the region of the binding. */
+export interface BoundPlace extends DeployPlace {
+  target: string;
+}
+
 /**
- * Deletes the earlier uploads of certificate `name` that no CDN domain serves. Call only once every deploy
- * binding of the certificate is confirmed serving `state.upload`. Never throws for a cloud answer.
+ * The targets (and regions) asked what they serve: CDN always, then each bound one once per region, then any
+ * target state.json records a deployment to (its region is not recorded: the default one is asked).
  */
-export async function deleteOldUploads(env: RolloutEnv, name: string, files: CertificateFiles, state: CertificateState): Promise<CleanupResult> {
+function askedTargets(env: RolloutEnv, state: CertificateState, bound: readonly BoundPlace[]): { target: DeployTarget; place: DeployPlace }[] {
+  const recorded: BoundPlace[] = Object.keys(state.deployed ?? {}).map((key) => key.slice(0, key.indexOf(":"))).filter(isDeployTargetId).map((target) => ({ target }));
+  const asked: { target: DeployTarget; place: DeployPlace }[] = [];
+  const seen = new Set<string>();
+  for (const b of [{ target: CDN_TARGET.id }, ...bound, ...recorded] as BoundPlace[]) {
+    const target = deployTarget(b.target, "deploy");
+    const place: DeployPlace = target.regional && b.region !== undefined ? { region: b.region } : {};
+    const key = `${target.id}|${target.regional ? (targetContext(env, target, place).region ?? "") : ""}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    asked.push({ target, place });
+  }
+  return asked;
+}
+
+/**
+ * Deletes the earlier uploads of certificate `name` that no bound product serves (`bound`: the certificate's
+ * deploy bindings; CDN is always asked). Call only once every deploy binding of the certificate is confirmed
+ * serving `state.upload`. Never throws for a cloud answer.
+ */
+export async function deleteOldUploads(env: RolloutEnv, name: string, files: CertificateFiles, state: CertificateState, bound: readonly BoundPlace[] = []): Promise<CleanupResult> {
   const result: CleanupResult = { deleted: [], kept: [] };
   const current = state.upload?.certId;
   // The current upload is never an old one (an entry naming it is dropped, not deleted).
@@ -50,9 +78,16 @@ export async function deleteOldUploads(env: RolloutEnv, name: string, files: Cer
   const old = [...(state.previousUploads ?? [])];
   if (old.length === 0) return result;
 
-  let served: Map<string, string[]>;
+  // CertId → where it is served, each place named with its target (`cdn www.example.com`, `alb lsn-…`).
+  const served = new Map<string, string[]>();
   try {
-    served = await CDN_TARGET.servedCertIds(targetCall(env.client, CDN_TARGET));
+    for (const { target, place } of askedTargets(env, state, bound)) {
+      const call = targetCall(targetClient(env, target, place), target);
+      for (const [certId, places] of await target.servedCertIds(call, targetContext(env, target, place))) {
+        const named = places.map((p) => (p.startsWith(`${target.id} `) ? p : `${target.id} ${p}`));
+        served.set(certId, [...(served.get(certId) ?? []), ...named]);
+      }
+    }
   } catch (err) {
     if (!isKeysmithError(err)) throw err;
     const reason = reasonOf(env, err);
@@ -62,7 +97,7 @@ export async function deleteOldUploads(env: RolloutEnv, name: string, files: Cer
   for (const upload of old) {
     const domains = served.get(upload.certId);
     if (domains) {
-      result.kept.push({ certId: upload.certId, reason: t(env.ctx.locale, "lifecycle_cli_upload_in_use", { domains: domains.map((d) => `${CDN_TARGET.id} ${d}`).join(", ") }) });
+      result.kept.push({ certId: upload.certId, reason: t(env.ctx.locale, "lifecycle_cli_upload_in_use", { domains: domains.join(", ") }) });
       continue;
     }
     try {
