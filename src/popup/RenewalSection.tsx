@@ -1,14 +1,16 @@
 // A key's "Renewal" section in its details: off / notify / auto, how many days before the end, a new key or
 // the same one, and — only for a key the vault may export — the opt-in to upload the certificate with its
 // private key to the user's Alibaba Cloud account (said in plain words before it can be ticked), the CDN
-// domains to deploy it to and, with the upload, whether the previous upload is deleted once nothing serves it. The worker stores and checks it (renewal.get / renewal.set) and does the renewing
+// domains to deploy it to, under "DCDN, SLB and ALB" (folded unless something is bound there) the DCDN
+// domains, SLB and ALB listeners with a region each (src/ui/renewal-form.ts reads the lines) and, with the upload, whether the previous upload is deleted once nothing serves it. The worker stores and checks it (renewal.get / renewal.set) and does the renewing
 // (src/background/lifecycle/renewer.ts); this view also shows when the certificate is due and how the last
 // renewal went.
 import { useEffect, useState } from "preact/hooks";
 import { CheckboxField, SelectField, TextField } from "../ui/fields";
 import { localizeError, useLocale, useT } from "../ui/locale";
 import { Done, ErrorNotice } from "../ui/notices";
-import { beforeDaysError, renewalInput, renewalRequest, type RenewalInput } from "../ui/renewal-form";
+import { beforeDaysError, deployErrors, renewalInput, renewalRequest, type RenewalInput } from "../ui/renewal-form";
+import { KMS_REGIONS } from "../options/endpoint";
 import { useAction } from "../ui/use-action";
 import type { KeyView, WorkerApi } from "../ui/worker-api";
 import type { KeyRenewal } from "../messages";
@@ -23,6 +25,7 @@ export function RenewalSection(props: { api: WorkerApi; keyInfo: KeyView }) {
   const [input, setInput] = useState<RenewalInput | null>(null);
   const [stored, setStored] = useState<KeyRenewal | null>(null);
   const [showErrors, setShowErrors] = useState(false);
+  const [moreOpened, setMoreOpened] = useState(false);
   const load = useAction(() => props.api.send("renewal.get", { keyId: id }));
   const save = useAction((req: ReturnType<typeof renewalRequest>) => props.api.send("renewal.set", req));
 
@@ -40,11 +43,15 @@ export function RenewalSection(props: { api: WorkerApi; keyInfo: KeyView }) {
     setInput({ ...input, ...patch });
   };
   const daysError = beforeDaysError(input.beforeDays);
+  const listenerErrors = deployErrors(input);
+  // Open when something is bound there, or a line there has a problem to show.
+  const moreTargetsOpen = input.dcdnDomains.trim() !== "" || input.dcdnAuto || input.slbListeners.trim() !== "" || input.albListeners.trim() !== "" || (showErrors && (listenerErrors.slb ?? listenerErrors.alb) !== undefined);
+  const regionChoices = KMS_REGIONS.map((r) => ({ value: r, label: `${tr(`ui_region_${r.replace(/-/g, "_")}`)} (${r})` }));
   const canUpload = k.exportable && k.spec !== "EC_SM2";
   const submit = async (e: Event) => {
     e.preventDefault();
     setShowErrors(true);
-    if (daysError) return;
+    if (daysError || listenerErrors.slb || listenerErrors.alb) return;
     const next = await save.run(renewalRequest(id, input, stored?.policy.fractionLeft));
     if (next) {
       setStored(next);
@@ -117,6 +124,48 @@ export function RenewalSection(props: { api: WorkerApi; keyInfo: KeyView }) {
             checked={input.cdnAuto}
             onChange={(checked) => set({ cdnAuto: checked })}
           />
+          <details id={`renewal-more-targets-${id}`} open={moreOpened || moreTargetsOpen} onToggle={(e) => setMoreOpened((e.currentTarget as HTMLDetailsElement).open)}>
+            <summary>{tr("ui_renewal_more_targets")}</summary>
+            <div class="stack">
+              <TextField
+                id={`renewal-dcdn-${id}`}
+                label={tr("ui_renewal_dcdn_domains")}
+                hint={tr("ui_renewal_dcdn_domains_hint")}
+                multiline
+                rows={2}
+                value={input.dcdnDomains}
+                onInput={(v) => set({ dcdnDomains: v })}
+              />
+              <CheckboxField
+                id={`renewal-dcdn-auto-${id}`}
+                label={tr("ui_renewal_dcdn_auto")}
+                checked={input.dcdnAuto}
+                onChange={(checked) => set({ dcdnAuto: checked })}
+              />
+              <TextField
+                id={`renewal-slb-${id}`}
+                label={tr("ui_renewal_slb_listeners")}
+                hint={tr("ui_renewal_slb_listeners_hint")}
+                error={showErrors && listenerErrors.slb ? tr(listenerErrors.slb.key, { line: listenerErrors.slb.line }) : undefined}
+                multiline
+                rows={2}
+                value={input.slbListeners}
+                onInput={(v) => set({ slbListeners: v })}
+              />
+              <SelectField id={`renewal-slb-region-${id}`} label={tr("ui_renewal_slb_region")} value={input.slbRegion} choices={regionChoices} onChange={(v) => set({ slbRegion: v })} />
+              <TextField
+                id={`renewal-alb-${id}`}
+                label={tr("ui_renewal_alb_listeners")}
+                hint={tr("ui_renewal_alb_listeners_hint")}
+                error={showErrors && listenerErrors.alb ? tr(listenerErrors.alb.key, { line: listenerErrors.alb.line }) : undefined}
+                multiline
+                rows={2}
+                value={input.albListeners}
+                onInput={(v) => set({ albListeners: v })}
+              />
+              <SelectField id={`renewal-alb-region-${id}`} label={tr("ui_renewal_alb_region")} value={input.albRegion} choices={regionChoices} onChange={(v) => set({ albRegion: v })} />
+            </div>
+          </details>
           <CheckboxField
             id={`renewal-delete-old-${id}`}
             label={tr("ui_renewal_delete_old")}

@@ -7,7 +7,9 @@
 //   key and CSR, orders, adds the validation record, pairs, uploads and deploys: DescribeDomainCertificateInfo
 //   shows the new serial, the popup the finished renewal;
 // - a second key whose renewal's validation fails: its progress holds the failure and the retry time, a
-//   notification says so, and its CDN domain still serves the old certificate.
+//   notification says so, and its CDN domain still serves the old certificate;
+// - an SLB listener typed into the folded "DCDN, SLB and ALB" part with its region: a bad port refused in the
+//   field, the good line saved, shown again (unfolded, the region selected) after reopening; nothing wider than 400 px.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,7 +22,7 @@ import { normalizeSerial } from "../../src/core/lifecycle/deploy-targets";
 import { FOLLOW_ALARM } from "../../src/background/orders/follower";
 import { RENEWAL_ALARM } from "../../src/background/lifecycle/renewer";
 import {
-  ROOT, TEST_GRANTS, contains, expectAttribute, expectText, launchExtension, openExtensionPage, send, startTestEmulator, waitFor,
+  ROOT, TEST_GRANTS, contains, expectAttribute, expectText, expectValue, launchExtension, openExtensionPage, send, startTestEmulator, waitFor,
   type ExtensionSession,
 } from "./harness";
 
@@ -177,5 +179,32 @@ describe("automatic renewal and CDN deploy", () => {
     await openRenewal(popup, bad.keyId);
     await expectText(popup, `#renewal-status-${bad.keyId}`, contains("untouched"));
     await popup.screenshot({ path: join(SHOTS, "popup-renewal-status-en.png"), fullPage: true });
+  });
+  it("an SLB listener typed in the popup with its region is checked, saved and shown again after reopening", async () => {
+    const id = bad.keyId;
+    await popup.reload();
+    await popup.waitForSelector("body[data-synced=true]");
+    await openRenewal(popup, id);
+    await popup.click(`#renewal-more-targets-${id} > summary`);
+    await popup.fill(`#renewal-slb-${id}`, "lb-e2e1:70000");
+    await popup.click(`#renewal-save-${id}`);
+    await expectText(popup, `#renewal-slb-${id}-error`, contains("lb-e2e1:70000"));
+    await popup.fill(`#renewal-slb-${id}`, `lb-e2e1:443:${BAD}`);
+    await popup.selectOption(`#renewal-slb-region-${id}`, "cn-shanghai");
+    expect(await popup.evaluate(() => document.documentElement.scrollWidth <= 400)).toBe(true);
+    await popup.screenshot({ path: join(SHOTS, "popup-renewal-targets-en.png"), fullPage: true });
+    await popup.click(`#renewal-save-${id}`);
+    await popup.locator(`#renewal-saved-${id}`).waitFor();
+    expect((await send(popup, "renewal.get", { keyId: id })).deploy).toEqual([
+      { target: "cdn", domain: BAD },
+      { target: "slb", loadBalancerId: "lb-e2e1", port: 443, domain: BAD, region: "cn-shanghai" },
+    ]);
+
+    await popup.reload();
+    await popup.waitForSelector("body[data-synced=true]");
+    await openRenewal(popup, id);
+    await expectAttribute(popup, `#renewal-more-targets-${id}`, "open", "");
+    await expectValue(popup, `#renewal-slb-${id}`, `lb-e2e1:443:${BAD}`);
+    await expectValue(popup, `#renewal-slb-region-${id}`, "cn-shanghai");
   });
 });
