@@ -365,8 +365,11 @@ describe("DCDN, SLB and ALB bindings", () => {
     expect(set.deploy).toEqual(deploy);
     expect(await slbServes("cn-shanghai", lb)).toBe(before);
 
+    h.cloudRegions.length = 0;
     const progress = await renewOnce(t, t.key.id);
     const casCertId = progress.casCertId!;
+    // A client per binding region: SLB's and ALB's bound to theirs, DCDN's the settings' (one each per attempt).
+    expect(new Set(h.cloudRegions)).toEqual(new Set([undefined, "cn-shanghai", "cn-hangzhou"]));
     expect(progress.deployed).toEqual([`dcdn:${t.domain}`, `slb:${lb}:443@cn-shanghai`, `alb:${lsnDefault}:default@cn-hangzhou`, `alb:${lsnExtra}:additional@cn-hangzhou`]);
     const renewed = await t.value<KeyView>("keys.get", { keyId: progress.newKeyId! });
 

@@ -26,6 +26,8 @@ export function renewalHarness() {
   let emulator: RunningEmulator;
   let offset = 0;
   let domains = 0;
+  /** The `region` of every services.cloud() call, in order (undefined: the settings' region). */
+  const cloudRegions: (string | undefined)[] = [];
   beforeAll(async () => {
     emulator = await startEmulator();
     emulator.control.addZone(ZONE);
@@ -41,7 +43,11 @@ export function renewalHarness() {
   async function workerOn(p: Platform, factory: ReturnType<typeof freshFactory>, opts: { locked?: boolean } = {}) {
     const s = fakeServices();
     s.services.csr = coreCsrService;
-    s.services.cloud = async () => cloudFromClient(await client());
+    // The emulator is one URL for every service; the regions asked for are recorded (SLB/ALB bindings' clients).
+    s.services.cloud = async (options) => {
+      cloudRegions.push(options?.region);
+      return cloudFromClient(await client());
+    };
     s.services.keys = createVaultKeys({ openOrderIds: async () => new Set(), csr: coreCsrService, openVault: () => vaultOn(factory) });
     let n = 0;
     const lock = { locked: opts.locked ?? false };
@@ -65,6 +71,7 @@ export function renewalHarness() {
   return {
     emulator: () => emulator,
     client,
+    cloudRegions,
     workerOn,
     /** Moves the emulator's business clock and the worker's together. */
     advance(ms: number) {
