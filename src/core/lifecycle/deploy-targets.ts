@@ -6,6 +6,7 @@
 // The certificate is deployed by reference: it was uploaded to cas first (UploadUserCertificate), and the
 // product is told the cas CertId. No private key passes through a deploy call.
 import { fail, isKeysmithError } from "../errors";
+import { ApiError } from "../aliyun/api-error";
 import { parseCertificates } from "../cert/certificate";
 import { domainToALabel } from "../san";
 
@@ -490,10 +491,10 @@ export const SLB_TARGET: DeployTarget = {
         result.removed.push(id);
       } catch (err) {
         // Still used by a listener or an SNI domain (SLB refuses, 400): kept, tried again by the next run.
+        // Gone already (deleted by a run whose answer was lost, or by a person): nothing to do.
+        if (err instanceof ApiError && /NotFound/i.test(err.apiCode)) continue;
         if (!isKeysmithError(err)) throw err;
-        const code = (err as { apiCode?: unknown }).apiCode;
-        if (typeof code === "string" && /NotFound/i.test(code)) continue;
-        result.kept.push({ id, reason: typeof code === "string" && code ? code : err.code });
+        result.kept.push({ id, reason: err instanceof ApiError ? err.apiCode : err.code });
       }
     }
     return result;
