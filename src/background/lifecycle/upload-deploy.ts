@@ -12,18 +12,21 @@
 import type { ServiceId } from "../../core/aliyun/operation-types";
 import { KeysmithError } from "../../core/errors";
 import type { AliyunClient } from "../../core/aliyun/client";
-import { albWhereText, coveredDomains, deployTarget, normalizeSerial, slbWhereText, type ApiCall, type ConfirmOptions } from "../../core/lifecycle/deploy-targets";
+import {
+  albWhereText, coveredDomains, deployTarget, normalizeSerial, slbWhereText, type ApiCall, type ConfirmOptions, type DeployTarget, type ReplacedUpload, type RetireRequest,
+} from "../../core/lifecycle/deploy-targets";
 import type { DeployBinding, KeyView, RenewalProgressView } from "../../messages";
 import type { Creates } from "../orders/creates";
 import type { StoredOrder } from "../orders/order-store";
 import type { Services } from "../services";
-import { CAS_NAME_PREFIX } from "./old-upload";
+import { CAS_NAME_PREFIX, previousUpload } from "./old-upload";
 import { RenewalWaiting, type AfterIssued } from "./renewer";
 
 export interface UploadDeployDeps {
   services: Pick<Services, "keys" | "cloud">;
   creates: Pick<Creates, "create" | "list">;
-  orders: { get(id: string): Promise<StoredOrder> };
+  /** `list`: to find the upload the renewal replaces (old-upload.ts previousUpload), for the targets' `retire`. */
+  orders: { get(id: string): Promise<StoredOrder>; list?(): Promise<StoredOrder[]> };
   /** Read-back pacing (deploy-targets.ts defaults: 10 reads, 2 s apart). */
   confirm?: ConfirmOptions;
   /** The cas region the upload lives in (the site's: cn-hangzhou, or ap-southeast-1 for intl); default cn-hangzhou. */
@@ -74,6 +77,20 @@ async function bindingPlaces(bindings: DeployBinding[], call: (service: string) 
   return out;
 }
 
+/**
+ * After a place is confirmed serving the new CertId: the target's `retire` (SLB, ALB) removes what the place kept
+ * of the replaced upload (ALB's replaced additional certificate, SLB's server certificate Keysmith made from it).
+ * Never fails the renewal: a refusal or failure leaves it (the old upload's deletion then says what still uses it).
+ */
+async function retireReplaced(target: DeployTarget, call: ApiCall, request: RetireRequest): Promise<void> {
+  if (!target.retire || request.replaced.length === 0) return;
+  try {
+    await target.retire(call, request);
+  } catch (err) {
+    if (!(err instanceof KeysmithError)) throw err;
+  }
+}
+
 export function createUploadDeploy(deps: UploadDeployDeps) {
   async function upload(newKey: KeyView, order: StoredOrder): Promise<string> {
     if (order.casCertId) return order.casCertId; // uploaded before (or adopted by reconciliation)
@@ -118,6 +135,15 @@ export function createUploadDeploy(deps: UploadDeployDeps) {
     };
     const callIn = (region?: string) => (service: string): ApiCall => async (action, params) => (await clientFor(region)).call(service as ServiceId, action, params) as Promise<Record<string, unknown>>;
     const casRegion = deps.casRegion ? await deps.casRegion() : undefined;
+    // The upload Keysmith made for the certificate this renewal replaces (named as casCertificateName named it).
+    let replaced: ReplacedUpload[] | undefined;
+    const replacedUploads = async (): Promise<ReplacedUpload[]> => {
+      if (replaced) return replaced;
+      const orders = deps.orders.list ? { list: () => deps.orders.list!() } : undefined;
+      const old = orders ? await previousUpload(orders, ctx.key.id, progress.replaces, progress.orderId) : undefined;
+      replaced = old && old !== progress.casCertId ? [{ certId: old, name: casCertificateName(ctx.key) }] : [];
+      return replaced;
+    };
     const serial = normalizeSerial(ctx.newKey.certificate?.serial ?? "");
     const sans = ctx.newKey.certificate?.sans ?? ctx.newKey.sans;
     for (const place of await bindingPlaces(ctx.renewal.deploy, callIn(), sans)) {
@@ -139,6 +165,7 @@ export function createUploadDeploy(deps: UploadDeployDeps) {
       }
       progress = { ...progress, deployed: [...(progress.deployed ?? []), label] };
       await ctx.save(progress);
+      await retireReplaced(target, call, { ...request, replaced: await replacedUploads() });
     }
     return progress;
   };

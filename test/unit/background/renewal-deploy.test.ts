@@ -424,4 +424,25 @@ describe("DCDN, SLB and ALB bindings", () => {
     expect(await casHolds(first.casCertId!)).toBe(true);
     expect(await albServes(bound)).toEqual([{ id: `${second.casCertId}-cn-hangzhou`, isDefault: true }]);
   });
+  it("the next renewal retires what SLB and ALB kept of the last one's upload (server certificate, additional certificate), then deletes that upload", async () => {
+    const t = await h.setup({ policy: { mode: "auto" }, uploadToCas: true, deleteOldUpload: true });
+    const before = await uploadCurrent(t, `before-${t.domain}`);
+    const lb = await slbListener("cn-shenzhen", t.domain, before);
+    const lsn = await albListener(before);
+    await t.value("renewal.set", {
+      keyId: t.key.id,
+      policy: { mode: "auto" },
+      deploy: [{ target: "slb", loadBalancerId: lb, port: 443, region: "cn-shenzhen" }, { target: "alb", listenerId: lsn, default: false, region: "cn-hangzhou" }],
+    });
+    const { first, second } = await renewTwice(t);
+    expect(await slbServes("cn-shenzhen", lb)).toBe(second.casCertId);
+    const rows = (await (await h.client()).call("slb", "DescribeServerCertificates", { RegionId: "cn-shenzhen" })) as { ServerCertificates?: { ServerCertificate?: { AliCloudCertificateId?: string | number }[] } };
+    const made = (rows.ServerCertificates?.ServerCertificate ?? []).map((r) => String(r.AliCloudCertificateId));
+    expect(made).toContain(second.casCertId);
+    expect(made).not.toContain(first.casCertId); // the first renewal's server certificate deleted
+    const additional = (await albServes(lsn)).filter((c) => !c.isDefault).map((c) => c.id);
+    expect(additional).toEqual([`${second.casCertId}-cn-hangzhou`]); // the first renewal's one dissociated
+    expect(second).toMatchObject({ oldCasCertId: first.casCertId, oldUploadDeleted: true });
+    expect(await casHolds(first.casCertId!)).toBe(false);
+  });
 });
