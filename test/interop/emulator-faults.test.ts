@@ -354,7 +354,7 @@ describe("paging across every page", () => {
   });
 
   it("GET /__emulator/counts matches what the lists walk to", async () => {
-    expect(await counts(paged)).toEqual({ orders: 23, csrs: 3, kmsCertificates: 3, dnsRecords: 25, uploads: 0, cdnDomains: 0, cdnDeploys: 0, pendingCommits: 0 });
+    expect(await counts(paged)).toEqual({ orders: 23, csrs: 3, kmsCertificates: 3, dnsRecords: 25, uploads: 0, cdnDomains: 0, cdnDeploys: 0, dcdnDomains: 0, dcdnDeploys: 0, slbServerCertificates: 0, slbDeploys: 0, albDeploys: 0, pendingCommits: 0 });
     expect(paged.control.snapshot().counts).toEqual(paged.control.counts());
   });
 });
