@@ -68,9 +68,27 @@ export const CDN_OPERATIONS: Operation[] = [
     p("PageNumber", "integer", "Page (1 to 100000)", { rule: "positive" }),
     p("PageSize", "integer", "Page size (1 to 500, default 20)", { rule: "positive" }),
   ], "Domains.PageData:array, TotalCount:integer, PageNumber:integer, PageSize:integer"),
-  {
-    ...cdn("SetCdnDomainSSLCertificate", "write", [
-      domainName,
+  sslCertificateOperation(cdn, "SetCdnDomainSSLCertificate", domainName),
+  cdn("DescribeDomainCertificateInfo", "read", [domainName], "CertInfos.CertInfo:array"),
+  cdn("DescribeCdnHttpsDomainList", "read", [
+    p("Keyword", "string", "Text to search in domains and certificates"),
+    p("PageNumber", "integer", "Page (1 to 100000)", { rule: "positive" }),
+    p("PageSize", "integer", "Page size (default 20)", { rule: "positive" }),
+  ], "CertInfos.CertInfo:array, TotalCount:integer"),
+];
+
+/**
+ * CDN's SetCdnDomainSSLCertificate, and DCDN's SetDcdnDomainSSLCertificate which takes the same parameters:
+ * HTTPS on with a cas certificate (CertId) or an uploaded pair (SSLPub, SSLPri), or off.
+ */
+export function sslCertificateOperation(
+  make: (action: string, kind: Operation["kind"], params: Operation["params"], response: string) => Operation,
+  action: string,
+  domain: Operation["params"][number],
+): Operation {
+  return {
+    ...make(action, "write", [
+      domain,
       req("SSLProtocol", "string", "HTTPS on or off", { allowed: ["on", "off"] }),
       p("CertType", "string", "cas: a certificate held by cas (CertId); upload: the certificate and key given here", { allowed: ["cas", "upload"] }),
       p("CertId", "long", "The cas certificate's ID (CertType cas)"),
@@ -83,17 +101,11 @@ export const CDN_OPERATIONS: Operation[] = [
     crossCheck: (c) => {
       if (c.SSLProtocol !== "on") return;
       if (c.CertType === "cas") {
-        if (!c.CertId) fail("api.param.required", "CertId", { action: "SetCdnDomainSSLCertificate" });
+        if (!c.CertId) fail("api.param.required", "CertId", { action });
       } else if (c.CertType === "upload") {
-        if (!c.SSLPub) fail("api.param.required", "SSLPub", { action: "SetCdnDomainSSLCertificate" });
-        if (!c.SSLPri) fail("api.param.required", "SSLPri", { action: "SetCdnDomainSSLCertificate" });
+        if (!c.SSLPub) fail("api.param.required", "SSLPub", { action });
+        if (!c.SSLPri) fail("api.param.required", "SSLPri", { action });
       }
     },
-  },
-  cdn("DescribeDomainCertificateInfo", "read", [domainName], "CertInfos.CertInfo:array"),
-  cdn("DescribeCdnHttpsDomainList", "read", [
-    p("Keyword", "string", "Text to search in domains and certificates"),
-    p("PageNumber", "integer", "Page (1 to 100000)", { rule: "positive" }),
-    p("PageSize", "integer", "Page size (default 20)", { rule: "positive" }),
-  ], "CertInfos.CertInfo:array, TotalCount:integer"),
-];
+  };
+}

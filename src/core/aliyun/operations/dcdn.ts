@@ -2,9 +2,9 @@
 // Security Acceleration) and the certificate each one serves, so a cas certificate can be deployed there and
 // read back. Names, types and allowed values from the DCDN API reference (SetDcdnDomainSSLCertificate,
 // DescribeDcdnDomainCertificateInfo, DescribeDcdnUserDomains).
-import { fail } from "../../errors";
 import type { Operation } from "../operation-types";
 import { fields, p, req } from "./build";
+import { sslCertificateOperation } from "./cdn";
 
 const dcdn = (action: string, kind: Operation["kind"], params: Operation["params"], response: string): Operation =>
   ({ service: "dcdn", version: "2018-01-15", action, method: "POST", kind, params, response: fields(`RequestId${response ? `, ${response}` : ""}`) });
@@ -12,28 +12,7 @@ const dcdn = (action: string, kind: Operation["kind"], params: Operation["params
 const domainName = req("DomainName", "string", "The accelerated domain, e.g. www.example.com (a wildcard as .example.com)", { rule: "cdn_domain" });
 
 export const DCDN_OPERATIONS: Operation[] = [
-  {
-    ...dcdn("SetDcdnDomainSSLCertificate", "write", [
-      domainName,
-      req("SSLProtocol", "string", "HTTPS on or off", { allowed: ["on", "off"] }),
-      p("CertType", "string", "cas: a certificate held by cas (CertId); upload: the certificate and key given here", { allowed: ["cas", "upload"] }),
-      p("CertId", "long", "The cas certificate's ID (CertType cas)"),
-      p("CertName", "string", "The certificate's name"),
-      p("CertRegion", "string", "Where the cas certificate lives (CertType cas)", { allowed: ["cn-hangzhou", "ap-southeast-1"], default: "cn-hangzhou" }),
-      p("SSLPub", "string", "PEM certificate and chain (CertType upload)", { rule: "certificate_pem" }),
-      p("SSLPri", "string", "PEM private key (CertType upload)", { rule: "private_key_pem", secret: true }),
-      p("Env", "string", "staging: a canary deployment"),
-    ], ""),
-    crossCheck: (c) => {
-      if (c.SSLProtocol !== "on") return;
-      if (c.CertType === "cas") {
-        if (!c.CertId) fail("api.param.required", "CertId", { action: "SetDcdnDomainSSLCertificate" });
-      } else if (c.CertType === "upload") {
-        if (!c.SSLPub) fail("api.param.required", "SSLPub", { action: "SetDcdnDomainSSLCertificate" });
-        if (!c.SSLPri) fail("api.param.required", "SSLPri", { action: "SetDcdnDomainSSLCertificate" });
-      }
-    },
-  },
+  sslCertificateOperation(dcdn, "SetDcdnDomainSSLCertificate", domainName),
   dcdn("DescribeDcdnDomainCertificateInfo", "read", [domainName], "CertInfos.CertInfo:array"),
   dcdn("DescribeDcdnUserDomains", "read", [
     p("DomainName", "string", "Domain filter"),
