@@ -131,6 +131,37 @@ function httpsFromPem(certPem: string, keyPem: string | undefined, domain: strin
   };
 }
 
+/**
+ * SetCdnDomainSSLCertificate, and DCDN's SetDcdnDomainSSLCertificate (the same parameters and checks): HTTPS
+ * off, or on with a certificate cas holds (CertType cas, CertId; it must cover the domain) or an uploaded
+ * pair (SSLPub, SSLPri). True when a certificate was set (a deploy).
+ */
+export function setDomainHttps(domain: { domainName: string; https?: CdnHttps; modifiedAt: number }, p: Record<string, string>, ctx: ServiceContext): boolean {
+  const now = ctx.now();
+  domain.modifiedAt = now;
+  if (p.SSLProtocol === "off") {
+    delete domain.https;
+    return false;
+  }
+  const region = p.CertRegion ?? "cn-hangzhou";
+  if (p.CertType === "cas") {
+    const held = heldCertificate(ctx, p.CertId!);
+    if (!held) throw certificateNotFound();
+    const names = held.sans.length > 0 ? held.sans : [held.commonName];
+    if (!covers(names, domain.domainName)) throw domainNotMatch(domain.domainName, names);
+    domain.https = {
+      certType: "cas", certId: held.certId, certName: p.CertName ?? held.name, certRegion: region, certPem: held.certPem, serial: held.serial,
+      commonName: held.commonName, issuer: held.issuer, notBefore: held.notBefore, notAfter: held.notAfter, updatedAt: now,
+    };
+  } else {
+    if (!p.SSLPub) throw new CloudError(400, "SSLPub.MissingParameter", "The SSLPub parameter is required.");
+    if (!p.SSLPri) throw new CloudError(400, "SSLPri.MissingParameter", "The SSLPri parameter is required.");
+    const got = httpsFromPem(p.SSLPub, p.SSLPri, domain.domainName);
+    domain.https = { ...got, certType: "upload", certName: p.CertName ?? `${domain.domainName}-${now}`, certRegion: region, updatedAt: now };
+  }
+  return true;
+}
+
 export const cdnService: ServiceDefinition = {
   id: "cdn",
   version: "2018-05-10",
@@ -170,33 +201,7 @@ export const cdnService: ServiceDefinition = {
       return { Domains: { PageData: items.map(domainRow) }, TotalCount: total, PageNumber: page, PageSize: size };
     },
     SetCdnDomainSSLCertificate(p, ctx) {
-      const domain = findDomain(ctx, p.DomainName!);
-      const now = ctx.now();
-      if (p.SSLProtocol === "off") {
-        delete domain.https;
-        domain.modifiedAt = now;
-        return {};
-      }
-      const region = p.CertRegion ?? "cn-hangzhou";
-      let https: CdnHttps;
-      if (p.CertType === "cas") {
-        const held = heldCertificate(ctx, p.CertId!);
-        if (!held) throw certificateNotFound();
-        const names = held.sans.length > 0 ? held.sans : [held.commonName];
-        if (!covers(names, domain.domainName)) throw domainNotMatch(domain.domainName, names);
-        https = {
-          certType: "cas", certId: held.certId, certName: p.CertName ?? held.name, certRegion: region, certPem: held.certPem, serial: held.serial,
-          commonName: held.commonName, issuer: held.issuer, notBefore: held.notBefore, notAfter: held.notAfter, updatedAt: now,
-        };
-      } else {
-        if (!p.SSLPub) throw new CloudError(400, "SSLPub.MissingParameter", "The SSLPub parameter is required.");
-        if (!p.SSLPri) throw new CloudError(400, "SSLPri.MissingParameter", "The SSLPri parameter is required.");
-        const got = httpsFromPem(p.SSLPub, p.SSLPri, domain.domainName);
-        https = { ...got, certType: "upload", certName: p.CertName ?? `${domain.domainName}-${now}`, certRegion: region, updatedAt: now };
-      }
-      domain.https = https;
-      domain.modifiedAt = now;
-      ctx.state.cdn.deploys += 1;
+      if (setDomainHttps(findDomain(ctx, p.DomainName!), p, ctx)) ctx.state.cdn.deploys += 1;
       return {};
     },
     DescribeDomainCertificateInfo(p, ctx) {

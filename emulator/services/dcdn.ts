@@ -3,14 +3,10 @@
 // certificate from cas by CertId, or SSLPub/SSLPri; one that does not cover the domain is refused.
 // AddDcdnDomain is not in Keysmith's catalogue (Keysmith never adds domains): its parameters are checked here.
 import { CloudError, CloudErrors } from "../cloud-error";
-import type { CdnHttps, DcdnDomain } from "../state";
+import type { DcdnDomain } from "../state";
 import { isListed, listedAtFor, type ServiceContext, type ServiceDefinition } from "../service";
 import { newestFirst, pageOf } from "../paging";
-import { heldCertificate } from "./user-certificates";
-import { covers } from "./cdn";
-import { certificateMatchesKey, parseCertificates } from "../../src/core/cert/certificate";
-import { isKeysmithError } from "../../src/core/errors";
-import { createPrivateKey, createPublicKey } from "node:crypto";
+import { setDomainHttps } from "./cdn";
 
 /** DescribeDcdnUserDomains: PageNumber from 1, PageSize default 20, at most 500. */
 const DOMAIN_PAGING = { pageParam: "PageNumber", sizeParam: "PageSize", defaultSize: 20, maxSize: 500 } as const;
@@ -18,9 +14,6 @@ const DOMAIN_PAGING = { pageParam: "PageNumber", sizeParam: "PageSize", defaultS
 // The emulator's choice of codes (docs/emulator.md), the same as its CDN's.
 const domainNotFound = (): CloudError => new CloudError(404, "InvalidDomain.NotFound", "The domain provided does not belong to you.");
 const domainExists = (name: string): CloudError => new CloudError(400, "DomainAlreadyExist", `The domain ${name} has been added already.`);
-const certificateNotFound = (): CloudError => new CloudError(404, "Certificate.NotFound", "The certificate does not exist in Certificate Management Service.");
-const domainNotMatch = (domain: string, names: readonly string[]): CloudError =>
-  new CloudError(400, "Certificate.DomainNotMatch", `The certificate (${names.join(", ")}) does not cover the domain ${domain}.`);
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
@@ -34,29 +27,6 @@ function findDomain(ctx: ServiceContext, name: string): DcdnDomain {
   const domain = ctx.state.dcdn.domains[name.toLowerCase()];
   if (!domain) throw domainNotFound();
   return domain;
-}
-
-function fromPem(certPem: string, keyPem: string, domain: string): Omit<CdnHttps, "certType" | "certName" | "certRegion" | "updatedAt"> {
-  let chain;
-  try {
-    chain = parseCertificates(certPem, "SSLPub");
-  } catch (err) {
-    if (isKeysmithError(err)) throw CloudErrors.invalidParameter("SSLPub", "It is not a readable PEM certificate.");
-    throw err;
-  }
-  let spki: Uint8Array;
-  try {
-    spki = new Uint8Array(createPublicKey(createPrivateKey(keyPem)).export({ type: "spki", format: "der" }));
-  } catch {
-    throw CloudErrors.invalidParameter("SSLPri", "It is not a readable PEM private key.");
-  }
-  if (!certificateMatchesKey(chain.leaf.spkiDer, spki)) throw new CloudError(400, "Certificate.KeyMismatch", "The certificate and the private key do not match.");
-  const names = chain.leaf.sans.length > 0 ? chain.leaf.sans : [chain.leaf.commonName];
-  if (!covers(names, domain)) throw domainNotMatch(domain, names);
-  return {
-    certPem: chain.pem, serial: chain.leaf.serial, commonName: chain.leaf.commonName, issuer: chain.leaf.issuer,
-    notBefore: chain.leaf.notBefore.getTime(), notAfter: chain.leaf.notAfter.getTime(),
-  };
 }
 
 export const dcdnService: ServiceDefinition = {
@@ -105,30 +75,7 @@ export const dcdnService: ServiceDefinition = {
       };
     },
     SetDcdnDomainSSLCertificate(p, ctx) {
-      const domain = findDomain(ctx, p.DomainName!);
-      const now = ctx.now();
-      if (p.SSLProtocol === "off") {
-        delete domain.https;
-        domain.modifiedAt = now;
-        return {};
-      }
-      const region = p.CertRegion ?? "cn-hangzhou";
-      if (p.CertType === "cas") {
-        const held = heldCertificate(ctx, p.CertId!);
-        if (!held) throw certificateNotFound();
-        const names = held.sans.length > 0 ? held.sans : [held.commonName];
-        if (!covers(names, domain.domainName)) throw domainNotMatch(domain.domainName, names);
-        domain.https = {
-          certType: "cas", certId: held.certId, certName: p.CertName ?? held.name, certRegion: region, certPem: held.certPem, serial: held.serial,
-          commonName: held.commonName, issuer: held.issuer, notBefore: held.notBefore, notAfter: held.notAfter, updatedAt: now,
-        };
-      } else {
-        if (!p.SSLPub) throw new CloudError(400, "SSLPub.MissingParameter", "The SSLPub parameter is required.");
-        if (!p.SSLPri) throw new CloudError(400, "SSLPri.MissingParameter", "The SSLPri parameter is required.");
-        domain.https = { ...fromPem(p.SSLPub, p.SSLPri, domain.domainName), certType: "upload", certName: p.CertName ?? `${domain.domainName}-${now}`, certRegion: region, updatedAt: now };
-      }
-      domain.modifiedAt = now;
-      ctx.state.dcdn.deploys += 1;
+      if (setDomainHttps(findDomain(ctx, p.DomainName!), p, ctx)) ctx.state.dcdn.deploys += 1;
       return {};
     },
     DescribeDcdnDomainCertificateInfo(p, ctx) {
