@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator/index";
 import { createClient, staticCredentials, type AliyunClient } from "../../src/core/aliyun/client";
 import { hmacKeysFromSecret } from "../../src/core/aliyun/hmac";
-import { runCli } from "../support/run-cli";
+import { renewRunner } from "../support/renew-cli";
 import { opensslCsr, popClient } from "./emulator-helpers";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -33,13 +33,7 @@ const ALB_DOMAIN = "alb.renewal.example.com";
 const SLB_DOMAIN = "slb.renewal.example.com";
 const REGION = "cn-shanghai";
 
-const renew = (...extra: string[]) =>
-  runCli(["renew", "--config", config, "--passphrase-file", pass, "--state-dir", stateDir, "--interval", "0.05", "--timeout", "60", "--endpoint", emu.url, ...extra], {
-    ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
-    KEYSMITH_LANG: "en",
-    KEYSMITH_STATE_DIR: stateDir,
-  });
+const renew = renewRunner(() => emu, { config, pass, stateDir });
 
 interface RunReport {
   certificates: { name: string; outcome: string; uploadsDeleted?: string[]; uploadsKept?: { certId: string; reason: string }[] }[];

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator/index";
 import { createClient, staticCredentials, type AliyunClient } from "../../src/core/aliyun/client";
 import { hmacKeysFromSecret } from "../../src/core/aliyun/hmac";
-import { runCli } from "../support/run-cli";
+import { renewRunner } from "../support/renew-cli";
 
 const DAY = 24 * 60 * 60 * 1000;
 let emu: RunningEmulator;
@@ -44,13 +44,7 @@ ${contact}    deleteOldUploads: true
       - cdn: www.shared.example.com
 `;
 
-const renew = (...extra: string[]) =>
-  runCli(["renew", "--config", config, "--passphrase-file", pass, "--state-dir", stateDir, "--interval", "0.05", "--timeout", "60", "--endpoint", emu.url, ...extra], {
-    ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
-    KEYSMITH_LANG: "en",
-    KEYSMITH_STATE_DIR: stateDir,
-  });
+const renew = renewRunner(() => emu, { config, pass, stateDir });
 
 interface RunReport {
   certificates: { name: string; outcome: string; certId?: string; uploadsDeleted?: string[]; uploadsKept?: { certId: string; reason: string }[] }[];

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator/index";
-import { runCli } from "../support/run-cli";
+import { renewRunner } from "../support/renew-cli";
 
 const DAY = 24 * 60 * 60 * 1000;
 const SECRET = "SECwebhook0123456789abcdef";
@@ -54,13 +54,7 @@ async function listener(statuses: number[]): Promise<{ server: Server; url: stri
 }
 const servers: Server[] = [];
 
-const renew = (...extra: string[]) =>
-  runCli(["renew", "--config", config, "--passphrase-file", pass, "--state-dir", stateDir, "--interval", "0.05", "--timeout", "60", "--endpoint", emu.url, ...extra], {
-    ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
-    KEYSMITH_LANG: "en",
-    KEYSMITH_STATE_DIR: stateDir,
-  });
+const renew = renewRunner(() => emu, { config, pass, stateDir });
 
 beforeAll(async () => {
   emu = await startEmulator();
