@@ -4,22 +4,23 @@
 //    uploaded certificates; BUY and CPACK: orders, of which the issued ones carry CertEndTime), all pages;
 //  - KMS ListCertificates, each then read with DescribeCertificate (NotAfter), or GetCertificate when that
 //    lacks it;
-//  - what each CDN domain serves (CDN_TARGET.servedCertIds), which gives the deployments of cas certificates
-//    and, for a CertId no cas list showed, the served certificate itself (CDN_TARGET.served).
+//  - what each CDN and DCDN domain serves (CDN_TARGET / DCDN_TARGET servedCertIds), which gives the
+//    deployments of cas certificates (DCDN ones as `dcdn:<domain>`) and, for a CertId no cas list showed, the
+//    served certificate itself (`served`).
 // A certificate seen in several places (an order in CERT and CPACK, an upload in CERT and UPLOAD, a cas
-// certificate served by CDN) is one row. KMS and CDN errors do not sink the report: they are recorded as
+// certificate served by CDN) is one row. KMS, CDN and DCDN errors do not sink the report: they are recorded as
 // source errors; a cas error is thrown (without cas there is no account-wide report).
 //
 // Pure: the only I/O is the injected `call`, bound by the caller to its signed client.
 import { fail, isKeysmithError } from "../errors";
 import { parseCertificates } from "../cert/certificate";
-import { CDN_TARGET, normalizeSerial, type ApiCall } from "./deploy-targets";
+import { CDN_TARGET, DCDN_TARGET, normalizeSerial, type ApiCall, type DeployTarget } from "./deploy-targets";
 
-export type WatchService = "cas" | "kms" | "cdn";
+export type WatchService = "cas" | "kms" | "cdn" | "dcdn";
 /** The port to the typed client: validated, signed and sent by the caller. */
 export type WatchCall = (service: WatchService, action: string, params: Record<string, string>) => Promise<Record<string, unknown>>;
 
-export type WatchSource = "cas-order" | "cas-upload" | "kms" | "cdn-served";
+export type WatchSource = "cas-order" | "cas-upload" | "kms" | "cdn-served" | "dcdn-served";
 
 export interface WatchRow {
   /** cas CertificateId (or the OrderId of an issued order whose list row gave none), KMS CertificateId. */
@@ -62,6 +63,8 @@ export interface WatchOptions {
   kms?: boolean;
   /** Read CDN (default true). */
   cdn?: boolean;
+  /** Read DCDN (default true). */
+  dcdn?: boolean;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -235,19 +238,24 @@ async function kmsDrafts(call: WatchCall): Promise<Draft[]> {
   return drafts;
 }
 
-/** Deployments onto cas rows; a served CertId no cas list showed becomes a cdn-served row of its own. */
-async function cdnDrafts(call: WatchCall, casRows: Draft[]): Promise<Draft[]> {
-  const cdnCall: ApiCall = (action, params) => call("cdn", action, params);
-  const served = await CDN_TARGET.servedCertIds(cdnCall);
+/**
+ * Deployments onto the rows so far; a served CertId no row has becomes a `<product>-served` row of its own.
+ * CDN domains are listed as they are, DCDN ones as `dcdn:<domain>`.
+ */
+async function servedDrafts(call: WatchCall, casRows: Draft[], target: DeployTarget, service: "cdn" | "dcdn"): Promise<Draft[]> {
+  const cdnCall: ApiCall = (action, params) => call(service, action, params);
+  const served = await target.servedCertIds(cdnCall);
+  const label = (domain: string) => (service === "cdn" ? domain : `${service}:${domain}`);
   const extra: Draft[] = [];
   for (const [certId, domains] of served) {
-    const sorted = [...domains].sort();
-    const row = casRows.find((r) => r.id === certId && r.source !== "kms");
+    const sorted = [...domains].sort().map(label);
+    const place = [...domains].sort()[0]!;
+    const row = [...casRows, ...extra].find((r) => r.id === certId && r.source !== "kms");
     if (row) {
       row.deployedTo = [...new Set([...row.deployedTo, ...sorted])];
       continue;
     }
-    const seen = await CDN_TARGET.served(cdnCall, sorted[0]!);
+    const seen = await target.served(cdnCall, place);
     if (!seen?.certificatePem) continue;
     let leaf;
     try {
@@ -258,7 +266,7 @@ async function cdnDrafts(call: WatchCall, casRows: Draft[]): Promise<Draft[]> {
     }
     extra.push({
       id: certId,
-      source: "cdn-served",
+      source: service === "cdn" ? "cdn-served" : "dcdn-served",
       name: leaf.commonName || certId,
       ...(leaf.commonName ? { commonName: leaf.commonName } : {}),
       sans: leaf.sans,
@@ -286,11 +294,12 @@ export async function gatherWatch(call: WatchCall, options: WatchOptions): Promi
       errors.push(sourceError("kms", err));
     }
   }
-  if (options.cdn !== false) {
+  for (const [service, target] of [["cdn", CDN_TARGET], ["dcdn", DCDN_TARGET]] as const) {
+    if (options[service] === false) continue;
     try {
-      drafts.push(...(await cdnDrafts(call, drafts)));
+      drafts.push(...(await servedDrafts(call, drafts, target, service)));
     } catch (err) {
-      errors.push(sourceError("cdn", err));
+      errors.push(sourceError(service, err));
     }
   }
   const rows = drafts.map(({ notAfterMs, ...rest }): WatchRow => ({

@@ -25,6 +25,7 @@ interface Account {
   kmsError?: Error;
   /** domain → { certId, pem } */
   cdn?: Record<string, { certId: string; pem: string }>;
+  dcdn?: Record<string, { certId: string; pem: string }>;
 }
 
 function fake(account: Account) {
@@ -55,6 +56,14 @@ function fake(account: Account) {
       if (action === "DescribeDomainCertificateInfo") {
         const s = cdn[params.DomainName!]!;
         return { CertInfos: { CertInfo: [{ DomainName: params.DomainName, CertId: s.certId, ServerCertificate: s.pem }] } };
+      }
+    }
+    if (service === "dcdn") {
+      const dcdn = account.dcdn ?? {};
+      if (action === "DescribeDcdnUserDomains") return { Domains: { PageData: Object.keys(dcdn).map((d) => ({ DomainName: d, SSLProtocol: "on" })) }, TotalCount: Object.keys(dcdn).length };
+      if (action === "DescribeDcdnDomainCertificateInfo") {
+        const s = dcdn[params.DomainName!]!;
+        return { CertInfos: { CertInfo: [{ DomainName: params.DomainName, SSLProtocol: "on", CertId: s.certId, SSLPub: s.pem }] } };
       }
     }
     throw new Error(`unexpected ${service} ${action}`);
@@ -112,6 +121,24 @@ describe("gatherWatch", () => {
     });
     const report = await gatherWatch(call, { now: NOW });
     expect(report.rows.map((r) => [r.source, r.id, r.name, r.daysLeft, r.deployedTo])).toEqual([["cas-upload", "13001", "gone-upload", -3, ["gone.example.com"]]]);
+  });
+
+  it("reads what DCDN domains serve too: a cas certificate's DCDN domains as dcdn:<domain>, an unknown one as a dcdn-served row", async () => {
+    const upload = uploadRow("14001", "edge-upload", "edge.example.com", NOW.getTime() + 50 * DAY);
+    const { call } = fake({
+      cas: { CERT: [upload], UPLOAD: [upload] },
+      cdn: { "edge.example.com": { certId: "14001", pem: await leafPem("edge.example.com", new Date(NOW.getTime() + 50 * DAY)) } },
+      dcdn: {
+        "edge.example.com": { certId: "14001", pem: await leafPem("edge.example.com", new Date(NOW.getTime() + 50 * DAY)) },
+        "dyn.example.com": { certId: "777", pem: await leafPem("dyn.example.com", new Date(NOW.getTime() + 12 * DAY), "0c") },
+      },
+    });
+    const report = await gatherWatch(call, { now: NOW });
+    expect(report.errors).toEqual([]);
+    expect(report.rows.map((r) => [r.source, r.id, r.name, r.daysLeft, r.deployedTo])).toEqual([
+      ["dcdn-served", "777", "dyn.example.com", 12, ["dcdn:dyn.example.com"]],
+      ["cas-upload", "14001", "edge-upload", 50, ["edge.example.com", "dcdn:edge.example.com"]],
+    ]);
   });
 
   it("keys an issued order without a CertificateId by its OrderId, and merges it with its CERT row", async () => {
