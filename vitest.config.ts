@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-// Unit and interop tests run in parallel; the real-browser tests share one Chromium at a time. Two files at
-// once (one browser file beside a unit file, or two unit files): Vitest's default on two cores is one
-// (cores − 1), which ran the whole suite file after file.
+// Unit and interop tests run two files at once (Vitest's default on two cores is one, cores − 1, which ran
+// them file after file); the real-browser tests one at a time, sharing one Chromium. Vitest puts a project
+// with one worker and the default sequence.groupOrder in a group of its own that runs after the others, so
+// the browser files start once the unit files are done: they do not overlap.
 export default defineConfig({
   test: {
     maxWorkers: 2,
