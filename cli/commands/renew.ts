@@ -12,10 +12,9 @@
 // Exit: 0 every certificate current (and deployed); 1 something failed or is waiting for its retry time;
 // 2 invalid input (the file, a flag), nothing sent; 3 an outcome unknown (a create whose answer was lost:
 // `keysmith order reconcile` settles it).
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { parseDocument } from "yaml";
-import { KeysmithError, fail, isKeysmithError } from "../../src/core/errors";
+import { fail, isKeysmithError } from "../../src/core/errors";
 import { t } from "../../src/core/i18n";
 import { operation } from "../../src/core/aliyun/operations";
 import { parseCertificates, type CertificateInfo } from "../../src/core/cert/certificate";
@@ -28,6 +27,7 @@ import { GLOBAL_API_FLAGS, clientFromArgs } from "../credentials-env";
 import { EXIT_UNKNOWN, STATE_FLAGS, cliWriteAhead } from "../create";
 import { readPassphraseFile } from "../private-keys";
 import { stateDirFrom } from "../state-dir";
+import { readYamlFile } from "../yaml-file";
 import { issueCertificate, type IssueEnv } from "../lifecycle/issue";
 import { deployOne, ensureUploaded, targetCall, type RolloutEnv } from "../lifecycle/rollout";
 import { deleteOldUploads } from "../lifecycle/cleanup";
@@ -69,30 +69,7 @@ interface Result {
 
 /** Reads the renew file: YAML (JSON is YAML too). A syntax error names the file, line and column. */
 export function loadRenewConfig(path: string): RenewConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return fail("lifecycle.config.unreadable", "--config", { path });
-  }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  const problem = doc.errors[0];
-  if (problem) {
-    const pos = problem.linePos?.[0];
-    fail("lifecycle.config.syntax", path, { line: pos?.line ?? 0, column: pos?.col ?? 0, reason: problem.code });
-  }
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch {
-    return fail("lifecycle.config.syntax", path, { line: 0, column: 0, reason: "ALIAS" });
-  }
-  try {
-    return parseRenewConfig(value);
-  } catch (err) {
-    if (isKeysmithError(err)) throw new KeysmithError(err.code, { field: `${path}: ${err.field ?? ""}`, params: err.params });
-    throw err;
-  }
+  return readYamlFile(path, { flag: "--config", unreadable: "lifecycle.config.unreadable", syntax: "lifecycle.config.syntax" }, parseRenewConfig);
 }
 
 function seconds(text: string | undefined, flag: string, fallback: number): number {

@@ -3,37 +3,12 @@
 // (renewed, renewal failed, deploy failed, due under `mode: notify`) is posted to every webhook
 // (src/core/notify/webhook.ts). A delivery that fails after its retries is one line on stderr; it never
 // changes the run's outcome or exit code. Messages carry names, domains and dates: never a key or a secret.
-import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
-import { KeysmithError, fail, isKeysmithError } from "../../src/core/errors";
 import { t, type Locale } from "../../src/core/i18n";
+import { readYamlFile } from "../yaml-file";
 import { sendWebhook, validateWebhooks, type CertificateNotice, type NotifyEvent, type SendDeps, type WebhookConfig } from "../../src/core/notify/webhook";
 
 export function loadWebhookConfig(path: string, flag = "--webhook-config"): WebhookConfig[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return fail("notify.webhook.config_unreadable", flag, { path });
-  }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  const problem = doc.errors[0];
-  if (problem) {
-    const pos = problem.linePos?.[0];
-    fail("notify.webhook.config_syntax", path, { line: pos?.line ?? 0, column: pos?.col ?? 0, reason: problem.code });
-  }
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch {
-    return fail("notify.webhook.config_syntax", path, { line: 0, column: 0, reason: "ALIAS" });
-  }
-  try {
-    return validateWebhooks(value);
-  } catch (err) {
-    if (isKeysmithError(err)) throw new KeysmithError(err.code, { field: `${path}: ${err.field ?? ""}`, params: err.params });
-    throw err;
-  }
+  return readYamlFile(path, { flag, unreadable: "notify.webhook.config_unreadable", syntax: "notify.webhook.config_syntax" }, validateWebhooks);
 }
 
 /** What the renew run knows of one certificate (cli/commands/renew.ts Result). */
