@@ -17,7 +17,7 @@
 import { isKeysmithError } from "../../src/core/errors";
 import { t } from "../../src/core/i18n";
 import { operation } from "../../src/core/aliyun/operations";
-import { ApiError } from "../../src/core/aliyun/api-error";
+import { isNotFoundError } from "../../src/core/aliyun/api-error";
 import { CDN_TARGET, deployTarget, isDeployTargetId, type DeployTarget } from "../../src/core/lifecycle/deploy-targets";
 import { targetCall, targetClient, targetContext, type DeployPlace, type RolloutEnv } from "./rollout";
 import { writeState, type CertificateFiles, type CertificateState } from "./store";
@@ -29,10 +29,6 @@ export interface CleanupResult {
   kept: { certId: string; reason: string }[];
 }
 
-/** "Not found" for the CertId: the upload is gone (an earlier delete whose answer was lost, or the user's). */
-function gone(err: unknown): boolean {
-  return err instanceof ApiError && err.status < 500 && /notfound|not_found|notexist|not_exist/i.test(err.apiCode);
-}
 
 function reasonOf(env: RolloutEnv, err: unknown): string {
   return isKeysmithError(err) ? err.localized(env.ctx.locale) : String(err);
@@ -105,7 +101,8 @@ export async function deleteOldUploads(env: RolloutEnv, name: string, files: Cer
       env.say(t(env.ctx.locale, "lifecycle_cli_upload_deleted", { name, certId: upload.certId }));
     } catch (err) {
       if (!isKeysmithError(err)) throw err;
-      if (!gone(err)) {
+      // "Not found": the upload is gone (an earlier delete whose answer was lost, or the user's).
+      if (!isNotFoundError(err)) {
         result.kept.push({ certId: upload.certId, reason: reasonOf(env, err) });
         continue;
       }

@@ -14,7 +14,7 @@
 // It never fails the renewal nor touches a deployment: a refusal or a failure is stored on the progress
 // (`oldUploadDeleted: false`, `oldUploadError`, `oldUploadRetryAt` after the renewal's backoff) and the renewal
 // tick tries again when that time has come. Each step is stored before the next, so a restarted worker resumes.
-import { ApiError } from "../../core/aliyun/api-error";
+import { isNotFoundError } from "../../core/aliyun/api-error";
 import { parseCertificates } from "../../core/cert/certificate";
 import { KeysmithError } from "../../core/errors";
 import { DEPLOY_TARGETS, type ApiCall } from "../../core/lifecycle/deploy-targets";
@@ -72,11 +72,6 @@ export function oldUploadToDo(progress: RenewalProgressView, now: Date): Renewal
   return { ...progress, oldUploadDeleted: false, oldUploadRetryAt: now.toISOString() };
 }
 
-/**
- * cas's answer for a CertId it does not hold (GetUserCertificateDetail / DeleteUserCertificate; the emulator
- * says NotFoundCertificate): a client error whose code says "not found" or "not exist".
- */
-const isNotFound = (err: unknown): boolean => err instanceof ApiError && err.status < 500 && /notfound|not_found|notexist|not_exist/i.test(err.apiCode);
 
 /**
  * The cas CertId Keysmith uploaded for the certificate with fingerprint `replaces` of key `keyId`: the
@@ -136,7 +131,7 @@ export function createOldUploadCleanup(deps: OldUploadDeps) {
           return progress;
         }
       } catch (err) {
-        if (!isNotFound(err)) throw err;
+        if (!isNotFoundError(err)) throw err;
         gone = true;
       }
       if (!gone) {
@@ -158,7 +153,7 @@ export function createOldUploadCleanup(deps: OldUploadDeps) {
         try {
           await call("cas")("DeleteUserCertificate", { CertId: certId });
         } catch (err) {
-          if (!isNotFound(err)) throw err;
+          if (!isNotFoundError(err)) throw err;
         }
       }
       const done: RenewalProgressView = { ...progress, oldUploadDeleted: true };

@@ -135,3 +135,11 @@ export function apiErrorFromResponse(action: string, status: number, body: strin
     action,
   });
 }
+
+/**
+ * The cloud's answer for something it does not hold (e.g. cas NotFoundCertificate for a CertId already
+ * deleted): a client error whose code says "not found" or "not exist".
+ */
+export function isNotFoundError(err: unknown): boolean {
+  return err instanceof ApiError && err.status < 500 && /notfound|not_found|notexist|not_exist/i.test(err.apiCode);
+}
