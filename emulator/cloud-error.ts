@@ -38,3 +38,10 @@ export const CloudErrors = {
   headersTooLarge: () => new CloudError(431, "RequestHeaderFieldsTooLarge", "The request line and headers are too large."),
   expectationFailed: () => new CloudError(417, "ExpectationFailed", "Only the Expect value 100-continue is supported."),
 } as const;
+
+/** A required parameter's value; absent or empty is the cloud's MissingParameter. */
+export function need(p: Record<string, string>, name: string): string {
+  const v = p[name];
+  if (v === undefined || v === "") throw CloudErrors.missingParameter(name);
+  return v;
+}

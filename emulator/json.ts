@@ -22,3 +22,6 @@ export function toCloudJson(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/** A time as the cloud writes it in these answers: ISO 8601 to the second, UTC ("2026-12-01T10:00:00Z"). */
+export const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");

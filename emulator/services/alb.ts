@@ -7,7 +7,7 @@
 // is one endpoint for every region, so listeners are not kept per region. CreateListener is not in Keysmith's
 // catalogue: its parameters are checked here. Codes are the emulator's choice (docs/emulator.md).
 import { randomUUID } from "node:crypto";
-import { CloudError, CloudErrors } from "../cloud-error";
+import { CloudError, CloudErrors, need } from "../cloud-error";
 import { nextId, type AlbListener } from "../state";
 import type { ServiceContext, ServiceDefinition } from "../service";
 import { heldCertificate } from "./user-certificates";
@@ -18,11 +18,6 @@ const notAssociated = (id: string, listenerId: string): CloudError => new CloudE
 const defaultNotDissociable = (id: string): CloudError => new CloudError(400, "OperationDenied.DefaultCertificate", `The certificate ${id} is the listener's default certificate; replace it with UpdateListenerAttribute.`);
 const notHttps = (id: string): CloudError => new CloudError(400, "OperationDenied.ListenerProtocolNotSupport", `The listener ${id} is not an HTTPS or QUIC listener.`);
 
-function need(p: Record<string, string>, name: string): string {
-  const v = p[name];
-  if (v === undefined || v === "") throw CloudErrors.missingParameter(name);
-  return v;
-}
 
 function findListener(ctx: ServiceContext, id: string): AlbListener {
   const l = ctx.state.alb.listeners[id];

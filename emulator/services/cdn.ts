@@ -6,6 +6,7 @@
 // (CertificateInUse, services/user-certificates.ts); once the domain serves another one it may go.
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { CloudError, CloudErrors } from "../cloud-error";
+import { iso } from "../json";
 import { nextId, type CdnDomain, type CdnHttps } from "../state";
 import { isListed, listedAtFor, type ServiceContext, type ServiceDefinition } from "../service";
 import { newestFirst, pageOf } from "../paging";
@@ -44,7 +45,6 @@ export function covers(names: readonly string[], domain: string): boolean {
 }
 
 /** RFC 3339 without milliseconds, as CDN writes times. */
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 function findDomain(ctx: ServiceContext, name: string): CdnDomain {
   const domain = ctx.state.cdn.domains[name.toLowerCase()];
@@ -138,9 +138,9 @@ function httpsFromPem(certPem: string, keyPem: string | undefined, domain: strin
  */
 export function setDomainHttps(domain: { domainName: string; https?: CdnHttps; modifiedAt: number }, p: Record<string, string>, ctx: ServiceContext): boolean {
   const now = ctx.now();
-  domain.modifiedAt = now;
   if (p.SSLProtocol === "off") {
     delete domain.https;
+    domain.modifiedAt = now;
     return false;
   }
   const region = p.CertRegion ?? "cn-hangzhou";
@@ -159,6 +159,8 @@ export function setDomainHttps(domain: { domainName: string; https?: CdnHttps; m
     const got = httpsFromPem(p.SSLPub, p.SSLPri, domain.domainName);
     domain.https = { ...got, certType: "upload", certName: p.CertName ?? `${domain.domainName}-${now}`, certRegion: region, updatedAt: now };
   }
+  // Only a change that went through moves the modification time (a refused one changed nothing).
+  domain.modifiedAt = now;
   return true;
 }
 

@@ -2,7 +2,8 @@
 // serves (SetDcdnDomainSSLCertificate, DescribeDcdnDomainCertificateInfo), as CDN does (services/cdn.ts): a
 // certificate from cas by CertId, or SSLPub/SSLPri; one that does not cover the domain is refused.
 // AddDcdnDomain is not in Keysmith's catalogue (Keysmith never adds domains): its parameters are checked here.
-import { CloudError, CloudErrors } from "../cloud-error";
+import { CloudError, need } from "../cloud-error";
+import { iso } from "../json";
 import type { DcdnDomain } from "../state";
 import { isListed, listedAtFor, type ServiceContext, type ServiceDefinition } from "../service";
 import { newestFirst, pageOf } from "../paging";
@@ -15,13 +16,7 @@ const DOMAIN_PAGING = { pageParam: "PageNumber", sizeParam: "PageSize", defaultS
 const domainNotFound = (): CloudError => new CloudError(404, "InvalidDomain.NotFound", "The domain provided does not belong to you.");
 const domainExists = (name: string): CloudError => new CloudError(400, "DomainAlreadyExist", `The domain ${name} has been added already.`);
 
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
-function need(p: Record<string, string>, name: string): string {
-  const v = p[name];
-  if (v === undefined || v === "") throw CloudErrors.missingParameter(name);
-  return v;
-}
 
 function findDomain(ctx: ServiceContext, name: string): DcdnDomain {
   const domain = ctx.state.dcdn.domains[name.toLowerCase()];

@@ -9,7 +9,8 @@
 // (docs/emulator.md), the cloud's documented common ones (MissingParameter, InvalidParameter) and
 // DeleteServerCertificate's two refusals aside.
 import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
-import { CloudError, CloudErrors } from "../cloud-error";
+import { CloudError, CloudErrors, need } from "../cloud-error";
+import { iso } from "../json";
 import { nextId, type SlbListener, type SlbLoadBalancer, type SlbServerCertificate } from "../state";
 import type { ServiceContext, ServiceDefinition } from "../service";
 import { heldCertificate } from "./user-certificates";
@@ -28,13 +29,7 @@ const extensionExists = (domain: string): CloudError => new CloudError(400, "Dom
 const boundToListener = (): CloudError => new CloudError(400, "CertificateAndPrivateKeyIsRefered", "The specified certificate is bound to listeners. You cannot delete it.");
 const boundToExtension = (): CloudError => new CloudError(400, "CertificateRelatedDomainExtensionExist", "The domainExtension related with this ServerCertificate exists.");
 
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
-function need(p: Record<string, string>, name: string): string {
-  const v = p[name];
-  if (v === undefined || v === "") throw CloudErrors.missingParameter(name);
-  return v;
-}
 
 function onOff(p: Record<string, string>, name: string): "on" | "off" {
   const v = need(p, name);
