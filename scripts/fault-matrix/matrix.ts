@@ -12,6 +12,7 @@
 // The goal is 0 duplicates and 0 lost in every row. Figures, not assertions: scripts/faults.ts prints the
 // table; test/interop/fault-matrix.test.ts runs a few rows and checks those two columns.
 import type { FaultConfig, RunningEmulator } from "../../emulator/index";
+import { hexId } from "../../src/core/aliyun/create-identity";
 
 export type CreateOp =
   | "CreateCertificateWithCsrRequest"
@@ -106,15 +107,10 @@ export interface EmulatorUpload {
   serial: string;
 }
 
-/** A serial in any notation (case, colons, leading zero bytes) as one text, for comparing. */
-export function serialKey(serial: string): string {
-  return serial.toLowerCase().replace(/[^0-9a-f]/g, "").replace(/^(00)+(?=.)/, "");
-}
-
 /** The CertIds of the uploads the emulator holds for the certificate with this serial. */
 export function uploadsOfSerial(emu: RunningEmulator, serial: string): string[] {
   const s = emu.control.snapshot() as { uploads: EmulatorUpload[] };
-  return s.uploads.filter((u) => serialKey(String(u.serial)) === serialKey(serial)).map((u) => String(u.certId));
+  return s.uploads.filter((u) => hexId(String(u.serial)) === hexId(serial)).map((u) => String(u.certId));
 }
 
 export function newIds(before: Set<string>, after: Set<string>): string[] {
