@@ -49,7 +49,7 @@ export function targetContext(env: Pick<RolloutEnv, "args">, target: DeployTarge
   const site = env.args.strings.get("site") === "intl" ? "intl" : "cn";
   return {
     ...(target.regional ? { region: place.region ?? env.args.strings.get("region") ?? DEFAULT_REGION[site] } : {}),
-    casRegion: site === "intl" ? "ap-southeast-1" : "cn-hangzhou",
+    casRegion: DEFAULT_REGION[site],
   };
 }
 

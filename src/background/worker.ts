@@ -1,6 +1,7 @@
 // Puts the worker together from its parts: stores, follower, handler table, router and menus. Pure of
 // browser globals (everything arrives in `WorkerDeps`), so the whole worker runs in Node unit tests with a
 // fake platform and fake services; main.ts gives it the real ones.
+import { DEFAULT_REGION } from "../core/aliyun/endpoints";
 import { pickLocale, t, type Locale } from "../core/i18n";
 import type { PendingForm } from "../messages";
 import type { Platform } from "../platform/platform";
@@ -126,7 +127,8 @@ export function createWorker(deps: WorkerDeps) {
   });
 
   // cas lives in cn-hangzhou on the China site, ap-southeast-1 on the international one (cli/lifecycle/rollout.ts targetContext).
-  const casRegionOfSite = async (): Promise<string> => ((await settings.get()).site === "intl" ? "ap-southeast-1" : "cn-hangzhou");
+  // cas lives in its site's default region (cn-hangzhou, ap-southeast-1).
+  const casRegionOfSite = async (): Promise<string> => DEFAULT_REGION[(await settings.get()).site];
   const renewer = createRenewer({
     platform,
     store: renewals,

@@ -17,7 +17,7 @@
 import { isNotFoundError } from "../../core/aliyun/api-error";
 import { parseCertificates } from "../../core/cert/certificate";
 import { KeysmithError } from "../../core/errors";
-import { DEPLOY_TARGETS, type ApiCall } from "../../core/lifecycle/deploy-targets";
+import { deployTarget, type ApiCall } from "../../core/lifecycle/deploy-targets";
 import { nextAttemptAt } from "../../core/lifecycle/renewal";
 import type { ServiceId } from "../../core/aliyun/operation-types";
 import type { DeployBinding, KeyView, RenewalProgressView } from "../../messages";
@@ -140,7 +140,7 @@ export function createOldUploadCleanup(deps: OldUploadDeps) {
         // a client for that region): an account's RAM policy may not allow the others.
         const casRegion = deps.casRegion ? await deps.casRegion() : undefined;
         for (const { target: id, region } of targetsToAsk(ctx.deploy)) {
-          const target = DEPLOY_TARGETS[id]!;
+          const target = deployTarget(id, "deploy");
           const regional = target.regional && region !== undefined;
           const regionalClient = regional ? (await deps.services.cloud({ region })).client : client;
           const targetCall: ApiCall = (action, params) => regionalClient.call(target.service as ServiceId, action, params) as Promise<Record<string, unknown>>;
