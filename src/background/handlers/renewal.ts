@@ -5,13 +5,13 @@
 import { KeysmithError } from "../../core/errors";
 import { renewalDueAt, validateRenewalPolicy } from "../../core/lifecycle/renewal";
 import type { KeyRenewal, KeyView } from "../../messages";
-import type { RenewalStore, StoredRenewal } from "../lifecycle/renewal-store";
+import { renewalSettings, type RenewalStore, type StoredRenewal } from "../lifecycle/renewal-store";
 import type { Handler } from "../router";
 import type { Services } from "../services";
 
 /** The page's view of a key's renewal: what is stored plus when its current certificate is due. */
 export function renewalView(key: KeyView, stored: StoredRenewal): KeyRenewal {
-  const view: KeyRenewal = { keyId: key.id, policy: stored.policy, uploadToCas: stored.uploadToCas, deploy: stored.deploy, deleteOldUpload: stored.deleteOldUpload };
+  const view: KeyRenewal = { keyId: key.id, ...renewalSettings(stored) };
   if (stored.policy.mode !== "off" && key.certificate) {
     try {
       view.dueAt = renewalDueAt(new Date(key.certificate.notBefore), new Date(key.certificate.notAfter), stored.policy).toISOString();
@@ -60,7 +60,7 @@ export function renewalHandlers(services: Services, store: RenewalStore, onChang
         deleteOldUpload: deleteOldUpload ?? current.deleteOldUpload,
       };
       checkRenewalForKey(key, next); // refused: nothing is stored
-      const stored = await store.update(keyId, (c) => ({ ...c, policy: next.policy, uploadToCas: next.uploadToCas, deploy: next.deploy, deleteOldUpload: next.deleteOldUpload }));
+      const stored = await store.update(keyId, (c) => ({ ...c, ...renewalSettings(next) }));
       await onChanged();
       return renewalView(key, stored);
     },

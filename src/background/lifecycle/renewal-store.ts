@@ -21,6 +21,13 @@ export interface StoredRenewal {
   notifiedDue?: string;
 }
 
+/** The settings a user chose (what moves to a renewed key), without the progress and notice records. */
+export type RenewalSettings = Pick<StoredRenewal, "policy" | "uploadToCas" | "deploy" | "deleteOldUpload">;
+
+export function renewalSettings(r: RenewalSettings): RenewalSettings {
+  return { policy: r.policy, uploadToCas: r.uploadToCas, deploy: r.deploy, deleteOldUpload: r.deleteOldUpload };
+}
+
 export interface RenewalStore {
   get(keyId: string): Promise<StoredRenewal>;
   /** Entries stored, by key id (keys with renewal never set have none). */

@@ -34,7 +34,7 @@ import type { OrderStore, StoredOrder } from "../orders/order-store";
 import { toErrorData } from "../router";
 import type { Services } from "../services";
 import { oldUploadDue, oldUploadToDo, type OldUploadContext } from "./old-upload";
-import type { RenewalStore, StoredRenewal } from "./renewal-store";
+import { renewalSettings, type RenewalStore, type StoredRenewal } from "./renewal-store";
 
 export const RENEWAL_ALARM = "keysmith.renewal.tick";
 /** Looks for due certificates every 6 h. */
@@ -274,7 +274,7 @@ export function createRenewer(deps: RenewerDeps) {
         if (order.keyId !== progress.newKeyId) throw new Waiting(); // not paired yet
         order = await removeRecord(order);
         // The policy goes with the new certificate; this key keeps its finished progress (never renewed again).
-        if (progress.newKeyId !== key.id) await deps.store.update(progress.newKeyId!, (c) => ({ ...c, policy: renewal.policy, uploadToCas: renewal.uploadToCas, deploy: renewal.deploy, deleteOldUpload: renewal.deleteOldUpload }));
+        if (progress.newKeyId !== key.id) await deps.store.update(progress.newKeyId!, (c) => ({ ...c, ...renewalSettings(renewal) }));
         await put({ ...progress, phase: "issued" });
       }
       if (progress.phase === "issued" || progress.phase === "uploaded") {
