@@ -18,7 +18,7 @@ import { setRequestLocale } from "../ui/worker-client";
 import { SUBJECT_FIELDS, toSubjectFields, toSubjectInput, type Settings, type SubjectInput, type WorkerApi } from "../ui/worker-api";
 import { ContactFields, toContactInput, type ContactInput } from "../ui/contact-fields";
 import { CredentialsSection } from "./CredentialsSection";
-import { KMS_REGIONS, EMULATOR_ENDPOINT, requestEndpointPermission } from "./endpoint";
+import { EMULATOR_ENDPOINT, regionChoices, requestEndpointPermission } from "./endpoint";
 import { OrderSettingsSection } from "./OrderSettingsSection";
 import { RestoreSection } from "./RestoreSection";
 import { VaultSection } from "./VaultSection";
@@ -125,7 +125,7 @@ export function OptionsApp(props: { api: WorkerApi }) {
               choices={[{ value: "cn", label: tr("ui_site_cn") }, { value: "intl", label: tr("ui_site_intl") }]}
               onChange={(v) => set({ site: v as Settings["site"] })} />
             <SelectField id="kms-region" label={tr("ui_kms_region")} value={form.kmsRegion}
-              choices={KMS_REGIONS.map((r) => ({ value: r, label: `${tr(`ui_region_${r.replace(/-/g, "_")}`)} (${r})` }))}
+              choices={regionChoices(tr)}
               onChange={(v) => set({ kmsRegion: v })} />
             <TextField id="endpoint" label={tr("ui_endpoint")} hint={tr("ui_endpoint_hint")} type="url" placeholder="https://" value={form.endpoint}
               error={endpointError} onInput={(v) => {

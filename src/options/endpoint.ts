@@ -7,6 +7,11 @@ export const KMS_REGIONS = [
   "ap-southeast-1", "ap-southeast-5", "ap-northeast-1", "eu-central-1", "us-west-1", "us-east-1",
 ] as const;
 
+/** The regions as select choices: the region's name in the page's language, then its id. */
+export function regionChoices(tr: (key: string) => string): { value: string; label: string }[] {
+  return KMS_REGIONS.map((r) => ({ value: r, label: `${tr(`ui_region_${r.replace(/-/g, "_")}`)} (${r})` }));
+}
+
 interface PermissionsLike {
   request(p: { origins: string[] }): Promise<boolean>;
 }

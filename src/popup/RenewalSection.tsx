@@ -10,7 +10,7 @@ import { CheckboxField, SelectField, TextField } from "../ui/fields";
 import { localizeError, useLocale, useT } from "../ui/locale";
 import { Done, ErrorNotice } from "../ui/notices";
 import { beforeDaysError, deployErrors, renewalInput, renewalRequest, type RenewalInput } from "../ui/renewal-form";
-import { KMS_REGIONS } from "../options/endpoint";
+import { regionChoices } from "../options/endpoint";
 import { useAction } from "../ui/use-action";
 import type { KeyView, WorkerApi } from "../ui/worker-api";
 import type { KeyRenewal } from "../messages";
@@ -46,7 +46,7 @@ export function RenewalSection(props: { api: WorkerApi; keyInfo: KeyView }) {
   const listenerErrors = deployErrors(input);
   // Open when something is bound there, or a line there has a problem to show.
   const moreTargetsOpen = input.dcdnDomains.trim() !== "" || input.dcdnAuto || input.slbListeners.trim() !== "" || input.albListeners.trim() !== "" || (showErrors && (listenerErrors.slb ?? listenerErrors.alb) !== undefined);
-  const regionChoices = KMS_REGIONS.map((r) => ({ value: r, label: `${tr(`ui_region_${r.replace(/-/g, "_")}`)} (${r})` }));
+  const regions = regionChoices(tr);
   const canUpload = k.exportable && k.spec !== "EC_SM2";
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -152,7 +152,7 @@ export function RenewalSection(props: { api: WorkerApi; keyInfo: KeyView }) {
                 value={input.slbListeners}
                 onInput={(v) => set({ slbListeners: v })}
               />
-              <SelectField id={`renewal-slb-region-${id}`} label={tr("ui_renewal_slb_region")} value={input.slbRegion} choices={regionChoices} onChange={(v) => set({ slbRegion: v })} />
+              <SelectField id={`renewal-slb-region-${id}`} label={tr("ui_renewal_slb_region")} value={input.slbRegion} choices={regions} onChange={(v) => set({ slbRegion: v })} />
               <TextField
                 id={`renewal-alb-${id}`}
                 label={tr("ui_renewal_alb_listeners")}
@@ -163,7 +163,7 @@ export function RenewalSection(props: { api: WorkerApi; keyInfo: KeyView }) {
                 value={input.albListeners}
                 onInput={(v) => set({ albListeners: v })}
               />
-              <SelectField id={`renewal-alb-region-${id}`} label={tr("ui_renewal_alb_region")} value={input.albRegion} choices={regionChoices} onChange={(v) => set({ albRegion: v })} />
+              <SelectField id={`renewal-alb-region-${id}`} label={tr("ui_renewal_alb_region")} value={input.albRegion} choices={regions} onChange={(v) => set({ albRegion: v })} />
             </div>
           </details>
           <CheckboxField

@@ -100,36 +100,35 @@ function splitRegion(line: string, listRegion: string): { where: string; region:
   return { where, region };
 }
 
-/** The SLB lines as bindings, or the first line that is not `LB_ID:PORT[:DOMAIN][@REGION]` (port 1..65535). */
-export function slbBindings(text: string, listRegion: string): SlbBinding[] | ListenerLineError {
-  const out: SlbBinding[] = [];
+/** Each line of a listener list read by `make` (which throws for a bad line), or the first line it refuses. */
+function listenerBindings<T>(text: string, listRegion: string, invalid: ListenerLineError["key"], make: (where: string, region: string) => T): T[] | ListenerLineError {
+  const out: T[] = [];
   for (const line of linesOf(text)) {
     const split = splitRegion(line, listRegion);
     if ("key" in split) return split;
     try {
-      const w = parseSlbWhere(split.where, "slb");
-      out.push({ target: "slb", loadBalancerId: w.loadBalancerId, port: w.port, ...(w.domain ? { domain: w.domain } : {}), region: split.region });
+      out.push(make(split.where, split.region));
     } catch {
-      return { key: "ui_renewal_slb_invalid", line };
+      return { key: invalid, line };
     }
   }
   return out;
 }
 
+/** The SLB lines as bindings, or the first line that is not `LB_ID:PORT[:DOMAIN][@REGION]` (port 1..65535). */
+export function slbBindings(text: string, listRegion: string): SlbBinding[] | ListenerLineError {
+  return listenerBindings(text, listRegion, "ui_renewal_slb_invalid", (where, region): SlbBinding => {
+    const w = parseSlbWhere(where, "slb");
+    return { target: "slb", loadBalancerId: w.loadBalancerId, port: w.port, ...(w.domain ? { domain: w.domain } : {}), region };
+  });
+}
+
 /** The ALB lines as bindings, or the first line that is not `LISTENER_ID[:default|:additional][@REGION]`. */
 export function albBindings(text: string, listRegion: string): AlbBinding[] | ListenerLineError {
-  const out: AlbBinding[] = [];
-  for (const line of linesOf(text)) {
-    const split = splitRegion(line, listRegion);
-    if ("key" in split) return split;
-    try {
-      const w = parseAlbWhere(split.where, "alb");
-      out.push({ target: "alb", listenerId: w.listenerId, default: w.isDefault, region: split.region });
-    } catch {
-      return { key: "ui_renewal_alb_invalid", line };
-    }
-  }
-  return out;
+  return listenerBindings(text, listRegion, "ui_renewal_alb_invalid", (where, region): AlbBinding => {
+    const w = parseAlbWhere(where, "alb");
+    return { target: "alb", listenerId: w.listenerId, default: w.isDefault, region };
+  });
 }
 
 /** The SLB and ALB fields' problems (only looked at with the upload: without it no binding is sent). */
