@@ -4,15 +4,13 @@
 // and is refused for a domain it does not cover. Dates follow the business clock, so "expired" can be produced.
 // While a domain serves a cas certificate by CertId, cas DeleteUserCertificate refuses to delete it
 // (CertificateInUse, services/user-certificates.ts); once the domain serves another one it may go.
-import { createPrivateKey, createPublicKey } from "node:crypto";
-import { CloudError, CloudErrors } from "../cloud-error";
+import { CloudError } from "../cloud-error";
 import { iso } from "../json";
 import { nextId, type CdnDomain, type CdnHttps } from "../state";
 import { isListed, listedAtFor, type ServiceContext, type ServiceDefinition } from "../service";
 import { newestFirst, pageOf } from "../paging";
-import { heldCertificate } from "./user-certificates";
-import { certificateMatchesKey, parseCertificates } from "../../src/core/cert/certificate";
-import { isKeysmithError } from "../../src/core/errors";
+import { heldCertificate, parseCert, publicKeyOf } from "./user-certificates";
+import { certificateMatchesKey } from "../../src/core/cert/certificate";
 
 /** DescribeUserDomains: PageNumber from 1, PageSize default 20, at most 500 (the SDK's typings). */
 const DOMAIN_PAGING = { pageParam: "PageNumber", sizeParam: "PageSize", defaultSize: 20, maxSize: 500 } as const;
@@ -103,22 +101,8 @@ function issuerOrg(issuer: string): string {
 }
 
 function httpsFromPem(certPem: string, keyPem: string | undefined, domain: string): Omit<CdnHttps, "certType" | "certName" | "certRegion" | "updatedAt"> {
-  let chain;
-  try {
-    chain = parseCertificates(certPem, "SSLPub");
-  } catch (err) {
-    if (isKeysmithError(err)) throw CloudErrors.invalidParameter("SSLPub", "It is not a readable PEM certificate.");
-    throw err;
-  }
-  if (keyPem !== undefined) {
-    let spki: Uint8Array;
-    try {
-      spki = new Uint8Array(createPublicKey(createPrivateKey(keyPem)).export({ type: "spki", format: "der" }));
-    } catch {
-      throw CloudErrors.invalidParameter("SSLPri", "It is not a readable PEM private key.");
-    }
-    if (!certificateMatchesKey(chain.leaf.spkiDer, spki)) throw keyMismatch();
-  }
+  const chain = parseCert(certPem, "SSLPub");
+  if (keyPem !== undefined && !certificateMatchesKey(chain.leaf.spkiDer, publicKeyOf(keyPem, "SSLPri"))) throw keyMismatch();
   const names = chain.leaf.sans.length > 0 ? chain.leaf.sans : [chain.leaf.commonName];
   if (!covers(names, domain)) throw domainNotMatch(domain, names);
   return {

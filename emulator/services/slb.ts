@@ -8,14 +8,13 @@
 // are not in its catalogue: their parameters are checked here. Every code below is the emulator's choice
 // (docs/emulator.md), the cloud's documented common ones (MissingParameter, InvalidParameter) and
 // DeleteServerCertificate's two refusals aside.
-import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
+import { createHash } from "node:crypto";
 import { CloudError, CloudErrors, need } from "../cloud-error";
 import { iso } from "../json";
 import { nextId, type SlbListener, type SlbLoadBalancer, type SlbServerCertificate } from "../state";
 import type { ServiceContext, ServiceDefinition } from "../service";
-import { heldCertificate } from "./user-certificates";
-import { certificateMatchesKey, parseCertificates, type CertificateChain } from "../../src/core/cert/certificate";
-import { isKeysmithError } from "../../src/core/errors";
+import { heldCertificate, parseCert, publicKeyOf } from "./user-certificates";
+import { certificateMatchesKey } from "../../src/core/cert/certificate";
 
 const loadBalancerNotFound = (id: string): CloudError => new CloudError(404, "InvalidLoadBalancerId.NotFound", `The specified LoadBalancerId ${id} does not exist in this region.`);
 const listenerNotFound = (port: string): CloudError => new CloudError(404, "InvalidListener.NotFound", `There is no HTTPS listener on port ${port} of this load balancer.`);
@@ -67,15 +66,6 @@ function findServerCertificate(ctx: ServiceContext, region: string, id: string):
 
 /** SLB shows fingerprints as lower-case hex pairs joined by colons. */
 const fingerprintOf = (der: Uint8Array): string => createHash("sha1").update(der).digest("hex").match(/../g)!.join(":");
-
-function parsePem(pem: string): CertificateChain {
-  try {
-    return parseCertificates(pem, "ServerCertificate");
-  } catch (err) {
-    if (isKeysmithError(err)) throw CloudErrors.invalidParameter("ServerCertificate", "It is not a readable PEM certificate.");
-    throw err;
-  }
-}
 
 function serverCertificateRow(c: SlbServerCertificate): Record<string, unknown> {
   return {
@@ -147,7 +137,7 @@ export const slbService: ServiceDefinition = {
       if (p.AliCloudCertificateId) {
         const held = heldCertificate(ctx, p.AliCloudCertificateId);
         if (!held) throw casCertificateNotFound(p.AliCloudCertificateId);
-        const chain = parsePem(held.certPem);
+        const chain = parseCert(held.certPem, "ServerCertificate");
         made = {
           aliCloudCertificateId: held.certId,
           aliCloudCertificateName: p.AliCloudCertificateName ?? held.name,
@@ -155,14 +145,8 @@ export const slbService: ServiceDefinition = {
           certPem: held.certPem, fingerprint: fingerprintOf(chain.leaf.der), commonName: held.commonName, sans: held.sans, notAfter: held.notAfter,
         };
       } else {
-        const chain = parsePem(need(p, "ServerCertificate"));
-        let spki: Uint8Array;
-        try {
-          spki = new Uint8Array(createPublicKey(createPrivateKey(need(p, "PrivateKey"))).export({ type: "spki", format: "der" }));
-        } catch (err) {
-          if (err instanceof CloudError) throw err;
-          throw CloudErrors.invalidParameter("PrivateKey", "It is not a readable PEM private key.");
-        }
+        const chain = parseCert(need(p, "ServerCertificate"), "ServerCertificate");
+        const spki = publicKeyOf(need(p, "PrivateKey"), "PrivateKey");
         if (!certificateMatchesKey(chain.leaf.spkiDer, spki)) throw new CloudError(400, "ServerCertificate.KeyMismatch", "The certificate and the private key do not match.");
         made = { certPem: chain.pem, fingerprint: fingerprintOf(chain.leaf.der), commonName: chain.leaf.commonName, sans: chain.leaf.sans, notAfter: chain.leaf.notAfter.getTime() };
       }

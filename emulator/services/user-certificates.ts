@@ -21,7 +21,8 @@ const nameRepeat = (name: string): CloudError => new CloudError(400, "NameRepeat
 const inUse = (certId: string, domain: string): CloudError =>
   new CloudError(400, "CertificateInUse", `The certificate ${certId} is in use by ${domain}; deploy another certificate there first.`);
 
-function parseCert(pem: string, field: string): CertificateChain {
+/** A PEM certificate chain given in `field`; unreadable is the cloud's InvalidParameter naming the field. */
+export function parseCert(pem: string, field: string): CertificateChain {
   try {
     return parseCertificates(pem, field);
   } catch (err) {
@@ -30,15 +31,18 @@ function parseCert(pem: string, field: string): CertificateChain {
   }
 }
 
-/** Refuses a key that is not the certificate's (its public key, compared as SubjectPublicKeyInfo). */
-function requireMatchingKey(chain: CertificateChain, keyPem: string, field: string): void {
-  let spki: Uint8Array;
+/** The SubjectPublicKeyInfo of a PEM private key given in `field`; unreadable is InvalidParameter naming it. */
+export function publicKeyOf(keyPem: string, field: string): Uint8Array {
   try {
-    spki = new Uint8Array(createPublicKey(createPrivateKey(keyPem)).export({ type: "spki", format: "der" }));
+    return new Uint8Array(createPublicKey(createPrivateKey(keyPem)).export({ type: "spki", format: "der" }));
   } catch {
     throw CloudErrors.invalidParameter(field, "It is not a readable PEM private key.");
   }
-  if (!certificateMatchesKey(chain.leaf.spkiDer, spki)) throw keyMismatch(field);
+}
+
+/** Refuses a key that is not the certificate's (its public key, compared as SubjectPublicKeyInfo). */
+function requireMatchingKey(chain: CertificateChain, keyPem: string, field: string): void {
+  if (!certificateMatchesKey(chain.leaf.spkiDer, publicKeyOf(keyPem, field))) throw keyMismatch(field);
 }
 
 const algorithmOf = (chain: CertificateChain, sm2: boolean): UserCertificate["algorithm"] => {
