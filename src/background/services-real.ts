@@ -1,5 +1,5 @@
-// The real services over the other parts of the project: the vault (helper D), the core's CSR
-// inspection (helper A), the credential store and signed client (helper B).
+// The real services over the other parts of the project: the key vault (src/background/vault), the core's
+// CSR inspection (src/core/csr), the credential store (credentials.ts) and the signed client (src/core/aliyun/client.ts).
 import type { Platform } from "../platform/platform";
 import { createCredentialStore } from "./credentials";
 import { cloudForSettings } from "./cloud";

@@ -1,6 +1,6 @@
 // The services the handlers stand on, in the worker's terms. Each has one real implementation over the
-// other parts of the project (vault-keys.ts over helper D's vault, cloud.ts over helper B's client,
-// credentials-port.ts over helper B's credential store, csr-inspect.ts over the core) and an in-memory
+// other parts of the project (vault-keys.ts over the key vault in vault/, cloud.ts over the core's signed
+// client, credentials.ts's credential store, csr-inspect.ts over the core's CSR reader) and an in-memory
 // fake in the unit tests. Handlers only ever see these interfaces.
 import type { Locale } from "../core/i18n";
 import type {

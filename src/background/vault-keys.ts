@@ -1,4 +1,4 @@
-// KeyService over helper D's vault (src/background/vault): the vault's plain-data views become the
+// KeyService over the key vault (src/background/vault): the vault's plain-data views become the
 // protocol's KeyView, exports become ExportResult. The vault is opened lazily, once per worker life.
 import { KeysmithError, fail } from "../core/errors";
 import { isSubjectRulesName, subjectFromFields } from "../core/subject";

@@ -1,4 +1,4 @@
-// The shape of a key pair the export formats take (helper A's KeyPair from src/core/csr) and the
+// The shape of a key pair the export formats take (the KeyPair that src/core/csr makes) and the
 // algorithm facts the readers need. Kept structural so export code does not depend on how keys are made.
 export type ExportKeySpecId = "RSA_2048" | "RSA_3072" | "RSA_4096" | "EC_P256" | "EC_P384" | "EC_SM2";
 
