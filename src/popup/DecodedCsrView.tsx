@@ -1,10 +1,12 @@
 // A CSR as a person reads it, and the lint findings (rendered by the worker in the page's language) with
 // their severity spelled out, not only shown as a colour.
-import { useT } from "../ui/locale";
-import { isKeySpec, type CsrInspection, type LintFinding } from "../ui/worker-api";
+import { useLocale, useT } from "../ui/locale";
+import { keySpecName } from "../ui/key-spec-names";
+import type { CsrInspection, LintFinding } from "../ui/worker-api";
 
 export function DecodedCsrView(props: { inspection: CsrInspection }) {
   const tr = useT();
+  const locale = useLocale();
   const d = props.inspection;
   return (
     <dl class="facts" id="csr-decoded">
@@ -15,7 +17,7 @@ export function DecodedCsrView(props: { inspection: CsrInspection }) {
       {d.keySpec ? (
         <>
           <dt>{tr("ui_decoded_public_key")}</dt>
-          <dd>{isKeySpec(d.keySpec) ? tr(`ui_keyspec_${d.keySpec}`) : d.keySpec}</dd>
+          <dd>{keySpecName(d.keySpec, locale)}</dd>
         </>
       ) : null}
       <dt>{tr("ui_decoded_key_usage")}</dt>

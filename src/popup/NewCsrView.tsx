@@ -12,6 +12,7 @@ import { checkKeySpec, checkSans, checkSubject, namesForRequest, parseNames, PRO
 import { KEY_SPECS, SUBJECT_FIELDS, toSubjectFields, type KeySpecId, type SubjectInput, type WorkerApi } from "../ui/worker-api";
 import { USAGE_CHOICES, usagesFor, type UsageChoice } from "../ui/usages";
 import { CsrResultView } from "./CsrResultView";
+import { keySpecChoiceLabel, keySpecName, keySpecWithArticle } from "../ui/key-spec-names";
 
 export interface NewCsrPrefill {
   names: string[];
@@ -120,14 +121,14 @@ export function NewCsrView(props: {
         onChange={(v) => setProfileId(v as ProfileId)}
       />
       {renew ? (
-        <p class="hint" id="renew-same-key">{tr("ui_renew_same_key", { spec: tr(`ui_keyspec_${keySpec}`) })}</p>
+        <p class="hint" id="renew-same-key">{tr("ui_renew_same_key", { spec: keySpecName(keySpec, locale) })}</p>
       ) : (
         <SelectField
           id="key-spec"
           label={tr("ui_key_spec")}
           value={keySpec}
           error={specError ? localizeError(locale, specError) : undefined}
-          choices={KEY_SPECS.map((k) => ({ value: k, label: tr(`ui_keyspec_${k}`) }))}
+          choices={KEY_SPECS.map((k) => ({ value: k, label: keySpecChoiceLabel(k, locale) }))}
           onChange={(v) => { setKeySpec(v as KeySpecId); touch("keySpec"); }}
         />
       )}
@@ -173,7 +174,7 @@ export function NewCsrView(props: {
         />
       )}
       <ErrorNotice error={make.error} id="csr-error" />
-      {make.busy ? <Busy label={tr("ui_making_key", { spec: tr(`ui_keyspec_${keySpec}`) })} detail={keySpec === "RSA_4096" ? tr("ui_making_key_slow") : undefined} /> : null}
+      {make.busy ? <Busy label={tr("ui_making_key", { aSpec: keySpecWithArticle(keySpec, locale) })} detail={keySpec === "RSA_4096" ? tr("ui_making_key_slow") : undefined} /> : null}
       <div class="actions">
         <button type="submit" id="create-csr" disabled={make.busy}>{tr(renew ? "ui_renew_submit" : "ui_create_csr")}</button>
         {props.onCancel ? <button type="button" class="secondary" id="cancel-csr" onClick={props.onCancel}>{tr("ui_cancel")}</button> : null}

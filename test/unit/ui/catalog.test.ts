@@ -20,6 +20,7 @@ const literal = new Set(sources.flatMap((s) => [...s.matchAll(/"(ui_[A-Za-z0-9_]
 literal.delete("ui_key"); // an example in a comment
 const built = [
   ...KEY_SPECS.map((k) => `ui_keyspec_${k}`),
+  ...["RSA_4096", "EC_P256", "EC_SM2"].map((k) => `ui_keyspec_hint_${k}`),
   ...["RSA_2048", "EC_P256", "EC_SM2"].map((k) => `ui_kms_spec_${k}`),
   ...["csr", "ordered", "issued", "expired"].map((k) => `ui_key_state_${k}`),
   ...["new-csr", "inspect", "submit-dv", "import-certificate"].map((a) => `ui_pending_${a.replace(/-/g, "_")}`),
