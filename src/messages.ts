@@ -83,6 +83,8 @@ export interface KeyView {
   openOrders: number;
   certificate?: CertificateView;
   notAfter?: string;
+  /** The profile of the order whose certificate the key was paired with (absent: none, or "default"). */
+  profileId?: string;
 }
 
 export interface LintFinding {
@@ -199,6 +201,8 @@ export interface OrderView {
    * endpoint and imports, `orders.declineImport` records the answer. No key is ever kept here.
    */
   importPending?: ImportPending;
+  /** The profile the order was placed under (absent: "default"); it is followed with that profile's credentials and settings. */
+  profileId?: string;
 }
 
 /** What an order from a non-Alibaba endpoint would put into the vault, waiting for the user's answer. */
@@ -288,6 +292,101 @@ export interface CredentialsTestResult {
   error?: ErrorData;
 }
 
+/**
+ * Profiles (src/background/profiles/): each one an Alibaba Cloud account (or role) with its own credentials
+ * and the settings that belong to an account. How a profile signs:
+ * "accessKey": its own AccessKey (credentials.set with its profileId); "sts": its own STS token with an expiry
+ * (credentials.set with securityToken); "role": STS AssumeRole of `roleArn`, signed with the credentials of
+ * `sourceProfileId`, the temporary credentials kept in memory only. Never a secret in any of these shapes.
+ */
+export type ProfileKind = "accessKey" | "sts" | "role";
+
+/** The contact a profile's orders use by default (its product is the profile's `defaultProduct`). */
+export type ProfileContact = Partial<Omit<Contact, "productCode">>;
+
+/** A RAM role a profile assumes. */
+export interface ProfileRole {
+  /** acs:ram::<account>:role/<name> */
+  roleArn: string;
+  /** The profile whose credentials sign AssumeRole (not a role leading back to this one). */
+  sourceProfileId: string;
+  /** RoleSessionName: 2–64 of [A-Za-z0-9.@_-]. */
+  roleSessionName: string;
+  /** DurationSeconds: 900–43200. */
+  durationSeconds: number;
+}
+
+/** Bounds of ProfileRole.durationSeconds (STS AssumeRole). */
+export const ROLE_DURATION_SECONDS = { min: 900, max: 43200, default: 3600 } as const;
+/** The profile existing settings and credentials became, and the one records without a profileId belong to. */
+export const DEFAULT_PROFILE_ID = "default";
+
+/** A profile as pages see it (`profile.list`): no secret, no token. */
+export interface ProfileView {
+  id: string;
+  name: string;
+  kind: ProfileKind;
+  /** "LTAI…x9Zq" of its own AccessKey (accessKey / sts), "" for a role or when none is stored. */
+  accessKeyIdHint: string;
+  /** kind "role" only. */
+  roleArn?: string;
+  sourceProfileId?: string;
+  roleSessionName?: string;
+  durationSeconds?: number;
+  site: Site;
+  kmsRegion: string;
+  /** "" = the cloud; else an origin. */
+  endpoint: string;
+  signatureVersion: SignatureVersion;
+  /** The endpoint's "import without asking" consent (Settings.autoImportEndpoint), for this profile's endpoint. */
+  autoImportEndpoint: string;
+  contact: ProfileContact;
+  /** cas ProductCode its orders use by default. */
+  defaultProduct: string;
+  /** sts: the stored token's expiry; role: the cached temporary credentials' expiry (absent: none cached). */
+  tokenExpiresAt?: string;
+  /** accessKey / sts: credentials are stored; role: its source profile is configured. */
+  configured: boolean;
+}
+
+export interface ProfileList {
+  profiles: ProfileView[];
+  selectedId: string;
+}
+
+/**
+ * `profile.save`: without `id` a new profile (fields left out take the defaults), with `id` an update of that
+ * profile (fields left out keep their value). `name` is required either way: non-empty, unique (case-insensitive).
+ * `role`: an object makes it a role profile, null makes it sign with its own credentials again, absent keeps it.
+ */
+export interface ProfileSaveRequest {
+  id?: string;
+  name: string;
+  site?: Site;
+  kmsRegion?: string;
+  endpoint?: string;
+  signatureVersion?: SignatureVersion;
+  autoImportEndpoint?: string;
+  contact?: ProfileContact;
+  defaultProduct?: string;
+  role?: ProfileRole | null;
+}
+
+/**
+ * `credentials.test` with `draft`: test what a form shows without saving it. The endpoint rules of
+ * src/background/settings-store.ts checkEndpointSettings apply; without `accessKeyId` the stored credentials
+ * of `profileId` (default: the selected profile) sign; a draft secret is used for this one call and never stored.
+ */
+export interface CredentialsDraft {
+  site: Site;
+  kmsRegion: string;
+  endpoint: string;
+  signatureVersion: SignatureVersion;
+  accessKeyId?: string;
+  accessKeySecret?: string;
+  securityToken?: string;
+}
+
 /** What a context-menu click asks the popup to open with. */
 export interface PendingForm {
   action: "new-csr" | "inspect" | "submit-dv" | "import-certificate";
@@ -332,6 +431,8 @@ export interface PendingCreateView {
   /** True once automatic looks have stopped: "Check again" or "Place it anyway" are the user's. */
   windowOver: boolean;
   candidates?: { id: string; summary: Record<string, string> }[];
+  /** The profile the create was sent under (absent: "default"). */
+  profileId?: string;
 }
 
 /** What a look at a pending create found: the order it became, or the entry as it stands now. */
@@ -452,6 +553,8 @@ export interface KeyRenewal {
   /** When the key's current certificate is due (absent: no certificate, or mode "off"). */
   dueAt?: string;
   progress?: RenewalProgressView;
+  /** The profile the renewal orders, uploads and deploys under (absent: "default"); renewal.set records the selected one unless given. */
+  profileId?: string;
 }
 
 /** The webhook of the options page ("Webhook notifications"; src/background/notify/webhook-notifier.ts). */
@@ -596,16 +699,30 @@ export interface Protocol {
   /** An issued order with `importPending`: the user said Don't import (recorded as `declined`; nothing imported). */
   "orders.declineImport": { request: { id: string }; reply: OrderView };
 
-  // credentials (write-only secret)
+  // profiles
+  "profile.list": { request: Record<string, never>; reply: ProfileList };
+  /** The profile new orders, settings.get/set and credentials.* (without profileId) use from now on. */
+  "profile.select": { request: { id: string }; reply: ProfileList };
+  /** Create (no `id`) or update; validated like settings.set (endpoint rules, consent, unique name). */
+  "profile.save": { request: ProfileSaveRequest; reply: ProfileView };
+  /**
+   * Removes the profile and its sealed credentials. Refused (`profile.in_use`, naming the profile and what
+   * holds it: open orders, pending creates, renewal bindings, role profiles using it as source) unless `force`;
+   * the last profile is never deleted. Deleting the selected one selects the first remaining.
+   */
+  "profile.delete": { request: { id: string; force?: boolean }; reply: ProfileList };
+
+  // credentials (write-only secret); `profileId` absent = the selected profile
   "credentials.set": {
-    request: { accessKeyId: string; accessKeySecret: string; securityToken?: string; securityTokenExpiresAt?: string };
+    request: { accessKeyId: string; accessKeySecret: string; securityToken?: string; securityTokenExpiresAt?: string; profileId?: string };
     reply: CredentialsStatus;
   };
-  "credentials.clear": { request: Record<string, never>; reply: CredentialsStatus };
-  "credentials.status": { request: Record<string, never>; reply: CredentialsStatus };
-  "credentials.test": { request: Record<string, never>; reply: CredentialsTestResult };
+  "credentials.clear": { request: { profileId?: string }; reply: CredentialsStatus };
+  "credentials.status": { request: { profileId?: string }; reply: CredentialsStatus };
+  "credentials.test": { request: { profileId?: string; draft?: CredentialsDraft }; reply: CredentialsTestResult };
 
-  // settings
+  // settings: the selected profile's fields (site, kmsRegion, endpoint, signatureVersion, autoImportEndpoint,
+  // contact with productCode = its defaultProduct) and the global ones
   "settings.get": { request: Record<string, never>; reply: Settings };
   /** Partial update; returns the whole settings. Setting `endpoint` may need a runtime host permission. */
   "settings.set": { request: Partial<Settings>; reply: Settings };
@@ -617,7 +734,7 @@ export interface Protocol {
    * upload opt-in, the deploy bindings and the old upload's deletion; absent `uploadToCas` / `deploy` /
    * `deleteOldUpload` keep what was stored.
    */
-  "renewal.set": { request: { keyId: string; policy: RenewalPolicyInput; uploadToCas?: boolean; deploy?: DeployBinding[]; deleteOldUpload?: boolean }; reply: KeyRenewal };
+  "renewal.set": { request: { keyId: string; policy: RenewalPolicyInput; uploadToCas?: boolean; deploy?: DeployBinding[]; deleteOldUpload?: boolean; profileId?: string }; reply: KeyRenewal };
 
   // the account-wide expiry watch
   /** Every certificate of the account with its days left (empty, `configured: false`, without credentials). */
@@ -683,6 +800,10 @@ export const MESSAGE_TYPES: readonly MessageType[] = [
   "orders.pendingPlaceAnyway",
   "orders.confirmImport",
   "orders.declineImport",
+  "profile.list",
+  "profile.select",
+  "profile.save",
+  "profile.delete",
   "credentials.set",
   "credentials.clear",
   "credentials.status",

@@ -2,14 +2,14 @@
 // that each schema produces exactly the request type the protocol declares, so the two cannot drift.
 import { KeysmithError } from "../core/errors";
 import {
-  IDLE_LOCK_MINUTES, KEY_SPEC_IDS, PASSPHRASE_MAX_LENGTH, PASSPHRASE_MIN_LENGTH, RECONCILE_MINUTES, type LockPolicy, type MessageType, type RequestOf,
+  IDLE_LOCK_MINUTES, KEY_SPEC_IDS, PASSPHRASE_MAX_LENGTH, PASSPHRASE_MIN_LENGTH, RECONCILE_MINUTES, ROLE_DURATION_SECONDS, type LockPolicy, type MessageType, type RequestOf,
 } from "../messages";
 import { EXT_KEY_USAGE_NAMES, KEY_USAGE_NAMES } from "../core/csr/usages";
 import { parseSlbWhere, slbWhereText } from "../core/lifecycle/deploy-targets";
 import { validateRenewalPolicy } from "../core/lifecycle/renewal";
 import { KMS_REGIONS } from "../options/endpoint";
 import type { DeployBinding, RenewalPolicyInput } from "../messages";
-import { bool, empty, int, list, obj, oneOf, optional, partial, str, type Schema } from "./payload-schema";
+import { bool, empty, int, list, nullable, obj, oneOf, optional, partial, str, type Schema } from "./payload-schema";
 
 const id = str({ min: 1, max: 100 });
 const pem = str({ min: 1, max: 200_000 });
@@ -108,6 +108,23 @@ const deployBinding: Schema<DeployBinding> = {
   },
 };
 
+const site = oneOf(["cn", "intl"] as const);
+const kmsRegion = str({ max: 64, pattern: /^[a-z0-9-]*$/ });
+const signatureVersion = oneOf(["v1", "v3"] as const);
+const profileContact = obj({
+  username: optional(str({ max: 64 })),
+  email: optional(str({ max: 128 })),
+  phone: optional(str({ max: 32 })),
+  validateType: optional(oneOf(["DNS", "FILE"] as const)),
+});
+/** A RAM role: its ARN, the signing profile, RoleSessionName and DurationSeconds as STS AssumeRole takes them. */
+const profileRole = obj({
+  roleArn: str({ min: 1, max: 300, pattern: /^acs:ram::\d+:role\/[^\s]+$/ }),
+  sourceProfileId: id,
+  roleSessionName: str({ min: 2, max: 64, pattern: /^[A-Za-z0-9.@_-]+$/ }),
+  durationSeconds: int(ROLE_DURATION_SECONDS),
+});
+
 export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
   "vault.status": empty,
   "vault.setPassphrase": obj({ passphrase: newPassphrase, current: optional(passphrase) }),
@@ -177,22 +194,52 @@ export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
   "orders.confirmImport": obj({ id }),
   "orders.declineImport": obj({ id }),
 
+  "profile.list": empty,
+  "profile.select": obj({ id }),
+  "profile.save": obj({
+    id: optional(id),
+    name: str({ max: 64 }),
+    site: optional(site),
+    kmsRegion: optional(kmsRegion),
+    endpoint: optional(str({ max: 300 })),
+    signatureVersion: optional(signatureVersion),
+    autoImportEndpoint: optional(str({ max: 300 })),
+    contact: optional(profileContact),
+    defaultProduct: optional(str({ max: 64 })),
+    role: optional(nullable(profileRole)),
+  }),
+  "profile.delete": obj({ id, force: optional(bool()) }),
+
   "credentials.set": obj({
     accessKeyId: str({ min: 1, max: 128 }),
     accessKeySecret: str({ min: 1, max: 256 }),
     securityToken: optional(str({ max: 8192 })),
     securityTokenExpiresAt: optional(isoDate),
+    profileId: optional(id),
   }),
-  "credentials.clear": empty,
-  "credentials.status": empty,
-  "credentials.test": empty,
+  "credentials.clear": obj({ profileId: optional(id) }),
+  "credentials.status": obj({ profileId: optional(id) }),
+  "credentials.test": obj({
+    profileId: optional(id),
+    draft: optional(
+      obj({
+        site,
+        kmsRegion,
+        endpoint: str({ max: 300 }),
+        signatureVersion,
+        accessKeyId: optional(str({ min: 1, max: 128 })),
+        accessKeySecret: optional(str({ min: 1, max: 256 })),
+        securityToken: optional(str({ max: 8192 })),
+      }),
+    ),
+  }),
 
   "settings.get": empty,
   "settings.set": partial({
-    site: oneOf(["cn", "intl"] as const),
-    kmsRegion: str({ max: 64, pattern: /^[a-z0-9-]*$/ }),
+    site,
+    kmsRegion,
     endpoint: str({ max: 300 }),
-    signatureVersion: oneOf(["v1", "v3"] as const),
+    signatureVersion,
     language: oneOf(["auto", "en", "zh_CN"] as const),
     defaultSubject: subject,
     contact: obj({
@@ -209,7 +256,7 @@ export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
   }),
 
   "renewal.get": obj({ keyId: id }),
-  "renewal.set": obj({ keyId: id, policy: renewalPolicy, uploadToCas: optional(bool()), deploy: optional(list(deployBinding, { max: 20 })), deleteOldUpload: optional(bool()) }),
+  "renewal.set": obj({ keyId: id, policy: renewalPolicy, uploadToCas: optional(bool()), deploy: optional(list(deployBinding, { max: 20 })), deleteOldUpload: optional(bool()), profileId: optional(id) }),
 
   "account.watch": empty,
 
