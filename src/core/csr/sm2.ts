@@ -6,7 +6,7 @@
 //    sm-crypto-v2 (Z from the default id 1234567812345678, DER signatures) and hands everything else to
 //    the platform's WebCrypto. SM2 keys are Sm2Key objects shaped like CryptoKey; their bytes stay in a
 //    WeakMap, so logging or JSON-serialising a key shows no key material.
-import { diAlgorithm } from "./x509"; // first: loads the Reflect polyfill tsyringe needs
+import { diAlgorithm } from "./x509"; // first: loads the Reflect metadata polyfill tsyringe needs
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { ECParameters } from "@peculiar/asn1-ecc";
 import { AlgorithmIdentifier, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
