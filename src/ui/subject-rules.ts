@@ -2,7 +2,7 @@
 // data (which fields are required, how many SANs); the checks are small pure functions returning the
 // same ErrorData the worker would, so the page shows one kind of message whichever side found it.
 import { isKeysmithError, type ErrorData } from "../core/errors";
-import { domainToALabel, normalizeSan, SAN_LIMITS } from "../core/san";
+import { domainToALabel, isIpv4, looksLikeDomainName, normalizeIpv6, normalizeSan, SAN_LIMITS } from "../core/san";
 import type { KeySpecId, SubjectField, SubjectInput } from "./worker-api";
 
 export type ProfileId = "generic" | "dv" | "kms";
@@ -41,14 +41,66 @@ export function isDomainName(value: string): boolean {
   }
 }
 
+/** Country names (and a few common short forms) that people type for C, to their ISO 3166 code. */
+const COUNTRY_ALIASES: Record<string, string> = { USA: "US", UK: "GB", PRC: "CN", "中华人民共和国": "CN", "美国": "US", "英国": "GB" };
+/** Codes the engine names that are not countries (unknown region, EU, UN, the euro area, outlying Oceania). */
+const NOT_COUNTRIES = new Set(["ZZ", "EU", "EZ", "UN", "QO"]);
+let countryNames: Map<string, string> | undefined;
+
+/** The two-letter code for a country typed by name ("China", "中国", "Germany"), or undefined. */
+export function countryCodeFor(name: string): string | undefined {
+  const key = name.trim().toUpperCase();
+  if (COUNTRY_ALIASES[key]) return COUNTRY_ALIASES[key];
+  if (!countryNames) {
+    countryNames = new Map();
+    // The engine's own region names (en and zh), built once: every two-letter code it knows by a name.
+    const names = ["en", "zh-CN"].map((l) => new Intl.DisplayNames([l], { type: "region", fallback: "none" }));
+    for (let a = 65; a <= 90; a++) {
+      for (let b = 65; b <= 90; b++) {
+        const code = String.fromCharCode(a, b);
+        for (const dn of names) {
+          let n: string | undefined;
+          try {
+            n = dn.of(code);
+          } catch {
+            n = undefined; // a code the engine refuses: not a region
+          }
+          // A retired code (UK, BU, ZR) canonicalizes to today's (GB, MM, CD): only those are suggested.
+          if (n && n !== code && !NOT_COUNTRIES.has(code) && new Intl.Locale(`und-${code}`).region === code) countryNames.set(n.toUpperCase(), code);
+        }
+      }
+    }
+  }
+  return countryNames.get(key);
+}
+
+/** Whether a CN would go into the SANs (the core's rule in normalizeSans: it looks like a host name or an address). */
+export function cnIsName(cn: string): boolean {
+  const v = cn.trim();
+  return v !== "" && (looksLikeDomainName(v) || v.startsWith("*.") || isIpv4(v) || normalizeIpv6(v) !== undefined);
+}
+
 export function checkSubjectField(profile: SubjectProfile, field: SubjectField, raw: string): ErrorData | undefined {
   const value = raw.trim();
   if (value === "") return profile.required.includes(field) ? err("ui.subject.required", field) : undefined;
+  if (field === "C" && !/^[A-Z]{2}$/.test(value)) {
+    const code = countryCodeFor(value);
+    if (code) return err("ui.subject.country_name", field, { value, code });
+  }
   if (value.length > MAX_LENGTH[field]) return err("ui.subject.too_long", field, { max: MAX_LENGTH[field] });
   if (field === "C" && !/^[A-Z]{2}$/.test(value)) return err("ui.subject.country", field);
   if (field === "emailAddress" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) return err("ui.subject.email", field);
   if (field === "CN" && profile.cnMustBeDomain && !isDomainName(value)) return err("ui.subject.cn_domain", field, { value });
   if (field !== "emailAddress" && /[\u0000-\u001f]/.test(value)) return err("ui.subject.control_chars", field);
+  // Any CA: a CN that looks like a host name goes into the SANs too, so it must be a valid one (said here, on the CN).
+  if (field === "CN" && !profile.cnMustBeDomain && cnIsName(value)) {
+    try {
+      normalizeSan(value, field);
+    } catch (e) {
+      if (isKeysmithError(e)) return e.toData();
+      throw e;
+    }
+  }
   return undefined;
 }
 
@@ -69,17 +121,50 @@ export function parseNames(text: string): string[] {
     .filter((s, i, all) => s !== "" && all.indexOf(s) === i);
 }
 
-/** Each SAN through the core's normalizer (DNS, IP or e-mail; the same errors the worker would give), then the destination's limit. */
-export function checkSans(profile: SubjectProfile, sans: string[]): ErrorData | undefined {
-  for (const san of sans) {
+/** Every name that the core's normalizer refuses (DNS, IP or e-mail: the worker's own rules), as one error naming them all. */
+function badNames(names: readonly string[], field: string): ErrorData | undefined {
+  const bad: { name: string; error: ErrorData }[] = [];
+  for (const name of names) {
     try {
-      normalizeSan(san, "SAN");
+      normalizeSan(name, field);
     } catch (e) {
-      if (isKeysmithError(e)) return e.toData();
-      throw e;
+      if (isKeysmithError(e)) bad.push({ name, error: e.toData() });
+      else throw e;
     }
   }
+  if (bad.length === 0) return undefined;
+  if (bad.length === 1) return bad[0].error;
+  return err("ui.san.invalid_many", field, { count: bad.length, names: bad.map((b) => b.name).join(", ") });
+}
+
+/**
+ * A full SAN list (the CN among them, as namesForRequest gives it): every bad name named, then the destination's
+ * limit on the whole list. The New CSR form checks its SAN box with checkSanBox instead.
+ */
+export function checkSans(profile: SubjectProfile, sans: string[]): ErrorData | undefined {
+  const bad = badNames(sans, "SAN");
+  if (bad) return bad;
   if (sans.length > profile.maxSans) return err("ui.san.too_many", "SAN", { max: profile.maxSans, count: sans.length });
+  return undefined;
+}
+
+/** How many names the SAN box may hold besides the Common Name (which takes one of the destination's places). */
+export function sanBoxLimit(profile: SubjectProfile): number {
+  return Math.max(0, profile.maxSans - 1);
+}
+
+/**
+ * The SAN box as the user typed it, apart from the CN (which its own field reports): every bad name named,
+ * and the count of what was typed (a name equal to the CN not counted twice) against sanBoxLimit.
+ */
+export function checkSanBox(profile: SubjectProfile, cn: string, typed: string[]): ErrorData | undefined {
+  const first = cn.trim().toLowerCase();
+  const others = typed.filter((s) => s !== first);
+  const bad = badNames(others, "SAN");
+  if (bad) return bad;
+  const max = sanBoxLimit(profile);
+  if (others.length > 0 && max === 0) return err("ui.san.cn_only", "SAN", { count: others.length });
+  if (others.length > max) return err("ui.san.box_too_many", "SAN", { max, count: others.length });
   return undefined;
 }
 
@@ -88,8 +173,11 @@ export function checkKeySpec(profile: SubjectProfile, spec: KeySpecId): ErrorDat
   return err("ui.keyspec.not_accepted", "keySpec", { spec, profile: profile.id });
 }
 
-/** The names to request: CN first, then the SANs without repeating it (CAs want the CN among the SANs). */
+/**
+ * The names to request: CN first, then the SANs without repeating it (CAs want the CN among the SANs). A CN
+ * that is not a host name or an address ("My Device", for any other CA) stays out, as the core's normalizeSans does.
+ */
 export function namesForRequest(cn: string, sans: string[]): string[] {
   const first = cn.trim().toLowerCase();
-  return first ? [first, ...sans.filter((s) => s !== first)] : sans;
+  return first && cnIsName(first) ? [first, ...sans.filter((s) => s !== first)] : sans.filter((s) => s !== first);
 }
