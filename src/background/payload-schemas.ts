@@ -8,6 +8,7 @@ import { EXT_KEY_USAGE_NAMES, KEY_USAGE_NAMES } from "../core/csr/usages";
 import { parseSlbWhere, slbWhereText } from "../core/lifecycle/deploy-targets";
 import { validateRenewalPolicy } from "../core/lifecycle/renewal";
 import { KMS_REGIONS } from "../options/endpoint";
+import { EXPORT_PASSPHRASE_MIN } from "../ui/passphrase-rules";
 import type { DeployBinding, RenewalPolicyInput } from "../messages";
 import { bool, empty, int, list, nullable, obj, oneOf, optional, partial, str, type Schema } from "./payload-schema";
 
@@ -16,7 +17,7 @@ const pem = str({ min: 1, max: 200_000 });
 /** A passphrase that only opens something already made (a backup to restore, the vault to unlock). */
 const passphrase = str({ max: PASSPHRASE_MAX_LENGTH });
 /**
- * A passphrase that will protect keys (the vault's, an export's, a backup's): at least
+ * A passphrase that will protect the vault's keys: at least
  * PASSPHRASE_MIN_LENGTH characters counted as code points (one CJK character is one), not only spaces.
  * Whoever holds the file or the disk can guess offline, so the worker refuses short ones whatever a page let through.
  */
@@ -25,6 +26,20 @@ const newPassphrase: Schema<string> = {
     const text = str({ max: PASSPHRASE_MAX_LENGTH }).check(v, path);
     if ([...text].length < PASSPHRASE_MIN_LENGTH || text.trim() === "") {
       throw new KeysmithError("passphrase.too_short", { field: path, params: { min: PASSPHRASE_MIN_LENGTH } });
+    }
+    return text;
+  },
+};
+/**
+ * A passphrase that protects a key in a file (keys.export's encrypted PKCS#8 and PFX, keys.backup): the pages'
+ * rule, at least EXPORT_PASSPHRASE_MIN characters (src/ui/passphrase-rules.ts), since the file can be
+ * attacked offline.
+ */
+const exportPassphrase: Schema<string> = {
+  check(v, path) {
+    const text = str({ max: PASSPHRASE_MAX_LENGTH }).check(v, path);
+    if ([...text].length < EXPORT_PASSPHRASE_MIN || text.trim() === "") {
+      throw new KeysmithError("passphrase.too_short", { field: path, params: { min: EXPORT_PASSPHRASE_MIN } });
     }
     return text;
   },
@@ -137,10 +152,10 @@ export const PAYLOAD_SCHEMAS: { [T in MessageType]: Schema<RequestOf<T>> } = {
   "keys.list": empty,
   "keys.get": obj({ keyId: id }),
   "keys.delete": obj({ keyId: id, confirm: bool(), force: optional(bool()) }),
-  "keys.export": obj({ keyId: id, format: exportFormat, passphrase: optional(newPassphrase), unencrypted: optional(bool()) }),
+  "keys.export": obj({ keyId: id, format: exportFormat, passphrase: optional(exportPassphrase), unencrypted: optional(bool()) }),
   "keys.importCertificate": obj({ pem, confirm: optional(bool()), acceptIssuerChange: optional(bool()) }),
   "keys.previewCertificate": obj({ pem }),
-  "keys.backup": obj({ passphrase: newPassphrase }),
+  "keys.backup": obj({ passphrase: exportPassphrase }),
   "keys.restore": obj({ data: str({ min: 1, max: 20_000_000 }), passphrase }),
 
   "csr.create": obj({

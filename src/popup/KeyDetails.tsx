@@ -1,15 +1,18 @@
 // One key: its facts, its certificate, export (with a passphrase where the format carries the private
 // key), renew (a new CSR for the same key: RenewView), its renewal policy (RenewalSection), and delete (confirmation names the open orders that
 // would lose their key).
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { CopyButton, DownloadButton } from "../ui/actions";
 import { downloadExport } from "../ui/export-download";
 import { SelectField, TextField } from "../ui/fields";
 import { Done, ErrorNotice } from "../ui/notices";
-import { useT } from "../ui/locale";
+import { localizeError, useLocale, useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import type { ExportFormat, KeyView, WorkerApi } from "../ui/worker-api";
-import { PASSPHRASE_MIN_LENGTH } from "../messages";
+import { checkNewPassphrase, EXPORT_PASSPHRASE_MIN } from "../ui/passphrase-rules";
+import { keySpecName } from "../ui/key-spec-names";
+import { endDateText, localDate, localDateTime } from "../ui/dates";
+import { useFocusInvalid } from "../ui/focus-invalid";
 import { RenewalSection } from "./RenewalSection";
 
 const NEEDS_PASSPHRASE: ReadonlySet<ExportFormat> = new Set(["pkcs8-encrypted", "pkcs12", "pkcs12-legacy"]);
@@ -26,11 +29,16 @@ function formatsFor(k: KeyView): ExportFormat[] {
 
 export function KeyDetails(props: { api: WorkerApi; keyInfo: KeyView; onDeleted: () => void; onRenew?: () => void }) {
   const tr = useT();
+  const locale = useLocale();
   const k = props.keyInfo;
   const formats = formatsFor(k);
   const [format, setFormat] = useState<ExportFormat | "">(formats[0] ?? "");
   const [passphrase, setPassphrase] = useState("");
+  const [passConfirm, setPassConfirm] = useState("");
+  const [attempted, setAttempted] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const exportForm = useRef<HTMLFormElement>(null);
+  const refused = useFocusInvalid(exportForm);
   const exporter = useAction(() => {
     const f = format as ExportFormat;
     return props.api.send("keys.export", {
@@ -45,13 +53,30 @@ export function KeyDetails(props: { api: WorkerApi; keyInfo: KeyView; onDeleted:
     return true;
   });
   const needsPass = format !== "" && NEEDS_PASSPHRASE.has(format);
+  // The same rule as the backup (src/ui/passphrase-rules.ts), with a confirmation; the worker refuses a shorter one too.
+  const issues = needsPass ? checkNewPassphrase(passphrase, passConfirm, "export") : {};
+  // The worker's refusal of the passphrase is shown on the field, not in a box of its own.
+  const workerPassError = exporter.error?.field?.endsWith("passphrase") ? exporter.error : null;
+  const passError = issues.passphrase && (attempted || passphrase !== "") ? localizeError(locale, issues.passphrase)
+    : workerPassError ? localizeError(locale, { ...workerPassError, field: tr("ui_export_passphrase") }) : undefined;
+  const confirmError = issues.confirm && (attempted || passConfirm !== "") ? localizeError(locale, issues.confirm) : undefined;
 
   const doExport = async (e: Event) => {
     e.preventDefault();
+    setAttempted(true);
+    if (issues.passphrase || issues.confirm) {
+      refused();
+      return;
+    }
     const out = await exporter.run();
-    if (!out) return;
+    if (!out) {
+      refused();
+      return;
+    }
     downloadExport(out);
     setPassphrase("");
+    setPassConfirm("");
+    setAttempted(false);
   };
   const doDelete = async () => {
     if (await remover.run()) props.onDeleted();
@@ -61,13 +86,13 @@ export function KeyDetails(props: { api: WorkerApi; keyInfo: KeyView; onDeleted:
     <div class="stack details">
       <dl class="facts">
         <dt>{tr("ui_key_spec")}</dt>
-        <dd>{tr(`ui_keyspec_${k.spec}`)}</dd>
+        <dd>{keySpecName(k.spec, locale)}</dd>
         <dt>{tr("ui_exportable_short")}</dt>
         <dd>{k.exportable ? tr("ui_yes") : tr("ui_no_stays_here")}</dd>
         <dt>{tr("ui_key_origin")}</dt>
         <dd id={`key-origin-${k.id}`} data-origin={k.origin ?? "local"}>{tr(k.origin === "cloud" ? "ui_key_origin_cloud" : "ui_key_origin_local")}</dd>
         <dt>{tr("ui_created")}</dt>
-        <dd>{k.createdAt}</dd>
+        <dd id={`key-created-${k.id}`}>{localDateTime(k.createdAt, locale)}</dd>
         {k.certificate ? (
           <>
             <dt>{tr("ui_cert_subject")}</dt>
@@ -75,7 +100,7 @@ export function KeyDetails(props: { api: WorkerApi; keyInfo: KeyView; onDeleted:
             <dt>{tr("ui_cert_issuer")}</dt>
             <dd>{k.certificate.issuer}</dd>
             <dt>{tr("ui_cert_valid")}</dt>
-            <dd>{tr("ui_cert_valid_range", { from: k.certificate.notBefore, to: k.certificate.notAfter })}</dd>
+            <dd id={`key-valid-${k.id}`}>{tr("ui_cert_valid_range", { from: localDate(k.certificate.notBefore, locale), to: endDateText(k.certificate.notAfter, locale, Date.now()) })}</dd>
           </>
         ) : null}
       </dl>
@@ -91,31 +116,44 @@ export function KeyDetails(props: { api: WorkerApi; keyInfo: KeyView; onDeleted:
       {k.certificate && props.onRenew ? <p class="hint" id={`renew-hint-${k.id}`}>{tr("ui_renew_button_hint")}</p> : null}
       {k.certificate ? <RenewalSection api={props.api} keyInfo={k} /> : null}
       {formats.length > 0 ? (
-        <form class="stack" onSubmit={doExport}>
+        <form class="stack" onSubmit={doExport} noValidate ref={exportForm}>
           <SelectField
             id={`export-format-${k.id}`}
             label={tr("ui_export_format")}
             hint={format ? tr(`ui_export_${format.replace(/-/g, "_")}_hint`) : undefined}
             value={format}
             choices={formats.map((f) => ({ value: f, label: tr(`ui_export_${f.replace(/-/g, "_")}`) }))}
-            onChange={(v) => setFormat(v as ExportFormat)}
+            onChange={(v) => { setFormat(v as ExportFormat); exporter.reset(); }}
           />
           {needsPass ? (
-            <TextField
-              id={`export-passphrase-${k.id}`}
-              label={tr("ui_passphrase")}
-              hint={tr("ui_passphrase_hint", { min: PASSPHRASE_MIN_LENGTH })}
-              type="password"
-              autocomplete="new-password"
-              required
-              value={passphrase}
-              onInput={setPassphrase}
-            />
+            <>
+              <TextField
+                id={`export-passphrase-${k.id}`}
+                label={tr("ui_export_passphrase")}
+                hint={tr("ui_passphrase_hint", { min: EXPORT_PASSPHRASE_MIN })}
+                type="password"
+                autocomplete="new-password"
+                required
+                value={passphrase}
+                error={passError}
+                onInput={(v) => { setPassphrase(v); exporter.reset(); }}
+              />
+              <TextField
+                id={`export-confirm-${k.id}`}
+                label={tr("ui_backup_confirm")}
+                type="password"
+                autocomplete="new-password"
+                required
+                value={passConfirm}
+                error={confirmError}
+                onInput={(v) => { setPassConfirm(v); exporter.reset(); }}
+              />
+            </>
           ) : null}
-          <ErrorNotice error={exporter.error} />
+          <ErrorNotice error={workerPassError ? null : exporter.error} id={`export-error-${k.id}`} />
           {exporter.result ? <Done text={tr("ui_exported", { file: exporter.result.filename })} /> : null}
           <div class="actions">
-            <button type="submit" class="small" id={`export-${k.id}`} disabled={exporter.busy || (needsPass && [...passphrase].length < PASSPHRASE_MIN_LENGTH)}>{tr("ui_export")}</button>
+            <button type="submit" class="small" id={`export-${k.id}`} disabled={exporter.busy}>{tr("ui_export")}</button>
           </div>
         </form>
       ) : (

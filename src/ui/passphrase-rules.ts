@@ -1,10 +1,14 @@
-// The rule for a passphrase that protects a backup of every exportable key. The worker refuses only an
-// empty one (src/core/export/backup.ts) and anything over 1,024 characters (payload-schemas.ts); the page
-// asks for more, because whoever holds the file can try passphrases offline for as long as they like
-// (PBKDF2 at 600,000 iterations slows each guess, it does not stop them).
+// The rule for a passphrase that protects keys in a file: a backup of every exportable key, and a single key's
+// encrypted PKCS#8 or PKCS#12 (PFX) export. Whoever holds the file can try passphrases offline for as long as
+// they like (PBKDF2 slows each guess, it does not stop them), so the pages ask for at least
+// EXPORT_PASSPHRASE_MIN characters and a confirmation, and the worker refuses a shorter one for keys.export and
+// keys.backup whatever a page let through (src/background/payload-schemas.ts imports the same number).
 import type { ErrorData } from "../core/errors";
 
-export const BACKUP_PASSPHRASE_MIN = 12;
+/** At least this many characters (code points) for a passphrase that protects an exported key or a backup. */
+export const EXPORT_PASSPHRASE_MIN = 12;
+/** The backup's rule is the export's. */
+export const BACKUP_PASSPHRASE_MIN = EXPORT_PASSPHRASE_MIN;
 /** The worker's payload limit for `keys.backup` / `keys.restore`. */
 export const PASSPHRASE_MAX = 1024;
 
@@ -22,12 +26,16 @@ export function passphraseLength(passphrase: string): number {
   return [...passphrase].length;
 }
 
-/** A new backup passphrase and its confirmation; no issues means it may be sent. */
-export function checkNewPassphrase(passphrase: string, confirm: string): NewPassphraseIssues {
+/** What the passphrase protects: the messages name the field the user sees ("Backup passphrase", "Export passphrase"). */
+export type PassphrasePurpose = "backup" | "export";
+
+/** A new backup or export passphrase and its confirmation; no issues means it may be sent. */
+export function checkNewPassphrase(passphrase: string, confirm: string, purpose: PassphrasePurpose = "backup"): NewPassphraseIssues {
   const out: NewPassphraseIssues = {};
+  const code = (rule: string) => (purpose === "backup" ? `ui.passphrase.${rule}` : `ui.passphrase.export_${rule}`);
   const length = passphraseLength(passphrase);
-  if (length < BACKUP_PASSPHRASE_MIN || passphrase.trim() === "") out.passphrase = issue("ui.passphrase.too_short", "passphrase", { min: BACKUP_PASSPHRASE_MIN });
-  else if (passphrase.length > PASSPHRASE_MAX) out.passphrase = issue("ui.passphrase.too_long", "passphrase", { max: PASSPHRASE_MAX });
-  if (confirm !== passphrase) out.confirm = issue("ui.passphrase.mismatch", "confirm");
+  if (length < EXPORT_PASSPHRASE_MIN || passphrase.trim() === "") out.passphrase = issue(code("too_short"), "passphrase", { min: EXPORT_PASSPHRASE_MIN });
+  else if (passphrase.length > PASSPHRASE_MAX) out.passphrase = issue(code("too_long"), "passphrase", { max: PASSPHRASE_MAX });
+  if (confirm !== passphrase) out.confirm = issue(code("mismatch"), "confirm");
   return out;
 }

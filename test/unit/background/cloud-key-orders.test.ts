@@ -90,10 +90,10 @@ describe("a CreateCertificateRequest order, once issued", () => {
       expect(flat(keys[0]!.certificate?.pem)).toBe(flat(order.certificatePem));
 
       // Exported like any exportable key: the PKCS#8 inside is the one the cloud returned.
-      const exported = await t.value<ExportResult>("keys.export", { keyId: order.keyId, format: "pkcs8-encrypted", passphrase: "pass phrase" });
-      const read = await readPrivateKey(exported.data, "pass phrase");
+      const exported = await t.value<ExportResult>("keys.export", { keyId: order.keyId, format: "pkcs8-encrypted", passphrase: "a pass phrase" });
+      const read = await readPrivateKey(exported.data, "a pass phrase");
       expect(Buffer.from(read.pkcs8Der).toString("base64")).toBe(keyBody(key().privateKeyPem));
-      const pfx = await t.value<ExportResult>("keys.export", { keyId: order.keyId, format: "pkcs12", passphrase: "pass phrase" });
+      const pfx = await t.value<ExportResult>("keys.export", { keyId: order.keyId, format: "pkcs12", passphrase: "a pass phrase" });
       expect(pfx).toMatchObject({ binary: true, mediaType: "application/x-pkcs12" });
 
       // Not in any reply, chrome.storage or notification, nor in the clear in the vault's database.
