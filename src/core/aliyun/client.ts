@@ -4,7 +4,7 @@
 // Pure core: fetch, clock, nonce, sleep and randomness are handed in (defaults are the platform's).
 import { KeysmithError, fail } from "../errors";
 import { ApiError, apiErrorFromResponse } from "./api-error";
-import { percentEncode } from "./encode";
+import { isoSeconds, percentEncode } from "./encode";
 import { endpointFor, type Site } from "./endpoints";
 import type { HmacKeys } from "./hmac";
 import { parseApiJson } from "./json";
@@ -13,7 +13,7 @@ import { LONG_FIELDS, operation as lookupOperation } from "./operations";
 import { signRpcV1 } from "./sign-v1";
 import { signV3 } from "./sign-v3";
 import { validateParams, type InputValue } from "./validate";
-import { redactError, secretsOf } from "./redact";
+import { redactError, secretsOf, tokenSecrets } from "./redact";
 
 export type SignatureVersion = "v1" | "v3";
 
@@ -43,7 +43,8 @@ export type FetchLike = (input: string, init: { method: string; headers: Record<
 }>;
 
 export interface ClientOptions {
-  credentials: CredentialSource;
+  /** Needed for every operation but the anonymous ones (catalogue `anonymous`, e.g. STS AssumeRoleWithOIDC). */
+  credentials?: CredentialSource;
   site?: Site;
   /** KMS region, e.g. cn-hangzhou. */
   region?: string;
@@ -91,12 +92,29 @@ export function createClient(options: ClientOptions): AliyunClient {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;
 
+  /** The V3 request without Authorization (and without any credential): for anonymous operations. */
+  function unsigned(op: Operation, base: URL, wire: Record<string, string>): { url: string; headers: Record<string, string> } {
+    const query = Object.keys(wire)
+      .sort()
+      .map((k) => `${percentEncode(k)}=${percentEncode(wire[k]!)}`)
+      .join("&");
+    return {
+      url: `${base.origin}/${query ? `?${query}` : ""}`,
+      headers: { accept: "application/json", "x-acs-action": op.action, "x-acs-version": op.version, "x-acs-date": isoSeconds(now()), "x-acs-signature-nonce": nonce() },
+    };
+  }
+
   async function sendOnce(op: Operation, wire: Record<string, string>): Promise<ApiResponse> {
+    const base = endpointFor(op.service, { site: options.site, region: options.region, endpoint: options.endpoint });
+    if (op.anonymous) {
+      const { url, headers } = unsigned(op, base, wire);
+      return send(op, url, headers);
+    }
+    if (!options.credentials) fail("api.credentials.missing", "AccessKeyId");
     const creds = await options.credentials.signingCredentials();
     if (creds.securityToken && creds.securityTokenExpiresAt && Date.parse(creds.securityTokenExpiresAt) <= now().getTime()) {
       fail("api.credentials.token_expired", "SecurityToken", { expiresAt: creds.securityTokenExpiresAt });
     }
-    const base = endpointFor(op.service, { site: options.site, region: options.region, endpoint: options.endpoint });
     const ctx = { accessKeyId: creds.accessKeyId, securityToken: creds.securityToken, now: now(), nonce: nonce() };
     let url: string;
     let headers: Record<string, string>;
@@ -126,6 +144,18 @@ export function createClient(options: ClientOptions): AliyunClient {
       const { host: _host, ...rest } = signed.headers;
       headers = rest;
     }
+    // The security token is signed as a parameter (V1) and sent in the URL: a refusal or a failed fetch
+    // that quotes either leaves the client without it.
+    const tokens = tokenSecrets(creds.securityToken);
+    try {
+      return await send(op, url, headers);
+    } catch (err) {
+      if (!tokens) throw err;
+      throw err instanceof NoAnswer ? new NoAnswer(err.timedOut, redactError(err.cause, tokens)) : redactError(err, tokens);
+    }
+  }
+
+  async function send(op: Operation, url: string, headers: Record<string, string>): Promise<ApiResponse> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     let status: number;

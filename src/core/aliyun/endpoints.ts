@@ -1,5 +1,6 @@
 // Where each service lives, per site (China, international) and region (KMS is regional). An explicit
-// endpoint (the emulator, a VPC endpoint) overrides all of them. KMS, SLB and ALB are regional.
+// endpoint (the emulator, a VPC endpoint) overrides all of them. KMS, SLB and ALB are regional; STS is central
+// per site unless a region is given.
 import type { ServiceId } from "./operation-types";
 
 export type Site = "cn" | "intl";
@@ -27,6 +28,8 @@ export function endpointFor(service: ServiceId, options: EndpointOptions = {}): 
     dcdn: "dcdn.aliyuncs.com",
     slb: `slb.${region}.aliyuncs.com`,
     alb: `alb.${region}.aliyuncs.com`,
+    // STS: one central endpoint per site, or the regional one when a region is given.
+    sts: options.region ? `sts.${options.region}.aliyuncs.com` : site === "intl" ? "sts.ap-southeast-1.aliyuncs.com" : "sts.aliyuncs.com",
   }[service];
   return new URL(`https://${host}/`);
 }

@@ -2,7 +2,7 @@
 // checks from it, the CLI derives its flags from it, the emulator validates with it, the UI builds forms.
 import type { RuleId } from "./rules";
 
-export type ServiceId = "cas" | "kms" | "alidns" | "cdn" | "dcdn" | "slb" | "alb";
+export type ServiceId = "cas" | "kms" | "alidns" | "cdn" | "dcdn" | "slb" | "alb" | "sts";
 
 /** integer: a JS-safe number; long: digits kept as a string (17-digit OrderIds exceed 2^53). */
 export type ParamType = "string" | "integer" | "long" | "boolean" | "json-array";
@@ -45,6 +45,11 @@ export interface Operation {
   crossCheck?: (params: Record<string, string>) => void;
   /** For creates: how to find out, after an answer was lost, whether the call took effect. */
   reconcile?: ReconcileSpec;
+  /**
+   * Sent without a signature or credentials (STS AssumeRoleWithOIDC: the token in the parameters is the
+   * proof). The client sends the V3 headers without Authorization; the emulator checks no signature.
+   */
+  anonymous?: true;
 }
 
 /**

@@ -8,13 +8,14 @@ import { CDN_OPERATIONS } from "./operations/cdn";
 import { DCDN_OPERATIONS } from "./operations/dcdn";
 import { SLB_OPERATIONS } from "./operations/slb";
 import { ALB_OPERATIONS } from "./operations/alb";
+import { STS_OPERATIONS } from "./operations/sts";
 
 export type { Operation, ParamSpec, ResponseField, ServiceId, ParamType } from "./operation-types";
 export { DV_PRODUCT_CODES, PACKAGE_PRODUCT_CODES } from "./operations/cas";
 
-export const OPERATIONS: readonly Operation[] = [...CAS_OPERATIONS, ...KMS_OPERATIONS, ...ALIDNS_OPERATIONS, ...CDN_OPERATIONS, ...DCDN_OPERATIONS, ...SLB_OPERATIONS, ...ALB_OPERATIONS];
+export const OPERATIONS: readonly Operation[] = [...CAS_OPERATIONS, ...KMS_OPERATIONS, ...ALIDNS_OPERATIONS, ...CDN_OPERATIONS, ...DCDN_OPERATIONS, ...SLB_OPERATIONS, ...ALB_OPERATIONS, ...STS_OPERATIONS];
 
-export const SERVICE_VERSIONS: Record<ServiceId, string> = { cas: "2020-04-07", kms: "2016-01-20", alidns: "2015-01-09", cdn: "2018-05-10", dcdn: "2018-01-15", slb: "2014-05-15", alb: "2020-06-16" };
+export const SERVICE_VERSIONS: Record<ServiceId, string> = { cas: "2020-04-07", kms: "2016-01-20", alidns: "2015-01-09", cdn: "2018-05-10", dcdn: "2018-01-15", slb: "2014-05-15", alb: "2020-06-16", sts: "2015-04-01" };
 
 export function findOperation(version: string, action: string): Operation | undefined {
   return OPERATIONS.find((op) => op.version === version && op.action === action);

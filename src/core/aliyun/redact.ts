@@ -2,13 +2,15 @@
 // EncryptPrivateKey; CDN SetCdnDomainSSLCertificate SSLPri) must not come back out of src/core/aliyun/client.ts
 // inside an error: a SignatureDoesNotMatch answer quotes the server's string to sign (every parameter,
 // percent-encoded twice), and a failed fetch may quote the URL. Errors are shown, logged and stored, so
-// their texts are cleaned here before they leave the client.
+// their texts are cleaned here before they leave the client. The same holds for the STS security token a
+// call is signed with (V1 signs it as a parameter; a refusal may quote it back).
 import { KeysmithError } from "../errors";
 import { ApiError } from "./api-error";
 import { percentEncode } from "./encode";
 import type { Operation } from "./operation-types";
 
 const MARK = "[private key withheld]";
+const TOKEN_MARK = "[security token withheld]";
 /** A window this long shared with a secret (in any of its encodings) means the text quotes part of it. */
 const WINDOW = 16;
 
@@ -16,11 +18,21 @@ export interface SecretSet {
   /** The secrets as they may appear: raw, URL-encoded once and twice, form-encoded. */
   variants: string[];
   windows: Set<string>;
+  /** What replaces them. */
+  mark: string;
 }
 
 /** The values of `op`'s secret parameters in `wire`; undefined when there are none. */
 export function secretsOf(op: Operation, wire: Readonly<Record<string, string>>): SecretSet | undefined {
-  const values = op.params.filter((p) => p.secret && wire[p.name]).map((p) => wire[p.name]!);
+  return secretSet(op.params.filter((p) => p.secret && wire[p.name]).map((p) => wire[p.name]!), MARK);
+}
+
+/** The STS security token a call is signed with; undefined when there is none. */
+export function tokenSecrets(securityToken: string | undefined): SecretSet | undefined {
+  return secretSet(securityToken ? [securityToken] : [], TOKEN_MARK);
+}
+
+function secretSet(values: string[], mark: string): SecretSet | undefined {
   if (values.length === 0) return undefined;
   const variants = [
     ...new Set(
@@ -29,14 +41,14 @@ export function secretsOf(op: Operation, wire: Readonly<Record<string, string>>)
   ].sort((a, b) => b.length - a.length);
   const windows = new Set<string>();
   for (const v of variants) for (let i = 0; i + WINDOW <= v.length; i++) windows.add(v.slice(i, i + WINDOW));
-  return { variants, windows };
+  return { variants, windows, mark };
 }
 
 /** `text` with every whole secret replaced; withheld entirely when a piece of one is left (a cut-off quote). */
 export function redactText(text: string, secrets: SecretSet): string {
   let out = text;
-  for (const v of secrets.variants) if (v.length >= WINDOW) out = out.split(v).join(MARK);
-  for (let i = 0; i + WINDOW <= out.length; i++) if (secrets.windows.has(out.slice(i, i + WINDOW))) return MARK;
+  for (const v of secrets.variants) if (v.length >= WINDOW) out = out.split(v).join(secrets.mark);
+  for (let i = 0; i + WINDOW <= out.length; i++) if (secrets.windows.has(out.slice(i, i + WINDOW))) return secrets.mark;
   return out;
 }
 

@@ -1,5 +1,5 @@
 // The manifest's host permissions cover every endpoint the worker can call without an override: each
-// service on both sites and KMS, SLB and ALB in every region the options page offers. A missing one fails only in a
+// service on both sites, KMS, SLB and ALB in every region the options page offers, and STS centrally and in those regions. A missing one fails only in a
 // real browser against the real cloud (the emulator is an optional, runtime-granted origin), so it is
 // checked here against src/core/aliyun/endpoints.ts.
 import { readFileSync } from "node:fs";
@@ -14,11 +14,12 @@ const manifest = JSON.parse(readFileSync(new URL("../../../manifest.json", impor
 describe("manifest host_permissions", () => {
   it("hold the endpoint of every catalogued service on both sites and of KMS in each offered region", () => {
     const services = [...new Set(OPERATIONS.map((op) => op.service))] as ServiceId[];
-    expect(services).toEqual(expect.arrayContaining(["cas", "kms", "alidns", "cdn", "dcdn", "slb", "alb"]));
+    expect(services).toEqual(expect.arrayContaining(["cas", "kms", "alidns", "cdn", "dcdn", "slb", "alb", "sts"]));
     const needed = new Set<string>();
     for (const site of ["cn", "intl"] as Site[]) {
       for (const service of services) {
-        const regions = service === "kms" || service === "slb" || service === "alb" ? KMS_REGIONS : [undefined];
+        // STS is central per site, or regional when the client is given a region (the worker gives the KMS one).
+        const regions = service === "kms" || service === "slb" || service === "alb" ? KMS_REGIONS : service === "sts" ? [undefined, ...KMS_REGIONS] : [undefined];
         for (const region of regions) needed.add(`${endpointFor(service, { site, region }).origin}/*`);
       }
     }
