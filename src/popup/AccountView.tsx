@@ -8,12 +8,14 @@ import { Busy, Empty, ErrorNotice } from "../ui/notices";
 import { localizeError, useLocale, useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import type { WorkerApi } from "../ui/worker-api";
+import { localDate } from "../ui/dates";
 
 /** Days left under which a row is marked (the notifier's widest threshold). */
 const WARN_DAYS = 30;
 
 function Row(props: { row: AccountCertificate }) {
   const tr = useT();
+  const locale = useLocale();
   const r = props.row;
   const days = r.daysLeft < 0 ? tr("ui_account_expired", { days: -r.daysLeft }) : tr("ui_account_days_left", { days: r.daysLeft });
   return (
@@ -24,7 +26,7 @@ function Row(props: { row: AccountCertificate }) {
         <span class="badges"><span class={`badge account-days ${r.daysLeft < 0 ? "state-failed" : r.daysLeft <= WARN_DAYS ? "state-process" : "badge-ok"}`}>{days}</span></span>
       </div>
       <div class="hint">
-        {tr("ui_account_not_after", { date: r.notAfter.slice(0, 10) })} · {tr(`ui_account_source_${r.source.replace(/-/g, "_")}`)}
+        {tr("ui_account_not_after", { date: localDate(r.notAfter, locale) })} · {tr(`ui_account_source_${r.source.replace(/-/g, "_")}`)}
       </div>
       {r.sans.length > 0 && !(r.sans.length === 1 && r.sans[0] === r.name) ? <div class="hint account-sans">{r.sans.join(", ")}</div> : null}
       <div class="account-deployed">

@@ -1,7 +1,8 @@
 // "Back up exportable keys": one passphrase-protected file with every exportable key (the worker makes it;
 // the page only downloads it). Restore lives in the options page, which opens in a tab: in some browsers
 // the popup closes as soon as a file dialog takes the focus, and the chosen file would be lost with it.
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
+import { useFocusInvalid } from "../ui/focus-invalid";
 import { downloadExport } from "../ui/export-download";
 import { TextField } from "../ui/fields";
 import { Done, ErrorNotice } from "../ui/notices";
@@ -22,11 +23,17 @@ export function BackupView(props: { api: WorkerApi; exportableCount: number }) {
   const passError = issues.passphrase && (attempted || passphrase !== "") ? localizeError(locale, issues.passphrase) : undefined;
   const confirmError = issues.confirm && (attempted || confirm !== "") ? localizeError(locale, issues.confirm) : undefined;
   const none = props.exportableCount === 0;
+  const form = useRef<HTMLFormElement>(null);
+  const refused = useFocusInvalid(form);
 
   const onSubmit = async (e: Event) => {
     e.preventDefault();
     setAttempted(true);
-    if (none || issues.passphrase || issues.confirm) return;
+    if (none) return;
+    if (issues.passphrase || issues.confirm) {
+      refused();
+      return;
+    }
     const out = await backup.run(passphrase);
     if (!out) return;
     downloadExport(out);
@@ -40,7 +47,7 @@ export function BackupView(props: { api: WorkerApi; exportableCount: number }) {
       <h2 id="backup-title">{tr("ui_backup_title")}</h2>
       <p class="hint" id="backup-scope">{none ? tr("ui_backup_none") : tr("ui_backup_count", { count: props.exportableCount })}</p>
       <p class="hint" id="backup-non-exportable">{tr("ui_backup_non_exportable")}</p>
-      <form class="stack" onSubmit={onSubmit} noValidate>
+      <form class="stack" onSubmit={onSubmit} noValidate ref={form}>
         <TextField id="backup-passphrase" label={tr("ui_backup_passphrase")} hint={tr("ui_backup_passphrase_rule", { min: BACKUP_PASSPHRASE_MIN })}
           type="password" autocomplete="new-password" required value={passphrase} error={passError}
           onInput={(v) => { setPassphrase(v); backup.reset(); }} />

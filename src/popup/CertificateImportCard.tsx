@@ -5,14 +5,10 @@
 // `acceptIssuerChange: true` when the warning was shown); the worker refuses an import without them.
 import type { CertificatePreview } from "../messages";
 import { ErrorNotice } from "../ui/notices";
-import { useT } from "../ui/locale";
+import { useLocale, useT } from "../ui/locale";
+import { expiryPhrase, localDateTime } from "../ui/dates";
 import { useAction } from "../ui/use-action";
 import type { KeyView, WorkerApi } from "../ui/worker-api";
-
-/** "2030-01-01 00:00 UTC": the same text in every locale and time zone. */
-export function utcText(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
 
 export function CertificateImportCard(props: {
   api: WorkerApi;
@@ -22,6 +18,7 @@ export function CertificateImportCard(props: {
   onCancel: () => void;
 }) {
   const tr = useT();
+  const locale = useLocale();
   const p = props.preview;
   const importer = useAction(() =>
     props.api.send("keys.importCertificate", { pem: props.pem, confirm: true, ...(p.issuerChanged ? { acceptIssuerChange: true } : {}) }),
@@ -42,7 +39,7 @@ export function CertificateImportCard(props: {
       {row(tr("ui_import_cert_subject"), p.subject || "-", "import-cert-subject")}
       {row(tr("ui_import_cert_sans"), p.sans.join(", ") || "-", "import-cert-sans")}
       {row(tr("ui_import_cert_issuer"), p.issuer || "-", "import-cert-issuer")}
-      {row(tr("ui_import_cert_validity"), tr("ui_import_cert_validity_value", { from: utcText(p.notBefore), to: utcText(p.notAfter) }), "import-cert-validity")}
+      {row(tr("ui_import_cert_validity"), tr("ui_import_cert_validity_value", { from: localDateTime(p.notBefore, locale), to: tr("ui_date_with_expiry", { date: localDateTime(p.notAfter, locale), expiry: expiryPhrase(p.notAfter, locale, Date.now()) }) }), "import-cert-validity")}
       {row(tr("ui_import_cert_fingerprint"), p.fingerprintSha256, "import-cert-fingerprint")}
       <p class="hint" id="import-cert-key">
         {p.key ? tr("ui_import_cert_key", { name: p.key.label || p.key.commonName || p.key.id }) : tr("ui_import_cert_no_key")}

@@ -5,7 +5,9 @@ import { CertificateImportCard } from "./CertificateImportCard";
 import { useEffect, useState } from "preact/hooks";
 import { TextField } from "../ui/fields";
 import { Busy, Done, Empty, ErrorNotice } from "../ui/notices";
-import { useT } from "../ui/locale";
+import { useLocale, useT } from "../ui/locale";
+import { keySpecName } from "../ui/key-spec-names";
+import { expiryPhrase } from "../ui/dates";
 import { useAction } from "../ui/use-action";
 import type { KeyView, WorkerApi } from "../ui/worker-api";
 import { KeyDetails } from "./KeyDetails";
@@ -30,6 +32,7 @@ export function expiryBadgeDays(k: KeyView, warningDays: number, now: number): n
 
 export function KeysView(props: { api: WorkerApi; expiryWarningDays?: number; onOrder?: (keyId: string) => void }) {
   const tr = useT();
+  const locale = useLocale();
   // `#keys?open=<id>` (an issued order's link to its key): that key's details, exports included, open.
   const [openId, setOpenId] = useState<string | null>(() => parseRoute(location.hash).openKeyId ?? null);
   const [renewing, setRenewing] = useState<KeyView | null>(null);
@@ -65,7 +68,8 @@ export function KeysView(props: { api: WorkerApi; expiryWarningDays?: number; on
   const now = Date.now();
   const expiryBadge = (k: KeyView) => {
     const days = expiryBadgeDays(k, warningDays, now);
-    return days === undefined ? null : <span class="badge state-failed expiry-badge">{tr("ui_expires_in", { days })}</span>;
+    const end = k.notAfter ?? k.certificate?.notAfter;
+    return days === undefined || !end ? null : <span class="badge state-failed expiry-badge" data-days={days}>{expiryPhrase(end, locale, now)}</span>;
   };
   return (
     <div class="stack">
@@ -84,7 +88,7 @@ export function KeysView(props: { api: WorkerApi; expiryWarningDays?: number; on
             >
               <span class="card-title">{k.commonName || k.label}</span>
               <span class="badges">
-                <span class="badge">{k.spec.replace(/_/g, " ")}</span>
+                <span class="badge">{keySpecName(k.spec, locale)}</span>
                 <span class={`badge key-state-${k.state}`}>{tr(`ui_key_state_${k.state}`)}</span>
                 {expiryBadge(k)}
               </span>

@@ -3,7 +3,8 @@
 // certificate stays on the key, usable and exportable, until the new one is issued and paired (the vault).
 import { useEffect } from "preact/hooks";
 import { Busy, ErrorNotice } from "../ui/notices";
-import { useT } from "../ui/locale";
+import { useLocale, useT } from "../ui/locale";
+import { endDateText } from "../ui/dates";
 import { useAction } from "../ui/use-action";
 import { choiceOf } from "../ui/usages";
 import { EMPTY_SUBJECT, toSubjectInput, type KeyView, type WorkerApi } from "../ui/worker-api";
@@ -20,6 +21,7 @@ export async function renewStart(api: WorkerApi, key: KeyView): Promise<RenewSta
 
 export function RenewView(props: { api: WorkerApi; keyInfo: KeyView; onOrder: (keyId: string) => void; onClose: () => void }) {
   const tr = useT();
+  const locale = useLocale();
   const start = useAction(() => renewStart(props.api, props.keyInfo));
   useEffect(() => void start.run(), [props.keyInfo.id]);
   const name = props.keyInfo.commonName || props.keyInfo.label;
@@ -27,6 +29,9 @@ export function RenewView(props: { api: WorkerApi; keyInfo: KeyView; onOrder: (k
     <section class="stack" aria-labelledby="renew-title" id="renew">
       <h2 id="renew-title">{tr("ui_renew_title", { name })}</h2>
       <p class="hint">{tr("ui_renew_hint")}</p>
+      {props.keyInfo.certificate ? (
+        <p class="hint" id="renew-current-end">{tr("ui_renew_current_end", { date: endDateText(props.keyInfo.certificate.notAfter, locale, Date.now()) })}</p>
+      ) : null}
       <ErrorNotice error={start.error} id="renew-error" />
       {start.busy ? <Busy label={tr("ui_loading")} /> : null}
       {start.result ? (

@@ -14,6 +14,7 @@ import { regionChoices } from "../options/endpoint";
 import { useAction } from "../ui/use-action";
 import type { KeyView, WorkerApi } from "../ui/worker-api";
 import type { KeyRenewal } from "../messages";
+import { localDate, localDateTime } from "../ui/dates";
 
 const MODES = ["off", "notify", "auto"] as const;
 
@@ -175,13 +176,13 @@ export function RenewalSection(props: { api: WorkerApi; keyInfo: KeyView }) {
           />
         </>
       ) : null}
-      {stored?.dueAt ? <p class="hint" id={`renewal-due-${id}`}>{tr("ui_renewal_due", { date: stored.dueAt.slice(0, 10) })}</p> : null}
+      {stored?.dueAt ? <p class="hint" id={`renewal-due-${id}`}>{tr("ui_renewal_due", { date: localDate(stored.dueAt, locale) })}</p> : null}
       {progress ? (
         <p class="hint" id={`renewal-status-${id}`} data-phase={progress.phase} data-finished={progress.finishedAt ? "true" : "false"}>
           {progress.finishedAt
-            ? tr("ui_renewal_status_done", { date: progress.finishedAt.slice(0, 10), deployed: (progress.deployed ?? []).join(", ") || "-" })
+            ? tr("ui_renewal_status_done", { date: localDate(progress.finishedAt, locale), deployed: (progress.deployed ?? []).join(", ") || "-" })
             : progress.lastError
-              ? tr("ui_renewal_status_failed", { reason: localizeError(locale, progress.lastError), time: (progress.retryAt ?? "").slice(0, 16).replace("T", " ") })
+              ? tr("ui_renewal_status_failed", { reason: localizeError(locale, progress.lastError), time: progress.retryAt ? localDateTime(progress.retryAt, locale) : "-" })
               : tr(`ui_renewal_status_${progress.phase}`)}
         </p>
       ) : null}
