@@ -6,8 +6,15 @@
 // KEYSMITH_TEST_HOOKS=1 (set by scripts/test.mjs and test/support/fresh-build.ts) makes a test build: the
 // worker is reachable as `globalThis.keysmith` for the end-to-end tests (Vite define __KEYSMITH_TEST_HOOKS__);
 // any other build (`npm run build`, `npm start`) leaves it out. dist/.extension-build.json records which.
-// KEYSMITH_DIST=DIR writes DIR/chrome and DIR/firefox instead of dist/ (the build's own test uses it).
+// KEYSMITH_DIST=DIR writes DIR/chrome and DIR/firefox instead of dist/ (the build's own test and
+// scripts/package.mjs use it). KEYSMITH_RELEASE=1 makes a store build (scripts/package.mjs): the Chrome
+// manifest without the development `key` (the stores assign the id), and never with the test hook.
+// Every build: no source maps, THIRD_PARTY_NOTICES.txt (scripts/notices.mjs) with the licences of the bundled
+// packages, and no `innerHTML` assignment in the pages (noInnerHtmlAssignment below), so `web-ext lint`
+// reports nothing. The output depends only on the sources: content-hashed chunk names, sorted locale
+// merges, icons drawn from code — scripts/package.mjs zips it reproducibly.
 import { build } from "vite";
+import { licenceCollector, noticesText } from "./notices.mjs";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { deflateSync } from "node:zlib";
@@ -16,7 +23,10 @@ const root = resolve(import.meta.dirname, "..");
 const distDir = process.env.KEYSMITH_DIST ? resolve(process.env.KEYSMITH_DIST) : join(root, "dist");
 const staging = join(distDir, ".extension");
 const testHooks = process.env.KEYSMITH_TEST_HOOKS === "1";
-const quiet = { configFile: false, logLevel: "warn", root, publicDir: false };
+const release = process.env.KEYSMITH_RELEASE === "1";
+if (release && testHooks) throw new Error("KEYSMITH_RELEASE=1 and KEYSMITH_TEST_HOOKS=1: a store build never has the test hook");
+const licences = licenceCollector();
+const quiet = { configFile: false, logLevel: "warn", root, publicDir: false, plugins: [licences.plugin, noInnerHtmlAssignment()] };
 
 rmSync(staging, { recursive: true, force: true });
 
@@ -62,6 +72,9 @@ for (const s of singles) {
   });
 }
 
+// The licences of the bundled packages.
+writeFileSync(join(staging, "THIRD_PARTY_NOTICES.txt"), noticesText(licences, "The Keysmith extension"));
+
 // Icons.
 mkdirSync(join(staging, "icons"), { recursive: true });
 for (const size of [16, 32, 48, 128]) writeFileSync(join(staging, "icons", `icon-${size}.png`), drawIcon(size));
@@ -89,6 +102,7 @@ manifest.version = version;
 function chromeManifest() {
   const m = structuredClone(manifest);
   delete m.browser_specific_settings;
+  if (release) delete m.key; // the development id pin; the Chrome Web Store and Edge Add-ons assign the id
   m.background = { service_worker: m.background.service_worker, type: "module" };
   return m;
 }
@@ -110,8 +124,30 @@ for (const [browser, make] of [
   writeFileSync(join(out, "manifest.json"), JSON.stringify(make(), null, 2) + "\n");
 }
 rmSync(staging, { recursive: true, force: true });
-writeFileSync(join(distDir, ".extension-build.json"), JSON.stringify({ testHooks }) + "\n");
-console.log(`extension: ${join(distDir, "chrome")}, ${join(distDir, "firefox")}${testHooks ? " (test build: worker hook on)" : ""}`);
+writeFileSync(join(distDir, ".extension-build.json"), JSON.stringify({ testHooks, release }) + "\n");
+console.log(`extension: ${join(distDir, "chrome")}, ${join(distDir, "firefox")}${testHooks ? " (test build: worker hook on)" : ""}${release ? " (store build)" : ""}`);
+
+/**
+ * Preact's renderer writes `dom.innerHTML = props.dangerouslySetInnerHTML.__html` — the one `innerHTML`
+ * assignment in the pages, which `web-ext lint` reports (UNSAFE_VAR_ASSIGNMENT) and store reviewers ask about.
+ * Keysmith never passes that prop (the pages render text through JSX only), so the assignment becomes a
+ * throw: a future use fails loudly instead of injecting HTML. If a Preact release writes innerHTML in a way
+ * this does not recognise, the build stops here rather than ship it.
+ */
+function noInnerHtmlAssignment() {
+  const assignment = /\(([\w$]+)\.innerHTML=([\w$]+)\.__html\)/g;
+  return {
+    name: "keysmith-no-inner-html",
+    transform(code, id) {
+      if (!/[\\/]node_modules[\\/]preact[\\/]dist[\\/]preact\.mjs$/.test(id.split("?")[0])) return null;
+      const known = code.match(assignment)?.length ?? 0;
+      const all = code.match(/\.innerHTML\s*=(?!=)/g)?.length ?? 0;
+      if (known !== all) throw new Error(`${id}: an innerHTML assignment scripts/build-extension.mjs does not recognise; update noInnerHtmlAssignment`);
+      if (known === 0) return null;
+      return { code: code.replace(assignment, '(()=>{throw new Error("Keysmith: dangerouslySetInnerHTML is not supported")})()'), map: null };
+    },
+  };
+}
 
 /** A rounded teal square with a white key-ring: enough for a toolbar icon, drawn without a binary asset. */
 function drawIcon(size) {
