@@ -1,13 +1,18 @@
-// The CLI's credentials and client: AccessKey from ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET (and an optional
-// ALIBABA_CLOUD_SECURITY_TOKEN), imported as non-extractable WebCrypto HMAC keys like the extension does,
-// and the global flags --endpoint, --region, --site, --signature-version.
+// The CLI's credentials and client: the credential chain (cli/credentials/chain.ts: environment, OIDC role,
+// ~/.aliyun/config.json, the credentials file, the ECS instance RAM role) turned into a CredentialSource
+// (cli/credentials/source.ts; secrets imported as non-extractable WebCrypto HMAC keys like the extension
+// does), and the global flags --profile, --endpoint, --region, --site, --signature-version. Signing is the
+// core client's (src/core/aliyun/client.ts), whatever the source.
 import { fail } from "../src/core/errors";
 import { createClient, type AliyunClient, type CredentialSource, type FetchLike, type SignatureVersion } from "../src/core/aliyun/client";
-import { hmacKeysFromSecret } from "../src/core/aliyun/hmac";
 import type { Site } from "../src/core/aliyun/endpoints";
 import type { FlagSpec, ParsedArgs } from "./args";
+import { resolveChain } from "./credentials/chain";
+import type { ChainResult } from "./credentials/recipe";
+import { chainSource } from "./credentials/source";
 
 export const GLOBAL_API_FLAGS: FlagSpec[] = [
+  { name: "profile", kind: "string" },
   { name: "endpoint", kind: "string" },
   { name: "region", kind: "string" },
   { name: "site", kind: "string" },
@@ -15,17 +20,27 @@ export const GLOBAL_API_FLAGS: FlagSpec[] = [
   { name: "json", kind: "boolean" },
 ];
 
-export function credentialsFromEnv(env: NodeJS.ProcessEnv): CredentialSource {
-  const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim();
-  const secret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
-  if (!accessKeyId) fail("api.credentials.missing", "ALIBABA_CLOUD_ACCESS_KEY_ID");
-  if (!secret) fail("api.credentials.missing", "ALIBABA_CLOUD_ACCESS_KEY_SECRET");
-  const keys = hmacKeysFromSecret(secret);
-  const securityToken = env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined;
-  return { signingCredentials: async () => ({ accessKeyId, hmac: await keys, securityToken }) };
+export interface ClientSettings {
+  site: Site;
+  signatureVersion: SignatureVersion;
+  endpoint?: string;
+  /** --region, else the config profile's region_id. */
+  region?: string;
 }
 
-export function clientFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv, fetchImpl?: FetchLike): AliyunClient {
+export interface ResolvedCredentials {
+  chain: ChainResult;
+  credentials: CredentialSource;
+  settings: ClientSettings;
+}
+
+/**
+ * One resolution per environment and flags: a command that builds several clients (one per region) assumes
+ * a role once. Keyed by the environment object, which is one per run.
+ */
+const resolved = new WeakMap<NodeJS.ProcessEnv, Map<string, ResolvedCredentials>>();
+
+function settingsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): Omit<ClientSettings, "region"> {
   const version = args.strings.get("signature-version") ?? "v3";
   if (version !== "v1" && version !== "v3") fail("api.cli.signature_version", "--signature-version");
   const site = args.strings.get("site") ?? "cn";
@@ -34,12 +49,36 @@ export function clientFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv, fetchIm
   if (endpoint !== undefined && !URL.canParse(endpoint.includes("://") ? endpoint : `https://${endpoint}`)) {
     fail("api.cli.endpoint", "--endpoint", { value: endpoint });
   }
+  return { site, signatureVersion: version, endpoint };
+}
+
+/** The chain's answer for these flags: where the credentials come from, and the source to sign with. */
+export function credentialsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv, fetchImpl?: FetchLike): ResolvedCredentials {
+  const base = settingsFromArgs(args, env);
+  const profile = args.strings.get("profile");
+  if (profile !== undefined && profile.trim() === "") fail("cli.flag.required", "--profile");
+  const key = JSON.stringify([profile, base.site, base.signatureVersion, base.endpoint]);
+  let perEnv = resolved.get(env);
+  const known = perEnv?.get(key);
+  if (known && !fetchImpl) return known;
+  const chain = resolveChain(env, profile);
+  const credentials = chainSource(chain, { env, ...base, fetch: fetchImpl });
+  const result = { chain, credentials, settings: { ...base, region: chain.regionId } };
+  if (!fetchImpl) {
+    if (!perEnv) resolved.set(env, (perEnv = new Map()));
+    perEnv.set(key, result);
+  }
+  return result;
+}
+
+export function clientFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv, fetchImpl?: FetchLike): AliyunClient {
+  const { credentials, settings } = credentialsFromArgs(args, env, fetchImpl);
   return createClient({
-    credentials: credentialsFromEnv(env),
-    endpoint,
-    region: args.strings.get("region"),
-    site: site as Site,
-    signatureVersion: version as SignatureVersion,
+    credentials,
+    endpoint: settings.endpoint,
+    region: args.strings.get("region") ?? settings.region,
+    site: settings.site,
+    signatureVersion: settings.signatureVersion,
     fetch: fetchImpl ?? ((input, init) => globalThis.fetch(input, init)),
   });
 }

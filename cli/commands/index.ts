@@ -11,6 +11,7 @@ import { ramPolicyCommand } from "./ram-policy";
 import { renewCommand } from "./renew";
 import { deployCommand } from "./deploy";
 import { watchCommand } from "./watch";
+import { whoamiCommand } from "./whoami";
 
 export const COMMANDS: Command[] = [
   ...orderCommands,
@@ -24,4 +25,5 @@ export const COMMANDS: Command[] = [
   renewCommand,
   deployCommand,
   watchCommand,
+  whoamiCommand,
 ];
