@@ -1,6 +1,7 @@
-// One order: its state in words, the validation record with a copy button per value, and the actions
-// that make sense in that state (add the record through Alidns, refresh, cancel, delete; for a CSR the
-// cloud made — KMS or cas CreateCsr — a DV order for it). Once issued, every order offers its certificate
+// One order: its state in words, the validation record with a copy button per value (the host record with the
+// zone it belongs to), and the actions that make sense in that state (add the record through Alidns; cancel,
+// after a confirmation that says the certificate goes back to the package; delete; for a CSR the cloud made —
+// KMS or cas CreateCsr — a DV order for it). Refreshing is the Orders tab's one Refresh (OrdersView.tsx). Once issued, every order offers its certificate
 // (copy; download as leaf + chain PEM), and an order paired with a vault key links to that key's exports.
 // One whose key or certificate came from an endpoint that is not Alibaba Cloud asks before anything is
 // imported (ImportConfirmCard.tsx).
@@ -8,15 +9,26 @@ import { useEffect, useState } from "preact/hooks";
 import { CopyButton, DownloadButton } from "../ui/actions";
 import { ContactFields, contactErrors, toContactInput, type ContactInput } from "../ui/contact-fields";
 import { Done, ErrorNotice } from "../ui/notices";
-import { useT } from "../ui/locale";
+import { useLocale, useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import type { OrderView, WorkerApi } from "../ui/worker-api";
 import { certificatePems } from "../core/pem";
+import { dnsRecordPlacement } from "../core/aliyun/dns-placement";
+import { localDateTime } from "../ui/dates";
 import { ImportConfirmCard } from "./ImportConfirmCard";
 
 const KNOWN_STATES = new Set(["submitted", "validation", "review", "issued", "failed", "cancelled", "csr_ready", "pending_csr", "unknown"]);
 /** States in which the cloud order can still move (the worker follows these; only these can be cancelled). */
-const OPEN = new Set(["submitted", "validation", "review"]);
+export const OPEN = new Set(["submitted", "validation", "review"]);
+
+/** The host record relative to its Alidns zone ("_dnsauth.www" in "example.com"), or undefined when it cannot be placed. */
+function hostRecordPlace(domain: string, recordDomain: string): { zone: string; rr: string } | undefined {
+  try {
+    return dnsRecordPlacement(domain, recordDomain);
+  } catch {
+    return undefined;
+  }
+}
 
 function ValueRow(props: { label: string; value: string; id: string }) {
   return (
@@ -136,41 +148,47 @@ function CloudCsrOrder(props: { api: WorkerApi; order: OrderView; onChanged: (o:
 
 export function OrderCard(props: { api: WorkerApi; order: OrderView; onChanged: (o: OrderView | null) => void }) {
   const tr = useT();
+  const locale = useLocale();
   const o = props.order;
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const act = useAction(async (what: "refresh" | "dns" | "cancel" | "delete") => {
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const act = useAction(async (what: "dns" | "cancel" | "delete") => {
     if (what === "delete") {
       await props.api.send("orders.delete", { id: o.id });
       return null;
     }
-    const type = what === "refresh" ? "orders.refresh" : what === "dns" ? "orders.addDnsRecord" : "orders.cancel";
-    return props.api.send(type, { id: o.id });
+    return props.api.send(what === "dns" ? "orders.addDnsRecord" : "orders.cancel", { id: o.id });
   });
-  const run = async (what: "refresh" | "dns" | "cancel" | "delete") => {
+  const run = async (what: "dns" | "cancel" | "delete") => {
     const r = await act.run(what);
+    if (what === "cancel") setConfirmCancel(false);
     if (r !== undefined) props.onChanged(r);
   };
   const state = KNOWN_STATES.has(o.state) ? o.state : "unknown";
   const v = o.validation;
   const open = OPEN.has(state);
   const note = state === "issued" ? issuedNote(o) : null;
+  const place = v?.type === "DNS" ? hostRecordPlace(v.domain || o.domain, v.recordDomain) : undefined;
+  const domainName = o.domain || o.orderId || o.id;
   return (
     <li class="card" data-order-id={o.id} data-state={o.state}>
       <div class="card-head static">
         <span class="card-title">{o.domain || o.orderId || o.id}</span>
         <span class={`badge state-${state}`} data-testid="order-state">{tr(`ui_state_${state}`)}</span>
       </div>
-      <p class="hint">
+      <p class="hint" id={`order-summary-${o.id}`} title={tr("ui_order_operation_detail", { operation: o.operation })}>
         {tr(`ui_op_${o.operation}`)}
         {o.orderId ? ` · ${tr("ui_order_id")} ${o.orderId}` : ""}
       </p>
+      <p class="hint" id={`order-placed-${o.id}`}>{tr("ui_order_placed", { date: localDateTime(o.createdAt, locale) })}</p>
       {v && state === "validation" ? (
         <div class="validation" aria-label={tr("ui_validation_record")}>
           <p>{tr(v.type === "DNS" ? "ui_validation_dns_intro" : "ui_validation_file_intro")}</p>
           {v.type === "DNS" ? (
             <>
               <ValueRow label={tr("ui_record_type")} value={v.recordType} id={`rec-type-${o.id}`} />
-              <ValueRow label={tr("ui_record_name")} value={v.recordDomain} id={`rec-name-${o.id}`} />
+              <ValueRow label={tr("ui_record_name")} value={place ? place.rr : v.recordDomain} id={`rec-name-${o.id}`} />
+              {place ? <p class="hint" id={`rec-zone-${o.id}`}>{tr("ui_record_in_zone", { rr: place.rr, zone: place.zone })}</p> : null}
               <ValueRow label={tr("ui_record_value")} value={v.recordValue} id={`rec-value-${o.id}`} />
             </>
           ) : (
@@ -204,18 +222,33 @@ export function OrderCard(props: { api: WorkerApi; order: OrderView; onChanged: 
             <button type="button" class="secondary small" onClick={() => setConfirmDelete(false)} autoFocus>{tr("ui_cancel")}</button>
           </div>
         </div>
-      ) : (
-        <div class="actions">
-          {v?.type === "DNS" && state === "validation" ? (
-            <button type="button" class="small" id={`add-dns-${o.id}`} onClick={() => run("dns")} disabled={act.busy}>{tr("ui_add_record_alidns")}</button>
-          ) : null}
-          {o.orderId ? <button type="button" class="secondary small" id={`refresh-${o.id}`} onClick={() => run("refresh")} disabled={act.busy}>{tr("ui_refresh")}</button> : null}
-          {open && o.orderId ? <button type="button" class="secondary small" id={`cancel-${o.id}`} onClick={() => run("cancel")} disabled={act.busy}>{tr("ui_cancel_order")}</button> : null}
-          {/* An open cloud order is cancelled first; deleting a failed or cancelled one gives its quota back. */}
-          {!open || !o.orderId ? (
-            <button type="button" class="danger small" id={`delete-order-${o.id}`} onClick={() => setConfirmDelete(true)} disabled={act.busy}>{tr("ui_delete")}</button>
-          ) : null}
+      ) : confirmCancel ? (
+        // Cancelling asks first, like deleting: before issuance the certificate the order took goes back to the package.
+        <div class="confirm" role="alertdialog" aria-labelledby={`cancel-q-${o.id}`} id={`cancel-confirm-${o.id}`}>
+          <p id={`cancel-q-${o.id}`}>{tr("ui_cancel_order_confirm", { domain: domainName })}</p>
+          <div class="actions">
+            <button type="button" class="danger small" id={`confirm-cancel-order-${o.id}`} onClick={() => run("cancel")} disabled={act.busy}>{tr("ui_cancel_order")}</button>
+            <button type="button" class="secondary small" id={`keep-order-${o.id}`} onClick={() => setConfirmCancel(false)} autoFocus>{tr("ui_keep_order")}</button>
+          </div>
         </div>
+      ) : (
+        <>
+          {v?.type === "DNS" && state === "validation" ? (
+            <div class="actions">
+              <button type="button" class="small" id={`add-dns-${o.id}`} onClick={() => run("dns")} disabled={act.busy}>{tr("ui_add_record_alidns")}</button>
+            </div>
+          ) : null}
+          {/* An open cloud order is cancelled first (apart from the main action); deleting a failed or cancelled one gives its quota back. */}
+          {open && o.orderId ? (
+            <div class="actions card-secondary-actions">
+              <button type="button" class="secondary small" id={`cancel-${o.id}`} onClick={() => setConfirmCancel(true)} disabled={act.busy}>{tr("ui_cancel_order_ellipsis")}</button>
+            </div>
+          ) : (
+            <div class="actions">
+              <button type="button" class="danger small" id={`delete-order-${o.id}`} onClick={() => setConfirmDelete(true)} disabled={act.busy}>{tr("ui_delete")}</button>
+            </div>
+          )}
+        </>
       )}
     </li>
   );

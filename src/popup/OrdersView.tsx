@@ -1,19 +1,25 @@
-// Orders: the package quota, a new order, and every order with its state.
+// Orders: the package quota, a new order, and every order with its state. One Refresh for the tab: it asks the
+// cloud about every open order (orders.refresh) and reloads the list; the list also reloads every 4 s.
 import { useEffect, useState } from "preact/hooks";
 import { SelectField } from "../ui/fields";
 import { Busy, Empty, ErrorNotice } from "../ui/notices";
-import { useT } from "../ui/locale";
-import { useAction } from "../ui/use-action";
+import { useLocale, useT } from "../ui/locale";
+import { productDetail, productName } from "../ui/product-names";
+import type { ErrorData } from "../core/errors";
+import { toErrorData, useAction } from "../ui/use-action";
 import type { OrderView, PendingCreateView, SubjectInput, WorkerApi } from "../ui/worker-api";
 import { type ContactInput } from "../ui/contact-fields";
 import { DEFAULT_DV_PRODUCT_CODE, PACKAGE_PRODUCT_CODES } from "../core/aliyun/product-codes";
 import { NewOrderForm } from "./NewOrderForm";
-import { OrderCard } from "./OrderCard";
+import { OPEN, OrderCard } from "./OrderCard";
 import { PendingCreateCard } from "./PendingCreateCard";
 
 export function OrdersView(props: { api: WorkerApi; contact: ContactInput; defaults: SubjectInput; preselectKeyId?: string; prefillCsr?: string; onPrefillUsed?: () => void }) {
   const tr = useT();
+  const locale = useLocale();
   const [orders, setOrders] = useState<OrderView[] | null>(null);
+  const [refreshError, setRefreshError] = useState<ErrorData | null>(null);
+  const [refreshing, setRefreshing] = useState(false);
   // Creates whose result is not recorded yet: kept by the worker, so they show after the popup or the worker restarts.
   const [pending, setPending] = useState<PendingCreateView[]>([]);
   const loadPending = () => props.api.send("orders.pending", {}).then(setPending, () => undefined);
@@ -25,6 +31,24 @@ export function OrdersView(props: { api: WorkerApi; contact: ContactInput; defau
     void loadPending();
     const all = await list.run();
     if (all) setOrders(all);
+  };
+  /** The Refresh button: each open cloud order is asked about (one at a time), then the list is read again. */
+  const refreshAll = async () => {
+    setRefreshing(true);
+    setRefreshError(null);
+    try {
+      for (const o of orders ?? []) {
+        if (!OPEN.has(o.state) || !o.orderId) continue;
+        try {
+          await props.api.send("orders.refresh", { id: o.id });
+        } catch (err) {
+          setRefreshError((e) => e ?? toErrorData(err));
+        }
+      }
+      await reload();
+    } finally {
+      setRefreshing(false);
+    }
   };
   useEffect(() => {
     void reload();
@@ -50,7 +74,8 @@ export function OrdersView(props: { api: WorkerApi; contact: ContactInput; defau
         <h2 id="quota-title">{tr("ui_quota")}</h2>
         <div class="row">
           <SelectField id="quota-product" label={tr("ui_product_code")} value={product}
-            choices={PACKAGE_PRODUCT_CODES.map((p) => ({ value: p, label: p }))} onChange={setProduct} />
+            hint={productDetail(product, locale)}
+            choices={PACKAGE_PRODUCT_CODES.map((p) => ({ value: p, label: productName(p, locale) }))} onChange={setProduct} />
           <button type="button" class="secondary small" id="check-quota" onClick={() => quota.run(product)} disabled={quota.busy}>{tr("ui_check_quota")}</button>
         </div>
         <ErrorNotice error={quota.error} id="quota-error" />
@@ -77,10 +102,11 @@ export function OrdersView(props: { api: WorkerApi; contact: ContactInput; defau
       ) : (
         <div class="actions">
           <button type="button" id="show-new-order" onClick={() => setShowForm(true)}>{tr("ui_new_order")}</button>
-          <button type="button" class="secondary" id="reload-orders" onClick={reload}>{tr("ui_refresh")}</button>
+          <button type="button" class="secondary" id="reload-orders" onClick={refreshAll} disabled={refreshing}>{tr("ui_refresh")}</button>
         </div>
       )}
       <ErrorNotice error={list.error} />
+      <ErrorNotice error={refreshError} id="refresh-error" />
       {list.busy && orders === null ? <Busy label={tr("ui_loading")} /> : null}
       {pending.length > 0 ? (
         <section class="stack" aria-labelledby="pending-title">
