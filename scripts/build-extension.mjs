@@ -26,7 +26,17 @@ const testHooks = process.env.KEYSMITH_TEST_HOOKS === "1";
 const release = process.env.KEYSMITH_RELEASE === "1";
 if (release && testHooks) throw new Error("KEYSMITH_RELEASE=1 and KEYSMITH_TEST_HOOKS=1: a store build never has the test hook");
 const licences = licenceCollector();
-const quiet = { configFile: false, logLevel: "warn", root, publicDir: false, plugins: [licences.plugin, noInnerHtmlAssignment()] };
+// A store build runs in a scratch copy of the commit whose node_modules is a link to the checkout's
+// (scripts/package.mjs): keep the linked paths, so module paths (and the `// node_modules/...` region
+// comments the worker bundle keeps) are relative to the copy and the same wherever it is.
+const quiet = {
+  configFile: false,
+  logLevel: "warn",
+  root,
+  publicDir: false,
+  plugins: [licences.plugin, noInnerHtmlAssignment()],
+  resolve: { preserveSymlinks: release },
+};
 
 rmSync(staging, { recursive: true, force: true });
 
