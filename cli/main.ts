@@ -14,6 +14,30 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | und
   return undefined;
 }
 
+/** Global flags that may also come before the command (`keysmith --profile NAME package status`). */
+const LEADING_VALUE_FLAGS = new Set(["profile", "endpoint", "region", "site", "signature-version"]);
+
+/** Moves such flags from before the command to after it, where the command's parser reads them. */
+export function liftLeadingFlags(argv: readonly string[]): string[] {
+  const lifted: string[] = [];
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith("--")) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf("=");
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    if (!LEADING_VALUE_FLAGS.has(name)) break;
+    if (eq !== -1) {
+      lifted.push(arg);
+      i += 1;
+    } else {
+      if (argv[i + 1] === undefined) break;
+      lifted.push(arg, argv[i + 1]!);
+      i += 2;
+    }
+  }
+  return [...argv.slice(i), ...lifted];
+}
+
 function usage(): string {
   const lines = ["Usage: keysmith <command> [options]", "", "Commands:"];
   for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(26)} ${c.summary}`);
@@ -37,6 +61,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     ctx.stdout(usage());
     return argv.length === 0 ? 2 : 0;
   }
+  argv = liftLeadingFlags(argv);
   const found = findCommand(argv);
   if (!found) {
     ctx.stderr(`keysmith: ${new KeysmithError("cli.command.unknown", { field: argv[0] }).localized(locale)}\n`);
