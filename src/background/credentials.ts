@@ -2,7 +2,8 @@
 // (src/background/vault/credential-record.ts): under the vault passphrase key when the vault has a
 // passphrase, else under a non-extractable AES-GCM key kept beside it. Only the sealed material, the
 // AccessKey ID and an optional STS token are kept, in the vault database's "credentials" store (so a
-// passphrase change re-encrypts keys and secret in one transaction). Why sealed rather than the HMAC
+// passphrase change re-encrypts keys and secret in one transaction), one record per profile
+// (src/background/profiles/profile-store.ts) under the profile's id. Why sealed rather than the HMAC
 // CryptoKeys themselves: Chromium writes a stored CryptoKey's raw bytes into the profile's IndexedDB
 // files, and an HMAC key's raw bytes ARE the secret. Unwrapping happens inside WebCrypto into
 // non-extractable keys, so after set() the secret never exists as a JS string or byte array again; keys are
@@ -54,11 +55,14 @@ function statusOf(record: StoredCredentials | undefined): CredentialsStatus {
  * or a lock over database `dbName` of `indexedDB` when either is given (tests).
  */
 export function createCredentialStore(
-  options: { dbName?: string; indexedDB?: IDBFactory; subtle?: SubtleCrypto; now?: () => Date; lock?: VaultLock } = {},
+  options: { dbName?: string; indexedDB?: IDBFactory; subtle?: SubtleCrypto; now?: () => Date; lock?: VaultLock; profileId?: string } = {},
 ): CredentialStore {
   const lock = options.lock ?? (options.dbName || options.indexedDB ? new VaultLock({ dbName: options.dbName, indexedDB: options.indexedDB }) : sharedVaultLock());
   const db = (): Promise<IDBPDatabase> => lock.db();
-  const load = async () => (await (await db()).get(STORE_CREDENTIALS, CREDENTIALS_RECORD_ID)) as StoredCredentials | undefined;
+  // One record per profile, its id the profile's (the record kept before profiles has id "default": the
+  // profile "default" it migrated into).
+  const recordId = options.profileId ?? CREDENTIALS_RECORD_ID;
+  const load = async () => (await (await db()).get(STORE_CREDENTIALS, recordId)) as StoredCredentials | undefined;
   const subtle = options.subtle ?? globalThis.crypto.subtle;
   // Unwrapped keys for the record last read, so a worker unwraps once per life, not per call.
   let cache: { savedAt: string; generation: number; creds: Promise<SigningCredentials> } | undefined;
@@ -74,7 +78,7 @@ export function createCredentialStore(
       return lock.serial(async () => {
         const protection = await lock.protection(); // locked: vault.locked, nothing stored
         const record: StoredCredentials = {
-          id: CREDENTIALS_RECORD_ID,
+          id: recordId,
           accessKeyId,
           ...(await sealMaterial(materialOf(input.accessKeySecret), subtle, protection.kind === "passphrase" ? protection.key : undefined)),
           savedAt: `${(options.now?.() ?? new Date()).toISOString()}#${globalThis.crypto.randomUUID()}`,
@@ -87,7 +91,7 @@ export function createCredentialStore(
       });
     },
     async clear() {
-      await lock.serial(async () => (await db()).delete(STORE_CREDENTIALS, CREDENTIALS_RECORD_ID));
+      await lock.serial(async () => (await db()).delete(STORE_CREDENTIALS, recordId));
       cache = undefined;
       return statusOf(undefined);
     },

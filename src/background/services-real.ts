@@ -1,10 +1,13 @@
 // The real services over the other parts of the project: the key vault (src/background/vault), the core's
-// CSR inspection (src/core/csr), the credential store (credentials.ts) and the signed client (src/core/aliyun/client.ts).
+// CSR inspection (src/core/csr), the credential store (credentials.ts, one sealed record per profile), the
+// profiles (profiles/profile-store.ts) and the signed client (src/core/aliyun/client.ts).
+import { hmacKeysFromSecret } from "../core/aliyun/hmac";
+import { staticCredentials } from "../core/aliyun/client";
 import type { Platform } from "../platform/platform";
-import { createCredentialStore } from "./credentials";
 import { cloudForSettings } from "./cloud";
 import { coreCsrService } from "./csr-inspect";
 import { createOrderStore, OPEN_STATES } from "./orders/order-store";
+import { createProfileCredentials } from "./profiles/profile-credentials";
 import type { Services } from "./services";
 import { createSettingsStore } from "./settings-store";
 import { createVaultKeys } from "./vault-keys";
@@ -12,18 +15,27 @@ import { createVaultKeys } from "./vault-keys";
 export function createServices(platform: Platform): Services {
   const settings = createSettingsStore(platform.storage);
   const orders = createOrderStore(platform.storage);
-  const credentials = createCredentialStore();
+  const credentials = createProfileCredentials({ profiles: settings.profiles, cloudFor: (profileId) => cloud({ profileId }) });
   const keys = createVaultKeys({
     csr: coreCsrService,
     openOrderIds: async () => new Set((await orders.list()).filter((o) => OPEN_STATES.has(o.state)).map((o) => o.id)),
   });
+  const cloud: Services["cloud"] = async (options) => {
+    const profile = options?.profileId ? await settings.profiles.get(options.profileId) : await settings.profiles.selected();
+    const current = await settings.forProfile(profile.id);
+    return cloudForSettings(options?.region ? { ...current, kmsRegion: options.region } : current, credentials.source(profile.id));
+  };
   return {
     keys,
     csr: coreCsrService,
     credentials,
-    cloud: async (options) => {
-      const current = await settings.get();
-      return cloudForSettings(options?.region ? { ...current, kmsRegion: options.region } : current, credentials);
+    cloud,
+    draftCloud: async (draft, given, profileId) => {
+      // A secret from the form: HMAC keys for this one client, never stored; else the profile's own.
+      const source = given
+        ? staticCredentials({ accessKeyId: given.accessKeyId, hmac: await hmacKeysFromSecret(given.accessKeySecret), ...(given.securityToken ? { securityToken: given.securityToken } : {}) })
+        : credentials.source(profileId ?? (await settings.profiles.selected()).id);
+      return cloudForSettings(draft, source);
     },
   };
 }

@@ -13,6 +13,7 @@ import type {
   KeyState,
   KeyView,
   RequestOf,
+  Settings,
 } from "../messages";
 import type { CloudPort } from "./cloud-port";
 
@@ -42,10 +43,17 @@ export interface CsrService {
   inspect(csrPem: string, operation: string | undefined, locale: Locale): Promise<CsrInspection>;
 }
 
+/** A profile's own stored credentials (`profileId` absent: the selected profile). */
 export interface CredentialService {
-  set(input: { accessKeyId: string; accessKeySecret: string; securityToken?: string; securityTokenExpiresAt?: string }): Promise<CredentialsStatus>;
-  clear(): Promise<CredentialsStatus>;
-  status(): Promise<CredentialsStatus>;
+  set(input: { accessKeyId: string; accessKeySecret: string; securityToken?: string; securityTokenExpiresAt?: string }, profileId?: string): Promise<CredentialsStatus>;
+  clear(profileId?: string): Promise<CredentialsStatus>;
+  status(profileId?: string): Promise<CredentialsStatus>;
+  /**
+   * A role profile's temporary credentials: when they expire (absent: none held in memory). Forgotten with
+   * `forget` when the profile is changed or deleted.
+   */
+  roleExpiresAt?(profileId: string): string | undefined;
+  forget?(profileId: string): void;
 }
 
 export interface Services {
@@ -53,9 +61,15 @@ export interface Services {
   csr: CsrService;
   credentials: CredentialService;
   /**
-   * A client for the current settings and credentials (throws a typed error when none are stored). `region`
-   * binds the regional services (SLB, ALB, KMS) to that region's endpoint instead of the settings' KMS region
-   * (a deploy binding's region); an endpoint override still sends every service to its one URL.
+   * A client for a profile's settings and credentials (`profileId` absent: the selected profile; throws a
+   * typed error when it has none). `region` binds the regional services (SLB, ALB, KMS) to that region's
+   * endpoint instead of the profile's KMS region (a deploy binding's region); an endpoint override still
+   * sends every service to its one URL.
    */
-  cloud(options?: { region?: string }): Promise<CloudPort>;
+  cloud(options?: { region?: string; profileId?: string }): Promise<CloudPort>;
+  /**
+   * A client for settings a page shows but has not saved (credentials.test with a draft): `credentials` a
+   * secret used for this client only, never stored; absent, the stored credentials of `profileId`.
+   */
+  draftCloud?(settings: Settings, credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string } | undefined, profileId?: string): Promise<CloudPort>;
 }

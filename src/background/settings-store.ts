@@ -1,5 +1,8 @@
-// Settings live in chrome.storage.local under one key. Reads merge over the defaults, so a setting added
-// in a later version has a value for users who saved settings before it existed. An endpoint override is
+// Settings: the global ones live in chrome.storage.local["settings"], the account ones (site, KMS region,
+// endpoint, signature version, import consent, contact and product) in each profile
+// (src/background/profiles/profile-store.ts); get() merges the selected profile's over the globals. Reads
+// merge over the defaults, so a setting added in a later version has a value for users who saved settings
+// before it existed. An endpoint override is
 // checked on every save (checkEndpointSettings): plain http only to loopback, signature V1 only to Alibaba
 // Cloud hosts or loopback; src/background/cloud.ts checks the same again before every signed call.
 // `autoImportEndpoint` (import keys and certificates an endpoint override returns without asking) belongs to
@@ -9,33 +12,52 @@ import { KeysmithError, fail } from "../core/errors";
 import { isAlibabaHost, isLoopbackHost } from "../core/aliyun/endpoints";
 import { DEFAULT_SETTINGS, type Settings } from "../messages";
 import type { Platform } from "../platform/platform";
+import { createProfileStore, PROFILE_SETTING_FIELDS, settingsOf, type ProfileStore } from "./profiles/profile-store";
 
 export const SETTINGS_KEY = "settings";
 
 export interface SettingsStore {
+  /** The selected profile's account fields over the global settings. */
   get(): Promise<Settings>;
+  /** The same for profile `profileId` (absent: the selected one); `profile.not_found` when there is none. */
+  forProfile(profileId?: string): Promise<Settings>;
+  /** Account fields go to the selected profile (its endpoint rules), the rest to the global settings. */
   update(patch: Partial<Settings>): Promise<Settings>;
+  /** The global settings alone (language, followOrders, …), without any profile's fields. */
+  globals(): Promise<Settings>;
+  profiles: ProfileStore;
 }
 
-export function createSettingsStore(storage: Platform["storage"]): SettingsStore {
-  const get = async (): Promise<Settings> => {
+export function createSettingsStore(storage: Platform["storage"], profiles: ProfileStore = createProfileStore(storage)): SettingsStore {
+  const globals = async (): Promise<Settings> => {
+    await profiles.state(); // migrates stored settings into the profile "default" on first use
     const stored = (await storage.get(SETTINGS_KEY)) as Partial<Settings> | undefined;
     return { ...DEFAULT_SETTINGS, ...(stored ?? {}) };
   };
+  const forProfile = async (profileId?: string): Promise<Settings> => {
+    const profile = profileId ? await profiles.get(profileId) : await profiles.selected();
+    return settingsOf(await globals(), profile);
+  };
   return {
-    get,
+    get: () => forProfile(),
+    forProfile,
+    globals,
+    profiles,
     async update(patch) {
-      const before = await get();
-      const next = { ...before, ...patch };
-      if (next.endpoint) next.endpoint = normalizeEndpoint(next.endpoint);
-      if (next.autoImportEndpoint) next.autoImportEndpoint = normalizeAutoImport(next.autoImportEndpoint);
-      // The consent was given for one endpoint: another one starts asking again, unless this same save
-      // gives the consent for the new endpoint.
-      if (patch.autoImportEndpoint === undefined && next.endpoint !== before.endpoint) next.autoImportEndpoint = "";
-      checkEndpointSettings(next); // refused: nothing is stored
-      checkAutoImport(next);
-      await storage.set(SETTINGS_KEY, next);
-      return next;
+      const account: Partial<Settings> = {};
+      const global: Partial<Settings> = {};
+      for (const [k, v] of Object.entries(patch) as [keyof Settings, unknown][]) {
+        if (v === undefined) continue;
+        ((PROFILE_SETTING_FIELDS as readonly string[]).includes(k) ? account : global)[k] = v as never;
+      }
+      const selected = await profiles.selected();
+      // Refused (endpoint rules): nothing is stored, the globals neither.
+      if (Object.keys(account).length > 0) await profiles.patchSettings(selected.id, account);
+      if (Object.keys(global).length > 0) {
+        const stored = ((await storage.get(SETTINGS_KEY)) as Partial<Settings> | undefined) ?? {};
+        await storage.set(SETTINGS_KEY, { ...stored, ...global });
+      }
+      return forProfile(selected.id);
     },
   };
 }
@@ -54,7 +76,7 @@ export function normalizeEndpoint(text: string): string {
   return url.origin;
 }
 
-function normalizeAutoImport(text: string): string {
+export function normalizeAutoImport(text: string): string {
   try {
     return normalizeEndpoint(text);
   } catch {

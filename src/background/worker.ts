@@ -19,6 +19,7 @@ import { createOldUploadCleanup } from "./lifecycle/old-upload";
 import { createUploadDeploy } from "./lifecycle/upload-deploy";
 import type { ConfirmOptions } from "../core/lifecycle/deploy-targets";
 import { settingsHandlers } from "./handlers/settings";
+import { profileHandlers } from "./handlers/profiles";
 import { webhookHandlers } from "./handlers/webhook";
 import { createWebhookNotifier } from "./notify/webhook-notifier";
 import type { FetchLike } from "../core/notify/webhook";
@@ -61,8 +62,11 @@ export function createWorker(deps: WorkerDeps) {
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const settings = createSettingsStore(platform.storage);
+  const profiles = settings.profiles;
+  const selectedProfile = async () => (await profiles.selected()).id;
   const orders = createOrderStore(platform.storage);
   const renewals = createRenewalStore(platform.storage);
+  const ledger = createPendingStore(platform.storage);
   const vaultLock = deps.vaultLock ?? sharedVaultLock();
   if (platform.session) vaultLock.useSession(platform.session);
   const vaultLocked = () => vaultLock.isLocked();
@@ -82,7 +86,7 @@ export function createWorker(deps: WorkerDeps) {
   const creates = createCreates({
     services,
     orders,
-    ledger: createPendingStore(platform.storage),
+    ledger,
     platform,
     now,
     newId,
@@ -90,6 +94,7 @@ export function createWorker(deps: WorkerDeps) {
     locale,
     windowMinutes: async () => (await settings.get()).reconcileMinutes,
     ...(deps.reconcileBackoffMs ? { backoffMs: deps.reconcileBackoffMs.first, maxBackoffMs: deps.reconcileBackoffMs.max } : {}),
+    selectedProfile,
     // `follower` is made below; these run only after a create or a look, long after both exist.
     onAdopted: async (order) => {
       if (order.orderId) await follower.check(order);
@@ -102,16 +107,17 @@ export function createWorker(deps: WorkerDeps) {
   const follower = createFollower({
     platform,
     orders,
-    cloud: services.cloud,
+    // Each order with the profile it was placed under, whichever is selected.
+    cloud: (profileId) => services.cloud({ profileId }),
     pairCertificate: async (pem) => (await services.keys.importCertificate(pem)).id,
     importCloudKey: async (req) => (await services.keys.importCloudKey(req)).id,
-    importEndpoint: async () => importConfirmationEndpoint(await settings.get()),
+    importEndpoint: async (profileId) => importConfirmationEndpoint(await settings.forProfile(profileId)),
     certificates: async () =>
       (await services.keys.list()).filter((k) => k.notAfter).map((k) => ({ id: k.id, label: k.label || k.commonName, notAfter: k.notAfter! })),
     locale,
     now,
-    expiryWarningDays: async () => (await settings.get()).expiryWarningDays,
-    followOrders: async () => (await settings.get()).followOrders,
+    expiryWarningDays: async () => (await settings.globals()).expiryWarningDays,
+    followOrders: async () => (await settings.globals()).followOrders,
     creates,
     vaultLocked,
     onVaultLocked,
@@ -126,9 +132,8 @@ export function createWorker(deps: WorkerDeps) {
     ...(deps.webhookBackoffMs !== undefined ? { backoffMs: deps.webhookBackoffMs } : {}),
   });
 
-  // cas lives in cn-hangzhou on the China site, ap-southeast-1 on the international one (cli/lifecycle/rollout.ts targetContext).
-  // cas lives in its site's default region (cn-hangzhou, ap-southeast-1).
-  const casRegionOfSite = async (): Promise<string> => DEFAULT_REGION[(await settings.get()).site];
+  // cas lives in its site's default region (cn-hangzhou, ap-southeast-1): the site of the renewal's profile.
+  const casRegionOfSite = async (profileId?: string): Promise<string> => DEFAULT_REGION[(await settings.forProfile(profileId)).site];
   const renewer = createRenewer({
     platform,
     store: renewals,
@@ -136,7 +141,7 @@ export function createWorker(deps: WorkerDeps) {
     orders,
     creates,
     follower,
-    settings: () => settings.get(),
+    settings: (profileId) => settings.forProfile(profileId),
     locale,
     now,
     ...(deps.random ? { random: deps.random } : {}),
@@ -155,6 +160,7 @@ export function createWorker(deps: WorkerDeps) {
     now,
     vaultLocked,
     onExpiring: (certificates) => void webhook.post({ event: "expiring", certificates }),
+    profiles: async () => (await profiles.state()).profiles.map((p) => p.id),
   });
 
   const menuDeps: MenuDeps = { platform, services, locale, now };
@@ -181,7 +187,18 @@ export function createWorker(deps: WorkerDeps) {
       await refreshMenus(); // titles follow the language setting
       await follower.schedule();
     }),
-    ...renewalHandlers(services, renewals, () => renewer.schedule()),
+    ...renewalHandlers(services, renewals, () => renewer.schedule(), async (given) => (given ? (await profiles.get(given)).id : selectedProfile())),
+    ...profileHandlers({
+      services,
+      settings,
+      orders,
+      ledger,
+      renewals,
+      onChanged: async () => {
+        await refreshMenus();
+        await follower.schedule();
+      },
+    }),
     ...webhookHandlers(webhook),
     ...accountHandlers(services, now),
     "ui.takePendingForm": async () => {
@@ -234,6 +251,7 @@ export function createWorker(deps: WorkerDeps) {
     webhook,
     accountNotifier,
     settings,
+    profiles,
     handlers,
     locale,
   };

@@ -4,12 +4,14 @@
 // left to reconciliation (orders.pending*), never retried blind here. An issued order whose key or
 // certificate came from an endpoint that is not Alibaba Cloud waits (`importPending`) for
 // orders.confirmImport, which asks that endpoint again and imports, or orders.declineImport.
+// A new order is placed under the selected profile (creates.ts records it on the order); anything done to an
+// existing order later (cancel, delete, DNS record, a DV order for its cloud CSR) uses the order's profile.
 import { requireCasCsrKey } from "../../core/aliyun/csr-check";
 import { fail } from "../../core/errors";
 import { dnsRecordPlacement } from "../../core/aliyun/dns-placement";
 import type { Locale } from "../../core/i18n";
 import { formatDn, subjectFromFields } from "../../core/subject";
-import type { Contact, OrderView } from "../../messages";
+import { DEFAULT_PROFILE_ID, type Contact, type OrderView } from "../../messages";
 import { orderView, OPEN_STATES, type OrderStore, type StoredOrder } from "../orders/order-store";
 import type { Follower } from "../orders/follower";
 import type { Creates } from "../orders/creates";
@@ -45,7 +47,7 @@ export function orderHandlers(deps: OrderHandlerDeps) {
     contact: Contact,
     csrPem: string,
     locale: Locale,
-    link: { keyId?: string; parentId?: string },
+    link: { keyId?: string; parentId?: string; profileId?: string },
     allowDuplicate?: boolean,
   ): Promise<StoredOrder> {
     const inspection = await services.csr.inspect(csrPem, "CreateCertificateWithCsrRequest", locale);
@@ -66,6 +68,7 @@ export function orderHandlers(deps: OrderHandlerDeps) {
         domain: commonName || inspection.sans[0] || "",
         ...(link.keyId ? { keyId: link.keyId } : {}),
         ...(link.parentId ? { parentId: link.parentId } : {}),
+        ...(link.profileId ? { profileId: link.profileId } : {}),
       },
       ...(link.parentId ? { extraKeys: [`parent:${link.parentId}`] } : {}),
       allowDuplicate,
@@ -122,8 +125,9 @@ export function orderHandlers(deps: OrderHandlerDeps) {
       }
       // Refused here, before the quota is touched: the operation takes RSA >= 2048 or ECC, never SM2.
       requireCasCsrKey(parent.csrPem, "csrPem");
-      // The parent's childId is written when the result is recorded (creates.ts recordResult).
-      return startFollowing(await placeDvOrder(contact, parent.csrPem, ctx.locale, { parentId: parent.id }, allowDuplicate));
+      // The parent's childId is written when the result is recorded (creates.ts recordResult). The CSR is in
+      // the parent's account (KMS, cas): the DV order goes to that profile too.
+      return startFollowing(await placeDvOrder(contact, parent.csrPem, ctx.locale, { parentId: parent.id, profileId: parent.profileId ?? DEFAULT_PROFILE_ID }, allowDuplicate));
     },
     "orders.casCreateCsr": async (p) => {
       const order = await creates.create({
@@ -177,7 +181,7 @@ export function orderHandlers(deps: OrderHandlerDeps) {
     "orders.cancel": async (p) => {
       const order = await orders.get(p.id);
       if (!order.orderId || !OPEN_STATES.has(order.state)) fail("orders.cancel.not_open", "id", { state: order.state });
-      await (await services.cloud()).cancelOrderRequest(order.orderId);
+      await (await services.cloud({ profileId: order.profileId ?? DEFAULT_PROFILE_ID })).cancelOrderRequest(order.orderId);
       const next = await orders.put({ ...order, state: "cancelled", updatedAt: deps.now().toISOString(), nextCheckAt: undefined });
       await follower.schedule();
       return orderView(next);
@@ -186,7 +190,7 @@ export function orderHandlers(deps: OrderHandlerDeps) {
       const order = await orders.get(p.id);
       if (order.orderId && OPEN_STATES.has(order.state)) fail("orders.delete.open", "id", { state: order.state });
       if (order.orderId && (order.state === "failed" || order.state === "cancelled")) {
-        await (await services.cloud()).deleteCertificateRequest(order.orderId);
+        await (await services.cloud({ profileId: order.profileId ?? DEFAULT_PROFILE_ID })).deleteCertificateRequest(order.orderId);
       }
       await orders.remove(order.id);
       await follower.schedule();
@@ -201,7 +205,8 @@ export function orderHandlers(deps: OrderHandlerDeps) {
         service: "alidns",
         action: "AddDomainRecord",
         params: { DomainName: place.zone, RR: place.rr, Type: v.recordType || "TXT", Value: v.recordValue },
-        context: { operation: "AddDomainRecord", domain: order.domain, orderLocalId: order.id },
+        // The validation record goes to the Alidns of the account the order was placed in.
+        context: { operation: "AddDomainRecord", domain: order.domain, orderLocalId: order.id, profileId: order.profileId ?? DEFAULT_PROFILE_ID },
         allowDuplicate: p.allowDuplicate,
       });
       return startFollowing(next);

@@ -40,7 +40,11 @@ export function checkRenewalForKey(key: KeyView, next: StoredRenewal): void {
   if (next.deleteOldUpload && !next.uploadToCas) throw new KeysmithError("renewal.delete_old.needs_upload", { field: "deleteOldUpload" });
 }
 
-export function renewalHandlers(services: Services, store: RenewalStore, onChanged: () => Promise<void>) {
+/**
+ * `profileFor(given)`: the profile a renewal records — the one named (it must exist), else the selected one;
+ * a renewal set without `profileId` keeps the profile it has.
+ */
+export function renewalHandlers(services: Services, store: RenewalStore, onChanged: () => Promise<void>, profileFor: (given: string | undefined) => Promise<string> = async (given) => given ?? "default") {
   const handlers: {
     "renewal.get": Handler<"renewal.get">;
     "renewal.set": Handler<"renewal.set">;
@@ -49,7 +53,7 @@ export function renewalHandlers(services: Services, store: RenewalStore, onChang
       const key = await services.keys.get(keyId);
       return renewalView(key, await store.get(keyId));
     },
-    "renewal.set": async ({ keyId, policy, uploadToCas, deploy, deleteOldUpload }) => {
+    "renewal.set": async ({ keyId, policy, uploadToCas, deploy, deleteOldUpload, profileId }) => {
       const key = await services.keys.get(keyId);
       const current = await store.get(keyId);
       const next: StoredRenewal = {
@@ -58,6 +62,7 @@ export function renewalHandlers(services: Services, store: RenewalStore, onChang
         uploadToCas: uploadToCas ?? current.uploadToCas,
         deploy: deploy ?? current.deploy,
         deleteOldUpload: deleteOldUpload ?? current.deleteOldUpload,
+        profileId: profileId !== undefined || !current.profileId ? await profileFor(profileId) : current.profileId,
       };
       checkRenewalForKey(key, next); // refused: nothing is stored
       const stored = await store.update(keyId, (c) => ({ ...c, ...renewalSettings(next) }));

@@ -5,11 +5,12 @@
 // was notified is kept in chrome.storage.local (ACCOUNT_NOTIFIED_KEY), per certificate and notAfter, so a
 // renewed certificate (a new notAfter) is notified afresh. The certificates notified in one look also go to the
 // webhook as one "expiring" message (`onExpiring`, never awaited). A locked vault skips the look (the
-// AccessKey cannot sign): the next alarm tries again.
+// AccessKey cannot sign): the next alarm tries again. The notifier looks at every profile's account
+// (`profiles`), each with its own client; `account.watch` reads the selected profile's.
 import { t, type Locale } from "../../core/i18n";
 import { gatherWatch } from "../../core/lifecycle/watch";
 import type { CertificateNotice } from "../../core/notify/webhook";
-import type { AccountWatch } from "../../messages";
+import { DEFAULT_PROFILE_ID, type AccountWatch } from "../../messages";
 import type { Platform } from "../../platform/platform";
 import type { Services } from "../services";
 
@@ -22,10 +23,10 @@ export const ACCOUNT_LAST_CHECK_KEY = "accountExpiryCheckedAt";
 const DAY_MS = 86_400_000;
 
 /** Every certificate of the account; `configured: false` (and no request) without stored credentials. */
-export async function watchAccount(services: Pick<Services, "cloud" | "credentials">, now: Date): Promise<AccountWatch> {
-  const status = await services.credentials.status();
+export async function watchAccount(services: Pick<Services, "cloud" | "credentials">, now: Date, profileId?: string): Promise<AccountWatch> {
+  const status = await services.credentials.status(profileId);
   if (!status.configured) return { configured: false, now: now.toISOString(), rows: [], errors: [] };
-  const { client } = await services.cloud();
+  const { client } = await services.cloud(profileId ? { profileId } : undefined);
   const report = await gatherWatch((service, action, params) => client.call(service, action, params), { now });
   return { configured: true, ...report };
 }
@@ -39,6 +40,8 @@ export interface AccountNotifierDeps {
   vaultLocked?: () => Promise<boolean>;
   /** The certificates one look notified (the webhook's "expiring" message). */
   onExpiring?: (certificates: CertificateNotice[]) => void;
+  /** Every profile's id: each account is watched (default: the selected profile only). */
+  profiles?: () => Promise<string[]>;
 }
 
 /** The tightest threshold a certificate with `daysLeft` has crossed (undefined: none yet). */
@@ -59,23 +62,38 @@ export function createAccountNotifier(deps: AccountNotifierDeps) {
     const last = Date.parse(String((await deps.platform.storage.get(ACCOUNT_LAST_CHECK_KEY)) ?? ""));
     if (!force && !Number.isNaN(last) && now.getTime() - last < DAY_MS) return [];
     if (await deps.vaultLocked?.()) return [];
-    const report = await watchAccount(deps.services, now);
-    if (!report.configured) return [];
+    const profileIds: (string | undefined)[] = deps.profiles ? await deps.profiles() : [undefined];
+    const reports: { profileId?: string; report: AccountWatch }[] = [];
+    for (const profileId of profileIds) {
+      // One account that cannot be read (no credentials, a refused role) does not keep the others from the look.
+      const report = profileIds.length === 1 ? await watchAccount(deps.services, now, profileId) : await watchAccount(deps.services, now, profileId).catch(() => undefined);
+      if (report?.configured) reports.push({ ...(profileId ? { profileId } : {}), report });
+    }
+    if (reports.length === 0) return [];
     await deps.platform.storage.set(ACCOUNT_LAST_CHECK_KEY, now.toISOString());
     const notified = ((await deps.platform.storage.get(ACCOUNT_NOTIFIED_KEY)) as Record<string, number[]> | undefined) ?? {};
     const next: Record<string, number[]> = {};
+    // What was notified for an account not read this time is kept as it is.
+    const read = new Set(reports.map((r) => r.profileId ?? DEFAULT_PROFILE_ID));
+    for (const [key, done] of Object.entries(notified)) {
+      const slash = key.indexOf("/");
+      const owner = slash > 0 && slash < key.indexOf(":") ? key.slice(0, slash) : DEFAULT_PROFILE_ID;
+      if (!read.has(owner)) next[key] = done;
+    }
     const raised: string[] = [];
     const notices: CertificateNotice[] = [];
     const locale = await deps.locale();
-    for (const row of report.rows) {
-      const key = `${row.source}:${row.id}:${row.notAfter}`;
+    for (const { profileId, report } of reports) for (const row of report.rows) {
+      // Another profile's certificates are kept apart (ids are per account); the profile "default" keeps the keys of before profiles.
+      const account = profileId && profileId !== DEFAULT_PROFILE_ID ? `${profileId}/` : "";
+      const key = `${account}${row.source}:${row.id}:${row.notAfter}`;
       const done = notified[key] ?? [];
       const th = crossedThreshold(row.daysLeft);
       if (th === undefined || done.includes(th)) {
         if (done.length > 0) next[key] = done;
         continue;
       }
-      const id = `account-expiry:${row.source}:${row.id}:${th}`;
+      const id = `account-expiry:${account}${row.source}:${row.id}:${th}`;
       const params = { name: row.name, days: Math.max(0, row.daysLeft), date: row.notAfter.slice(0, 10), where: row.deployedTo.join(", ") || "-" };
       await deps.platform.notify(
         id,

@@ -14,6 +14,7 @@
 // It never fails the renewal nor touches a deployment: a refusal or a failure is stored on the progress
 // (`oldUploadDeleted: false`, `oldUploadError`, `oldUploadRetryAt` after the renewal's backoff) and the renewal
 // tick tries again when that time has come. Each step is stored before the next, so a restarted worker resumes.
+// Every call goes through the client of the renewal's profile (`profileId`), whichever profile is selected.
 import { isNotFoundError } from "../../core/aliyun/api-error";
 import { parseCertificates } from "../../core/cert/certificate";
 import { KeysmithError } from "../../core/errors";
@@ -36,10 +37,12 @@ export interface OldUploadDeps {
   /** The backoff's jitter (default Math.random). */
   random?: () => number;
   /** The cas region uploads live in (cn-hangzhou, or ap-southeast-1 for intl); default cn-hangzhou. */
-  casRegion?: () => Promise<string>;
+  casRegion?: (profileId?: string) => Promise<string>;
 }
 
 export interface OldUploadContext {
+  /** The profile the renewal acts under (absent: the selected one). */
+  profileId?: string;
   /** The key whose certificate was replaced. */
   key: KeyView;
   progress: RenewalProgressView;
@@ -116,7 +119,8 @@ export function createOldUploadCleanup(deps: OldUploadDeps) {
         await put({ ...progress, oldCasCertId: found });
       }
       const certId = progress.oldCasCertId!;
-      const client = (await deps.services.cloud()).client;
+      const profile = ctx.profileId ? { profileId: ctx.profileId } : {};
+      const client = (await deps.services.cloud(ctx.profileId ? profile : undefined)).client;
       const call = (service: string): ApiCall => (action, params) => client.call(service as ServiceId, action, params) as Promise<Record<string, unknown>>;
 
       let gone = false;
@@ -138,11 +142,11 @@ export function createOldUploadCleanup(deps: OldUploadDeps) {
         const serving: string[] = [];
         // CDN always; DCDN, SLB and ALB only when the key is bound to them (each SLB/ALB region bound, through
         // a client for that region): an account's RAM policy may not allow the others.
-        const casRegion = deps.casRegion ? await deps.casRegion() : undefined;
+        const casRegion = deps.casRegion ? await deps.casRegion(ctx.profileId) : undefined;
         for (const { target: id, region } of targetsToAsk(ctx.deploy)) {
           const target = deployTarget(id, "deploy");
           const regional = target.regional && region !== undefined;
-          const regionalClient = regional ? (await deps.services.cloud({ region })).client : client;
+          const regionalClient = regional ? (await deps.services.cloud({ region, ...profile })).client : client;
           const targetCall: ApiCall = (action, params) => regionalClient.call(target.service as ServiceId, action, params) as Promise<Record<string, unknown>>;
           const context = { ...(regional ? { region } : {}), ...(casRegion ? { casRegion } : {}) };
           serving.push(...((await target.servedCertIds(targetCall, context)).get(certId) ?? []));

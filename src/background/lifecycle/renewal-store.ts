@@ -19,13 +19,15 @@ export interface StoredRenewal {
   progress?: RenewalProgressView;
   /** Fingerprint of the certificate whose "due" notification was raised (mode notify: once per certificate). */
   notifiedDue?: string;
+  /** The profile the renewal orders, uploads and deploys under (absent: "default"). */
+  profileId?: string;
 }
 
 /** The settings a user chose (what moves to a renewed key), without the progress and notice records. */
-export type RenewalSettings = Pick<StoredRenewal, "policy" | "uploadToCas" | "deploy" | "deleteOldUpload">;
+export type RenewalSettings = Pick<StoredRenewal, "policy" | "uploadToCas" | "deploy" | "deleteOldUpload" | "profileId">;
 
 export function renewalSettings(r: RenewalSettings): RenewalSettings {
-  return { policy: r.policy, uploadToCas: r.uploadToCas, deploy: r.deploy, deleteOldUpload: r.deleteOldUpload };
+  return { policy: r.policy, uploadToCas: r.uploadToCas, deploy: r.deploy, deleteOldUpload: r.deleteOldUpload, ...(r.profileId ? { profileId: r.profileId } : {}) };
 }
 
 export interface RenewalStore {

@@ -21,12 +21,15 @@
 // backoff (src/core/lifecycle/renewal.ts nextAttemptAt); a failed DV order is placed again. The current
 // certificate and its deployment are never touched before a new one is confirmed. A locked vault: the tick
 // waits and the worker's "unlock to continue" notice covers it.
+// Profiles: a renewal acts under the profile it recorded (renewal-store.ts profileId; "default" when none):
+// its contact and product, its order, DNS record, upload, deploys and old-upload delete all use that
+// profile's settings and client, whichever profile is selected.
 import { KeysmithError, type ErrorData } from "../../core/errors";
 import { EXT_KEY_USAGE_NAMES, KEY_USAGE_NAMES, type ExtKeyUsageName, type KeyUsageName } from "../../core/csr/usages";
 import { dnsRecordPlacement } from "../../core/aliyun/dns-placement";
 import { t, type Locale } from "../../core/i18n";
 import { isDue, nextAttemptAt, renewalDueAt } from "../../core/lifecycle/renewal";
-import type { Contact, KeyView, RenewalProgressView, Settings } from "../../messages";
+import { DEFAULT_PROFILE_ID, type Contact, type KeyView, type RenewalProgressView, type Settings } from "../../messages";
 import type { Platform } from "../../platform/platform";
 import type { Creates } from "../orders/creates";
 import type { Follower } from "../orders/follower";
@@ -49,7 +52,8 @@ export interface RenewerDeps {
   orders: OrderStore;
   creates: Creates;
   follower: Pick<Follower, "check" | "schedule">;
-  settings: () => Promise<Settings>;
+  /** The settings of a profile (a renewal's contact and product are its profile's). */
+  settings: (profileId: string) => Promise<Settings>;
   locale: () => Promise<Locale>;
   now: () => Date;
   /** The backoff's jitter (default Math.random). */
@@ -98,6 +102,8 @@ export class RenewalWaiting extends Error {}
 const Waiting = RenewalWaiting;
 
 const isOpen = (p: RenewalProgressView | undefined): p is RenewalProgressView => !!p && !p.finishedAt;
+/** The profile a renewal acts under: the one it recorded, "default" for one set before profiles. */
+export const profileOf = (r: Pick<StoredRenewal, "profileId">): string => r.profileId ?? DEFAULT_PROFILE_ID;
 /** The key's setting to delete the previous upload (only meaningful with the upload). */
 const wantsOldUploadDeleted = (r: StoredRenewal): boolean => r.uploadToCas && r.deleteOldUpload;
 
@@ -161,7 +167,7 @@ export function createRenewer(deps: RenewerDeps) {
   }
 
   /** The DV order of this renewal: one already recorded for the new key, or a new one (write-ahead). */
-  async function placeOrder(progress: RenewalProgressView, newKey: KeyView, contact: Contact): Promise<StoredOrder> {
+  async function placeOrder(progress: RenewalProgressView, newKey: KeyView, contact: Contact, profileId: string): Promise<StoredOrder> {
     const since = progress.startedAt;
     const mine = (o: StoredOrder) => o.keyId === newKey.id && o.operation === "CreateCertificateWithCsrRequest" && o.createdAt >= since && o.state !== "failed" && o.state !== "cancelled";
     const recorded = (await deps.orders.list()).find(mine);
@@ -183,7 +189,7 @@ export function createRenewer(deps: RenewerDeps) {
           ValidateType: contact.validateType,
           ProductCode: contact.productCode,
         },
-        context: { operation: "CreateCertificateWithCsrRequest", domain, keyId: newKey.id },
+        context: { operation: "CreateCertificateWithCsrRequest", domain, keyId: newKey.id, profileId },
       });
     } catch (err) {
       // A lost answer is the ledger's to settle (reconciliation adopts the order): wait, do not order again.
@@ -203,7 +209,7 @@ export function createRenewer(deps: RenewerDeps) {
         service: "alidns",
         action: "AddDomainRecord",
         params: { DomainName: place.zone, RR: place.rr, Type: v.recordType || "TXT", Value: v.recordValue },
-        context: { operation: "AddDomainRecord", domain: order.domain, orderLocalId: order.id },
+        context: { operation: "AddDomainRecord", domain: order.domain, orderLocalId: order.id, profileId: order.profileId ?? DEFAULT_PROFILE_ID },
       });
     } catch (err) {
       if (err instanceof KeysmithError && err.code === "api.create.unknown") throw new Waiting();
@@ -215,7 +221,7 @@ export function createRenewer(deps: RenewerDeps) {
   async function removeRecord(order: StoredOrder): Promise<StoredOrder> {
     if (!order.dnsRecordId || order.dnsRecordRemoved) return order;
     try {
-      await (await deps.services.cloud()).client.call("alidns", "DeleteDomainRecord", { RecordId: order.dnsRecordId });
+      await (await deps.services.cloud({ profileId: order.profileId ?? DEFAULT_PROFILE_ID })).client.call("alidns", "DeleteDomainRecord", { RecordId: order.dnsRecordId });
     } catch (err) {
       // Already gone counts as removed; anything else is tried on the next look.
       if (!(err instanceof KeysmithError && err.params.apiCode === "DomainRecordNotBelongToUser")) throw err;
@@ -233,7 +239,7 @@ export function createRenewer(deps: RenewerDeps) {
     };
     try {
       if (progress.phase === "key" && !progress.newKeyId) {
-        contactOf(await deps.settings()); // refused before a key is made
+        contactOf(await deps.settings(profileOf(renewal))); // refused before a key is made
         const newKey = await makeCsr(key, renewal, locale);
         await put({ ...progress, newKeyId: newKey.id });
       }
@@ -247,7 +253,7 @@ export function createRenewer(deps: RenewerDeps) {
           }
           throw err;
         });
-        const order = await placeOrder(progress, newKey, contactOf(await deps.settings()));
+        const order = await placeOrder(progress, newKey, contactOf(await deps.settings(profileOf(renewal))), profileOf(renewal));
         await put({ ...progress, phase: "ordered", orderId: order.id });
         if (order.orderId) await deps.follower.check(order);
         await deps.follower.schedule();
@@ -297,7 +303,7 @@ export function createRenewer(deps: RenewerDeps) {
         tell({ event: "renewed", name: domainOf(newKey), domains: domainsOf(newKey), ...(newKey.certificate ? { notAfter: newKey.certificate.notAfter } : {}), ...(done.deployed?.length ? { deployed: done.deployed } : {}) });
       }
       if (progress.finishedAt && wantsOldUploadDeleted(renewal) && deps.deleteOldUpload) {
-        progress = await deps.deleteOldUpload({ key, progress, save: put, deploy: renewal.deploy });
+        progress = await deps.deleteOldUpload({ key, progress, save: put, deploy: renewal.deploy, profileId: profileOf(renewal) });
       }
     } catch (err) {
       if (err instanceof Waiting) return;
@@ -374,7 +380,7 @@ export function createRenewer(deps: RenewerDeps) {
       }
       if (wantsOldUploadDeleted(renewal) && deps.deleteOldUpload && oldUploadDue(renewal.progress, deps.now())) {
         // A finished renewal's old upload not deleted yet (refused, failed, or a worker stopped before it).
-        await deps.deleteOldUpload({ key, progress: renewal.progress!, save: (p) => save(keyId, p), deploy: renewal.deploy });
+        await deps.deleteOldUpload({ key, progress: renewal.progress!, save: (p) => save(keyId, p), deploy: renewal.deploy, profileId: profileOf(renewal) });
         renewal = await deps.store.get(keyId);
       }
       if (renewal.policy.mode === "off") continue;

@@ -9,13 +9,14 @@
 // held only in this function's variables for the call: the ledger drops secret parameters, and no error,
 // notification or progress carries it. Each domain confirmed is stored before the next; a failed deploy
 // changed nothing on that domain (the old certificate stays served) and is tried again after the backoff.
+// The upload and the deploys use the profile of the renewal (its order's), whichever profile is selected.
 import type { ServiceId } from "../../core/aliyun/operation-types";
 import { KeysmithError } from "../../core/errors";
 import type { AliyunClient } from "../../core/aliyun/client";
 import {
   albWhereText, coveredDomains, deployTarget, normalizeSerial, slbWhereText, type ApiCall, type ConfirmOptions, type DeployTarget, type ReplacedUpload, type RetireRequest,
 } from "../../core/lifecycle/deploy-targets";
-import type { DeployBinding, KeyView, RenewalProgressView } from "../../messages";
+import { DEFAULT_PROFILE_ID, type DeployBinding, type KeyView, type RenewalProgressView } from "../../messages";
 import type { Creates } from "../orders/creates";
 import type { StoredOrder } from "../orders/order-store";
 import type { Services } from "../services";
@@ -30,7 +31,7 @@ export interface UploadDeployDeps {
   /** Read-back pacing (deploy-targets.ts defaults: 10 reads, 2 s apart). */
   confirm?: ConfirmOptions;
   /** The cas region the upload lives in (the site's: cn-hangzhou, or ap-southeast-1 for intl); default cn-hangzhou. */
-  casRegion?: () => Promise<string>;
+  casRegion?: (profileId?: string) => Promise<string>;
 }
 
 /** The name the certificate gets in cas: unique per certificate (its serial), at most 64 characters. */
@@ -107,7 +108,7 @@ export function createUploadDeploy(deps: UploadDeployDeps) {
         service: "cas",
         action: "UploadUserCertificate",
         params: { Name: casCertificateName(newKey), Cert: newKey.certificate.pem, Key: key },
-        context: { operation: "UploadUserCertificate", domain: newKey.commonName, keyId: newKey.id, orderLocalId: order.id },
+        context: { operation: "UploadUserCertificate", domain: newKey.commonName, keyId: newKey.id, orderLocalId: order.id, profileId: order.profileId ?? DEFAULT_PROFILE_ID },
       });
       return recorded.casCertId ?? (await deps.orders.get(order.id)).casCertId ?? "";
     } catch (err) {
@@ -126,15 +127,17 @@ export function createUploadDeploy(deps: UploadDeployDeps) {
       await ctx.save(progress);
     }
     if (ctx.renewal.deploy.length === 0) return progress;
+    // Deploys go to the account of the renewal's profile (where the upload went: its order's profile).
+    const profileId = ctx.renewal.profileId ?? order.profileId ?? DEFAULT_PROFILE_ID;
     // One client per region: SLB and ALB are regional (their host is the region's; RegionId is sent too).
     const clients = new Map<string, Promise<AliyunClient>>();
     const clientFor = (region?: string): Promise<AliyunClient> => {
       const key = region ?? "";
-      if (!clients.has(key)) clients.set(key, deps.services.cloud(region ? { region } : undefined).then((c) => c.client));
+      if (!clients.has(key)) clients.set(key, deps.services.cloud({ ...(region ? { region } : {}), profileId }).then((c) => c.client));
       return clients.get(key)!;
     };
     const callIn = (region?: string) => (service: string): ApiCall => async (action, params) => (await clientFor(region)).call(service as ServiceId, action, params) as Promise<Record<string, unknown>>;
-    const casRegion = deps.casRegion ? await deps.casRegion() : undefined;
+    const casRegion = deps.casRegion ? await deps.casRegion(profileId) : undefined;
     // The upload Keysmith made for the certificate this renewal replaces (named as casCertificateName named it).
     let replaced: ReplacedUpload[] | undefined;
     const replacedUploads = async (): Promise<ReplacedUpload[]> => {

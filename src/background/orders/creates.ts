@@ -9,6 +9,10 @@
 // both use it, and it is idempotent (an order with that OrderId / cloud id already stored, or a DNS record
 // id already on its order, adds nothing). The entry is settled only after the result is recorded, so a
 // worker stopped in between is adopted again on its next start.
+//
+// Profiles: a create is sent under the profile its context names (default: the selected one), the entry
+// and the order it becomes record that profileId, and every later look, choice or placement for the entry
+// uses that profile's client (entries written before profiles belong to "default").
 import type { ApiResponse } from "../../core/aliyun/client";
 import { csrKeyHash } from "../../core/aliyun/create-identity";
 import { operation as lookupOperation } from "../../core/aliyun/operations";
@@ -17,7 +21,7 @@ import type { InputValue } from "../../core/aliyun/validate";
 import { createWriteAhead, type CreateLedger, type ExistingOrder, type PendingCreate, type WriteAhead } from "../../core/aliyun/write-ahead";
 import { KeysmithError, fail } from "../../core/errors";
 import { t, type Locale } from "../../core/i18n";
-import type { OrderOperation, PendingCreateView } from "../../messages";
+import { DEFAULT_PROFILE_ID, type OrderOperation, type PendingCreateView } from "../../messages";
 import type { Platform } from "../../platform/platform";
 import type { CloudPort } from "../cloud-port";
 import type { Services } from "../services";
@@ -34,6 +38,8 @@ export interface CreateContext {
   parentId?: string;
   /** AddDomainRecord: the local id of the order whose validation record it publishes; UploadUserCertificate: the order whose certificate it uploads. */
   orderLocalId?: string;
+  /** The profile the create is sent under (absent when written: the selected one; entries from before profiles: "default"). */
+  profileId?: string;
 }
 
 export interface CreateRequest {
@@ -71,7 +77,12 @@ export interface CreatesDeps {
   onAdopted?: (order: StoredOrder) => Promise<void>;
   /** A create was left unresolved (lost answer): the worker arms its alarm sooner. */
   onUnresolved?: () => Promise<void>;
+  /** The selected profile: a create whose context names none is sent (and recorded) under it. Default "default". */
+  selectedProfile?: () => Promise<string>;
 }
+
+/** The profile a ledger entry was written under. */
+export const entryProfile = (entry: PendingCreate): string => entry.context?.profileId || DEFAULT_PROFILE_ID;
 
 /** A local order for one of `keys` that is still open: a DV order for the same CSR key, or the same parent's. */
 export function openOrderFor(all: StoredOrder[], keys: string[]): ExistingOrder | undefined {
@@ -98,6 +109,7 @@ export function pendingView(entry: PendingCreate, now: Date): PendingCreateView 
     windowEndsAt: entry.windowEndsAt,
     windowOver: now.getTime() >= Date.parse(entry.windowEndsAt),
     ...(entry.candidates ? { candidates: entry.candidates } : {}),
+    ...(context.profileId ? { profileId: context.profileId } : {}),
   };
 }
 
@@ -113,9 +125,9 @@ export function createCreates(deps: CreatesDeps) {
   let recordQueue: Promise<unknown> = Promise.resolve();
   let reconciling: Promise<ReconcileResult> | undefined;
 
-  /** A write-ahead over the current client; ids of entries it writes go into `live` (and `mine`, for the caller to release). */
-  async function writeAhead(mine?: Set<string>, cloud?: CloudPort): Promise<WriteAhead> {
-    const port = cloud ?? (await deps.services.cloud());
+  /** A write-ahead over profile `profileId`'s client; ids of entries it writes go into `live` (and `mine`, for the caller to release). */
+  async function writeAhead(profileId: string, mine?: Set<string>, cloud?: CloudPort): Promise<WriteAhead> {
+    const port = cloud ?? (await deps.services.cloud({ profileId }));
     return createWriteAhead({
       client: port.client,
       ledger,
@@ -139,9 +151,9 @@ export function createCreates(deps: CreatesDeps) {
   }
 
   /** The CSR the cloud made for a CreateCsr / KMS result adopted without its answer (GetCsrDetail / GetCertificate). */
-  async function cloudCsr(operation: "CreateCsr" | "KmsCreateCertificate", resultId: string): Promise<string | undefined> {
-    const client = (await deps.services.cloud()).client;
+  async function cloudCsr(operation: "CreateCsr" | "KmsCreateCertificate", resultId: string, profileId: string): Promise<string | undefined> {
     try {
+      const client = (await deps.services.cloud({ profileId })).client;
       // GetCsrDetail also answers the CSR's private key: only `Csr` is read, nothing else is kept.
       const r = operation === "CreateCsr" ? await client.call("cas", "GetCsrDetail", { CsrId: resultId }) : await client.call("kms", "GetCertificate", { CertificateId: resultId });
       return text(r.Csr);
@@ -161,6 +173,7 @@ export function createCreates(deps: CreatesDeps) {
       const context = (entry.context ?? {}) as Partial<CreateContext>;
       const all = await orders.list();
       const domain = context.domain ?? "";
+      const profile = context.profileId ? { profileId: context.profileId } : {};
       switch (context.operation) {
         case "CreateCertificateWithCsrRequest":
         case "CreateCertificateRequest": {
@@ -174,6 +187,7 @@ export function createCreates(deps: CreatesDeps) {
             ...(context.keyId ? { keyId: context.keyId } : {}),
             ...(entry.params.Csr ? { csrPem: entry.params.Csr } : {}),
             ...(context.parentId ? { parentId: context.parentId } : {}),
+            ...profile,
           });
           if (context.keyId) {
             await deps.services.keys.linkOrder(context.keyId, order.id);
@@ -189,13 +203,14 @@ export function createCreates(deps: CreatesDeps) {
         case "KmsCreateCertificate": {
           const existing = all.find((o) => o.operation === context.operation && o.cloudId === resultId);
           if (existing) return existing;
-          const csrPem = text(response?.Csr) ?? (await cloudCsr(context.operation, resultId));
+          const csrPem = text(response?.Csr) ?? (await cloudCsr(context.operation, resultId, entryProfile(entry)));
           return putNew({
             operation: context.operation,
             cloudId: resultId,
             domain,
             state: context.operation === "CreateCsr" ? "csr_ready" : "pending_csr",
             ...(csrPem ? { csrPem } : {}),
+            ...profile,
           });
         }
         case "AddDomainRecord": {
@@ -225,10 +240,11 @@ export function createCreates(deps: CreatesDeps) {
    */
   async function create(req: CreateRequest): Promise<StoredOrder> {
     const mine = new Set<string>();
-    const wa = await writeAhead(mine);
+    const profileId = req.context.profileId ?? (await deps.selectedProfile?.()) ?? DEFAULT_PROFILE_ID;
+    const wa = await writeAhead(profileId, mine);
     try {
       const { response, entry } = await placeOrReport(() => wa.place(lookupOperation(req.service, req.action), req.params, {
-        context: { ...req.context } as unknown as Record<string, string>, // CreateContext: string fields only
+        context: { ...req.context, profileId } as unknown as Record<string, string>, // CreateContext: string fields only
         ...(req.extraKeys ? { extraKeys: req.extraKeys } : {}),
         ...(req.allowDuplicate ? { allowDuplicate: true } : {}),
       }));
@@ -297,26 +313,31 @@ export function createCreates(deps: CreatesDeps) {
       await deps.onVaultLocked?.().catch(() => undefined);
       return { adopted, waiting: entries.length };
     }
-    let wa: WriteAhead;
-    try {
-      wa = await writeAhead();
-    } catch {
-      // No credentials or settings to look with: the entries wait as they are.
-      return { adopted, waiting: entries.length };
-    }
-    for (const entry of wa.due(entries, live, 0)) {
-      const result = await wa.check(entry);
-      if (result.outcome === "adopted") {
-        const order = await adopt(wa, result.entry, result.resultId);
-        if (order) {
-          adopted.push(order);
-          await deps.onAdopted?.(order).catch(() => undefined);
+    // Each entry is looked for in the account it was sent to: one write-ahead per profile.
+    const byProfile = new Map<string, PendingCreate[]>();
+    for (const entry of entries) byProfile.set(entryProfile(entry), [...(byProfile.get(entryProfile(entry)) ?? []), entry]);
+    for (const [profileId, mineOf] of byProfile) {
+      let wa: WriteAhead;
+      try {
+        wa = await writeAhead(profileId);
+      } catch {
+        // No credentials or settings to look with (or the profile is gone): its entries wait as they are.
+        continue;
+      }
+      for (const entry of wa.due(mineOf, live, 0)) {
+        const result = await wa.check(entry);
+        if (result.outcome === "adopted") {
+          const order = await adopt(wa, result.entry, result.resultId);
+          if (order) {
+            adopted.push(order);
+            await deps.onAdopted?.(order).catch(() => undefined);
+          }
+          await notify(result.entry, "adopted", { id: result.resultId });
+        } else if (result.outcome === "ambiguous" && result.entry.context?.notified !== "ambiguous") {
+          await notify(result.entry, "ambiguous", { ids: (result.entry.candidates ?? []).map((c) => c.id).join(", ") });
+          const marked = { ...result.entry, context: { ...(result.entry.context ?? {}), notified: "ambiguous" } };
+          await ledger.update(async (all) => ({ entries: all.map((e) => (e.id === marked.id ? marked : e)), value: undefined }));
         }
-        await notify(result.entry, "adopted", { id: result.resultId });
-      } else if (result.outcome === "ambiguous" && result.entry.context?.notified !== "ambiguous") {
-        await notify(result.entry, "ambiguous", { ids: (result.entry.candidates ?? []).map((c) => c.id).join(", ") });
-        const marked = { ...result.entry, context: { ...(result.entry.context ?? {}), notified: "ambiguous" } };
-        await ledger.update(async (all) => ({ entries: all.map((e) => (e.id === marked.id ? marked : e)), value: undefined }));
       }
     }
     return { adopted, waiting: (await ledger.list()).length };
@@ -338,8 +359,9 @@ export function createCreates(deps: CreatesDeps) {
   async function checkAgain(id: string): Promise<{ order?: StoredOrder; entry?: PendingCreate }> {
     await find(id);
     if (live.has(id)) return { entry: await find(id) }; // the call is still under way here: nothing to look for yet
+    const profileId = entryProfile(await find(id));
     return inHand(id, async () => {
-      const wa = await writeAhead();
+      const wa = await writeAhead(profileId);
       const result = await wa.checkAgain(id);
       if (result.outcome === "adopted") {
         const order = await adopt(wa, result.entry, result.resultId);
@@ -350,8 +372,9 @@ export function createCreates(deps: CreatesDeps) {
   }
 
   async function choose(id: string, candidateId: string): Promise<StoredOrder> {
+    const profileId = entryProfile(await find(id));
     return inHand(id, async () => {
-      const wa = await writeAhead();
+      const wa = await writeAhead(profileId);
       const entry = await wa.choose(id, candidateId);
       return (await adopt(wa, entry, candidateId)) ?? fail("order.not_found", "id", { id });
     });
@@ -380,7 +403,7 @@ export function createCreates(deps: CreatesDeps) {
     }
     const mine = new Set<string>([id]);
     live.add(id);
-    const wa = await writeAhead(mine);
+    const wa = await writeAhead(entryProfile(entry), mine);
     try {
       const secrets = await placeAnywaySecrets(entry);
       const { response, entry: placed } = await placeOrReport(() => wa.placeAnyway(id, undefined, secrets));

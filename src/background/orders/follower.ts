@@ -15,10 +15,12 @@
 // unless the user chose to import from it without asking) goes into the vault only after the user confirms:
 // the order is stored `issued` with its certificate and `importPending { endpoint, what }`, nothing imported;
 // `check(order, { confirmedEndpoint })` (orders.confirmImport) asks that endpoint again and imports.
+// Every order is looked at with the client and endpoint of the profile it was placed under (its profileId,
+// "default" when it has none), whichever profile is selected.
 import { KeysmithError, type ErrorData } from "../../core/errors";
 import { t, type Locale } from "../../core/i18n";
 import { certificatePems } from "../../core/pem";
-import type { OrderState, ValidationRecord } from "../../messages";
+import { DEFAULT_PROFILE_ID, type OrderState, type ValidationRecord } from "../../messages";
 import type { Platform } from "../../platform/platform";
 import type { CertificateState, CloudPort } from "../cloud-port";
 import { toErrorData } from "../router";
@@ -33,7 +35,8 @@ export const RECONCILE_PERIOD_MINUTES = 0.5;
 export interface FollowerDeps {
   platform: Pick<Platform, "alarms" | "notify" | "storage">;
   orders: OrderStore;
-  cloud: () => Promise<CloudPort>;
+  /** A client for profile `profileId`: each order is looked at with the profile it was placed under. */
+  cloud: (profileId: string) => Promise<CloudPort>;
   /** Pairs an issued certificate (leaf + chain PEM) with its key; returns the key id. */
   pairCertificate: (pem: string) => Promise<string>;
   /** Stores the key the cloud made for a CreateCertificateRequest order with its certificate; returns the key id. */
@@ -42,7 +45,7 @@ export interface FollowerDeps {
    * The endpoint whose answers need the user's confirmation before a key or certificate from them goes into
    * the vault, or undefined when they are imported at once (settings-store.ts importConfirmationEndpoint).
    */
-  importEndpoint: () => Promise<string | undefined>;
+  importEndpoint: (profileId: string) => Promise<string | undefined>;
   /** Keys with a certificate: id, label and notAfter (ISO). */
   certificates: () => Promise<{ id: string; label: string; notAfter: string }[]>;
   locale: () => Promise<Locale>;
@@ -126,7 +129,7 @@ export function createFollower(deps: FollowerDeps) {
     if (parent.operation === "KmsCreateCertificate") {
       const [leaf, ...chain] = certificatePems(child.certificatePem);
       try {
-        const cloud = await deps.cloud();
+        const cloud = await deps.cloud(parent.profileId ?? DEFAULT_PROFILE_ID);
         await cloud.kmsUploadCertificate({ certificateId: parent.cloudId ?? "", certificate: leaf ?? child.certificatePem, certificateChain: chain.join("") || undefined });
       } catch (err) {
         next.error = toErrorData(err);
@@ -183,8 +186,9 @@ export function createFollower(deps: FollowerDeps) {
     try {
       // Read before the client is made and again after the answer: a settings change in between counts as
       // an endpoint that asks, and a confirmation holds only when both name the endpoint confirmed.
-      const askBefore = await deps.importEndpoint();
-      const cloud = await deps.cloud();
+      const profileId = order.profileId ?? DEFAULT_PROFILE_ID;
+      const askBefore = await deps.importEndpoint(profileId);
+      const cloud = await deps.cloud(profileId);
       const state = await cloud.describeCertificateState(order.orderId);
       next.state = stateFromCas(state.type);
       next.validation = validationFrom(state, order.domain) ?? (next.state === "validation" ? order.validation : undefined);
@@ -195,7 +199,7 @@ export function createFollower(deps: FollowerDeps) {
       const importsKey = order.operation === "CreateCertificateRequest";
       let asking: string | undefined;
       if (next.state === "issued" && state.certificate && (pairs || importsKey)) {
-        const askAfter = await deps.importEndpoint();
+        const askAfter = await deps.importEndpoint(profileId);
         const ask = askBefore ?? askAfter;
         const confirmed = ask !== undefined && options.confirmedEndpoint === ask && askBefore === askAfter;
         if (ask !== undefined && !confirmed) asking = ask;

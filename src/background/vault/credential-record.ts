@@ -9,6 +9,7 @@
 //    (lock.ts; additional data `keysmith-sealed:credentials:v1` / `:v3`), no key stored.
 import { sealedAad } from "./lock";
 
+/** The record of the profile "default" (and the only record before profiles). Other profiles' records have their profile's id. */
 export const CREDENTIALS_RECORD_ID = "default";
 
 export interface WrappedKey {
@@ -17,7 +18,8 @@ export interface WrappedKey {
 }
 
 export interface StoredCredentials {
-  id: typeof CREDENTIALS_RECORD_ID;
+  /** The profile's id (src/background/profiles/profile-store.ts). */
+  id: string;
   accessKeyId: string;
   /** Device-protected only: AES-GCM, non-extractable; seals new material (encrypt) and unwraps it into HMAC keys. */
   wrappingKey?: CryptoKey;

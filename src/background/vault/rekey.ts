@@ -1,5 +1,5 @@
-// Setting, changing and removing the vault passphrase: every secret (each key's PKCS#8, the AccessKey's
-// HMAC material) is opened under what protects it now and sealed under what will, ALL in memory first;
+// Setting, changing and removing the vault passphrase: every secret (each key's PKCS#8, each profile's
+// AccessKey HMAC material) is opened under what protects it now and sealed under what will, ALL in memory first;
 // then one IndexedDB transaction over secrets, credentials and meta writes them, with the passphrase
 // record (or its removal) and the device wrapping key (or its removal). A failure before the write changes
 // nothing; the transaction is all or nothing.
@@ -10,7 +10,7 @@ import { KeysmithError } from "../../core/errors";
 import { toArrayBuffer } from "../../core/export/bytes";
 import { webCryptoAlgorithmFor } from "../../core/export/key-material";
 import { KEY_SPECS } from "../../core/key-spec";
-import { openMaterial, sealMaterial, type StoredCredentials, CREDENTIALS_RECORD_ID } from "./credential-record";
+import { openMaterial, sealMaterial, type StoredCredentials } from "./credential-record";
 import { KeyWrapper, WRAPPING_KEY_NAME } from "./key-wrapping";
 import { openWith, PASSPHRASE_RECORD, sealWith, type PassphraseRecord, type Protection, type VaultLock } from "./lock";
 import type { KeyRecord, SecretRecord } from "./records";
@@ -63,7 +63,7 @@ export async function rekeyVault(lock: VaultLock, from: Protection, to: RekeyTar
   const [records, secrets, credentials, oldWrapping] = await Promise.all([
     db.getAll(STORE_KEYS) as Promise<KeyRecord[]>,
     db.getAll(STORE_SECRETS) as Promise<SecretRecord[]>,
-    db.get(STORE_CREDENTIALS, CREDENTIALS_RECORD_ID) as Promise<StoredCredentials | undefined>,
+    db.getAll(STORE_CREDENTIALS) as Promise<StoredCredentials[]>,
     db.get(STORE_META, WRAPPING_KEY_NAME) as Promise<{ key: CryptoKey } | undefined>,
   ]);
   const byId = new Map(records.map((r) => [r.id, r]));
@@ -94,17 +94,18 @@ export async function rekeyVault(lock: VaultLock, from: Protection, to: RekeyTar
     }
   }
 
-  let newCredentials: StoredCredentials | undefined;
-  if (credentials) {
-    const material = await openMaterial(credentials, crypto.subtle, from.kind === "passphrase" ? from.key : undefined);
+  // Every profile's AccessKey (one record per profile), in the same transaction as the keys.
+  const newCredentials: StoredCredentials[] = [];
+  for (const record of credentials) {
+    const material = await openMaterial(record, crypto.subtle, from.kind === "passphrase" ? from.key : undefined);
     const sealed = await sealMaterial(material, crypto.subtle, to.protection.kind === "passphrase" ? to.protection.key : undefined);
-    const { wrappingKey: _w, sealed: _s, v1: _v1, v3: _v3, ...rest } = credentials;
-    newCredentials = { ...rest, ...sealed };
+    const { wrappingKey: _w, sealed: _s, v1: _v1, v3: _v3, ...rest } = record;
+    newCredentials.push({ ...rest, ...sealed });
   }
 
   const tx = db.transaction([STORE_SECRETS, STORE_CREDENTIALS, STORE_META], "readwrite");
   const writes: Promise<unknown>[] = newSecrets.map((s) => tx.objectStore(STORE_SECRETS).put(s));
-  if (newCredentials) writes.push(tx.objectStore(STORE_CREDENTIALS).put(newCredentials));
+  for (const record of newCredentials) writes.push(tx.objectStore(STORE_CREDENTIALS).put(record));
   const meta = tx.objectStore(STORE_META);
   if (to.protection.kind === "passphrase") {
     writes.push(meta.put(to.protection.record satisfies PassphraseRecord), meta.delete(WRAPPING_KEY_NAME));

@@ -1,0 +1,116 @@
+// What each profile signs with. A profile of kind accessKey / sts has its own credential store
+// (credentials.ts: the sealed record whose id is the profile's, in the vault database, locked with the
+// vault). A role profile has none: its CredentialSource is src/core/aliyun/sts.ts cachedRoleCredentials
+// over AssumeRole, signed by a client of its source profile (its settings and credentials, which may be a
+// role itself: profile-store.ts checkRoleChain refuses loops). The temporary credentials live in this
+// worker's memory only and are obtained again before they expire; a stopped worker or a change of the
+// profile forgets them. A locked vault locks the role too: its source cannot sign AssumeRole.
+import type { CredentialSource } from "../../core/aliyun/client";
+import { assumeRole, cachedRoleCredentials, type RoleCredentialSource } from "../../core/aliyun/sts";
+import { fail } from "../../core/errors";
+import type { CredentialsStatus } from "../../messages";
+import type { CloudPort } from "../cloud-port";
+import { createCredentialStore, type CredentialStore } from "../credentials";
+import type { CredentialService } from "../services";
+import { sharedVaultLock, type VaultLock } from "../vault/lock";
+import type { ProfileStore, StoredProfile } from "./profile-store";
+
+export interface ProfileCredentials extends CredentialService {
+  /** What profile `profileId` signs with (its own store, or its role's temporary credentials). */
+  source(profileId: string): CredentialSource;
+  roleExpiresAt(profileId: string): string | undefined;
+  forget(profileId: string): void;
+}
+
+const roleKey = (p: StoredProfile) => (p.role ? JSON.stringify([p.role.roleArn, p.role.sourceProfileId, p.role.roleSessionName, p.role.durationSeconds]) : "");
+
+export function createProfileCredentials(options: {
+  profiles: ProfileStore;
+  /** A client for a profile (its settings and source()): AssumeRole of a role profile goes through its source's. */
+  cloudFor: (profileId: string) => Promise<CloudPort>;
+  lock?: VaultLock;
+  subtle?: SubtleCrypto;
+  now?: () => Date;
+  /** A credential store for a profile (default: credentials.ts over the shared vault lock). */
+  storeFor?: (profileId: string) => CredentialStore;
+}): ProfileCredentials {
+  const stores = new Map<string, CredentialStore>();
+  const store = (profileId: string): CredentialStore => {
+    let s = stores.get(profileId);
+    if (!s) {
+      s = options.storeFor?.(profileId) ?? createCredentialStore({ profileId, ...(options.lock ? { lock: options.lock } : {}), ...(options.subtle ? { subtle: options.subtle } : {}) });
+      stores.set(profileId, s);
+    }
+    return s;
+  };
+  const roles = new Map<string, { key: string; source: RoleCredentialSource; expiresAt?: string }>();
+  // The vault locking (or its passphrase changing) forgets every role's temporary credentials, as the
+  // credential stores forget their unwrapped keys.
+  const lock = (): VaultLock => options.lock ?? sharedVaultLock();
+  lock().onChange(() => {
+    for (const entry of roles.values()) entry.source.clear();
+    roles.clear();
+  });
+
+  function roleSource(profile: StoredProfile): RoleCredentialSource {
+    const role = profile.role!;
+    const key = roleKey(profile);
+    const held = roles.get(profile.id);
+    if (held && held.key === key) return held.source;
+    const entry: { key: string; source: RoleCredentialSource; expiresAt?: string } = {
+      key,
+      source: cachedRoleCredentials(
+        async () => {
+          const client = (await options.cloudFor(role.sourceProfileId)).client;
+          const temp = await assumeRole(client, { roleArn: role.roleArn, roleSessionName: role.roleSessionName, durationSeconds: role.durationSeconds });
+          entry.expiresAt = temp.expiration;
+          return temp;
+        },
+        { roleArn: role.roleArn, profile: profile.name },
+        options.now ? { now: options.now } : {},
+      ),
+    };
+    roles.set(profile.id, entry);
+    return entry.source;
+  }
+
+  const profileOf = async (profileId?: string) => (profileId ? options.profiles.get(profileId) : options.profiles.selected());
+  /** accessKey / sts only: a role profile has no credentials of its own to set. */
+  const ownStore = async (profileId?: string) => {
+    const profile = await profileOf(profileId);
+    if (profile.role) fail("profile.role.no_own_credentials", "profileId", { profile: profile.name });
+    return store(profile.id);
+  };
+
+  return {
+    source: (profileId) => ({
+      async signingCredentials() {
+        const profile = await options.profiles.get(profileId);
+        if (!profile.role) return store(profile.id).signingCredentials();
+        await lock().protection(); // locked: vault.locked, even while temporary credentials are held
+        return roleSource(profile).signingCredentials();
+      },
+    }),
+    async set(input, profileId) {
+      return (await ownStore(profileId)).set(input);
+    },
+    async clear(profileId) {
+      const profile = await profileOf(profileId);
+      roles.delete(profile.id);
+      return store(profile.id).clear();
+    },
+    async status(profileId): Promise<CredentialsStatus> {
+      const profile = await profileOf(profileId);
+      if (!profile.role) return store(profile.id).status();
+      // A role signs with its source: configured when the source is (following a chain of roles).
+      const source = await this.status(profile.role.sourceProfileId).catch(() => undefined);
+      const expiresAt = roles.get(profile.id)?.expiresAt;
+      return { configured: source?.configured ?? false, accessKeyIdHint: "", hasSecurityToken: expiresAt !== undefined, ...(expiresAt ? { securityTokenExpiresAt: expiresAt } : {}) };
+    },
+    roleExpiresAt: (profileId) => roles.get(profileId)?.expiresAt,
+    forget(profileId) {
+      roles.get(profileId)?.source.clear();
+      roles.delete(profileId);
+    },
+  };
+}
