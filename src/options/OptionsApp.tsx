@@ -1,185 +1,163 @@
-// The options page: credentials (own section, saved on their own), then cloud (site, region, endpoint,
-// signature version), orders and notifications, language, default subject and contact, saved together
-// (nothing is saved while a field is invalid); restoring a key backup last (options.html#restore). The endpoint override asks for the endpoint's origin as an optional host
-// permission in the click that saves it (browsers grant optional permissions only in a user gesture).
-// For an endpoint that is not Alibaba Cloud, "Import keys and certificates this endpoint returns without
-// asking" (`#auto-import`, off by default) is saved as that endpoint's origin (`autoImportEndpoint`); typing
-// another endpoint unticks it, and the worker turns it off whenever the endpoint changes.
-import { useEffect, useState } from "preact/hooks";
-import { CheckboxField, SelectField, TextField } from "../ui/fields";
-import { isAlibabaHost } from "../core/aliyun/endpoints";
-import { Done, ErrorNotice } from "../ui/notices";
+// The options page. At the top, which profile the page edits (a switcher like the popup's: choosing one
+// selects it for the whole extension). Then the vault; Profiles (list, add, rename, delete); the selected
+// profile's Credentials (with "Test credentials", which tests what the forms show without saving), Cloud
+// (site, region, endpoint, signature version) and Default contact; then the global sections (orders and
+// notifications, language, default subject), webhook notifications and restoring a key backup last
+// (options.html#restore). Every section saves on its own (its own Save button, nothing is saved while one of
+// its fields is invalid, and a refused save focuses the first invalid field) and marks its unsaved changes in
+// its heading; switching profiles with unsaved changes in the profile's sections asks first.
+import { useEffect, useRef, useState } from "preact/hooks";
 import { LocaleContext, applyDocumentLocale, resolveLocale } from "../ui/locale";
 import { t } from "../core/i18n";
-import { useAction } from "../ui/use-action";
 import { defaultSettings } from "../ui/settings-defaults";
-import { RECONCILE_MINUTES } from "../messages";
 import { setRequestLocale } from "../ui/worker-client";
-import { SUBJECT_FIELDS, toSubjectFields, toSubjectInput, type Settings, type SubjectInput, type WorkerApi } from "../ui/worker-api";
-import { ContactFields, toContactInput, type ContactInput } from "../ui/contact-fields";
+import { ErrorNotice } from "../ui/notices";
+import { toErrorData } from "../ui/use-action";
+import type { ErrorData } from "../core/errors";
+import type { ProfileList, ProfileView, Settings } from "../messages";
+import type { WorkerApi } from "../ui/worker-api";
+import { CloudSection, cleanEndpoint, toCloudForm, type CloudForm } from "./CloudSection";
+import { ContactSection } from "./ContactSection";
 import { CredentialsSection } from "./CredentialsSection";
-import { EMULATOR_ENDPOINT, regionChoices, requestEndpointPermission } from "./endpoint";
+import { LanguageSection } from "./LanguageSection";
 import { OrderSettingsSection } from "./OrderSettingsSection";
+import { ProfilesSection } from "./ProfilesSection";
 import { RestoreSection } from "./RestoreSection";
+import { SubjectSection } from "./SubjectSection";
 import { VaultSection } from "./VaultSection";
 import { WebhookSection } from "./WebhookSection";
-import { parseExpiryWarningDays, parseReconcileMinutes } from "../ui/settings-rules";
+import { loadProfiles, selectedProfile, type ProfileState } from "./profiles";
+import { sameForm } from "./section";
 
-interface Form {
-  site: Settings["site"];
-  kmsRegion: string;
-  endpoint: string;
-  signatureVersion: Settings["signatureVersion"];
-  followOrders: boolean;
-  /** As typed; parsed (and checked) on save. */
-  expiryWarningDays: string;
-  /** As typed; parsed (and checked) on save. */
-  reconcileMinutes: string;
-  /** "Import without asking" for this endpoint (saved as `autoImportEndpoint`, its origin). */
-  autoImport: boolean;
-  language: Settings["language"];
-  defaultSubject: SubjectInput;
-  contact: ContactInput;
-}
-
-function toForm(s: Settings): Form {
-  return {
-    site: s.site, kmsRegion: s.kmsRegion, endpoint: s.endpoint, signatureVersion: s.signatureVersion, followOrders: s.followOrders,
-    expiryWarningDays: String(s.expiryWarningDays), reconcileMinutes: String(s.reconcileMinutes ?? RECONCILE_MINUTES.default),
-    autoImport: Boolean(s.endpoint) && s.autoImportEndpoint === s.endpoint, language: s.language, defaultSubject: toSubjectInput(s.defaultSubject), contact: toContactInput(s.contact),
-  };
-}
-
-/** An endpoint override that is not an Alibaba Cloud host: what it returns is imported only after asking. */
-function asksBeforeImport(endpoint: string): boolean {
-  try {
-    return endpoint !== "" && !isAlibabaHost(new URL(endpoint).hostname);
-  } catch {
-    return false;
-  }
-}
-
-/** The origin the worker would send to (what settings.set keeps of the endpoint). */
-function originOf(endpoint: string): string {
-  try {
-    return new URL(endpoint).origin;
-  } catch {
-    return endpoint;
-  }
-}
+/** Sections that edit the selected profile: their unsaved changes are lost when another one is selected. */
+const PROFILE_SECTIONS = ["cred", "cloud", "contact"] as const;
+const SECTION_TITLES: Record<string, string> = { cred: "ui_credentials", cloud: "ui_cloud", contact: "ui_opt_contact_title" };
 
 export function OptionsApp(props: { api: WorkerApi }) {
-  const [form, setForm] = useState<Form | null>(null);
-  const [savedLanguage, setSavedLanguage] = useState<Settings["language"]>("auto");
-  const [permissionDenied, setPermissionDenied] = useState(false);
-  // Opened from the popup's "Restore from a backup" link: go to that section once the page is drawn.
-  const restoreFocus = form !== null && location.hash === "#restore";
-  const save = useAction(({ autoImport, ...f }: Form, expiryWarningDays: number, reconcileMinutes: number) =>
-    props.api.send("settings.set", {
-      ...f, expiryWarningDays, reconcileMinutes, defaultSubject: toSubjectFields(f.defaultSubject),
-      autoImportEndpoint: autoImport && asksBeforeImport(f.endpoint) ? originOf(f.endpoint) : "",
-    }));
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [profiles, setProfiles] = useState<ProfileState | null>(null);
+  const [cloud, setCloud] = useState<CloudForm | null>(null);
+  const [dirty, setDirty] = useState<Record<string, boolean>>({});
+  const [pendingSwitch, setPendingSwitch] = useState<string | null>(null);
+  const [switchError, setSwitchError] = useState<ErrorData | null>(null);
+  const switchBox = useRef<HTMLDivElement>(null);
+
+  const showProfiles = (state: ProfileState, resetCloud: boolean) => {
+    setProfiles(state);
+    if (resetCloud) setCloud(toCloudForm(selectedProfile(state)));
+  };
   useEffect(() => {
-    props.api.send("settings.get", {}).catch(() => defaultSettings()).then((s) => { setForm(toForm(s)); setSavedLanguage(s.language); });
+    void Promise.all([
+      props.api.send("settings.get", {}).catch(() => defaultSettings()),
+      loadProfiles(props.api).catch(() => null),
+    ]).then(([s, state]) => {
+      setSettings(s);
+      if (state) showProfiles(state, true);
+    });
   }, []);
-  const locale = resolveLocale(savedLanguage);
+  const locale = resolveLocale(settings?.language ?? "auto");
   setRequestLocale(locale);
+  const ready = settings !== null && profiles !== null && cloud !== null;
   useEffect(() => {
-    if (!form) return;
+    if (!ready) return;
     applyDocumentLocale(locale);
     document.title = t(locale, "ui_options_title");
     document.body.dataset.ready = "true";
-  }, [form !== null, locale]);
-  if (!form) return <div class="loading" aria-busy="true" />;
+  }, [ready, locale]);
+  useEffect(() => {
+    if (pendingSwitch) {
+      switchBox.current?.focus({ preventScroll: true });
+      switchBox.current?.scrollIntoView({ block: "center" });
+    }
+  }, [pendingSwitch]);
+  if (!ready) return <div class="loading" aria-busy="true" />;
 
   const tr = (k: string, p?: Record<string, string | number>) => t(locale, k, p);
-  const set = (patch: Partial<Form>) => { setForm({ ...form, ...patch }); save.reset(); };
-  const endpointError = form.endpoint && !/^https?:\/\/[^/\s]+\/?$/.test(form.endpoint) ? tr("ui_endpoint_invalid") : undefined;
-  const days = parseExpiryWarningDays(form.expiryWarningDays);
-  const minutes = parseReconcileMinutes(form.reconcileMinutes);
+  const profile = selectedProfile(profiles);
+  const cloudDirty = !sameForm({ ...cloud, endpoint: cleanEndpoint(cloud.endpoint) }, toCloudForm(profile));
+  const dirtyProfileSections = PROFILE_SECTIONS.filter((s) => (s === "cloud" ? cloudDirty : dirty[s]));
+  const reportDirty = (section: string) => (d: boolean) => setDirty((all) => (all[section] === d ? all : { ...all, [section]: d }));
 
-  const onSave = async (e: Event) => {
-    e.preventDefault();
-    if (endpointError || !days.ok || !minutes.ok) {
-      document.querySelector<HTMLElement>("#settings-form [aria-invalid=true]")?.focus();
-      return;
-    }
-    // Ask within the click (the prompt needs its user gesture) but do not wait for the answer to save:
-    // the worker checks the permission itself when it calls the endpoint.
-    const permission = form.endpoint ? requestEndpointPermission(form.endpoint) : Promise.resolve(true);
-    const saved = await save.run({ ...form, endpoint: form.endpoint.replace(/\/$/, "") }, days.value, minutes.value);
-    if (saved) setSavedLanguage(saved.language);
-    setPermissionDenied(!(await permission));
+  /** Re-reads the profiles (or takes the list a call answered); the cloud form follows a change of selection. */
+  const refreshProfiles = async (list?: ProfileList) => {
+    const next = list ? { list, managed: profiles.managed } : await loadProfiles(props.api).catch(() => null);
+    if (!next) return;
+    const changed = next.list.selectedId !== profiles.list.selectedId;
+    showProfiles(next, changed);
+    if (changed) setSettings(await props.api.send("settings.get", {}).catch(() => settings));
   };
+  const select = async (id: string) => {
+    setPendingSwitch(null);
+    setSwitchError(null);
+    if (id === profiles.list.selectedId || !profiles.managed) return;
+    try {
+      await refreshProfiles(await props.api.send("profile.select", { id }));
+    } catch (err) {
+      setSwitchError(toErrorData(err));
+    }
+  };
+  const requestSelect = (id: string) => {
+    if (id === profiles.list.selectedId) return;
+    if (dirtyProfileSections.length > 0) setPendingSwitch(id);
+    else void select(id);
+  };
+  const updateProfile = (saved: ProfileView) => {
+    const list = { ...profiles.list, profiles: profiles.list.profiles.map((p) => (p.id === saved.id ? saved : p)) };
+    setProfiles({ ...profiles, list });
+    // What the popup and the worker use for the selected profile changed too.
+    void props.api.send("settings.get", {}).then(setSettings, () => undefined);
+  };
+  const target = pendingSwitch ? profiles.list.profiles.find((p) => p.id === pendingSwitch) : undefined;
 
   return (
     <LocaleContext.Provider value={locale}>
       <main class="options-page stack">
-        <h1>{tr("ui_options_title")}</h1>
-        <VaultSection api={props.api} focus={location.hash === "#vault"} />
-        <CredentialsSection api={props.api} />
-        <form class="stack" onSubmit={onSave} noValidate id="settings-form">
-          <section class="stack card" aria-labelledby="cloud-title">
-            <h2 id="cloud-title">{tr("ui_cloud")}</h2>
-            <SelectField id="site" label={tr("ui_site")} hint={tr("ui_site_hint")} value={form.site}
-              choices={[{ value: "cn", label: tr("ui_site_cn") }, { value: "intl", label: tr("ui_site_intl") }]}
-              onChange={(v) => set({ site: v as Settings["site"] })} />
-            <SelectField id="kms-region" label={tr("ui_kms_region")} value={form.kmsRegion}
-              choices={regionChoices(tr)}
-              onChange={(v) => set({ kmsRegion: v })} />
-            <TextField id="endpoint" label={tr("ui_endpoint")} hint={tr("ui_endpoint_hint")} type="url" placeholder="https://" value={form.endpoint}
-              error={endpointError} onInput={(v) => {
-                const endpoint = v.trim();
-                // The consent is for one endpoint: another one starts unticked.
-                set({ endpoint, autoImport: form.autoImport && originOf(endpoint) === originOf(form.endpoint) });
-                setPermissionDenied(false);
-              }} />
-            {permissionDenied && form.endpoint ? <p class="error-text" role="alert" id="endpoint-permission">{tr("ui_endpoint_permission_denied")}</p> : null}
-            {/* Where signed requests go, in words: the worker sends them nowhere else (src/background/cloud.ts). */}
-            <p class="hint" id="endpoint-destination">
-              {form.endpoint && !endpointError ? tr("ui_endpoint_destination_custom", { origin: originOf(form.endpoint) }) : tr("ui_endpoint_destination_cloud")}
+        <header class="options-header">
+          <h1>{tr("ui_options_title")}</h1>
+          {profiles.managed ? (
+            <div class="field">
+              <label for="profile-switcher">{tr("ui_opt_switcher")}</label>
+              <select id="profile-switcher" name="profile-switcher" value={profile.id} aria-describedby="profile-switcher-hint"
+                onChange={(e) => {
+                  const el = e.currentTarget as HTMLSelectElement;
+                  const id = el.value;
+                  // The page shows the selection the worker has until the switch is done.
+                  el.value = profile.id;
+                  requestSelect(id);
+                }}>
+                {profiles.list.profiles.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+              </select>
+              <p class="hint" id="profile-switcher-hint">{tr("ui_opt_switcher_hint")}</p>
+            </div>
+          ) : null}
+        </header>
+        {target ? (
+          <div class="confirm focus-target" tabIndex={-1} ref={switchBox} id="switch-confirm" role="group" aria-labelledby="switch-question">
+            <p id="switch-question">
+              {tr("ui_opt_switch_unsaved", { name: target.name, sections: dirtyProfileSections.map((s) => tr(SECTION_TITLES[s]!)).join(tr("ui_opt_list_separator")) })}
             </p>
             <div class="actions">
-              <button type="button" class="secondary small" id="endpoint-emulator"
-                onClick={() => set({ endpoint: EMULATOR_ENDPOINT, autoImport: form.autoImport && originOf(form.endpoint) === EMULATOR_ENDPOINT })}>{tr("ui_endpoint_emulator")}</button>
-              <button type="button" class="secondary small" id="endpoint-clear" onClick={() => set({ endpoint: "", autoImport: false })}>{tr("ui_endpoint_default")}</button>
+              <button type="button" class="danger" id="switch-discard" onClick={() => void select(target.id)}>{tr("ui_opt_switch_discard")}</button>
+              <button type="button" class="secondary" id="switch-stay" onClick={() => setPendingSwitch(null)}>{tr("ui_opt_switch_stay")}</button>
             </div>
-            {!endpointError && asksBeforeImport(form.endpoint) ? (
-              <CheckboxField id="auto-import" label={tr("ui_auto_import")} hint={tr("ui_auto_import_hint", { origin: originOf(form.endpoint) })}
-                checked={form.autoImport} onChange={(v) => set({ autoImport: v })} />
-            ) : null}
-            <SelectField id="signature-version" label={tr("ui_signature_version")} hint={tr("ui_signature_version_hint")} value={form.signatureVersion}
-              choices={[{ value: "v3", label: tr("ui_signature_v3") }, { value: "v1", label: tr("ui_signature_v1") }]}
-              onChange={(v) => set({ signatureVersion: v as Settings["signatureVersion"] })} />
-          </section>
-          <OrderSettingsSection followOrders={form.followOrders} expiryWarningDays={form.expiryWarningDays} error={days.ok ? undefined : days.error}
-            reconcileMinutes={form.reconcileMinutes} reconcileError={minutes.ok ? undefined : minutes.error}
-            onChange={(patch) => set(patch)} />
-          <section class="stack card" aria-labelledby="lang-title">
-            <h2 id="lang-title">{tr("ui_language")}</h2>
-            <SelectField id="language" label={tr("ui_language")} value={form.language}
-              choices={[{ value: "auto", label: tr("ui_language_auto") }, { value: "en", label: "English" }, { value: "zh_CN", label: "简体中文" }]}
-              onChange={(v) => set({ language: v as Settings["language"] })} />
-          </section>
-          <section class="stack card" aria-labelledby="subject-title">
-            <h2 id="subject-title">{tr("ui_default_subject")}</h2>
-            <p class="hint">{tr("ui_default_subject_hint")}</p>
-            {SUBJECT_FIELDS.filter((f) => f !== "CN").map((f) => (
-              <TextField key={f} id={`default-${f}`} label={tr(`ui_subject_${f}`)} value={form.defaultSubject[f]}
-                onInput={(v) => set({ defaultSubject: { ...form.defaultSubject, [f]: f === "C" ? v.toUpperCase() : v } })} />
-            ))}
-          </section>
-          <section class="stack card">
-            <ContactFields idPrefix="default" value={form.contact} onChange={(c) => set({ contact: c })} showErrors={false} />
-          </section>
-          <ErrorNotice error={save.error} id="settings-error" />
-          {save.result ? <Done text={tr("ui_saved")} id="settings-saved" /> : null}
-          <div class="actions">
-            <button type="submit" id="save-settings" disabled={save.busy}>{tr("ui_save")}</button>
           </div>
-        </form>
+        ) : null}
+        <ErrorNotice error={switchError} id="switch-error" />
+        <VaultSection api={props.api} focus={location.hash === "#vault"} />
+        {profiles.managed ? (
+          <ProfilesSection api={props.api} state={profiles} onSelect={requestSelect} onChanged={(list) => void refreshProfiles(list)} />
+        ) : null}
+        <CredentialsSection key={`cred-${profile.id}`} api={props.api} state={profiles} profile={profile} cloud={cloud}
+          onChanged={() => void refreshProfiles()} onDirty={reportDirty("cred")} />
+        <CloudSection api={props.api} state={profiles} profile={profile} form={cloud} onChange={setCloud}
+          onSaved={(saved) => { updateProfile(saved); setCloud(toCloudForm(saved)); }} />
+        <ContactSection key={`contact-${profile.id}`} api={props.api} state={profiles} profile={profile}
+          onSaved={updateProfile} onDirty={reportDirty("contact")} />
+        <OrderSettingsSection api={props.api} settings={settings} onSaved={setSettings} onDirty={reportDirty("follow")} />
+        <LanguageSection api={props.api} settings={settings} onSaved={setSettings} onDirty={reportDirty("lang")} />
+        <SubjectSection api={props.api} settings={settings} onSaved={setSettings} onDirty={reportDirty("subject")} />
         <WebhookSection api={props.api} />
-        <RestoreSection api={props.api} focus={restoreFocus} />
+        <RestoreSection api={props.api} focus={location.hash === "#restore"} />
       </main>
     </LocaleContext.Provider>
   );

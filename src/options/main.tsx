@@ -1,5 +1,6 @@
 import { render } from "preact";
 import "../ui/styles.css";
+import "./options.css";
 import { createWorkerClient } from "../ui/worker-client";
 import { ensureCatalog } from "../ui/catalog-loader";
 import { resolveLocale } from "../ui/locale";

@@ -25,8 +25,12 @@ A1UEAwwcd3d3LmV4YW1wbGUuY29tLmxvbmctbmFtZS5jbjBZMBMGByqGSM49AgEG
  * A scripted worker: answers the protocol from canned state, in the page. csr.create answers only once the
  * test calls `__answerCsr()` in the page, so the busy state can be seen however slow the machine is.
  */
-function fakeWorker(seed: { keys: unknown[]; orders: unknown[]; settings: unknown }) {
-  const state = JSON.parse(JSON.stringify(seed)) as { keys: { id: string }[]; orders: { id: string; state: string }[]; settings: Record<string, unknown> };
+function fakeWorker(seed: { keys: unknown[]; orders: unknown[]; settings: unknown; profiles: unknown[] }) {
+  const state = JSON.parse(JSON.stringify(seed)) as {
+    keys: { id: string }[]; orders: { id: string; state: string }[]; settings: Record<string, unknown>; profiles: Record<string, unknown>[]; selectedId?: string;
+  };
+  state.selectedId = String(state.profiles[0]!.id);
+  const profileList = () => ({ profiles: state.profiles, selectedId: state.selectedId });
   const ok = (value: unknown) => ({ ok: true, value });
   const handlers: Record<string, (p: Record<string, unknown>) => unknown> = {
     "settings.get": () => ok(state.settings),
@@ -35,6 +39,15 @@ function fakeWorker(seed: { keys: unknown[]; orders: unknown[]; settings: unknow
     "keys.list": () => ok(state.keys),
     "orders.list": () => ok(state.orders),
     "credentials.status": () => ok({ configured: true, accessKeyIdHint: "LTAI…x9Zq", hasSecurityToken: false }),
+    "profile.list": () => ok(profileList()),
+    "profile.select": (p) => { state.selectedId = String(p.id); return ok(profileList()); },
+    "profile.save": (p) => {
+      const found = state.profiles.find((x) => x.id === p.id);
+      if (found) return ok(Object.assign(found, p));
+      const made = { ...state.profiles[0], id: `p${state.profiles.length + 1}`, kind: "accessKey", accessKeyIdHint: "", configured: false, ...p };
+      state.profiles.push(made);
+      return ok(made);
+    },
     "credentials.test": () => ok({ ok: true, packages: [{ productCode: "symantec-free-1-free", totalCount: 20, usedCount: 3, issuedCount: 2 }] }),
     "orders.packageState": () => ok([{ productCode: "symantec-free-1-free", totalCount: 20, usedCount: 3, issuedCount: 2 }]),
     "csr.create": (p) => {
@@ -68,6 +81,13 @@ const SEED = {
     contact: { username: "张三", email: "admin@example.com", phone: "13800000000", validateType: "DNS", productCode: "symantec-free-1-free" },
     followOrders: true, expiryWarningDays: 30,
   },
+  profiles: [
+    { id: "default", name: "default", kind: "accessKey", accessKeyIdHint: "LTAI…x9Zq", site: "cn", kmsRegion: "cn-hangzhou", endpoint: "http://127.0.0.1:8787", signatureVersion: "v3",
+      autoImportEndpoint: "", contact: { username: "张三", email: "admin@example.com", phone: "13800000000", validateType: "DNS" }, defaultProduct: "symantec-free-1-free", configured: true },
+    { id: "customer-b", name: "customer-b", kind: "role", accessKeyIdHint: "", roleArn: "acs:ram::1234567890123456:role/keysmith-certs", sourceProfileId: "default",
+      roleSessionName: "keysmith", durationSeconds: 3600, site: "intl", kmsRegion: "ap-southeast-1", endpoint: "", signatureVersion: "v3", autoImportEndpoint: "",
+      contact: {}, defaultProduct: "symantec-free-1-free", configured: true },
+  ],
   keys: [
     { id: "k1", label: "www.example.com", spec: "EC_P256", exportable: true, createdAt: "2026-11-20T08:00:00Z", state: "issued", subject: "CN=www.example.com", commonName: "www.example.com", sans: ["www.example.com"], csrPem: "x", orderIds: ["o1"], openOrders: 0,
       certificate: { pem: "x", subject: "CN=www.example.com", issuer: "CN=Encryption Everywhere DV TLS CA - G2, OU=www.digicert.com, O=DigiCert Inc, C=US", serial: "0a", notBefore: "2026-11-20", notAfter: "2027-02-18", sans: ["www.example.com"], fingerprintSha256: "ab" } },
@@ -231,19 +251,31 @@ describe.each(["en", "zh_CN"] as const)("popup in %s", (lang) => {
 });
 
 describe.each(["en", "zh_CN"] as const)("options in %s", (lang) => {
-  it("shows credentials write-only, cloud, language, defaults; test credentials", async () => {
+  it("shows profiles, credentials write-only, cloud, language, defaults; test credentials; unsaved marks", async () => {
     const page = await open("options", lang);
     await expectText(page, "#cred-status", contains("LTAI…x9Zq"));
+    await expectValue(page, "#profile-switcher", "default");
+    await expectText(page, "#profile-kind-customer-b", lang === "zh_CN" ? /RAM 角色/ : /RAM role/);
     await expectValue(page, "#access-key-secret", "");
     await expectAttribute(page, "#access-key-secret", "type", "password");
     await page.click("#test-credentials");
     await expectText(page, "#test-ok", lang === "zh_CN" ? /凭证可用/ : /credentials work/);
     await page.click("#endpoint-clear");
     await expectValue(page, "#endpoint", "");
+    await expectVisible(page, "#cloud-unsaved", true, "the cloud section marked unsaved");
     await page.click("#endpoint-emulator");
     await expectValue(page, "#endpoint", "http://127.0.0.1:8787");
+    await expectVisible(page, "#cloud-unsaved", false, "back to what is saved: no mark");
     await page.screenshot({ path: join(SHOTS, `options-${lang}.png`), fullPage: true });
-    await page.click("#save-settings");
-    await page.waitForSelector("#settings-saved");
+    await page.selectOption("#signature-version", "v1");
+    await expectVisible(page, "#cloud-unsaved", true, "the cloud section marked unsaved");
+    await page.click("#save-cloud");
+    await page.waitForSelector("#cloud-saved");
+    await expectVisible(page, "#cloud-unsaved", false, "saved: no mark");
+    // The other profile: its role is shown in the credentials section, which names the profile it edits.
+    await page.selectOption("#profile-switcher", "customer-b");
+    await expectValue(page, "#role-arn", "acs:ram::1234567890123456:role/keysmith-certs");
+    await expectText(page, "#cred-profile", contains("customer-b"));
+    await page.screenshot({ path: join(SHOTS, `options-role-${lang}.png`), fullPage: true });
   });
 });

@@ -1,0 +1,97 @@
+// The selected profile's default applicant contact, validation method and product: what the order form
+// starts from, saved on their own. Every field is optional here (the order form asks for what is missing),
+// so none is marked required; what is typed must be valid (an e-mail address, a phone number) to be saved.
+import { useState } from "preact/hooks";
+import { SelectField, TextField } from "../ui/fields";
+import { Done } from "../ui/notices";
+import { useT } from "../ui/locale";
+import { useAction } from "../ui/use-action";
+import { DEFAULT_DV_PRODUCT_CODE, DV_PRODUCT_CODES } from "../core/aliyun/product-codes";
+import type { ProfileView } from "../messages";
+import type { WorkerApi } from "../ui/worker-api";
+import { saveProfileFields, type ProfileState } from "./profiles";
+import { FocusableError, SectionHead, sameForm, useDirtyReport, useFocusOnFailure } from "./section";
+
+interface ContactForm {
+  username: string;
+  email: string;
+  phone: string;
+  validateType: "DNS" | "FILE";
+  productCode: string;
+}
+
+function toContactForm(p: ProfileView): ContactForm {
+  return {
+    username: p.contact.username ?? "", email: p.contact.email ?? "", phone: p.contact.phone ?? "",
+    validateType: p.contact.validateType ?? "DNS", productCode: p.defaultProduct || DEFAULT_DV_PRODUCT_CODE,
+  };
+}
+
+/** Problems of what is typed (message keys); empty fields are fine. */
+export function contactProblems(c: ContactForm): Partial<Record<"email" | "phone", string>> {
+  const out: Partial<Record<"email" | "phone", string>> = {};
+  if (c.email.trim() !== "" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(c.email.trim())) out.email = "ui_contact_email_invalid";
+  if (c.phone.trim() !== "" && !/^\+?[0-9][0-9 -]{4,19}$/.test(c.phone.trim())) out.phone = "ui_contact_phone_invalid";
+  return out;
+}
+
+export function ContactSection(props: {
+  api: WorkerApi;
+  state: ProfileState;
+  profile: ProfileView;
+  onSaved: (p: ProfileView) => void;
+  onDirty?: (dirty: boolean) => void;
+}) {
+  const tr = useT();
+  const [form, setForm] = useState<ContactForm>(() => toContactForm(props.profile));
+  const [showErrors, setShowErrors] = useState(false);
+  const focus = useFocusOnFailure<HTMLElement>();
+  const save = useAction((c: ContactForm) =>
+    saveProfileFields(props.api, props.state, props.profile, {
+      contact: { username: c.username.trim(), email: c.email.trim(), phone: c.phone.trim(), validateType: c.validateType },
+      defaultProduct: c.productCode,
+    }));
+  const dirty = !sameForm(form, toContactForm(props.profile));
+  useDirtyReport(dirty, props.onDirty);
+  const set = (patch: Partial<ContactForm>) => { setForm({ ...form, ...patch }); save.reset(); };
+  const problems = showErrors ? contactProblems(form) : {};
+  const products = DV_PRODUCT_CODES.includes(form.productCode as (typeof DV_PRODUCT_CODES)[number]) ? [...DV_PRODUCT_CODES] : [form.productCode, ...DV_PRODUCT_CODES];
+
+  const onSave = async (e: Event) => {
+    e.preventDefault();
+    setShowErrors(true);
+    if (Object.keys(contactProblems(form)).length > 0) return focus.failed();
+    const saved = await save.run(form);
+    if (saved) {
+      setForm(toContactForm(saved));
+      props.onSaved(saved);
+    } else focus.failed();
+  };
+
+  return (
+    <section class="stack card" aria-labelledby="contact-title" id="contact" ref={focus.ref}>
+      <SectionHead id="contact" title={tr("ui_opt_contact_title")} dirty={dirty} />
+      <p class="section-for" id="contact-profile">{tr("ui_opt_section_for", { name: props.profile.name })}</p>
+      <p class="hint">{tr("ui_opt_contact_hint")}</p>
+      <form class="stack" onSubmit={onSave} noValidate id="contact-form">
+        <TextField id="default-username" label={tr("ui_contact_username")} value={form.username} onInput={(v) => set({ username: v })} />
+        <TextField id="default-email" label={tr("ui_contact_email")} type="email" value={form.email} error={problems.email && tr(problems.email)}
+          onInput={(v) => set({ email: v })} />
+        <TextField id="default-phone" label={tr("ui_contact_phone")} type="tel" value={form.phone} error={problems.phone && tr(problems.phone)}
+          onInput={(v) => set({ phone: v })} />
+        <SelectField id="default-validate" label={tr("ui_validate_type")}
+          hint={tr(form.validateType === "DNS" ? "ui_validate_dns_hint" : "ui_validate_file_hint")} value={form.validateType}
+          choices={[{ value: "DNS", label: tr("ui_validate_dns") }, { value: "FILE", label: tr("ui_validate_file") }]}
+          onChange={(v) => set({ validateType: v as ContactForm["validateType"] })} />
+        <SelectField id="default-product" label={tr("ui_product_code")} value={form.productCode}
+          choices={products.map((p) => ({ value: p, label: p }))}
+          onChange={(v) => set({ productCode: v })} />
+        <FocusableError error={save.error} id="contact-error" />
+        {save.result && !dirty ? <Done text={tr("ui_opt_saved_for", { name: props.profile.name })} id="contact-saved" /> : null}
+        <div class="actions">
+          <button type="submit" id="save-contact" disabled={save.busy}>{tr("ui_opt_save_contact")}</button>
+        </div>
+      </form>
+    </section>
+  );
+}
