@@ -6,12 +6,14 @@ interface FieldFrame {
   id: string;
   label: string;
   hint?: string;
+  /** A second, smaller line under the hint for codes and technical names (`<id>-detail`). */
+  detail?: string;
   error?: string;
   required?: boolean;
 }
 
-function describedBy(id: string, hint?: string, error?: string): string | undefined {
-  const ids = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ");
+function describedBy(id: string, hint?: string, error?: string, detail?: string): string | undefined {
+  const ids = [hint ? `${id}-hint` : "", detail ? `${id}-detail` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ");
   return ids || undefined;
 }
 
@@ -24,6 +26,7 @@ export function Field(props: FieldFrame & { children: ComponentChildren }) {
       </label>
       {props.children}
       {props.hint ? <p class="hint" id={`${props.id}-hint`}>{props.hint}</p> : null}
+      {props.detail ? <p class="hint field-detail" id={`${props.id}-detail`}>{props.detail}</p> : null}
       {props.error ? <p class="error-text" id={`${props.id}-error`} role="alert">{props.error}</p> : null}
     </div>
   );
@@ -48,7 +51,7 @@ export function TextField(
     placeholder: props.placeholder,
     required: props.required,
     "aria-invalid": props.error ? ("true" as const) : undefined,
-    "aria-describedby": describedBy(props.id, props.hint, props.error),
+    "aria-describedby": describedBy(props.id, props.hint, props.error, props.detail),
     onInput: (e: Event) => props.onInput((e.currentTarget as HTMLInputElement | HTMLTextAreaElement).value),
   };
   return (
@@ -74,7 +77,7 @@ export function SelectField(props: FieldFrame & { value: string; choices: Choice
         id={props.id}
         name={props.id}
         value={props.value}
-        aria-describedby={describedBy(props.id, props.hint, props.error)}
+        aria-describedby={describedBy(props.id, props.hint, props.error, props.detail)}
         onChange={(e) => props.onChange((e.currentTarget as HTMLSelectElement).value)}
       >
         {props.choices.map((c) => (

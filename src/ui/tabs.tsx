@@ -1,4 +1,5 @@
-// WAI-ARIA tabs: arrow keys move between tabs, Home/End jump, the panel is labelled by its tab.
+// WAI-ARIA tabs: arrow keys move between tabs, Home/End jump, the panel is labelled by its tab. Every tab is also
+// in the Tab order (not only the selected one), so a keyboard user who does not know the arrow keys reaches them.
 import type { ComponentChildren } from "preact";
 
 export interface TabSpec {
@@ -28,7 +29,7 @@ export function Tabs(props: { tabs: TabSpec[]; active: string; onSelect: (id: st
             key={t.id}
             aria-selected={t.id === props.active}
             aria-controls={`panel-${t.id}`}
-            tabIndex={t.id === props.active ? 0 : -1}
+            tabIndex={0}
             onClick={() => props.onSelect(t.id)}
           >
             {t.label}

@@ -31,7 +31,7 @@ const built = [
   ...["error", "warning", "info"].map((s) => `ui_severity_${s}`),
   ...["submitted", "validation", "review", "issued", "failed", "cancelled", "csr_ready", "pending_csr", "unknown"].map((s) => `ui_state_${s}`),
   ...KMS_REGIONS.map((r) => `ui_region_${r.replace(/-/g, "_")}`),
-  ...USAGE_CHOICES.map((u) => `ui_usage_${u.replace("-", "_")}`),
+  ...USAGE_CHOICES.flatMap((u) => [`ui_usage_${u.replace("-", "_")}`, `ui_usage_${u.replace("-", "_")}_hint`]),
 ];
 const errorCodes = new Set(sources.flatMap((s) => [...s.matchAll(/"(ui\.[a-z_.]+)"/g)].map((m) => `error_${m[1].replace(/[^A-Za-z0-9]/g, "_")}`)));
 
