@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The CLI is bundled by `npm run build` into dist/cli; this shim keeps the package's bin stable.
+// The package's `bin`: runs the CLI bundle, dist/cli/keysmith.js (scripts/build-cli.mjs; one file holding the
+// core and every package it uses, so an installed package needs only Node.js). In a clone it exists after
+// `npm run build`; the npm package carries it (`prepack` builds it, `files` in package.json ships it).
 import { existsSync } from "node:fs";
 const entry = new URL("../dist/cli/keysmith.js", import.meta.url);
 if (!existsSync(entry)) {
