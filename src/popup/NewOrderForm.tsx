@@ -3,6 +3,10 @@
 // - CreateCertificateRequest: the cloud makes key and CSR for one domain;
 // - cas CreateCsr: the cloud makes a key and CSR and keeps them;
 // - KMS CreateCertificate: the key lives in KMS (CN, C, O, OU required; up to 10 SANs).
+// Above "Submit order" a summary says what will happen: the domain, the product in words and, for the DV
+// orders, that one certificate of the package is used, with the quota checked automatically
+// (orders.packageState). A pasted CSR is read by the worker (csr.inspect) as it is pasted: a bad one is
+// reported once, on the field. A refused submit focuses the first invalid field (src/ui/focus-invalid.ts).
 import { useEffect, useRef, useState } from "preact/hooks";
 import { CheckboxField, SelectField, TextField } from "../ui/fields";
 import { ErrorNotice } from "../ui/notices";
@@ -11,11 +15,23 @@ import { useAction } from "../ui/use-action";
 import { checkSans, checkSubject, isDomainName, namesForRequest, parseNames, PROFILES } from "../ui/subject-rules";
 import { toSubjectFields, type KeyView, type OrderOperation, type OrderView, type SubjectInput, type WorkerApi } from "../ui/worker-api";
 import { ContactFields, contactErrors, type ContactInput } from "../ui/contact-fields";
+import { keySpecName } from "../ui/key-spec-names";
+import { productDetail, productName } from "../ui/product-names";
+import { useFocusInvalid } from "../ui/focus-invalid";
+import { toErrorData } from "../ui/use-action";
+import type { ErrorData } from "../core/errors";
+import type { CsrInspection, PackageState } from "../messages";
 
 const OPERATIONS: OrderOperation[] = ["CreateCertificateWithCsrRequest", "CreateCertificateRequest", "CreateCsr", "KmsCreateCertificate"];
 const KMS_SPECS = ["RSA_2048", "EC_P256", "EC_SM2"] as const;
 const CLOUD_ALGORITHMS = { RSA: [2048, 3072, 4096], ECC: [256], SM2: [256] } as const;
 const CSR_NAME = /^[A-Za-z0-9_.-]{1,50}$/;
+
+/** An error about the CSR itself (its PEM, its form, its key): shown on the CSR field rather than in a box. */
+export function isCsrError(e: ErrorData | null | undefined): boolean {
+  if (!e) return false;
+  return /^(pem\.|csr\.|api\.param\.csr_(pem|cas|sm2|key))/.test(e.code) || /^(csr|csrPem|Csr)$/.test(e.field ?? "");
+}
 
 export function NewOrderForm(props: {
   api: WorkerApi;
@@ -45,6 +61,12 @@ export function NewOrderForm(props: {
   const [algorithm, setAlgorithm] = useState<keyof typeof CLOUD_ALGORITHMS>("RSA");
   const [keySize, setKeySize] = useState(2048);
   const [csrName, setCsrName] = useState("");
+  const formRef = useRef<HTMLFormElement>(null);
+  const refused = useFocusInvalid(formRef);
+  // The pasted CSR as the worker reads it (undefined: not read yet or nothing pasted).
+  const [pasted, setPasted] = useState<{ pem: string; inspection?: CsrInspection; error?: ErrorData } | undefined>(undefined);
+  // The package's quota for the chosen product, checked automatically for the two DV operations.
+  const [quota, setQuota] = useState<{ code: string; state?: PackageState; error?: ErrorData } | undefined>(undefined);
   // `allowDuplicate` is sent only from the "Place another order anyway" confirmation below.
   const submit = useAction(async (allowDuplicate: boolean): Promise<OrderView> => {
     const dup = allowDuplicate ? { allowDuplicate: true } : {};
@@ -77,7 +99,10 @@ export function NewOrderForm(props: {
     try {
       const order = await submit.run(allowDuplicate);
       if (order) props.onCreated(order);
-      else props.onPendingChanged?.();
+      else {
+        props.onPendingChanged?.();
+        refused();
+      }
     } finally {
       inFlight.current = false;
     }
@@ -94,11 +119,41 @@ export function NewOrderForm(props: {
   }, []);
   useEffect(() => setContact(props.contact), [props.contact]);
 
+  // A pasted CSR is read by the worker shortly after the typing stops: its names for the summary, or its error for the field.
+  const pastedPem = operation === "CreateCertificateWithCsrRequest" && keyId === "" ? csrPaste.trim() : "";
+  useEffect(() => {
+    if (!pastedPem) return setPasted(undefined);
+    let current = true;
+    const timer = setTimeout(() => {
+      props.api.send("csr.inspect", { csrPem: pastedPem, operation: "CreateCertificateWithCsrRequest" }).then(
+        (inspection) => { if (current) setPasted({ pem: pastedPem, inspection }); },
+        (err) => { if (current) setPasted({ pem: pastedPem, error: toErrorData(err) }); },
+      );
+    }, 300);
+    return () => { current = false; clearTimeout(timer); };
+  }, [pastedPem]);
+
+  const usesPackage = operation === "CreateCertificateWithCsrRequest" || operation === "CreateCertificateRequest";
+  const productCode = contact.productCode;
+  useEffect(() => {
+    if (!usesPackage || !productCode) return setQuota(undefined);
+    let current = true;
+    setQuota({ code: productCode });
+    props.api.send("orders.packageState", { productCode }).then(
+      (states) => { if (current) setQuota({ code: productCode, state: states.find((s) => s.productCode === productCode) ?? states[0] }); },
+      (err) => { if (current) setQuota({ code: productCode, error: toErrorData(err) }); },
+    );
+    return () => { current = false; };
+  }, [usesPackage, productCode]);
   const needsContact = operation === "CreateCertificateWithCsrRequest" || operation === "CreateCertificateRequest";
   const kmsSans = namesForRequest(subject.CN, parseNames(sansText));
   const problems: string[] = [];
   if (needsContact && Object.keys(contactErrors(contact)).length) problems.push("contact");
-  if (operation === "CreateCertificateWithCsrRequest" && !keyId && !/BEGIN CERTIFICATE REQUEST/.test(csrPaste)) problems.push("csr");
+  const pastedRead = pasted && pasted.pem === pastedPem ? pasted : undefined;
+  // The worker's reading of the pasted CSR: an error in it, or a finding the DV order would be refused for.
+  const pastedProblem: ErrorData | undefined = pastedRead?.error
+    ?? (pastedRead?.inspection?.findings.find((f) => f.severity === "error") as ErrorData | undefined);
+  if (operation === "CreateCertificateWithCsrRequest" && !keyId && (!/BEGIN CERTIFICATE REQUEST/.test(csrPaste) || pastedProblem)) problems.push("csr");
   if (operation === "CreateCertificateRequest" && !isDomainName(domain.trim())) problems.push("domain");
   const kmsErrors = operation === "KmsCreateCertificate" ? checkSubject(PROFILES.kms, subject) : {};
   const kmsSanError = operation === "KmsCreateCertificate" ? checkSans(PROFILES.kms, kmsSans) : undefined;
@@ -109,9 +164,25 @@ export function NewOrderForm(props: {
   const onSubmit = async (e: Event) => {
     e.preventDefault();
     setShowErrors(true);
-    if (problems.length) return;
+    if (problems.length) {
+      submit.reset();
+      refused();
+      return;
+    }
     await send(false);
   };
+  // The CSR field's one error: the worker's reading of it, else the submit's refusal of it, else that none was pasted.
+  const csrFieldError = (() => {
+    if (operation !== "CreateCertificateWithCsrRequest" || keyId !== "") return undefined;
+    const named = (err: ErrorData) => localizeError(locale, { ...err, field: tr("ui_csr_pem") });
+    if (pastedProblem) return pastedProblem.message && !pastedRead?.error ? pastedProblem.message : named(pastedProblem);
+    if (isCsrError(submit.error)) return named(submit.error!);
+    return showErrors && problems.includes("csr") ? tr("ui_csr_pem_missing") : undefined;
+  })();
+  const selectedKey = keys.find((k) => k.id === keyId);
+  const summaryDomain = operation === "CreateCertificateWithCsrRequest"
+    ? (selectedKey ? selectedKey.commonName || selectedKey.sans[0] : pastedRead?.inspection?.subjectFields?.CN || pastedRead?.inspection?.sans[0]) ?? ""
+    : operation === "CreateCertificateRequest" ? domain.trim().toLowerCase() : subject.CN.trim();
   const subjErr = operation === "KmsCreateCertificate" ? kmsErrors : cloudCsrErrors;
   const fieldErr = (f: keyof SubjectInput) => (showErrors && subjErr[f] ? localizeError(locale, subjErr[f]!) : undefined);
   const subjectField = (f: keyof SubjectInput, label: string) => (
@@ -126,7 +197,7 @@ export function NewOrderForm(props: {
   );
 
   return (
-    <form class="stack" onSubmit={onSubmit} noValidate id="new-order">
+    <form class="stack" onSubmit={onSubmit} noValidate id="new-order" ref={formRef}>
       <SelectField
         id="order-operation"
         label={tr("ui_order_operation")}
@@ -142,12 +213,13 @@ export function NewOrderForm(props: {
             label={tr("ui_order_csr_source")}
             hint={tr("ui_order_csr_source_hint")}
             value={keyId}
-            choices={[...keys.map((k) => ({ value: k.id, label: `${k.commonName} · ${tr(`ui_keyspec_${k.spec}`)}` })), { value: "", label: tr("ui_paste_csr") }]}
-            onChange={setKeyId}
+            choices={[...keys.map((k) => ({ value: k.id, label: `${k.commonName} · ${keySpecName(k.spec, locale)}` })), { value: "", label: tr("ui_paste_csr") }]}
+            onChange={(v) => { setKeyId(v); submit.reset(); }}
           />
           {keyId === "" ? (
-            <TextField id="order-csr" label={tr("ui_csr_pem")} multiline rows={4} value={csrPaste} onInput={setCsrPaste}
-              error={showErrors && problems.includes("csr") ? tr("ui_csr_pem_missing") : undefined} />
+            <TextField id="order-csr" label={tr("ui_csr_pem")} multiline rows={4} value={csrPaste}
+              onInput={(v) => { setCsrPaste(v); if (isCsrError(submit.error)) submit.reset(); }}
+              error={csrFieldError} />
           ) : null}
         </>
       ) : null}
@@ -192,7 +264,27 @@ export function NewOrderForm(props: {
         </fieldset>
       ) : null}
       {needsContact ? <ContactFields idPrefix="order" value={contact} onChange={setContact} showErrors={showErrors} /> : null}
-      <ErrorNotice error={submit.error} id="order-error" />
+      <section class="subtle stack" id="order-summary" aria-labelledby="order-summary-title" aria-live="polite">
+        <h3 id="order-summary-title">{tr("ui_order_summary")}</h3>
+        <p id="order-summary-domain">{summaryDomain ? tr("ui_order_summary_domain", { domain: summaryDomain }) : tr("ui_order_summary_no_domain")}</p>
+        {usesPackage ? (
+          <>
+            <p id="order-summary-product" title={productDetail(productCode, locale)}>{tr("ui_order_summary_product", { product: productName(productCode, locale) })}</p>
+            <p id="order-summary-quota" data-left={quota?.state ? quota.state.totalCount - quota.state.usedCount : undefined}>
+              {!quota || (!quota.state && !quota.error)
+                ? tr("ui_order_summary_quota_checking")
+                : quota.state
+                  ? quota.state.totalCount - quota.state.usedCount > 0
+                    ? tr("ui_order_summary_quota", { left: quota.state.totalCount - quota.state.usedCount, total: quota.state.totalCount })
+                    : tr("ui_order_summary_quota_none", { total: quota.state.totalCount })
+                  : tr("ui_order_summary_quota_unknown", { reason: localizeError(locale, quota.error!) })}
+            </p>
+          </>
+        ) : (
+          <p id="order-summary-product">{tr(operation === "CreateCsr" ? "ui_order_summary_cloud_csr" : "ui_order_summary_kms")}</p>
+        )}
+      </section>
+      <ErrorNotice error={isCsrError(submit.error) && operation === "CreateCertificateWithCsrRequest" && keyId === "" ? null : submit.error} id="order-error" />
       {refusedAsDuplicate ? (
         <div class="confirm" role="alertdialog" aria-labelledby="duplicate-question">
           <p id="duplicate-question">{tr("ui_duplicate_confirm")}</p>

@@ -1,7 +1,8 @@
 // The applicant contact, validation method and product that every cas order carries. Defaults come from
 // the options page so a user types them once.
 import { SelectField, TextField } from "./fields";
-import { useT } from "./locale";
+import { useLocale, useT } from "./locale";
+import { productDetail, productName } from "./product-names";
 import type { ContactInput } from "./contact-input";
 import { DV_PRODUCT_CODES } from "../core/aliyun/product-codes";
 export { toContactInput, type ContactInput } from "./contact-input";
@@ -16,6 +17,7 @@ export function contactErrors(c: ContactInput): Partial<Record<keyof ContactInpu
 
 export function ContactFields(props: { idPrefix: string; value: ContactInput; onChange: (c: ContactInput) => void; showErrors: boolean }) {
   const tr = useT();
+  const locale = useLocale();
   const c = props.value;
   const errors = props.showErrors ? contactErrors(c) : {};
   const set = (patch: Partial<ContactInput>) => props.onChange({ ...c, ...patch });
@@ -37,8 +39,9 @@ export function ContactFields(props: { idPrefix: string; value: ContactInput; on
       <SelectField
         id={id("product")}
         label={tr("ui_product_code")}
+        hint={productDetail(c.productCode, locale)}
         value={c.productCode}
-        choices={DV_PRODUCT_CODES.map((p) => ({ value: p, label: p }))}
+        choices={DV_PRODUCT_CODES.map((p) => ({ value: p, label: productName(p, locale) }))}
         onChange={(v) => set({ productCode: v })}
       />
     </fieldset>

@@ -10,7 +10,8 @@ describe("create reasons", () => {
       [REASON_NO_ANSWER, "connection closed without an answer", "连接关闭，未收到应答"],
       [reasonTimeout(15), "no answer within 15 s", "15 秒内无应答"],
       [reasonHttp(503, "ServiceUnavailable"), "HTTP 503 ServiceUnavailable", "HTTP 503 ServiceUnavailable"],
-      [reasonNetwork("Failed to fetch"), "network error: Failed to fetch", "网络错误：Failed to fetch"],
+      // The platform's own text ("Failed to fetch") stays in the ledger's token, not in what the user reads.
+      [reasonNetwork("Failed to fetch"), "network error", "网络错误"],
     ];
     for (const [token, en, zh] of cases) {
       expect(describeReason("en", token)).toBe(en);
