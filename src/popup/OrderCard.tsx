@@ -6,6 +6,7 @@
 // One whose key or certificate came from an endpoint that is not Alibaba Cloud asks before anything is
 // imported (ImportConfirmCard.tsx).
 import { useEffect, useState } from "preact/hooks";
+import { OrderProfileName } from "./ProfileSwitcher";
 import { CopyButton, DownloadButton } from "../ui/actions";
 import { ContactFields, contactErrors, toContactInput, type ContactInput } from "../ui/contact-fields";
 import { Done, ErrorNotice } from "../ui/notices";
@@ -181,6 +182,7 @@ export function OrderCard(props: { api: WorkerApi; order: OrderView; onChanged: 
         {o.orderId ? ` · ${tr("ui_order_id")} ${o.orderId}` : ""}
       </p>
       <p class="hint" id={`order-placed-${o.id}`}>{tr("ui_order_placed", { date: localDateTime(o.createdAt, locale) })}</p>
+      <OrderProfileName profileId={o.profileId} orderId={o.id} />
       {v && state === "validation" ? (
         <div class="validation" aria-label={tr("ui_validation_record")}>
           <p>{tr(v.type === "DNS" ? "ui_validation_dns_intro" : "ui_validation_file_intro")}</p>

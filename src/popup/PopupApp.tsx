@@ -2,7 +2,8 @@
 // main.tsx has that language's messages, from the last settings seen (settings-cache.ts), then takes the
 // worker's settings and any pending form (asked for by main.tsx while the messages load)
 // from the context menu; `data-ready` on <body> and the "keysmith-ready" performance mark say it is
-// interactive, `data-synced` that the worker's settings are applied.
+// interactive, `data-synced` that the worker's settings are applied. With two or more profiles the header
+// shows a switcher (ProfileSwitcher.tsx); choosing one re-reads the settings and re-renders the tabs.
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { LocaleContext, applyDocumentLocale, resolveLocale } from "../ui/locale";
 import { Tabs } from "../ui/tabs";
@@ -17,6 +18,8 @@ import { useLazyModule } from "../ui/lazy";
 import { PendingNotice } from "./PendingNotice";
 import { VaultGate } from "./VaultGate";
 import { parseRoute, routeFromPending, type Route, type TabId } from "./route";
+import { ProfileNames, ProfileSwitcher, profileNames } from "./ProfileSwitcher";
+import type { ProfileList } from "../messages";
 
 /** The worker's settings and any pending form (null where the worker did not answer). */
 export type FirstSync = Promise<[Settings | null, PendingForm | null]>;
@@ -36,6 +39,24 @@ export function PopupApp(props: { api: WorkerApi; firstSync?: FirstSync }) {
   const [route, setRoute] = useState<Route>(() => parseRoute(location.hash));
   const [tab, setTab] = useState<TabId>(route.tab);
   const [orderKey, setOrderKey] = useState<string | undefined>(route.keyId);
+  // Profiles (header switcher): the views below are keyed by the selected one, so switching re-renders them.
+  const [profiles, setProfiles] = useState<ProfileList | null>(null);
+  const [switching, setSwitching] = useState(false);
+  useEffect(() => {
+    props.api.send("profile.list", {}).then(setProfiles, () => setProfiles(null));
+  }, []);
+  const selectProfile = async (id: string) => {
+    setSwitching(true);
+    try {
+      setProfiles(await props.api.send("profile.select", { id }));
+      setSettings(await props.api.send("settings.get", {}));
+    } catch {
+      setProfiles(await props.api.send("profile.list", {}).catch(() => null));
+    } finally {
+      setSwitching(false);
+    }
+  };
+  const names = useMemo(() => profileNames(profiles), [profiles]);
 
   useEffect(() => {
     let done = false;
@@ -87,12 +108,15 @@ export function PopupApp(props: { api: WorkerApi; firstSync?: FirstSync }) {
     <LocaleContext.Provider value={locale}>
       <header class="app-header">
         <h1>{tr("ui_app_name")}</h1>
+        <ProfileSwitcher list={profiles} onSelect={(id) => void selectProfile(id)} busy={switching} />
         <a href="options.html" target="_blank" class="header-link" id="open-options">{tr("ui_settings")}</a>
       </header>
       <main>
+        <ProfileNames.Provider value={names}>
         <VaultGate api={props.api}>
         {pending ? <PendingNotice pending={pending} api={props.api} onClose={() => setPending(null)} /> : null}
         <Tabs
+          key={names.selectedId}
           tabs={[
             { id: "new-csr", label: tr("ui_tab_new_csr") },
             { id: "keys", label: tr("ui_tab_keys") },
@@ -115,6 +139,7 @@ export function PopupApp(props: { api: WorkerApi; firstSync?: FirstSync }) {
           {tab === "account" ? (accountModule ? <accountModule.AccountView api={props.api} /> : <Busy label={t(locale, "ui_loading")} />) : null}
         </Tabs>
         </VaultGate>
+        </ProfileNames.Provider>
       </main>
     </LocaleContext.Provider>
   );
