@@ -29,7 +29,7 @@ import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
 import { startEmulator, type RunningEmulator } from "../emulator/index";
 import {
-  ROOT, TEST_GRANTS, check, contains, expectAttribute, expectText, launchExtension, openExtensionPage, send, waitFor, type ExtensionSession,
+  ROOT, TEST_GRANTS, check, contains, expectAttribute, expectCount, expectText, launchExtension, openExtensionPage, send, waitFor, type ExtensionSession,
 } from "../test/e2e/harness";
 
 export const LANGS = ["en", "zh_CN"] as const;
@@ -193,16 +193,12 @@ async function popupKeys(session: ExtensionSession, lang: Lang, keyId: string): 
     await expectText(card.locator(`.key-state-issued`), text(lang, "ui_key_state_issued"));
     await expectAttribute(card.locator(".card-head"), "aria-expanded", "true", "the key's details open");
     await page.locator(`#key-${keyId}`).waitFor();
-    await expectCount3Keys(page);
+    await expectCount(page, "#key-list > li", 3, "the three keys listed");
     await settle(page);
     return await page.screenshot();
   } finally {
     await page.close();
   }
-}
-
-async function expectCount3Keys(page: Page): Promise<void> {
-  await waitFor(async () => (await page.locator("#key-list > li").count()) === 3, "the three keys listed");
 }
 
 async function optionsPage(session: ExtensionSession, lang: Lang): Promise<Buffer> {
@@ -250,6 +246,16 @@ async function storeComposite(session: ExtensionSession, popupPng: Buffer, capti
   }
 }
 
+/** The extension's language setting (the worker's texts follow it; the pages also get ?lang=). */
+async function useLanguage(session: ExtensionSession, lang: Lang): Promise<void> {
+  const page = await openExtensionPage(session, `options.html?lang=${lang}`);
+  try {
+    await send(page, "settings.set", { language: lang });
+  } finally {
+    await page.close();
+  }
+}
+
 function write(dir: string, file: string, png: Buffer): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, file), png);
@@ -265,18 +271,14 @@ export async function main(): Promise<void> {
     const { orderId, keyId } = await seed(session, emu);
     const shots = new Map<string, Buffer>();
     for (const lang of LANGS) {
-      const page = await openExtensionPage(session, `options.html?lang=${lang}`);
-      await send(page, "settings.set", { language: lang });
-      await page.close();
+      await useLanguage(session, lang);
       shots.set(`popup-new-csr/${lang}`, await popupNewCsr(session, lang));
       shots.set(`popup-order/${lang}`, await popupOrder(session, lang, orderId));
       shots.set(`options/${lang}`, await optionsPage(session, lang));
     }
     await issue(session, orderId, keyId);
     for (const lang of LANGS) {
-      const page = await openExtensionPage(session, `options.html?lang=${lang}`);
-      await send(page, "settings.set", { language: lang });
-      await page.close();
+      await useLanguage(session, lang);
       shots.set(`popup-keys/${lang}`, await popupKeys(session, lang, keyId));
     }
     for (const shot of SHOTS) {
