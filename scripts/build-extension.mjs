@@ -25,6 +25,9 @@ const staging = join(distDir, ".extension");
 const testHooks = process.env.KEYSMITH_TEST_HOOKS === "1";
 const release = process.env.KEYSMITH_RELEASE === "1";
 if (release && testHooks) throw new Error("KEYSMITH_RELEASE=1 and KEYSMITH_TEST_HOOKS=1: a store build never has the test hook");
+// A store build is a production build whatever the caller's NODE_ENV (under Vitest it is "test", which turns
+// on Preact's development JSX: slower, and each component's absolute source path in the bundle).
+if (release) process.env.NODE_ENV = "production";
 const licences = licenceCollector();
 // A store build runs in a scratch copy of the commit whose node_modules is a link to the checkout's
 // (scripts/package.mjs): keep the linked paths, so module paths (and the `// node_modules/...` region

@@ -89,7 +89,7 @@ try {
 
   // 2. The store build of the extension.
   const build = join(scratch, "build");
-  const env = { ...process.env, KEYSMITH_DIST: build, KEYSMITH_RELEASE: "1" };
+  const env = { ...process.env, KEYSMITH_DIST: build, KEYSMITH_RELEASE: "1", NODE_ENV: "production" };
   delete env.KEYSMITH_TEST_HOOKS;
   run(process.execPath, [join(tree, "scripts", "build-extension.mjs")], { cwd: tree, env, stdio: ["ignore", "ignore", "inherit"] });
 
@@ -122,8 +122,8 @@ The packages were built with Node.js ${process.version} and npm ${npmVersion}, o
 The extension's JavaScript is bundled and minified by Vite from the TypeScript in src/ (scripts/build-extension.mjs);
 third-party code comes from npm at the versions package-lock.json pins. No code is fetched at run time.
 
-To rebuild (Node.js ${process.version.replace(/^v/, "")} and npm ${npmVersion}; Node.js 20 or newer builds the same
-files, but the zip bytes can differ with another zlib):
+To rebuild (Node.js ${process.version.replace(/^v/, "")} and npm ${npmVersion}; with another Node.js the files in
+the zips should be the same, but the zip bytes can differ, as its zlib may compress differently):
 
 \`\`\`sh
 npm ci
