@@ -155,3 +155,150 @@ describe("aliyun-cli profiles: which key signs", () => {
     }
   });
 });
+
+const ACCOUNT = "1234567890123456";
+const ROLE = `acs:ram::${ACCOUNT}:role/keysmith-renew`;
+const SECOND_ROLE = `acs:ram::${ACCOUNT}:role/keysmith-deploy`;
+const UNTRUSTING_ROLE = `acs:ram::${ACCOUNT}:role/nobody-trusts-you`;
+const ECS_ROLE = `acs:ram::${ACCOUNT}:role/KeysmithEcsRole`;
+const PROVIDER = { arn: `acs:ram::${ACCOUNT}:oidc-provider/ack-rrsa-c0ffee`, issuer: "https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/c0ffee", audience: "sts.aliyuncs.com", subject: "system:serviceaccount:certs:keysmith" };
+const SOURCE = { accessKeyId: "LTAI5tRoleSourceKey0004", accessKeySecret: "RoleSourceSecret-For-Tests" };
+
+describe("roles: AssumeRole, AssumeRoleWithOIDC and the ECS instance role against the emulator's STS", () => {
+  let emu: RunningEmulator;
+  let recorder: Awaited<ReturnType<typeof startRecorder>>;
+  const home = homeWith({
+    current: "role",
+    profiles: [
+      akProfile("source", SOURCE),
+      { name: "role", mode: "RamRoleArn", access_key_id: SOURCE.accessKeyId, access_key_secret: SOURCE.accessKeySecret, ram_role_arn: ROLE, ram_session_name: "keysmith-test", expired_seconds: 900 },
+      { name: "chained", mode: "ChainableRamRoleArn", source_profile: "role", ram_role_arn: SECOND_ROLE },
+      { name: "refused", mode: "RamRoleArn", access_key_id: SOURCE.accessKeyId, access_key_secret: SOURCE.accessKeySecret, ram_role_arn: UNTRUSTING_ROLE },
+      { name: "ecs", mode: "EcsRamRole", ram_role_name: "" },
+    ],
+  });
+
+  beforeAll(async () => {
+    emu = await startEmulator({ port: 0, credentials: [SOURCE] });
+    emu.control.defineRole(ROLE, [SOURCE.accessKeyId, PROVIDER.arn]);
+    emu.control.defineRole(SECOND_ROLE, [ROLE]);
+    emu.control.defineRole(UNTRUSTING_ROLE, []);
+    emu.control.defineOidcProvider(PROVIDER);
+    emu.control.setEcsRole(ECS_ROLE, true);
+    recorder = await startRecorder(emu);
+  });
+  afterAll(async () => {
+    await recorder?.close();
+    await emu?.close();
+  });
+
+  async function run(argv: string[], env: Record<string, string> = {}) {
+    const from = recorder.seen.length;
+    const r = await runCli([...argv, "--endpoint", recorder.url], { HOME: home, KEYSMITH_LANG: "en", ...env });
+    return { ...r, seen: recorder.seen.slice(from) };
+  }
+
+  /** The temporary key STS answered with, as the recorder saw the answer. */
+  const issuedBy = (s: Seen) => (JSON.parse(s.body) as { Credentials: { AccessKeyId: string; SecurityToken: string } }).Credentials;
+  const issuedIds = () => (emu.control.sts() as { issued: { accessKeyId: string; roleArn: string }[] }).issued;
+
+  it.each(["v1", "v3"] as const)("RamRoleArn: AssumeRole signed with the source key, then cas signed with the STS. key and its token (%s)", async (version) => {
+    const r = await run(["package", "status", "--signature-version", version]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.seen.map((s) => s.action)).toEqual(["AssumeRole", "DescribePackageState"]);
+    const [assume, cas] = r.seen as [Seen, Seen];
+    expect(assume.accessKeyId).toBe(SOURCE.accessKeyId);
+    expect(assume.securityToken).toBeUndefined();
+    const temp = issuedBy(assume);
+    expect(temp.AccessKeyId).toMatch(/^STS\./);
+    expect(cas.accessKeyId).toBe(temp.AccessKeyId);
+    expect(cas.securityToken).toBe(temp.SecurityToken);
+    expect(cas.status).toBe(200);
+    // The emulator's side: it issued that key for that role, and accepted it for cas.
+    expect(issuedIds()).toContainEqual(expect.objectContaining({ accessKeyId: temp.AccessKeyId, roleArn: ROLE, sessionName: "keysmith-test" }));
+  });
+
+  it("ChainableRamRoleArn: the first role's session assumes the second role", async () => {
+    const r = await run(["package", "status", "--profile", "chained"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.seen.map((s) => s.action)).toEqual(["AssumeRole", "AssumeRole", "DescribePackageState"]);
+    const [first, second, cas] = r.seen as [Seen, Seen, Seen];
+    expect(first.accessKeyId).toBe(SOURCE.accessKeyId);
+    expect(second.accessKeyId).toBe(issuedBy(first).AccessKeyId);
+    expect(second.securityToken).toBe(issuedBy(first).SecurityToken);
+    expect(cas.accessKeyId).toBe(issuedBy(second).AccessKeyId);
+    expect(issuedIds()).toContainEqual(expect.objectContaining({ accessKeyId: issuedBy(second).AccessKeyId, roleArn: SECOND_ROLE }));
+  });
+
+  it("OIDC variables: AssumeRoleWithOIDC sent unsigned with the token file, then cas signed with the STS. key and its token", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keysmith-oidc-"));
+    const tokenFile = join(dir, "token");
+    writeFileSync(tokenFile, `${emu.control.oidcToken(PROVIDER.arn)}\n`);
+    const r = await run(["package", "status"], { ALIBABA_CLOUD_ROLE_ARN: ROLE, ALIBABA_CLOUD_OIDC_PROVIDER_ARN: PROVIDER.arn, ALIBABA_CLOUD_OIDC_TOKEN_FILE: tokenFile, ALIBABA_CLOUD_ROLE_SESSION_NAME: "cronjob" });
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.seen.map((s) => [s.action, s.accessKeyId])).toEqual([["AssumeRoleWithOIDC", undefined], ["DescribePackageState", issuedBy(r.seen[0]!).AccessKeyId]]);
+    expect(r.seen[1]!.securityToken).toBe(issuedBy(r.seen[0]!).SecurityToken);
+    expect(issuedIds()).toContainEqual(expect.objectContaining({ accessKeyId: issuedBy(r.seen[0]!).AccessKeyId, roleArn: ROLE, sessionName: "cronjob" }));
+  });
+
+  it("EcsRamRole: the role name and credentials from the metadata service (IMDSv2 token), cas signed with them", async () => {
+    const r = await run(["package", "status", "--profile", "ecs"], { KEYSMITH_ECS_METADATA_ENDPOINT: emu.url });
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.seen).toHaveLength(1);
+    const cas = r.seen[0]!;
+    expect(cas.accessKeyId).toMatch(/^STS\./);
+    expect(cas.securityToken).toBeTruthy();
+    expect(issuedIds()).toContainEqual(expect.objectContaining({ accessKeyId: cas.accessKeyId, roleArn: ECS_ROLE }));
+    // ALIBABA_CLOUD_ECS_METADATA names the role when nothing else is set.
+    const bare = await runCli(["package", "status", "--endpoint", recorder.url], { HOME: mkdtempSync(join(tmpdir(), "keysmith-home-ecs-")), ALIBABA_CLOUD_ECS_METADATA: "KeysmithEcsRole", KEYSMITH_ECS_METADATA_ENDPOINT: emu.url });
+    expect(bare.err).toBe("");
+    expect(bare.code).toBe(0);
+  });
+
+  it("whoami names the source, the profile and the caller identity; --json for scripts; never the secret", async () => {
+    const role = await run(["whoami"]);
+    expect(role.code).toBe(0);
+    expect(role.out).toContain("Source: config-file profile role mode RamRoleArn");
+    expect(role.out).toContain(`RoleArn: ${ROLE}`);
+    expect(role.out).toMatch(/AccessKeyId: STS\.…\S{4} \(STS\)/);
+    expect(role.out).toContain(`Arn: acs:ram::${ACCOUNT}:assumed-role/keysmith-renew/keysmith-test`);
+    expect(role.out).toContain("IdentityType: AssumedRoleUser");
+    expect(role.seen.map((s) => s.action)).toEqual(["AssumeRole", "GetCallerIdentity"]);
+    expect(role.seen[1]!.accessKeyId).toBe(issuedBy(role.seen[0]!).AccessKeyId);
+
+    const json = await run(["whoami", "--profile", "source", "--json"]);
+    expect(json.code).toBe(0);
+    const out = JSON.parse(json.out) as Record<string, unknown>;
+    expect(out).toMatchObject({ source: "config-file", profile: "source", mode: "AK", file: join(home, ".aliyun", "config.json"), accessKeyId: "LTAI…0004", securityToken: false });
+    expect(out.identity).toMatchObject({ accountId: ACCOUNT, identityType: "RAMUser" });
+
+    const env = await run(["whoami", "--profile", "source"], { ALIBABA_CLOUD_ACCESS_KEY_ID: SOURCE.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SOURCE.accessKeySecret });
+    expect(env.code).toBe(0);
+    expect(env.out).toContain("Source: env\n");
+    expect(env.err).toContain("--profile source is not used: env comes first");
+    for (const r of [role, json, env]) expect(r.out + r.err).not.toContain(SOURCE.accessKeySecret);
+  });
+
+  it("a role that does not trust the key, an unreadable token file, an unreachable metadata service: exit 2, one line", async () => {
+    const refused = await run(["package", "status", "--profile", "refused"]);
+    expect(refused.code).toBe(2);
+    expect(refused.err.trim().split("\n")).toHaveLength(1);
+    expect(refused.err).toContain(UNTRUSTING_ROLE);
+    expect(refused.err).toContain("refused");
+    expect(refused.seen.map((s) => s.action)).toEqual(["AssumeRole"]);
+
+    const missing = await run(["package", "status"], { ALIBABA_CLOUD_ROLE_ARN: ROLE, ALIBABA_CLOUD_OIDC_PROVIDER_ARN: PROVIDER.arn, ALIBABA_CLOUD_OIDC_TOKEN_FILE: "/nonexistent/keysmith-token" });
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain("ALIBABA_CLOUD_OIDC_TOKEN_FILE: the OIDC token file /nonexistent/keysmith-token cannot be read");
+    expect(missing.seen).toEqual([]);
+
+    const dead = await run(["package", "status", "--profile", "ecs"], { KEYSMITH_ECS_METADATA_ENDPOINT: "http://127.0.0.1:9", KEYSMITH_LANG: "zh_CN" });
+    expect(dead.code).toBe(2);
+    expect(dead.err).toContain("ECS 元数据服务 http://127.0.0.1:9");
+    expect(dead.seen).toEqual([]);
+  });
+});
