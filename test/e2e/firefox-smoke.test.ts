@@ -109,6 +109,8 @@ describe("dist/firefox in Firefox ESR (headless, WebDriver BiDi)", () => {
     await page.select("#key-spec", spec);
     const cn = `${spec.toLowerCase().replace(/_/g, "-")}.firefox.example.com`;
     await fill("#subject-cn", cn);
+    // O and C sit behind "More fields" (its state is remembered: open it when closed).
+    if ((await page.$eval("#csr-more-toggle", (b) => b.getAttribute("aria-expanded"))) !== "true") await page.click("#csr-more-toggle");
     await fill("#subject-o", "示例 Keysmith Test");
     await fill("#subject-c", "CN");
     await fill("#sans", `www.${cn}`);

@@ -156,6 +156,9 @@ describe.each(["en", "zh_CN"] as const)("popup in %s", (lang) => {
     await expectValue(page, "#subject-o", "示例科技有限公司");
     await page.fill("#subject-cn", "not a domain");
     await expectText(page, "#subject-cn-error", zh ? /不是域名/ : /is not a domain name/);
+    // C and the export choice sit behind "More fields".
+    await page.click("#csr-more-toggle");
+    await expectAttribute(page, "#csr-more-toggle", "aria-expanded", "true");
     await page.fill("#subject-c", "chn");
     await expectText(page, "#subject-c-error", zh ? /最多 2 个字符/ : /at most 2 characters/);
     await page.fill("#subject-c", "cn");

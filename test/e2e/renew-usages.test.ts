@@ -93,12 +93,17 @@ describe("key usages and renewal", () => {
     await popup.click("#tab-new-csr");
     await popup.selectOption("#csr-profile", "dv");
     await popup.selectOption("#key-spec", "RSA_2048");
-    // The default is the TLS-server choice, and what it requests is said before submitting.
+    // The usage choice sits behind "More fields" (its state is remembered: open it when closed).
+    if ((await popup.getAttribute("#csr-more-toggle", "aria-expanded")) === "false") await popup.click("#csr-more-toggle");
+    // The default is the TLS-server choice, and what it requests is said before submitting: in words, and the
+    // extensions on the detail line.
     await expectValue(popup, "#csr-usage", "server");
-    await expectText(popup, "#csr-usage-hint", contains("digitalSignature, keyEncipherment"));
-    await expectText(popup, "#csr-usage-hint", contains("serverAuth"));
+    await expectText(popup, "#csr-usage-hint", contains("web server"));
+    await expectText(popup, "#csr-usage-detail", contains("digitalSignature, keyEncipherment"));
+    await expectText(popup, "#csr-usage-detail", contains("serverAuth"));
     await popup.selectOption("#csr-usage", "server-client");
-    await expectText(popup, "#csr-usage-hint", contains("serverAuth, clientAuth"));
+    await expectText(popup, "#csr-usage-hint", contains("mutual TLS"));
+    await expectText(popup, "#csr-usage-detail", contains("serverAuth, clientAuth"));
     await popup.fill("#subject-cn", DOMAIN);
     await popup.fill("#subject-o", "Example");
     await popup.fill("#subject-c", "CN");
@@ -203,8 +208,10 @@ describe("key usages and renewal", () => {
     const page = await openExtensionPage(session, "popup.html?lang=zh_CN");
     await page.setViewportSize({ width: 400, height: 700 });
     await page.waitForSelector("body[data-synced=true]");
+    if ((await page.getAttribute("#csr-more-toggle", "aria-expanded")) === "false") await page.click("#csr-more-toggle");
     await expectText(page, "label[for=csr-usage]", contains("密钥用途"));
-    await expectText(page, "#csr-usage-hint", contains("CSR 将请求"));
+    await expectText(page, "#csr-usage-hint", contains("Web 服务器"));
+    await expectText(page, "#csr-usage-detail", contains("请求的扩展"));
     await page.screenshot({ path: join(SHOTS, "popup-usage-zh_CN.png"), fullPage: true });
     expect(await noWiderThan400(page)).toBe(true);
     const card = await keyCard(page, keyId);
