@@ -1,13 +1,13 @@
-// `npm run package [-- --out DIR]`: the store packages of the version in package.json, reproducibly.
+// `npm run package [-- --out DIR] [--commit REV]`: the store packages of the version in package.json, reproducibly.
 //   DIR/keysmith-chrome-<v>.zip   Chrome Web Store and Edge Add-ons: no `key`, no source maps, no test hook
 //   DIR/keysmith-firefox-<v>.zip  addons.mozilla.org
 //   DIR/keysmith-source-<v>.zip   the git-tracked files of the commit, plus README-SOURCE.md (how to rebuild)
 //                                 and SOURCE_DATE_EPOCH, for AMO's source review
-// DIR defaults to dist/packages. In a git checkout the packages are made from the committed tree of HEAD
-// (exported with `git archive` into a scratch folder, with this checkout's node_modules linked in), never from
-// uncommitted edits, so two runs on one commit give byte-identical zips; uncommitted changes are reported and
-// left out. Outside git (the unpacked source zip) the folder itself is built, and no source zip is made.
-// The timestamp of every zip entry is SOURCE_DATE_EPOCH (environment), else the commit time of HEAD, else the
+// DIR defaults to dist/packages. In a git checkout the packages are made from the committed tree of REV
+// (default HEAD; exported with `git archive` into a scratch folder, with this checkout's node_modules linked
+// in), never from uncommitted edits, so two runs on one commit give byte-identical zips; uncommitted changes
+// are reported and left out. Outside git (the unpacked source zip) the folder itself is built, and no source zip is made.
+// The timestamp of every zip entry is SOURCE_DATE_EPOCH (environment), else the commit time of REV, else the
 // SOURCE_DATE_EPOCH file the source zip carries. The zips are written by scripts/zip.mjs (sorted entries, fixed
 // times and modes), not by `web-ext build`, whose zips carry the build time and the order files were read in.
 // The extension is built by scripts/build-extension.mjs with KEYSMITH_RELEASE=1 into the scratch folder, so a
@@ -22,6 +22,8 @@ const root = resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
 const outFlag = args.indexOf("--out");
 const outDir = outFlag >= 0 && args[outFlag + 1] ? resolve(args[outFlag + 1]) : join(root, "dist", "packages");
+const commitFlag = args.indexOf("--commit");
+const rev = commitFlag >= 0 && args[commitFlag + 1] ? args[commitFlag + 1] : "HEAD";
 
 function run(cmd, argv, options = {}) {
   const r = spawnSync(cmd, argv, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, ...options });
@@ -34,9 +36,9 @@ function isGitCheckout() {
   return r.status === 0 && resolve(r.stdout.trim()) === root;
 }
 
-function sourceDateEpoch(git) {
+function sourceDateEpoch(commit) {
   const fromEnv = process.env.SOURCE_DATE_EPOCH;
-  const text = fromEnv ?? (git ? run("git", ["log", "-1", "--format=%ct", "HEAD"], { cwd: root }) : existsSync(join(root, "SOURCE_DATE_EPOCH")) ? readFileSync(join(root, "SOURCE_DATE_EPOCH"), "utf8") : undefined);
+  const text = fromEnv ?? (commit ? run("git", ["log", "-1", "--format=%ct", commit], { cwd: root }) : existsSync(join(root, "SOURCE_DATE_EPOCH")) ? readFileSync(join(root, "SOURCE_DATE_EPOCH"), "utf8") : undefined);
   if (text === undefined) throw new Error("no SOURCE_DATE_EPOCH: set it (seconds since 1970), or package from a git checkout");
   const epoch = Number(text.trim());
   if (!Number.isInteger(epoch) || epoch < 0) throw new Error(`SOURCE_DATE_EPOCH is not a whole number of seconds: ${text.trim()}`);
@@ -58,23 +60,24 @@ function filesUnder(dir) {
 }
 
 const git = isGitCheckout();
-const epoch = sourceDateEpoch(git);
+if (!git && commitFlag >= 0) throw new Error("package: --commit needs a git checkout");
+const commit = git ? run("git", ["rev-parse", "--verify", `${rev}^{commit}`], { cwd: root }).trim() : undefined;
+const epoch = sourceDateEpoch(commit);
 const scratch = mkdtempSync(join(tmpdir(), "keysmith-package-"));
 try {
   // 1. The tree to build: HEAD's files, or this folder.
   let tree = root;
   let tracked = [];
-  let commit;
   if (git) {
-    const dirty = run("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: root }).trim();
+    const head = run("git", ["rev-parse", "HEAD"], { cwd: root }).trim();
+    const dirty = commit === head ? run("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: root }).trim() : "";
     if (dirty) console.warn(`package: uncommitted changes are not packaged (the packages are made from HEAD):\n${dirty}`);
-    commit = run("git", ["rev-parse", "HEAD"], { cwd: root }).trim();
     tree = join(scratch, "source");
     mkdirSync(tree);
     const tar = join(scratch, "source.tar");
-    run("git", ["archive", "--format=tar", "-o", tar, "HEAD"], { cwd: root });
+    run("git", ["archive", "--format=tar", "-o", tar, commit], { cwd: root });
     run("tar", ["-xf", tar, "-C", tree]);
-    tracked = run("git", ["ls-tree", "-r", "-z", "HEAD"], { cwd: root })
+    tracked = run("git", ["ls-tree", "-r", "-z", commit], { cwd: root })
       .split("\0")
       .filter(Boolean)
       .map((line) => {
