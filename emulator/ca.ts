@@ -94,6 +94,8 @@ export interface LeafRequest {
   commonName: string;
   /** DNS names for subjectAltName (the order's domain first). */
   dnsNames: readonly string[];
+  /** IP addresses for subjectAltName (the emulator's own TLS certificate: 127.0.0.1, ::1). */
+  ipAddresses?: readonly string[];
   notBefore: number;
   notAfter: number;
 }
@@ -141,7 +143,10 @@ export class CertificateAuthority {
           new x509.BasicConstraintsExtension(false, undefined, true),
           new x509.KeyUsagesExtension(usage, true),
           new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
-          new x509.SubjectAlternativeNameExtension(request.dnsNames.map((value) => ({ type: "dns" as const, value }))),
+          new x509.SubjectAlternativeNameExtension([
+            ...request.dnsNames.map((value) => ({ type: "dns" as const, value })),
+            ...(request.ipAddresses ?? []).map((value) => ({ type: "ip" as const, value })),
+          ]),
           await x509.SubjectKeyIdentifierExtension.create(publicKey, false, cryptoWithSm2),
           await x509.AuthorityKeyIdentifierExtension.create(issuerCert, false, cryptoWithSm2),
         ],

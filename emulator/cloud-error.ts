@@ -25,6 +25,7 @@ export const CloudErrors = {
   invalidParameter: (name: string, why: string) => new CloudError(400, "InvalidParameter", `The specified parameter "${name}" is not valid. ${why}`.trim()),
   securityTokenMissing: () => new CloudError(400, "MissingSecurityToken", "The SecurityToken of this AccessKey is not supplied."),
   securityTokenMismatch: () => new CloudError(400, "InvalidSecurityToken.MismatchWithAccessKey", "The SecurityToken does not match the AccessKey."),
+  securityTokenExpired: () => new CloudError(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired."),
   securityTokenMalformed: () => new CloudError(400, "InvalidSecurityToken.Malformed", "Specified SecurityToken is malformed."),
   unknownVersion: (version: string) => new CloudError(400, "InvalidVersion", `Specified parameter Version "${version}" is not valid.`),
   unknownAction: (action: string) => new CloudError(404, "InvalidAction.NotFound", `Specified api "${action}" is not found, please check your url and method.`),

@@ -2,13 +2,14 @@
 // HTTP (`/__emulator/...`, JSON in and out; emulator/server.ts answers only loopback clients naming a
 // loopback Host, and POSTs only with Content-Type application/json): force order states, advance the business
 // clock, set faults, packages and zones, read the CA roots, a summary of the state (without keys) and the
-// counts of what it holds.
+// counts of what it holds; STS roles, OIDC providers (and tokens for them) and the ECS instance role.
 import type { ServiceContext } from "./service";
 import type { LateCommits } from "./late-commits";
 import type { FaultConfig, Faults } from "./faults";
 import { forceOrderState, CERTIFICATE_LIFETIME_MS } from "./services/cas";
 import { parseCsr } from "./csr";
 import type { OrderState } from "./state";
+import { defineOidcProvider, defineRole, mintOidcToken, setEcsRole, stsSummary } from "./services/sts";
 
 /** How many of each thing the emulator holds; lists' lag (listLagMs) does not hide anything here. */
 export interface EmulatorCounts {
@@ -53,6 +54,16 @@ export interface EmulatorControl {
   /** Orders (no keys), packages, DNS records, CSR and KMS IDs, counts. */
   snapshot(): Record<string, unknown>;
   counts(): EmulatorCounts;
+  /** Defines or replaces a RAM role and the principals it trusts (emulator/services/sts.ts). */
+  defineRole(arn: string, trusted: string[], maxSessionDuration?: number): void;
+  /** Registers an OIDC provider; tokens for it come from oidcToken. */
+  defineOidcProvider(provider: { arn: string; issuer: string; audience: string; subject?: string }): void;
+  /** An HS256 JWT the provider would accept (claims overridable to make bad ones). */
+  oidcToken(providerArn: string, claims?: { subject?: string; audience?: string; issuer?: string; expiresInSeconds?: number }): string;
+  /** The role ECS instance metadata serves credentials for. */
+  setEcsRole(roleArn: string, requireToken?: boolean): void;
+  /** Roles, providers (no secrets), the ECS role and the credentials issued (ids and expiries only). */
+  sts(): Record<string, unknown>;
   /** The HTTP form: returns undefined for an unknown route. */
   dispatch(method: string, route: string, input: Record<string, unknown>): Promise<unknown>;
 }
@@ -94,6 +105,21 @@ export function createControl(ctx: ServiceContext, faults: Faults, persist: () =
       });
       return { certificate: leaf.certificatePem, chain: leaf.chainPem };
     },
+    defineRole(arn, trusted, maxSessionDuration) {
+      if (!Array.isArray(trusted)) throw new Error("trusted must be a list of principals");
+      defineRole(ctx, arn, trusted.map(String), maxSessionDuration);
+      persist();
+    },
+    defineOidcProvider(provider) {
+      defineOidcProvider(ctx, provider);
+      persist();
+    },
+    oidcToken: (providerArn, claims) => mintOidcToken(ctx, providerArn, claims),
+    setEcsRole(roleArn, requireToken) {
+      setEcsRole(ctx, roleArn, requireToken ?? false);
+      persist();
+    },
+    sts: () => stsSummary(ctx),
     counts: () => ({
       orders: Object.keys(ctx.state.orders).length,
       csrs: Object.keys(ctx.state.csrs).length,
@@ -152,6 +178,27 @@ export function createControl(ctx: ServiceContext, faults: Faults, persist: () =
       }
       if (m === "POST" && route === "sign") {
         return control.signCsr(String(input.csr), Array.isArray(input.dnsNames) ? input.dnsNames.map(String) : undefined);
+      }
+      if (m === "GET" && route === "sts") return control.sts();
+      if (m === "POST" && route === "sts/roles") {
+        control.defineRole(String(input.arn), Array.isArray(input.trusted) ? input.trusted.map(String) : [], input.maxSessionDuration === undefined ? undefined : Number(input.maxSessionDuration));
+        return { ok: true };
+      }
+      if (m === "POST" && route === "sts/oidc-providers") {
+        control.defineOidcProvider({ arn: String(input.arn), issuer: String(input.issuer), audience: String(input.audience), subject: input.subject === undefined ? undefined : String(input.subject) });
+        return { ok: true };
+      }
+      if (m === "POST" && route === "sts/oidc-token") {
+        const opt = (name: string) => (input[name] === undefined ? undefined : String(input[name]));
+        const token = control.oidcToken(String(input.providerArn), {
+          subject: opt("subject"), audience: opt("audience"), issuer: opt("issuer"),
+          expiresInSeconds: input.expiresInSeconds === undefined ? undefined : Number(input.expiresInSeconds),
+        });
+        return { token };
+      }
+      if (m === "POST" && route === "sts/ecs-role") {
+        control.setEcsRole(String(input.roleArn), input.requireToken === true);
+        return { ok: true };
       }
       if (m === "POST" && route === "zones") {
         control.addZone(String(input.zone));

@@ -1,8 +1,9 @@
 // startEmulator: the local Alibaba Cloud counterpart (cas 2020-04-07, KMS 2016-01-20, Alidns 2015-01-09, CDN 2018-05-10,
-// DCDN 2018-01-15, SLB 2014-05-15, ALB 2020-06-16)
-// on one port. Used by `npm run emulator`, `npm start`, the CLI and e2e tests.
+// DCDN 2018-01-15, SLB 2014-05-15, ALB 2020-06-16, STS 2015-04-01 with ECS instance metadata)
+// on one port, over HTTP or (tls) HTTPS. Used by `npm run emulator`, `npm start`, the CLI and e2e tests.
 import "../src/core/i18n-catalogs"; // the emulator words its errors with the core's English messages
 import type { AddressInfo } from "node:net";
+import { webcrypto } from "node:crypto";
 import { createCaMaterial, CertificateAuthority } from "./ca";
 import { createControl, type EmulatorControl } from "./control";
 import { Faults, type FaultConfig } from "./faults";
@@ -18,6 +19,8 @@ import { cdnService } from "./services/cdn";
 import { dcdnService } from "./services/dcdn";
 import { slbService } from "./services/slb";
 import { albService } from "./services/alb";
+import { defineOidcProvider, defineRole, setEcsRole, stsService } from "./services/sts";
+import { pkcs8Pem } from "../src/core/export/pkcs8";
 import { PACKAGE_PRODUCT_CODES } from "../src/core/aliyun/operations";
 
 export type { EmulatorControl } from "./control";
@@ -31,6 +34,23 @@ export const DEMO_CREDENTIALS: Credential = {
   accessKeyId: "LTAI5tKeysmithEmulatorDemo",
   accessKeySecret: "KeysmithEmulatorDemoSecret2026",
 };
+/** The account the emulator plays, and of every key that names none (the demo key's). */
+export const DEFAULT_ACCOUNT_ID = "1234567890123456";
+
+/** A RAM role and who may assume it (see emulator/services/sts.ts StsRole.trusted). */
+export interface RoleOption {
+  arn: string;
+  trusted: string[];
+  /** Seconds, 3600..43200; default 43200. */
+  maxSessionDuration?: number;
+}
+
+export interface OidcProviderOption {
+  arn: string;
+  issuer: string;
+  audience: string;
+  subject?: string;
+}
 /** Certificates per ProductCode a fresh state starts with. */
 export const DEFAULT_PACKAGE_TOTAL = 20;
 
@@ -49,6 +69,13 @@ export interface EmulatorOptions {
   processDelayMs?: number;
   /** Wall clock for signature timestamps; tests shift it to provoke InvalidTimeStamp.Expired. */
   now?: () => number;
+  /** STS roles (added to, or replacing by ARN, those in a state file). */
+  roles?: RoleOption[];
+  oidcProviders?: OidcProviderOption[];
+  /** The role ECS instance metadata answers for (`/latest/meta-data/ram/security-credentials/…`). */
+  ecsRole?: { roleArn: string; requireToken?: boolean };
+  /** Serve HTTPS with a certificate for 127.0.0.1, ::1 and localhost from the emulator's CA. */
+  tls?: boolean;
 }
 
 export interface RunningEmulator {
@@ -60,6 +87,8 @@ export interface RunningEmulator {
   accessKeySecret: string;
   credentials: Credential[];
   control: EmulatorControl;
+  /** With `tls`: the CA root (PEM) that the server certificate chains to (for NODE_EXTRA_CA_CERTS). */
+  caPem?: string;
   close(): Promise<void>;
 }
 
@@ -109,13 +138,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ca: new CertificateAuthority(state.ca),
     processDelayMs: options.processDelayMs ?? 0,
     region: "cn-hangzhou",
-    accountId: "1234567890123456",
+    accountId: DEFAULT_ACCOUNT_ID,
   };
+  for (const role of options.roles ?? []) defineRole(context, role.arn, role.trusted, role.maxSessionDuration);
+  for (const provider of options.oidcProviders ?? []) defineOidcProvider(context, provider);
+  if (options.ecsRole) setEcsRole(context, options.ecsRole.roleArn, options.ecsRole.requireToken ?? false);
+  if (options.roles || options.oidcProviders || options.ecsRole) persist();
+  const host = options.host ?? "127.0.0.1";
+  const tls = options.tls ? await serverCertificate(context, host) : undefined;
   const faults = new Faults(options.faults);
   const lateCommits = new LateCommits();
   const control = createControl(context, faults, persist, lateCommits);
   const server = createEmulatorServer({
-    services: [casService, kmsService, alidnsService, cdnService, dcdnService, slbService, albService],
+    services: [casService, kmsService, alidnsService, cdnService, dcdnService, slbService, albService, stsService],
     credentials,
     context,
     faults,
@@ -123,8 +158,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     signatureNow: options.now ?? Date.now,
     persist,
     lateCommits,
+    tls,
   });
-  const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {
@@ -135,7 +170,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(":") ? `[${host}]` : host;
   return {
-    url: `http://${urlHost}:${port}`,
+    url: `${tls ? "https" : "http"}://${urlHost}:${port}`,
+    ...(tls ? { caPem: context.ca.roots().ec } : {}),
     host,
     port,
     accessKeyId: credentials[0]!.accessKeyId,
@@ -149,4 +185,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
+}
+
+/** A P-256 key and a certificate for the loopback names (and `host`) issued by the emulator's EC CA. */
+async function serverCertificate(context: ServiceContext, host: string): Promise<{ key: string; cert: string }> {
+  const subtle = webcrypto.subtle;
+  const keys = (await subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const spkiDer = new Uint8Array(await subtle.exportKey("spki", keys.publicKey));
+  const key = pkcs8Pem(new Uint8Array(await subtle.exportKey("pkcs8", keys.privateKey)));
+  const isIp = /^[\d.]+$|:/.test(host);
+  const dnsNames = [...new Set(["localhost", ...(isIp ? [] : [host])])];
+  const ipAddresses = [...new Set(["127.0.0.1", "::1", ...(isIp ? [host] : [])])];
+  // The wall clock, not the business one: TLS clients check validity against theirs.
+  const now = Date.now();
+  const leaf = await context.ca.issue({ spkiDer, commonName: "localhost", dnsNames, ipAddresses, notBefore: now - 5 * 60_000, notAfter: now + 30 * 24 * 3600_000 });
+  return { key, cert: `${leaf.certificatePem}${leaf.chainPem}` };
 }

@@ -1,14 +1,18 @@
-// The HTTP side: one port for cas, KMS and Alidns, dispatched by API version and action from a V1 query,
-// a V1 form body or V3 headers; CORS for extension pages; the loopback-only control endpoint; faults.
+// The HTTP (or, with `tls`, HTTPS) side: one port for every service, dispatched by API version and action
+// from a V1 query, a V1 form body or V3 headers; CORS for extension pages; the loopback-only control
+// endpoint and ECS instance metadata (`/latest/…`); faults. Issued STS credentials are accepted until they
+// expire on the business clock.
 // Every request gets an answer in the cloud's error JSON or a closed connection, never a crash: request
 // targets are parsed without throwing, bodies and targets are bounded, and what Node's HTTP parser itself
 // refuses (clientError, CONNECT, Upgrade, Expect) is answered in the same JSON.
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { Duplex } from "node:stream";
 import { randomUUID } from "node:crypto";
 import { CloudError, CloudErrors } from "./cloud-error";
 import { toCloudJson } from "./json";
-import { verifyRequest, isV3, TIMESTAMP_WINDOW_MS, type Credential, type WireRequest } from "./signature";
+import { anonymousCall, verifyRequest, isV3, TIMESTAMP_WINDOW_MS, type Credential, type WireRequest } from "./signature";
+import { issuedCredential, metadataRequest } from "./services/sts";
 import { Faults } from "./faults";
 import type { LateCommits } from "./late-commits";
 import type { CallInfo, ServiceContext, ServiceDefinition } from "./service";
@@ -44,6 +48,8 @@ export interface ServerDeps {
   persist(): void;
   /** Where lateCommit keeps the creates it holds back. */
   lateCommits: LateCommits;
+  /** Serve HTTPS with this PEM key and certificate chain (emulator/index.ts makes them from its CA). */
+  tls?: { key: string; cert: string };
 }
 
 type BodyRead = { body: Buffer } | { refused: "too-large" | "aborted" };
@@ -190,6 +196,10 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     return true;
   };
 
+  // Static keys first, then the STS credentials the emulator issued (emulator/services/sts.ts).
+  const findCredential = (id: string): Credential | undefined => deps.credentials.find((c) => c.accessKeyId === id) ?? issuedCredential(deps.context, id);
+  const isAnonymous = (version: string, action: string): boolean => findOperation(version, action)?.anonymous === true;
+
   const isCreate = (service: ServiceDefinition, version: string, action: string): boolean =>
     findOperation(version, action)?.kind === "create" || service.creates.includes(action);
 
@@ -214,7 +224,9 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     try {
       const latency = deps.faults.latencyMs();
       if (latency > 0) await sleep(latency);
-      const call = verifyRequest(wire, { findCredential: (id) => deps.credentials.find((c) => c.accessKeyId === id), now: deps.signatureNow, useNonce });
+      const call = anonymousCall(wire, isAnonymous) ?? verifyRequest(wire, { findCredential, now: deps.signatureNow, useNonce });
+      const caller = call.accessKeyId ? findCredential(call.accessKeyId) : undefined;
+      if (caller?.expiresAt !== undefined && deps.context.now() >= caller.expiresAt) throw CloudErrors.securityTokenExpired();
       const service = byVersion.get(call.version);
       if (!service) throw CloudErrors.unknownVersion(call.version);
       host = service.host;
@@ -234,7 +246,7 @@ export function createEmulatorServer(deps: ServerDeps): Server {
         params = validateParams(op, mine);
       }
       const create = isCreate(service, call.version, call.action);
-      const info: CallInfo = { listLagMs: create ? deps.faults.listLagMs(call.action) : 0 };
+      const info: CallInfo = { listLagMs: create ? deps.faults.listLagMs(call.action) : 0, caller };
       const lateBy = create ? deps.faults.takeLateCommit(call.action) : undefined;
       if (lateBy !== undefined) {
         // Cut now, commit later: the client sees a lost connection and the create lands after lateBy ms.
@@ -313,6 +325,24 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     }
   }
 
+  /** ECS instance metadata (emulator/services/sts.ts metadataRequest), loopback clients only. */
+  function handleMetadata(req: IncomingMessage, res: ServerResponse, url: Target): boolean {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k.toLowerCase()] = v;
+    if (!url.pathname.startsWith("/latest/")) return false;
+    if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) {
+      res.writeHead(403, { "content-type": "text/plain;charset=utf-8" });
+      res.end("The metadata endpoints answer loopback clients only.");
+      return true;
+    }
+    const answer = metadataRequest(deps.context, (req.method ?? "GET").toUpperCase(), url.pathname, headers);
+    if (!answer) return false;
+    deps.persist();
+    res.writeHead(answer.status, { "content-type": answer.contentType, "content-length": Buffer.byteLength(answer.body) });
+    res.end(answer.body);
+    return true;
+  }
+
   function route(req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): void {
     if (req.method === "OPTIONS") {
       res.writeHead(204, {
@@ -335,6 +365,7 @@ export function createEmulatorServer(deps: ServerDeps): Server {
           else refuse(req, res, CloudErrors.badRequest("the request body ended early."), cors);
           return;
         }
+        if (handleMetadata(req, res, target)) return;
         return target.pathname.startsWith(CONTROL_PREFIX) ? handleControl(req, res, target, read.body) : handleApi(req, res, target, read.body, cors);
       })
       .catch((err: unknown) => {
@@ -354,7 +385,9 @@ export function createEmulatorServer(deps: ServerDeps): Server {
       refuse(req, res, CloudErrors.internalError(), {});
     }
   };
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requireHostHeader: false }, onRequest);
+  const server = deps.tls
+    ? createHttpsServer({ maxHeaderSize: MAX_HEADER_BYTES, requireHostHeader: false, key: deps.tls.key, cert: deps.tls.cert }, onRequest)
+    : createServer({ maxHeaderSize: MAX_HEADER_BYTES, requireHostHeader: false }, onRequest);
   // Expect: 100-continue: a body declared too large is refused before the client is told to send it.
   server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
     const declared = req.headers["content-length"];

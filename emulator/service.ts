@@ -1,6 +1,7 @@
 // What a service file provides (one per cloud service, dispatched by API version) and what it is handed.
 import type { CertificateAuthority } from "./ca";
 import type { EmulatorState } from "./state";
+import type { Credential } from "./signature";
 
 export interface ServiceContext {
   state: EmulatorState;
@@ -18,6 +19,8 @@ export interface ServiceContext {
 export interface CallInfo {
   /** Business-clock ms after the commit before list answers show what this create makes (listLagMs fault; 0 for others). */
   listLagMs: number;
+  /** The credential the call was signed with (an issued STS one included); absent for anonymous calls. */
+  caller?: Credential;
 }
 
 export type Handler = (
@@ -42,7 +45,7 @@ export function isListed(ctx: ServiceContext, item: Listable): boolean {
 }
 
 export interface ServiceDefinition {
-  id: "cas" | "kms" | "alidns" | "cdn" | "dcdn" | "slb" | "alb";
+  id: "cas" | "kms" | "alidns" | "cdn" | "dcdn" | "slb" | "alb" | "sts";
   version: string;
   /** The HostId the cloud puts in its answers. */
   host: string;

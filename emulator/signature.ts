@@ -9,6 +9,12 @@ export interface Credential {
   accessKeySecret: string;
   /** When set, this is an STS credential: every request must carry this SecurityToken. */
   securityToken?: string;
+  /** The account the key belongs to (GetCallerIdentity, role trust); the emulator's own when absent. */
+  accountId?: string;
+  /** The RAM user the key stands for (GetCallerIdentity's Arn); `keysmith` when absent. */
+  userName?: string;
+  /** Issued STS credentials: refused with InvalidSecurityToken.Expired from then on (business clock, ms). */
+  expiresAt?: number;
 }
 
 /** What the server read off the wire, before any interpretation. */
@@ -180,6 +186,23 @@ export function verifyV3(request: WireRequest, ctx: VerifyContext): VerifiedCall
   if (!nonce) throw CloudErrors.missingParameter("x-acs-signature-nonce");
   if (!ctx.useNonce(credential.accessKeyId, nonce)) throw CloudErrors.nonceUsed();
   return { signatureVersion: "V3", accessKeyId: credential.accessKeyId, action, version, params: { ...request.query, ...request.form } };
+}
+
+/**
+ * An unsigned call (no Authorization, no AccessKeyId, no Signature) to an operation that takes none (STS
+ * AssumeRoleWithOIDC): action and version from the V3 headers or the V1 parameters, as the Tea SDK's
+ * anonymous RPC request carries both. Undefined when the request is not such a call.
+ */
+export function anonymousCall(request: WireRequest, isAnonymous: (version: string, action: string) => boolean): VerifiedCall | undefined {
+  if (request.headers["authorization"] !== undefined) return undefined;
+  const all = { ...request.query, ...request.form };
+  if (all.AccessKeyId !== undefined || all.Signature !== undefined) return undefined;
+  const action = request.headers["x-acs-action"] ?? all.Action;
+  const version = request.headers["x-acs-version"] ?? all.Version;
+  if (!action || !version || !isAnonymous(version, action)) return undefined;
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(all)) if (!V1_COMMON.has(k)) params[k] = v;
+  return { signatureVersion: request.headers["x-acs-action"] ? "V3" : "V1", accessKeyId: "", action, version, params };
 }
 
 export function verifyRequest(request: WireRequest, ctx: VerifyContext): VerifiedCall {

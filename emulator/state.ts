@@ -6,6 +6,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, u
 import { basename, dirname, join } from "node:path";
 import type { CaMaterial } from "./ca";
 import type { KeySpecId } from "../src/core/key-spec";
+import type { StsState } from "./services/sts";
 
 export type OrderState = "payed" | "domain_verify" | "process" | "certificate" | "verify_fail";
 
@@ -241,6 +242,8 @@ export interface EmulatorState {
   counters: { order: string; csr: string; record: string; cert: string; cdnDomain: string; lb: string };
   /** Added to the wall clock for order progress and validity dates (control: advance time). */
   clockOffsetMs: number;
+  /** STS roles, OIDC providers, the ECS instance role and the credentials issued (services/sts.ts); made when first needed. */
+  sts?: StsState;
 }
 
 export function loadState(file: string): EmulatorState | undefined {
