@@ -12,13 +12,13 @@
 //   with nothing downloaded, the worker's own floor, then an encrypted PKCS#8 that openssl opens;
 // - the key's dates in local time; the summary in Chinese.
 // Every read waits for the state it checks (harness.ts).
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import {
-  TEST_GRANTS, connectThroughOptions, contains, expectAttribute, expectCount, expectFocused, expectText, expectValue, expectVisible, launchExtension,
+  ROOT, TEST_GRANTS, connectThroughOptions, contains, expectAttribute, expectCount, expectFocused, expectText, expectValue, expectVisible, launchExtension,
   openExtensionPage, openssl, send, sendRaw, startTestEmulator, waitFor, type ExtensionSession, type TestEmulator,
 } from "./harness";
 import { productName } from "../../src/ui/product-names";
@@ -27,6 +27,7 @@ import { EXPORT_PASSPHRASE_MIN } from "../../src/ui/passphrase-rules";
 const DOMAIN = process.env.KEYSMITH_TEST_DOMAIN ?? "example.com";
 const CN = `www.${DOMAIN}`;
 const work = mkdtempSync(join(tmpdir(), "keysmith-order-form-"));
+const SHOTS = join(ROOT, "test-artifacts", "ui");
 let emulator: TestEmulator;
 let session: ExtensionSession;
 let page: Page;
@@ -58,6 +59,7 @@ async function left(): Promise<{ left: number; total: number; used: number }> {
 }
 
 beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
   emulator = await startTestEmulator();
   session = await launchExtension({ grantHosts: TEST_GRANTS });
   const options = await connectThroughOptions(session, emulator);
@@ -95,6 +97,8 @@ describe("order form, order card and export, in plain words", () => {
     // The summary stands right above the button.
     const order = await page.$$eval("#new-order > *", (els) => els.map((e) => e.id || e.className));
     expect(order.indexOf("order-summary")).toBeLessThan(order.indexOf("actions"));
+    await page.locator("#order-summary").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, "popup-order-summary-en.png") });
   });
 
   it("reports an empty, then a garbage CSR once, on the field, and focuses it", async () => {
@@ -120,6 +124,7 @@ describe("order form, order card and export, in plain words", () => {
       return r.top >= 0 && r.bottom <= window.innerHeight;
     });
     expect(inView, "the CSR field in view").toBe(true);
+    await page.screenshot({ path: join(SHOTS, "popup-order-bad-csr-en.png") });
     expect(downloads).toBe(0);
   });
 
@@ -143,6 +148,8 @@ describe("order form, order card and export, in plain words", () => {
     await expectText(card.locator(`#order-placed-${orderId}`), `Placed ${await intl(page, order.createdAt, "en", true)}`);
     expect(await card.textContent()).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
     await expectCount(page.getByRole("button", { name: "Refresh", exact: true }), 1, "one Refresh on the Orders tab");
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, "popup-order-validation-en.png") });
   });
 
   it("Cancel order asks first, says the certificate goes back to the package; dismissing keeps the order", async () => {
@@ -152,6 +159,7 @@ describe("order form, order card and export, in plain words", () => {
     await expectText(page, `#cancel-q-${orderId}`, contains("the certificate it took goes back to your package"));
     await expectText(page, `#cancel-q-${orderId}`, contains(CN));
     await expectFocused(page, `keep-order-${orderId}`, "the safe answer focused");
+    await page.screenshot({ path: join(SHOTS, "popup-order-cancel-confirm-en.png") });
     await page.click(`#keep-order-${orderId}`);
     await expectVisible(page, `#cancel-confirm-${orderId}`, false);
     await expectVisible(page, `#cancel-${orderId}`, true);
@@ -210,6 +218,8 @@ describe("order form, order card and export, in plain words", () => {
     await expectText(zh, "#order-summary-quota", `资源包中还剩 ${q.left} 个证书额度（共 ${q.total} 个）。`);
     const order = await send(zh, "orders.get", { id: orderId });
     await expectText(zh.locator(`#order-placed-${orderId}`), `下单时间：${await intl(zh, order.createdAt, "zh-CN", true)}`);
+    await zh.locator("#order-summary").scrollIntoViewIfNeeded();
+    await zh.screenshot({ path: join(SHOTS, "popup-order-summary-zh_CN.png") });
     await zh.close();
   });
 });
