@@ -41,7 +41,8 @@ export function ecsMetadataEndpoint(env: NodeJS.ProcessEnv): string {
 export async function ecsRoleCredentials(opts: EcsMetadataOptions): Promise<EcsRoleCredentials> {
   const fetchFn: MetadataFetch = opts.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const timeoutMs = opts.timeoutMs ?? 5_000;
-  const role = opts.roleName ?? "-";
+  // "-" until the service names the role.
+  let role = opts.roleName ?? "-";
   const refuse = (reason: string): never => fail("api.credentials.ecs_metadata", opts.field, { endpoint: opts.endpoint, role, reason });
 
   async function request(method: string, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
@@ -68,6 +69,7 @@ export async function ecsRoleCredentials(opts: EcsMetadataOptions): Promise<EcsR
     const r = await request("GET", CREDENTIALS_PATH, headers);
     if (r.status !== 200 || r.body.trim() === "") refuse(`HTTP ${r.status} (${CREDENTIALS_PATH})`);
     roleName = r.body.trim().split(/\s+/)[0]!;
+    role = roleName;
   }
   const r = await request("GET", `${CREDENTIALS_PATH}${encodeURIComponent(roleName)}`, headers);
   if (r.status !== 200) refuse(`HTTP ${r.status} (${CREDENTIALS_PATH}${roleName})`);
