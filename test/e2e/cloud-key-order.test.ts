@@ -145,6 +145,7 @@ describe("a certificate whose key the cloud made", () => {
 
     await popup.selectOption(`#export-format-${keyId}`, "pkcs12");
     await popup.fill(`#export-passphrase-${keyId}`, PASS);
+    await popup.fill(`#export-confirm-${keyId}`, PASS);
     const [download] = await Promise.all([popup.waitForEvent("download"), popup.click(`#export-${keyId}`)]);
     const pfx = join(work, "cloud.pfx");
     await download.saveAs(pfx);

@@ -110,6 +110,7 @@ describe("orders through the popup", () => {
     for (const format of ["pkcs12", "pkcs12-legacy"]) {
       await popup.selectOption(`#export-format-${keyId}`, format);
       await popup.fill(`#export-passphrase-${keyId}`, "correct horse 马");
+      await popup.fill(`#export-confirm-${keyId}`, "correct horse 马");
       const [download] = await Promise.all([popup.waitForEvent("download"), popup.click(`#export-${keyId}`)]);
       const pfx = file(`${format}.pfx`, "");
       await download.saveAs(pfx);
@@ -148,7 +149,7 @@ describe("orders through the popup", () => {
     await popup.fill("#order-subject-O", "Keysmith");
     await popup.click("#submit-order");
     await popup.waitForSelector("#new-order", { state: "detached" });
-    const id = await orderInState(popup, "cas CreateCsr", ["csr_ready"]);
+    const id = await orderInState(popup, "Key and CSR made and kept by Alibaba Cloud", ["csr_ready"]);
     const pem = await expectText(popup.locator(`[data-order-id="${id}"] pre.pem`), contains("BEGIN CERTIFICATE REQUEST"));
     expect(openssl(["req", "-noout", "-verify", "-subject"], pem)).toContain(`api.${DOMAIN}`);
   });
@@ -167,7 +168,7 @@ describe("orders through the popup", () => {
     await popup.fill("#order-sans", `kms2.${DOMAIN}`);
     await popup.click("#submit-order");
     await popup.waitForSelector("#new-order", { state: "detached" });
-    const id = await orderInState(popup, "KMS CreateCertificate", ["pending_csr"]);
+    const id = await orderInState(popup, "Certificate whose key stays in Alibaba Cloud KMS", ["pending_csr"]);
     const pem = await expectText(popup.locator(`[data-order-id="${id}"] pre.pem`), contains("BEGIN CERTIFICATE REQUEST"));
     const text = openssl(["req", "-noout", "-verify", "-text"], pem);
     expect(text).toContain(`DNS:kms2.${DOMAIN}`);
