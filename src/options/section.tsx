@@ -56,7 +56,7 @@ export function SectionHead(props: { id: string; title: string; dirty: boolean; 
 export function FocusableError(props: { error?: ErrorData | null; id: string }) {
   if (!props.error) return null;
   return (
-    <div tabIndex={-1} data-error-focus class="focus-target">
+    <div tabIndex={-1} data-error-focus class="focus-target" id={`${props.id}-box`}>
       <ErrorNotice error={props.error} id={props.id} />
     </div>
   );

@@ -55,8 +55,8 @@ describe("an endpoint that is not Alibaba Cloud", () => {
     await options.fill("#endpoint", emulator.url);
     await expectText(options, "#auto-import-hint", contains(new URL(emulator.url).origin));
     await expectChecked(options, "#auto-import", false);
-    await options.click("#save-settings");
-    await options.waitForSelector("#settings-saved");
+    await options.click("#save-cloud");
+    await options.waitForSelector("#cloud-saved");
     const settings = await send(options, "settings.get", {});
     expect(settings).toMatchObject({ endpoint: new URL(emulator.url).origin, autoImportEndpoint: "" });
     await options.close();

@@ -620,8 +620,8 @@ export async function connectThroughOptions(session: ExtensionSession, emulator:
   await options.fill("#endpoint", emulator.url);
   // A user who set up the local emulator trusts what it returns (off by default; see src/options/OptionsApp.tsx).
   await options.check("#auto-import");
-  await options.click("#save-settings");
-  await options.waitForSelector("#settings-saved");
+  await options.click("#save-cloud");
+  await options.waitForSelector("#cloud-saved");
   return options;
 }
 
