@@ -42,7 +42,7 @@ export function usageOf(spec: ApiCommandSpec, op: Operation): string {
   }
   for (const l of spec.lists ?? []) parts.push(`[--${l.flag} NAME]...`);
   if (op.kind === "create") parts.push("[--allow-duplicate] [--state-dir DIR]");
-  parts.push("[--endpoint URL] [--region ID] [--signature-version v1|v3] [--json] [--include-private-key]");
+  parts.push("[--profile NAME] [--endpoint URL] [--region ID] [--signature-version v1|v3] [--json] [--include-private-key]");
   return parts.join(" ");
 }
 
