@@ -1,9 +1,10 @@
 // The worker's test hook is a build-time switch (scripts/build-extension.mjs, Vite define
 // __KEYSMITH_TEST_HOOKS__): a plain build's background bundle hands the worker to no global, a test build
 // (KEYSMITH_TEST_HOOKS=1, as scripts/test.mjs and test/support/fresh-build.ts build) sets
-// `globalThis.keysmith`. Both are built here into temporary folders (KEYSMITH_DIST), never over dist/.
+// `globalThis.keysmith`; a store build (KEYSMITH_RELEASE=1) refuses to be a test build. Built here into
+// temporary folders (KEYSMITH_DIST), never over dist/.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -40,6 +41,16 @@ describe("the worker's test hook is in test builds only", { timeout: 120_000 }, 
       }
       expect(extensionBuildHasTestHooks(join(out, ".extension-build.json"))).toBe(false);
     }
+  });
+
+  it("a store build (KEYSMITH_RELEASE=1, as scripts/package.mjs builds) refuses the test hook", () => {
+    const out = mkdtempSync(join(tmpdir(), "keysmith-build-hooks-"));
+    dirs.push(out);
+    const env: NodeJS.ProcessEnv = { ...process.env, KEYSMITH_DIST: out, KEYSMITH_RELEASE: "1", KEYSMITH_TEST_HOOKS: "1" };
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts/build-extension.mjs")], { cwd: ROOT, env, encoding: "utf8" });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/a store build never has the test hook/);
+    expect(existsSync(join(out, "chrome"))).toBe(false);
   });
 
   it("a test build (KEYSMITH_TEST_HOOKS=1) sets globalThis.keysmith to the worker", () => {
