@@ -19,9 +19,10 @@
 //   docs/store/<shot>-<lang>.png        exactly 1280x800: the popup centred on a plain page with a caption,
 //                                       the options page as it is (every shot).
 // Re-running gives the same pictures where the product shows the same thing: fixed names, a fixed emulator
-// port when it is free (8787, the "Local emulator" preset), order ids from a fresh emulator; the validation
-// record's value (random in the emulator, as in the cloud) is shown as a fixed sample of the same shape. The
-// key's details show its creation time and validity dates, which change from run to run.
+// port when it is free (8787, the "Local emulator" preset), order ids from a fresh emulator, the order placed
+// at a fixed time by the worker's clock; the validation record's value (random in the emulator, as in the
+// cloud) is shown as a fixed sample of the same shape. The key's details (store picture only) show its
+// creation time and validity dates, which change from run to run.
 // Every screenshot waits for the state it shows (its text visible), never for a fixed time.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -72,6 +73,8 @@ const CAPTIONS: Record<Exclude<ShotName, "options">, Record<Lang, { title: strin
 
 /** A sample validation value of the emulator's shape (a UTC time stamp and 40 letters and digits). */
 const SAMPLE_RECORD_VALUE = "20261202090000q7n2k0x4c9m1v8rz5d3hw6jt0ya2pe4fg9ls1ub7";
+/** When the screenshots' DV order was placed, as the worker records it (see pinWorkerClock). */
+const PLACED_AT = Date.UTC(2026, 11, 2, 9, 0, 0);
 const DOMAIN = "example.com";
 const CONTACT = { username: "Li Lei", email: `admin@${DOMAIN}`, phone: "13800000000", validateType: "DNS" as const };
 const VAULT_PASSPHRASE = "screenshots: correct horse battery staple";
@@ -97,6 +100,17 @@ async function startOnPreferredPort(): Promise<RunningEmulator> {
   }
 }
 
+/**
+ * The order card says when the order was placed: the worker's clock is set to PLACED_AT just before the order
+ * is placed (the test build's keysmithClock, src/background/main.ts), so the card shows the same time on every
+ * run. Only the worker's own clock moves; signatures, the emulator and the vault keep real time.
+ */
+async function pinWorkerClock(session: ExtensionSession): Promise<void> {
+  const worker = await session.worker();
+  const moved = await worker.evaluate(`globalThis.keysmithClock ? (globalThis.keysmithClock.advance(${PLACED_AT} - Date.now() - globalThis.keysmithClock.advance(0)), true) : false`);
+  if (!moved) process.stderr.write("the worker has no test clock (not a test build): the order card shows the real time\n");
+}
+
 /** Credentials, endpoint, contact, a vault passphrase and the keys the screenshots show; returns the DV order's id. */
 async function seed(session: ExtensionSession, emu: RunningEmulator): Promise<{ orderId: string; keyId: string }> {
   const page = await openExtensionPage(session, "options.html?lang=en");
@@ -110,6 +124,7 @@ async function seed(session: ExtensionSession, emu: RunningEmulator): Promise<{ 
     });
     await send(page, "csr.create", { spec: "RSA_2048", subject: { CN: `api.${DOMAIN}`, O: "Example Ltd", C: "CN" }, sans: [`api.${DOMAIN}`], exportable: false });
     await send(page, "csr.create", { spec: "EC_SM2", subject: { CN: "www.例子.cn", O: "示例科技有限公司", C: "CN" }, sans: ["www.例子.cn"], exportable: true });
+    await pinWorkerClock(session);
     const order = await send(page, "orders.submitCsr", { csrPem: made.csrPem, keyId: made.key.id, ...CONTACT });
     return { orderId: order.id, keyId: made.key.id };
   } finally {
@@ -166,7 +181,8 @@ async function popupOrder(session: ExtensionSession, lang: Lang, orderId: string
       for (let n = walker.nextNode(); n; n = walker.nextNode()) if ((n.textContent ?? "").length > 20) n.textContent = sample;
     }, SAMPLE_RECORD_VALUE);
     await expectText(value, contains(SAMPLE_RECORD_VALUE));
-    await card.scrollIntoViewIfNeeded();
+    // The popup's header stays in the picture unless the record is below the fold.
+    await value.scrollIntoViewIfNeeded();
     await settle(page);
     return await page.screenshot();
   } finally {
