@@ -141,7 +141,7 @@ export function createCreates(deps: CreatesDeps) {
       windowMs: Math.max(1, await deps.windowMinutes()) * 60_000,
       ...(deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {}),
       ...(deps.maxBackoffMs !== undefined ? { maxBackoffMs: deps.maxBackoffMs } : {}),
-      openOrderFor: async (keys) => openOrderFor(await orders.list(), keys),
+      openOrderFor: async (keys) => openOrderFor((await orders.list()).filter((o) => (o.profileId ?? DEFAULT_PROFILE_ID) === profileId), keys),
     });
   }
 
@@ -171,7 +171,8 @@ export function createCreates(deps: CreatesDeps) {
   function recordResult(entry: PendingCreate, resultId: string, response?: ApiResponse): Promise<StoredOrder | undefined> {
     const run = async (): Promise<StoredOrder | undefined> => {
       const context = (entry.context ?? {}) as Partial<CreateContext>;
-      const all = await orders.list();
+      // Ids are per account: only this profile's orders can already hold the result.
+      const all = (await orders.list()).filter((o) => (o.profileId ?? DEFAULT_PROFILE_ID) === entryProfile(entry));
       const domain = context.domain ?? "";
       const profile = context.profileId ? { profileId: context.profileId } : {};
       switch (context.operation) {
