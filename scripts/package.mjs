@@ -13,6 +13,7 @@
 // The extension is built by scripts/build-extension.mjs with KEYSMITH_RELEASE=1 into the scratch folder, so a
 // packaging run never touches dist/chrome or dist/firefox, which the tests use.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
@@ -153,7 +154,8 @@ passes \`npx web-ext lint --source-dir <folder>\` with 0 errors and 0 warnings. 
   for (const [kind, zip] of Object.entries(packages)) {
     const file = join(outDir, `keysmith-${kind}-${version}.zip`);
     writeFileSync(file, zip);
-    console.log(`${relative(process.cwd(), file) || file}  ${zip.length} bytes`);
+    const shown = relative(process.cwd(), file);
+    console.log(`${shown.startsWith("..") ? file : shown}  ${zip.length} bytes  sha256 ${createHash("sha256").update(zip).digest("hex")}`);
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
