@@ -277,7 +277,9 @@ export function NewOrderForm(props: {
                   ? quota.state.totalCount - quota.state.usedCount > 0
                     ? tr("ui_order_summary_quota", { left: quota.state.totalCount - quota.state.usedCount, total: quota.state.totalCount })
                     : tr("ui_order_summary_quota_none", { total: quota.state.totalCount })
-                  : tr("ui_order_summary_quota_unknown", { reason: localizeError(locale, quota.error!) })}
+                  : quota.error!.code === "api.credentials.missing"
+                    ? tr("ui_order_summary_quota_no_credentials")
+                    : tr("ui_order_summary_quota_unknown", { reason: localizeError(locale, quota.error!) })}
             </p>
           </>
         ) : (
