@@ -116,7 +116,8 @@ try {
 
   // 4. The source package: the commit's files, how to rebuild, and the timestamp.
   if (git) {
-    const npmVersion = run("npm", ["--version"], { cwd: root }).trim();
+    // Under `npm run package` npm names itself in npm_config_user_agent; else ask it.
+    const npmVersion = /\bnpm\/(\S+)/.exec(process.env.npm_config_user_agent ?? "")?.[1] ?? run("npm", ["--version"], { cwd: root }).trim();
     const date = new Date(epoch * 1000).toISOString();
     const readme = `# Keysmith ${version}: rebuilding the store packages from this source
 
