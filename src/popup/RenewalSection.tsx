@@ -63,7 +63,7 @@ export function RenewalSection(props: { api: WorkerApi; keyInfo: KeyView }) {
 
   return (
     <form class="stack renewal" id={`renewal-${id}`} aria-labelledby={`renewal-title-${id}`} onSubmit={submit}>
-      <h3 id={`renewal-title-${id}`}>{tr("ui_renewal_title")}</h3>
+      <h2 id={`renewal-title-${id}`}>{tr("ui_renewal_title")}</h2>
       <SelectField
         id={`renewal-mode-${id}`}
         label={tr("ui_renewal_mode")}
