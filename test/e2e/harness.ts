@@ -19,6 +19,7 @@
 //   value seen. contains() and check() describe a wanted value that is not an exact one; textNow() reads an
 //   element's text without waiting, for failure messages.
 // - openNewOrderForm(): the popup's Orders tab with an empty new-order form, whatever the previous test left.
+// - axeViolations(): axe-core (node_modules/axe-core) run on a page as it is now, its violations as lines.
 import { chromium, type BrowserContext, type Locator, type Page, type Worker } from "playwright-core";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -642,3 +643,20 @@ export function opensslVerifyCsr(pem: string, sm2: boolean): string {
   return `${r.stdout}\n${r.stderr}`;
 }
 
+let axeSource: string | undefined;
+
+/**
+ * axe-core's default rule set (WCAG 2.x A/AA and best practices) on the page as it is now; one line per
+ * violation and element: rule, impact, what it asks, the element and axe's summary. The extension pages' CSP
+ * (script-src 'self') refuses an inline <script>, so the library is evaluated through the DevTools protocol
+ * (page.evaluate of its source), which that CSP does not govern. Wait for the state first: this reads once.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  axeSource ??= readFileSync(join(ROOT, "node_modules", "axe-core", "axe.min.js"), "utf8");
+  if (!(await page.evaluate(`typeof window.axe === "object"`))) await page.evaluate(axeSource);
+  // A string, not a function: see DUMP_SCRIPT.
+  const found = (await page.evaluate(`window.axe.run(document, { resultTypes: ["violations"] }).then((r) =>
+    r.violations.flatMap((v) => v.nodes.map((n) =>
+      v.id + " (" + v.impact + "): " + v.help + " at " + n.target.join(" ") + " | " + (n.failureSummary || "").replace(/\\s+/g, " "))))`)) as string[];
+  return found;
+}
