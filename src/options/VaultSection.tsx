@@ -4,11 +4,12 @@
 // least PASSPHRASE_MIN_LENGTH characters, not only spaces, confirmation equal) and again by the worker.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { SelectField, TextField } from "../ui/fields";
-import { Done, ErrorNotice } from "../ui/notices";
+import { Done } from "../ui/notices";
 import { localizeError, useLocale, useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import type { WorkerApi } from "../ui/worker-api";
 import type { ErrorData } from "../core/errors";
+import { FocusableError, focusFirstInvalid } from "./section";
 import { IDLE_LOCK_MINUTES, PASSPHRASE_MAX_LENGTH, PASSPHRASE_MIN_LENGTH, type LockPolicy, type VaultStatus } from "../messages";
 
 function issue(code: string, field: string, params: Record<string, string | number> = {}): ErrorData {
@@ -35,6 +36,12 @@ export function VaultSection(props: { api: WorkerApi; focus?: boolean }) {
   const [done, setDone] = useState<string | null>(null);
   const [minutes, setMinutes] = useState("15");
   const section = useRef<HTMLElement>(null);
+  // A refused or failed submit: the first invalid field (else the error) takes the focus once it is drawn.
+  const [failures, setFailures] = useState(0);
+  useEffect(() => {
+    if (failures > 0) focusFirstInvalid(section.current);
+  }, [failures]);
+  const failed = () => setFailures((n) => n + 1);
   useEffect(() => {
     props.api.send("vault.status", {}).then((s) => {
       setStatus(s);
@@ -57,7 +64,7 @@ export function VaultSection(props: { api: WorkerApi; focus?: boolean }) {
     if (kind === "set" || kind === "change") {
       const problem = checkVaultPassphrase(next, confirm);
       setShown(problem);
-      if (problem) return;
+      if (problem) return failed();
     } else setShown(null);
     const api = props.api;
     const out =
@@ -66,6 +73,7 @@ export function VaultSection(props: { api: WorkerApi; focus?: boolean }) {
       : kind === "remove" ? await action.run(() => api.send("vault.removePassphrase", { current }), "ui_vault_removed")
       : await action.run(() => api.send("vault.unlock", { passphrase: current }), "ui_vault_unlocked");
     clear();
+    if (!out) failed();
     return out;
   };
   // The worker names fields by their protocol names; shown by their labels (as RestoreSection does). Locked,
@@ -77,11 +85,11 @@ export function VaultSection(props: { api: WorkerApi; focus?: boolean }) {
     const n = Number.parseInt(mins, 10);
     if (kind === "idle" && !(n >= IDLE_LOCK_MINUTES.min && n <= IDLE_LOCK_MINUTES.max)) {
       setShown(issue("ui.vault.idle_minutes", "minutes", { min: IDLE_LOCK_MINUTES.min, max: IDLE_LOCK_MINUTES.max }));
-      return;
+      return failed();
     }
     setShown(null);
     const policy: LockPolicy = kind === "idle" ? { kind: "idle", minutes: n } : { kind: kind as "browser-close" | "manual" };
-    await action.run(() => props.api.send("vault.setLockPolicy", { policy }), "ui_vault_policy_saved");
+    if (!(await action.run(() => props.api.send("vault.setLockPolicy", { policy }), "ui_vault_policy_saved"))) failed();
   };
   const newFields = (
     <>
@@ -148,7 +156,7 @@ export function VaultSection(props: { api: WorkerApi; focus?: boolean }) {
           )}
         </>
       )}
-      <ErrorNotice error={labelled(action.error)} id="vault-error" />
+      <FocusableError error={labelled(action.error)} id="vault-error" />
       {done && !action.error ? <Done id="vault-done" text={done} /> : null}
     </section>
   );

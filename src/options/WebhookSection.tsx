@@ -5,12 +5,13 @@
 // "Send a test message" posts one message now; the last delivery's outcome is shown under the form.
 import { useEffect, useState } from "preact/hooks";
 import { SelectField, TextField } from "../ui/fields";
-import { Done, ErrorNotice } from "../ui/notices";
+import { Done } from "../ui/notices";
 import { localizeError, useLocale, useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import type { WorkerApi } from "../ui/worker-api";
 import type { WebhookKindSetting, WebhookView } from "../messages";
 import { requestEndpointPermission } from "./endpoint";
+import { FocusableError, useFocusOnFailure } from "./section";
 
 const KINDS: WebhookKindSetting[] = ["off", "dingtalk", "feishu", "wecom", "generic"];
 
@@ -22,9 +23,12 @@ export function WebhookSection(props: { api: WorkerApi }) {
   const [url, setUrl] = useState("");
   const [secret, setSecret] = useState("");
   const [permissionDenied, setPermissionDenied] = useState(false);
+  const focus = useFocusOnFailure<HTMLElement>();
   const save = useAction((clearSecret: boolean) =>
     props.api.send("webhook.set", { kind, url: url.trim(), ...(secret ? { secret } : {}), ...(clearSecret ? { clearSecret: true } : {}) }));
   const test = useAction(() => props.api.send("webhook.test", {}));
+  /** The worker's refusal of the URL is shown on the URL field (and focused there). */
+  const urlRefused = save.error?.field?.split(".").pop() === "url" ? save.error : null;
   const show = (v: WebhookView) => {
     setView(v);
     setKind(v.kind);
@@ -39,6 +43,7 @@ export function WebhookSection(props: { api: WorkerApi }) {
     const next = await save.run(clearSecret);
     setSecret("");
     if (next) show(next);
+    else focus.failed();
     setPermissionDenied(!(await permission));
   };
   const onSubmit = (e: Event) => {
@@ -47,7 +52,8 @@ export function WebhookSection(props: { api: WorkerApi }) {
   };
   const onTest = async () => {
     save.reset();
-    await test.run();
+    const sent = await test.run();
+    if (!sent?.ok) focus.failed();
     const v = await props.api.send("webhook.get", {}).catch(() => null);
     if (v) setView(v);
   };
@@ -55,7 +61,7 @@ export function WebhookSection(props: { api: WorkerApi }) {
   const last = view?.last;
   const configured = view !== null && view.kind !== "off";
   return (
-    <section class="stack card" aria-labelledby="webhook-title">
+    <section class="stack card" aria-labelledby="webhook-title" ref={focus.ref}>
       <h2 id="webhook-title">{tr("ui_webhook_title")}</h2>
       <p class="hint">{tr("ui_webhook_hint")}</p>
       <form class="stack" onSubmit={onSubmit} autocomplete="off" id="webhook-form">
@@ -65,6 +71,7 @@ export function WebhookSection(props: { api: WorkerApi }) {
         {kind !== "off" ? (
           <>
             <TextField id="webhook-url" label={tr("ui_webhook_url")} type="url" placeholder="https://" value={url}
+              error={urlRefused ? localizeError(locale, urlRefused) : undefined}
               onInput={(v) => { setUrl(v); save.reset(); setPermissionDenied(false); }} />
             {kind === "dingtalk" || kind === "feishu" ? (
               <TextField id="webhook-secret" label={tr("ui_webhook_secret")} hint={tr("ui_webhook_secret_hint")} type="password"
@@ -74,7 +81,7 @@ export function WebhookSection(props: { api: WorkerApi }) {
           </>
         ) : null}
         {permissionDenied ? <p class="error-text" role="alert" id="webhook-permission">{tr("ui_webhook_permission_denied")}</p> : null}
-        <ErrorNotice error={save.error} id="webhook-error" />
+        <FocusableError error={urlRefused ? null : save.error} id="webhook-error" />
         {save.result ? <Done text={tr("ui_webhook_saved")} id="webhook-saved" /> : null}
         <div class="actions">
           <button type="submit" id="save-webhook" disabled={save.busy || (kind !== "off" && url.trim() === "")}>{tr("ui_webhook_save")}</button>
@@ -84,7 +91,7 @@ export function WebhookSection(props: { api: WorkerApi }) {
           <button type="button" class="secondary" id="test-webhook" onClick={() => void onTest()} disabled={!configured || test.busy}>{tr("ui_webhook_test")}</button>
         </div>
       </form>
-      <ErrorNotice error={test.error ?? (test.result && !test.result.ok ? test.result.error : undefined)} id="webhook-test-error" />
+      <FocusableError error={test.error ?? (test.result && !test.result.ok ? test.result.error : undefined)} id="webhook-test-error" />
       {test.result?.ok ? <Done text={tr("ui_webhook_test_sent")} id="webhook-test-ok" /> : null}
       {last ? (
         <p id="webhook-last" class={last.ok ? "hint" : "error-text"}>

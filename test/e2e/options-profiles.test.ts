@@ -43,6 +43,13 @@ afterAll(async () => {
 });
 
 describe("profiles in the options page", () => {
+  it("the vault section's refused passphrase focuses its field too", async () => {
+    await page.fill("#vault-new", "short");
+    await page.click("#vault-set");
+    await expectFocused(page, "vault-new");
+    await page.fill("#vault-new", "");
+  });
+
   it("adds a profile: an empty name is refused on the field, a good one is added and put in use", async () => {
     await expectValue(page, "#profile-switcher", "default");
     await page.click("#add-profile");
