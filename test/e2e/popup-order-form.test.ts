@@ -9,7 +9,8 @@
 // - "Cancel order…" asks first and says the certificate goes back to the package; "Keep the order" leaves it
 //   open; confirming cancels it and the package's used count drops by one;
 // - export: the passphrase rule of the backup (12 characters) and a confirmation, both refused on their field
-//   with nothing downloaded, the worker's own floor, then an encrypted PKCS#8 that openssl opens;
+//   with nothing downloaded, the worker's own floor, then an encrypted PKCS#8 that openssl opens; the backup
+//   form's refused submit focuses its first invalid field;
 // - the key's dates in local time; the summary in Chinese.
 // Every read waits for the state it checks (harness.ts).
 import { mkdirSync, mkdtempSync } from "node:fs";
@@ -207,6 +208,21 @@ describe("order form, order card and export, in plain words", () => {
     await download.saveAs(file);
     await expectValue(page, `#export-confirm-${keyId}`, "");
     expect(openssl(["pkey", "-in", file, "-passin", `pass:${pass}`, "-pubout"])).toContain("BEGIN PUBLIC KEY");
+  });
+
+  it("the backup form focuses its first invalid field on a refused submit", async () => {
+    const before = downloads;
+    await page.fill("#backup-passphrase", "short");
+    await page.fill("#backup-confirm", "other");
+    await page.focus("#backup-keys");
+    await page.keyboard.press("Enter");
+    await expectText(page, "#backup-passphrase-error", contains(`at least ${EXPORT_PASSPHRASE_MIN} characters`));
+    await expectFocused(page, "backup-passphrase");
+    await page.fill("#backup-passphrase", "correct horse battery staple");
+    await page.click("#backup-keys");
+    await expectText(page, "#backup-confirm-error", contains("does not match"));
+    await expectFocused(page, "backup-confirm");
+    expect(downloads).toBe(before);
   });
 
   it("speaks Chinese in the summary and the cancelled card", async () => {
