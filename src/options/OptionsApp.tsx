@@ -149,7 +149,7 @@ export function OptionsApp(props: { api: WorkerApi }) {
         ) : null}
         <CredentialsSection key={`cred-${profile.id}`} api={props.api} state={profiles} profile={profile} cloud={cloud}
           onChanged={() => void refreshProfiles()} onDirty={reportDirty("cred")} />
-        <CloudSection api={props.api} state={profiles} profile={profile} form={cloud} onChange={setCloud}
+        <CloudSection key={`cloud-${profile.id}`} api={props.api} state={profiles} profile={profile} form={cloud} onChange={setCloud}
           onSaved={(saved) => { updateProfile(saved); setCloud(toCloudForm(saved)); }} />
         <ContactSection key={`contact-${profile.id}`} api={props.api} state={profiles} profile={profile}
           onSaved={updateProfile} onDirty={reportDirty("contact")} />
