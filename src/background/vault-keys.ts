@@ -10,14 +10,23 @@ import type { CsrService, KeyService } from "./services";
 export interface VaultKeysOptions {
   /** Local order ids still open, so deleting a key with an open order is refused first. */
   openOrderIds: () => Promise<Set<string>>;
+  /**
+   * Local order id → the profile it was placed under, for the orders that ended in a certificate (issued):
+   * a key's KeyView.profileId is that of the last such order among its orderIds. Absent: no profileId.
+   */
+  orderProfiles?: () => Promise<Map<string, string>>;
   csr: CsrService;
   openVault?: () => Promise<Vault>;
   /** The clock for the backup file's date (default: the system's). */
   now?: () => Date;
 }
 
-export function toKeyView(key: VaultKey, openOrders: Set<string>): KeyView {
-  return { ...key, openOrders: key.orderIds.filter((id) => openOrders.has(id)).length };
+export function toKeyView(key: VaultKey, openOrders: Set<string>, orderProfiles?: Map<string, string>): KeyView {
+  const view: KeyView = { ...key, openOrders: key.orderIds.filter((id) => openOrders.has(id)).length };
+  // The profile of the order whose certificate the key was paired with: the latest issued one it holds.
+  const paired = orderProfiles ? [...key.orderIds].reverse().find((id) => orderProfiles.has(id)) : undefined;
+  if (paired !== undefined) view.profileId = orderProfiles!.get(paired)!;
+  return view;
 }
 
 function base64(bytes: Uint8Array): string {
@@ -43,7 +52,8 @@ export function createVaultKeys(options: VaultKeysOptions): KeyService & { vault
         throw err;
       },
     ));
-  const view = async (key: VaultKey) => toKeyView(key, await options.openOrderIds());
+  const orderProfiles = async () => (options.orderProfiles ? options.orderProfiles() : undefined);
+  const view = async (key: VaultKey) => toKeyView(key, await options.openOrderIds(), await orderProfiles());
 
   return {
     vault,
@@ -76,8 +86,8 @@ export function createVaultKeys(options: VaultKeysOptions): KeyService & { vault
       return { key: await view(made.key), csrPem: made.csrPem, inspection };
     },
     async list() {
-      const open = await options.openOrderIds();
-      return (await (await vault()).list()).map((k) => toKeyView(k, open));
+      const [open, profiles] = [await options.openOrderIds(), await orderProfiles()];
+      return (await (await vault()).list()).map((k) => toKeyView(k, open, profiles));
     },
     async get(keyId) {
       return view(await (await vault()).get(keyId));
@@ -123,8 +133,8 @@ export function createVaultKeys(options: VaultKeysOptions): KeyService & { vault
       return exportBackup(await vault(), passphrase, options.now?.() ?? new Date());
     },
     async restore(data, passphrase) {
-      const open = await options.openOrderIds();
-      return (await (await vault()).restore(data, passphrase)).map((k) => toKeyView(k, open));
+      const [open, profiles] = [await options.openOrderIds(), await orderProfiles()];
+      return (await (await vault()).restore(data, passphrase)).map((k) => toKeyView(k, open, profiles));
     },
     async linkOrder(keyId, orderId) {
       await (await vault()).linkOrder(keyId, orderId);
