@@ -4,7 +4,9 @@
 // over AssumeRole, signed by a client of its source profile (its settings and credentials, which may be a
 // role itself: profile-store.ts checkRoleChain refuses loops). The temporary credentials live in this
 // worker's memory only and are obtained again before they expire; a stopped worker or a change of the
-// profile forgets them. A locked vault locks the role too: its source cannot sign AssumeRole.
+// profile forgets them, and so does a change of the profile they were obtained with (its credentials set or
+// cleared, or the profile saved or deleted: every role whose chain of sources leads to it). A locked vault
+// locks the role too: its source cannot sign AssumeRole.
 import type { CredentialSource } from "../../core/aliyun/client";
 import { assumeRole, cachedRoleCredentials, type RoleCredentialSource } from "../../core/aliyun/sts";
 import { fail } from "../../core/errors";
@@ -43,7 +45,25 @@ export function createProfileCredentials(options: {
     }
     return s;
   };
-  const roles = new Map<string, { key: string; source: RoleCredentialSource; expiresAt?: string }>();
+  interface RoleEntry {
+    key: string;
+    /** The profile whose client signs AssumeRole. */
+    sourceId: string;
+    source: RoleCredentialSource;
+    expiresAt?: string;
+  }
+  const roles = new Map<string, RoleEntry>();
+  /** Forgets the temporary credentials of `profileId` and of every role obtained through it (directly or chained). */
+  const forget = (profileId: string): void => {
+    const gone = [profileId];
+    for (let i = 0; i < gone.length; i++) {
+      for (const [id, entry] of roles) if (entry.sourceId === gone[i] && !gone.includes(id)) gone.push(id);
+    }
+    for (const id of gone) {
+      roles.get(id)?.source.clear();
+      roles.delete(id);
+    }
+  };
   // The vault locking (or its passphrase changing) forgets every role's temporary credentials, as the
   // credential stores forget their unwrapped keys.
   const lock = (): VaultLock => options.lock ?? sharedVaultLock();
@@ -57,8 +77,9 @@ export function createProfileCredentials(options: {
     const key = roleKey(profile);
     const held = roles.get(profile.id);
     if (held && held.key === key) return held.source;
-    const entry: { key: string; source: RoleCredentialSource; expiresAt?: string } = {
+    const entry: RoleEntry = {
       key,
+      sourceId: role.sourceProfileId,
       source: cachedRoleCredentials(
         async () => {
           const client = (await options.cloudFor(role.sourceProfileId)).client;
@@ -92,12 +113,16 @@ export function createProfileCredentials(options: {
       },
     }),
     async set(input, profileId) {
-      return (await ownStore(profileId)).set(input);
+      const own = await ownStore(profileId);
+      const status = await own.set(input);
+      forget((await profileOf(profileId)).id); // roles assumed with the old credentials
+      return status;
     },
     async clear(profileId) {
       const profile = await profileOf(profileId);
-      roles.delete(profile.id);
-      return store(profile.id).clear();
+      const status = await store(profile.id).clear();
+      forget(profile.id);
+      return status;
     },
     async status(profileId): Promise<CredentialsStatus> {
       const profile = await profileOf(profileId);
@@ -108,9 +133,6 @@ export function createProfileCredentials(options: {
       return { configured: source?.configured ?? false, accessKeyIdHint: "", hasSecurityToken: expiresAt !== undefined, ...(expiresAt ? { securityTokenExpiresAt: expiresAt } : {}) };
     },
     roleExpiresAt: (profileId) => roles.get(profileId)?.expiresAt,
-    forget(profileId) {
-      roles.get(profileId)?.source.clear();
-      roles.delete(profileId);
-    },
+    forget,
   };
 }

@@ -218,6 +218,30 @@ describe("a RAM-role profile against the emulator", () => {
       }
     }
   });
+
+  it("the source's AccessKey set again: the role is assumed anew with it; the source cleared: the role signs nothing more", async () => {
+    let from = recorder.seen.length;
+    expect(await t.value<CredentialsTestResult>("credentials.test", { profileId: role.id })).toMatchObject({ ok: true });
+    expect(seenSince(from).map((s) => s[0])).toEqual(["DescribePackageState"]); // still the cached ones
+    await t.value("credentials.set", { accessKeyId: SOURCE.accessKeyId, accessKeySecret: SOURCE.accessKeySecret });
+    from = recorder.seen.length;
+    expect(await t.value<CredentialsTestResult>("credentials.test", { profileId: role.id })).toMatchObject({ ok: true });
+    const third = issuedIn(recorder.seen[from]!);
+    expect(seenSince(from)).toEqual([
+      ["AssumeRole", SOURCE.accessKeyId, false, 200],
+      ["DescribePackageState", third.accessKeyId, true, 200],
+    ]);
+
+    await t.value("credentials.clear", {});
+    const listed = await t.value<ProfileList>("profile.list", {});
+    expect(listed.profiles.find((p) => p.id === role.id)).toMatchObject({ configured: false });
+    from = recorder.seen.length;
+    const result = await t.value<CredentialsTestResult>("credentials.test", { profileId: role.id });
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatchObject({ field: "RoleArn", params: { roleArn: CERTS_ROLE, profile: "certs-role" } });
+    // Nothing went out: not the cached temporary key, and no AssumeRole without the source's key.
+    expect(seenSince(from)).toEqual([]);
+  });
 });
 
 describe("refusals name the role and the profile, in the user's language", () => {
