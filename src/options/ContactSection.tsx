@@ -4,7 +4,8 @@
 import { useState } from "preact/hooks";
 import { SelectField, TextField } from "../ui/fields";
 import { Done } from "../ui/notices";
-import { useT } from "../ui/locale";
+import { useLocale, useT } from "../ui/locale";
+import { productDetail, productName } from "../ui/product-names";
 import { useAction } from "../ui/use-action";
 import { DEFAULT_DV_PRODUCT_CODE, DV_PRODUCT_CODES } from "../core/aliyun/product-codes";
 import type { ProfileView } from "../messages";
@@ -43,6 +44,7 @@ export function ContactSection(props: {
   onDirty?: (dirty: boolean) => void;
 }) {
   const tr = useT();
+  const locale = useLocale();
   const [form, setForm] = useState<ContactForm>(() => toContactForm(props.profile));
   const [showErrors, setShowErrors] = useState(false);
   const focus = useFocusOnFailure<HTMLElement>();
@@ -83,8 +85,8 @@ export function ContactSection(props: {
           hint={tr(form.validateType === "DNS" ? "ui_validate_dns_hint" : "ui_validate_file_hint")} value={form.validateType}
           choices={[{ value: "DNS", label: tr("ui_validate_dns") }, { value: "FILE", label: tr("ui_validate_file") }]}
           onChange={(v) => set({ validateType: v as ContactForm["validateType"] })} />
-        <SelectField id="default-product" label={tr("ui_product_code")} value={form.productCode}
-          choices={products.map((p) => ({ value: p, label: p }))}
+        <SelectField id="default-product" label={tr("ui_product_code")} hint={productDetail(form.productCode, locale)} value={form.productCode}
+          choices={products.map((p) => ({ value: p, label: productName(p, locale) }))}
           onChange={(v) => set({ productCode: v })} />
         <FocusableError error={save.error} id="contact-error" />
         {save.result && !dirty ? <Done text={tr("ui_opt_saved_for", { name: props.profile.name })} id="contact-saved" /> : null}

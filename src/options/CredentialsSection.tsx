@@ -10,6 +10,7 @@ import { useState } from "preact/hooks";
 import { Field, SelectField, TextField } from "../ui/fields";
 import { Done } from "../ui/notices";
 import { localizeError, useLocale, useT } from "../ui/locale";
+import { localDateTime } from "../ui/dates";
 import { useAction } from "../ui/use-action";
 import type { ErrorData } from "../core/errors";
 import type { CredentialsDraft, ProfileKind, ProfileView } from "../messages";
@@ -209,9 +210,8 @@ export function CredentialsSection(props: {
     }
     if (!profile.configured) return tr("ui_credentials_none");
     if (profile.kind === "sts") {
-      const at = profile.tokenExpiresAt ? new Date(profile.tokenExpiresAt) : undefined;
-      return at && !Number.isNaN(at.getTime())
-        ? tr("ui_opt_cred_sts_until", { id: profile.accessKeyIdHint, at: new Intl.DateTimeFormat(locale === "zh_CN" ? "zh-CN" : "en", { dateStyle: "medium", timeStyle: "short" }).format(at) })
+      return profile.tokenExpiresAt
+        ? tr("ui_opt_cred_sts_until", { id: profile.accessKeyIdHint, at: localDateTime(profile.tokenExpiresAt, locale) })
         : tr("ui_credentials_set_sts", { id: profile.accessKeyIdHint });
     }
     return tr("ui_credentials_set", { id: profile.accessKeyIdHint });

@@ -4,7 +4,8 @@
 // RAM-role forms checked the same way), "Test credentials" run on what the forms show without saving (the
 // stored profile stays as it was; an endpoint that cannot be reached is said in words, in English and
 // Chinese, never as the browser's "Failed to fetch"), the "Unsaved changes" marks shown while edited and
-// gone once saved, and a profile with an open order refused for deletion, then deleted anyway.
+// gone once saved, a switch with unsaved changes asked first, and a profile with an open order refused for
+// deletion, then deleted anyway.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import {
@@ -143,11 +144,19 @@ describe("profiles in the options page", () => {
     await page.click("#add-profile");
     await expectText(page, "#cred-profile", contains("role-c"));
     await page.selectOption("#cred-kind", "sts");
-    await page.fill("#access-key-id", "STS.example");
+    await page.fill("#access-key-id", "STS.exampleTokenId");
     await page.fill("#access-key-secret", "sts-secret");
     await page.fill("#sts-token", "sts-token");
     await page.click("#save-credentials");
     await expectFocused(page, "sts-expires");
+    // A day ahead, as the browser's datetime-local field takes it (local time, minutes).
+    const ahead = new Date(Date.now() + 86_400_000);
+    const pad = (n: number) => String(n).padStart(2, "0");
+    await page.fill("#sts-expires", `${ahead.getFullYear()}-${pad(ahead.getMonth() + 1)}-${pad(ahead.getDate())}T${pad(ahead.getHours())}:${pad(ahead.getMinutes())}`);
+    await page.click("#save-credentials");
+    await expectText(page, "#cred-status", contains("with an STS token, valid until"));
+    expect(await profileNamed("role-c")).toMatchObject({ kind: "sts", accessKeyIdHint: expect.stringContaining("STS") });
+    expect(Date.parse((await profileNamed("role-c")).tokenExpiresAt ?? "")).toBeGreaterThan(Date.now());
 
     await page.selectOption("#cred-kind", "role");
     await page.fill("#role-arn", "not-an-arn");
@@ -176,9 +185,19 @@ describe("profiles in the options page", () => {
     await expectText(page, "#cred-profile", contains("customer-b"));
     const order = await send(page, "orders.certificateRequest", { ...CONTACT, domain: "www.example.com" });
     expect(order.profileId).toBe(b.id);
-    // Back to the first profile, then delete customer-b from the list.
+    // Back to the first profile (with an unsaved change the switch asks first), then delete customer-b.
+    await page.fill("#endpoint", "http://127.0.0.1:1234");
     await page.selectOption("#profile-switcher", "default");
+    await expectText(page, "#switch-question", contains("Cloud"));
+    await expectValue(page, "#profile-switcher", b.id);
+    await page.click("#switch-stay");
+    await expectCount(page, "#switch-confirm", 0);
+    await expectValue(page, "#endpoint", "http://127.0.0.1:1234");
+    await page.selectOption("#profile-switcher", "default");
+    await page.click("#switch-discard");
     await expectText(page, "#cred-profile", contains("default"));
+    await expectValue(page, "#endpoint", "");
+    expect((await profileNamed("customer-b")).endpoint).toBe(emulator.url);
     await page.click(`#profile-delete-${b.id}`);
     await expectText(page, `#profile-delete-question-${b.id}`, contains("customer-b"));
     await page.click(`#profile-delete-confirm-${b.id}`);
