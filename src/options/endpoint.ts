@@ -1,5 +1,7 @@
 // Endpoint override: a custom origin (or the local emulator) is an optional host permission, asked for
 // at runtime so the installed extension holds only the cloud's hosts until the user opts in.
+import { hostPermissionPattern } from "../platform/host-pattern";
+
 export const EMULATOR_ENDPOINT = "http://127.0.0.1:8787";
 
 export const KMS_REGIONS = [
@@ -21,8 +23,7 @@ export async function requestEndpointPermission(endpoint: string): Promise<boole
   const g = globalThis as { chrome?: { permissions?: PermissionsLike } };
   if (!g.chrome?.permissions) return false;
   try {
-    const origin = new URL(endpoint).origin;
-    return await g.chrome.permissions.request({ origins: [`${origin}/*`] });
+    return await g.chrome.permissions.request({ origins: [hostPermissionPattern(new URL(endpoint).origin)] });
   } catch {
     return false;
   }

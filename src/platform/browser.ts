@@ -3,6 +3,7 @@
 // that unit tests replace with an in-memory fake (test/unit/background/fake-platform.ts).
 import browser from "webextension-polyfill";
 import type { Platform } from "./platform";
+import { hostPermissionPatterns } from "./host-pattern";
 
 export function browserPlatform(): Platform {
   return {
@@ -53,7 +54,10 @@ export function browserPlatform(): Platform {
         await browser.tabs.create({ url: browser.runtime.getURL("popup.html") });
       }
     },
-    hasHostPermission: (origin) => browser.permissions.contains({ origins: [`${origin}/*`] }),
+    hasHostPermission: async (origin) => {
+      for (const pattern of hostPermissionPatterns(origin)) if (await browser.permissions.contains({ origins: [pattern] })) return true;
+      return false;
+    },
     uiLanguage: () => browser.i18n.getUILanguage(),
   };
 }
