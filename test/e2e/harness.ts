@@ -81,7 +81,11 @@ export interface LaunchOptions {
   grantHosts?: string[];
 }
 
-function distWithGrants(dist: string, hosts: string[]): string {
+/**
+ * A private copy of the built extension `dist` whose manifest also lists `hosts` as host permissions (the
+ * grants a user would give at runtime); the caller deletes it.
+ */
+export function distWithGrants(dist: string, hosts: string[]): string {
   const copy = join(tmpdir(), `keysmith-dist-${process.pid}-${createHash("sha256").update(dist + hosts.join()).digest("hex").slice(0, 12)}`);
   rmSync(copy, { recursive: true, force: true });
   cpSync(dist, copy, { recursive: true });
