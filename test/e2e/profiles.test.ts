@@ -10,7 +10,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { TEST_GRANTS, expectText, launchExtension, openExtensionPage, send, startTestEmulator, waitFor, type ExtensionSession, type TestEmulator } from "./harness";
+import { issuedIn, startApiRecorder, type ApiRecorder } from "../support/api-recorder";
+import { TEST_GRANTS, dumpExtensionStorage, expectText, launchExtension, openExtensionPage, send, startTestEmulator, waitFor, type ExtensionSession, type TestEmulator } from "./harness";
 
 const FOLLOW_ALARM = "keysmith.orders.follow";
 const contact = { username: "Zhang San", email: "admin@example.com", phone: "13800000000", validateType: "DNS" as const };
@@ -21,6 +22,8 @@ interface Control {
   advanceTime(ms: number): void;
   caRoots(): { ec: string };
   snapshot(): Record<string, unknown>;
+  defineRole(arn: string, trusted: string[]): unknown;
+  sts(): { issued: { accessKeyId: string; roleArn: string; expired: boolean }[] };
 }
 let alpha: TestEmulator;
 let beta: TestEmulator;
@@ -160,5 +163,83 @@ describe("two profiles, two accounts", () => {
     expect(refused).toMatchObject({ ok: false, error: { code: "profile.in_use", params: { profile: "customer-b", renewals: 1 } } });
     const after = await send(page, "profile.delete", { id: betaId, force: true });
     expect(after.profiles.map((p) => p.name)).toEqual(["default"]);
+  });
+});
+
+// A RAM-role profile: the worker assumes the role with its source profile's AccessKey, then signs the cas call
+// with the temporary STS. key and its token. A recorder on loopback between the worker and the first emulator
+// notes which key and token signed each request (the emulator behind it verifies every signature), and the
+// emulator lists the temporary keys it issued.
+describe("a RAM-role profile", () => {
+  const ROLE = "acs:ram::1234567890123456:role/keysmith-certs";
+  const STRANGER = "acs:ram::1234567890123456:role/trusts-another-key";
+  let recorder: ApiRecorder;
+  let roleId = "";
+  let stsKey = "";
+  beforeAll(async () => {
+    const { hostname, port } = new URL(alpha.url);
+    recorder = await startApiRecorder({ host: hostname, port: Number(port) });
+    // The role trusts the first account's AccessKey only; the other one trusts a key nobody here holds.
+    control(alpha).defineRole(ROLE, [ALPHA.accessKeyId]);
+    control(alpha).defineRole(STRANGER, ["LTAI5tNobodyHereHolds9"]);
+  });
+  afterAll(async () => recorder?.close());
+  const seenSince = (from: number) => recorder.seen.slice(from).map((s) => [s.action, s.accessKeyId, s.securityToken !== undefined, s.status]);
+
+  it("assumes the role with the source profile's AccessKey, then signs the cas call with the STS. key and its token", async () => {
+    const source = await send(page, "profile.save", { name: "role-source", endpoint: recorder.url });
+    await send(page, "credentials.set", { profileId: source.id, accessKeyId: ALPHA.accessKeyId, accessKeySecret: ALPHA.accessKeySecret });
+    const role = await send(page, "profile.save", {
+      name: "certs-role",
+      endpoint: recorder.url,
+      role: { roleArn: ROLE, sourceProfileId: source.id, roleSessionName: "keysmith", durationSeconds: 3600 },
+    });
+    roleId = role.id;
+    expect(role).toMatchObject({ kind: "role", roleArn: ROLE, sourceProfileId: source.id, configured: true });
+
+    const from = recorder.seen.length;
+    expect(await send(page, "credentials.test", { profileId: roleId })).toMatchObject({ ok: true });
+    const issued = issuedIn(recorder.seen[from]!);
+    stsKey = issued.accessKeyId;
+    expect(stsKey).toMatch(/^STS\./);
+    expect(seenSince(from)).toEqual([
+      ["AssumeRole", ALPHA.accessKeyId, false, 200],
+      ["DescribePackageState", stsKey, true, 200],
+    ]);
+    expect(recorder.seen[from + 1]!.securityToken).toBe(issued.securityToken);
+    expect(control(alpha).sts().issued).toEqual([expect.objectContaining({ accessKeyId: stsKey, roleArn: ROLE, expired: false })]);
+    const listed = (await send(page, "profile.list", {})).profiles.find((p) => p.id === roleId);
+    expect(Date.parse(listed!.tokenExpiresAt!)).toBe(Date.parse(issued.expiration));
+  });
+
+  it("a second call reuses the temporary credentials: one AssumeRole", async () => {
+    const from = recorder.seen.length;
+    expect(await send(page, "credentials.test", { profileId: roleId })).toMatchObject({ ok: true });
+    expect(seenSince(from)).toEqual([["DescribePackageState", stsKey, true, 200]]);
+    expect(control(alpha).sts().issued).toHaveLength(1);
+  });
+
+  it("a role that does not trust the source is refused, naming the role ARN and the profile", async () => {
+    const source = (await send(page, "profile.list", {})).profiles.find((p) => p.name === "role-source")!;
+    const stranger = await send(page, "profile.save", {
+      name: "stranger-role",
+      endpoint: recorder.url,
+      role: { roleArn: STRANGER, sourceProfileId: source.id, roleSessionName: "keysmith", durationSeconds: 3600 },
+    });
+    const from = recorder.seen.length;
+    const result = await send(page, "credentials.test", { profileId: stranger.id });
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatchObject({ code: "api.role.refused", field: "RoleArn", params: { roleArn: STRANGER, profile: "stranger-role", apiCode: "NoPermission" } });
+    expect(result.error!.message).toContain(STRANGER);
+    expect(seenSince(from)).toEqual([["AssumeRole", ALPHA.accessKeyId, false, 403]]);
+    expect(control(alpha).sts().issued).toHaveLength(1);
+  });
+
+  it("the temporary secret and token are nowhere in chrome.storage, IndexedDB or the profile's files", async () => {
+    const dump = await dumpExtensionStorage(session);
+    expect(dump).toContain("certs-role"); // the dump holds the profiles
+    const answers = recorder.seen.filter((s) => s.action === "AssumeRole" && s.status === 200).map(issuedIn);
+    expect(answers).toHaveLength(1);
+    for (const secret of [answers[0]!.accessKeySecret, answers[0]!.securityToken]) expect(dump).not.toContain(secret);
   });
 });
