@@ -112,7 +112,7 @@ async function pinWorkerClock(session: ExtensionSession): Promise<void> {
   if (!moved) process.stderr.write("the worker has no test clock (not a test build): the order card shows the real time\n");
 }
 
-/** Credentials, endpoint, contact, a vault passphrase and the keys the screenshots show; returns the DV order's id. */
+/** Credentials, endpoint, contact, a vault passphrase and the keys the screenshots show; the DV order placed and its key. */
 async function seed(session: ExtensionSession, emu: RunningEmulator): Promise<{ orderId: string; keyId: string }> {
   const page = await openExtensionPage(session, "options.html?lang=en");
   try {
