@@ -136,7 +136,7 @@ describe("aliyun-cli profiles: which key signs", () => {
     expect(en.err).toContain(`--profile: there is no profile "third" in ${join(home, ".aliyun", "config.json")}, ${join(home, ".alibabacloud", "credentials")}`);
     const zh = await run(["package", "status", "--profile", "third"], { KEYSMITH_LANG: "zh_CN" });
     expect(zh.code).toBe(2);
-    expect(zh.err).toContain("没有名为“third”的配置");
+    expect(zh.err).toContain("没有名为「third」的配置");
     expect([...en.seen, ...zh.seen]).toEqual([]);
   });
 

@@ -54,6 +54,6 @@ describe("keysmith ram-policy", () => {
     expect(en.err).toMatch(/--service: "ecs" is not a service/);
     const zh = await run(["ram-policy", "--service", "ecs"], "zh_CN");
     expect(zh.code).toBe(2);
-    expect(zh.err).toMatch(/--service：“ecs”不是/);
+    expect(zh.err).toMatch(/--service：「ecs」不是/);
   });
 });

@@ -142,7 +142,7 @@ describe("exit-2 errors", () => {
     expect(err.message).toContain(`"third"`);
     expect(err.message).toContain(join(h, ".aliyun", "config.json"));
     expect(err.message).toContain(join(h, ".alibabacloud", "credentials"));
-    expect(err.localized("zh_CN")).toMatch(/没有名为“third”/);
+    expect(err.localized("zh_CN")).toMatch(/没有名为「third」/);
     expect(error(() => resolveChain({ HOME: h, ALIBABA_CLOUD_PROFILE: "third" })).field).toBe("ALIBABA_CLOUD_PROFILE");
   });
 
