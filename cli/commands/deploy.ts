@@ -35,7 +35,7 @@ export const deployCommand: Command = {
   summary: "Deploy a certificate `keysmith renew` keeps to a CDN or DCDN domain or an SLB or ALB listener (uploading it to cas first if needed)",
   usage:
     "keysmith deploy --cert NAME (--cdn DOMAIN | --dcdn DOMAIN | --slb LB_ID:PORT[:DOMAIN] | --alb LISTENER_ID[:default|:additional])\n" +
-    "                [--region R] [--passphrase-file FILE] [--state-dir DIR] [--endpoint URL] [--json]\n" +
+    "                [--region R] [--passphrase-file FILE] [--state-dir DIR] [--profile NAME] [--endpoint URL] [--json]\n" +
     "  NAME: a certificate's name in the renew file; --passphrase-file is needed when it is not in cas yet\n" +
     "  --slb: an HTTPS listener's default certificate, or with :DOMAIN that SNI domain extension's\n" +
     "  --alb: the listener's default certificate (the default) or an additional one; --region: the SLB/ALB region\n" +

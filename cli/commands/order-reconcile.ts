@@ -57,7 +57,7 @@ export const orderReconcileCommand: Command = {
   name: "order reconcile",
   summary: "Find the result of creates whose answer was lost (pending creates) and record it",
   usage:
-    "keysmith order reconcile [--wait SECONDS] [--choose PENDING_ID=ID] [--place-anyway PENDING_ID [--passphrase-file FILE]] [--state-dir DIR] [--endpoint URL] [--json]\n" +
+    "keysmith order reconcile [--wait SECONDS] [--choose PENDING_ID=ID] [--place-anyway PENDING_ID [--passphrase-file FILE]] [--state-dir DIR] [--profile NAME] [--endpoint URL] [--json]\n" +
     "  Exit 0: nothing left pending; 3: some create's outcome is still unknown or needs --choose.",
   async run(ctx) {
     const args = parseArgs(ctx.argv, [

@@ -99,7 +99,7 @@ export const orderWaitCommand: Command = {
   usage:
     "keysmith order wait ORDER_ID [--add-dns-record [--zone ZONE]] [--out DIR] [--name BASENAME] [--interval SECONDS] [--timeout SECONDS] [--force]\n" +
     "       [--key-passphrase-file FILE | --unencrypted]   (one of them when the service made the key: orders by --domain)\n" +
-    "       [--endpoint URL] [--region ID] [--site cn|intl] [--signature-version v1|v3] [--json]\n" +
+    "       [--profile NAME] [--endpoint URL] [--region ID] [--site cn|intl] [--signature-version v1|v3] [--json]\n" +
     `  defaults: --out . , --name the order's domain (*. -> _wildcard.), --interval ${DEFAULT_INTERVAL_S}, --timeout ${DEFAULT_TIMEOUT_S}\n` +
     "  exit: 0 issued, 1 verify_fail / cancelled / timeout, 2 invalid input or an API error",
   async run(ctx: CliContext): Promise<number> {

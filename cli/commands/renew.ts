@@ -231,7 +231,7 @@ export const renewCommand: Command = {
   summary: "Make certificates match a renew file: order what is missing or due, upload to cas, deploy to CDN, DCDN, SLB or ALB",
   usage:
     "keysmith renew --config FILE --passphrase-file FILE [--state-dir DIR] [--now TIME] [--interval SECONDS] [--timeout SECONDS] [--webhook-config FILE]\n" +
-    "       [--endpoint URL] [--site cn|intl] [--signature-version v1|v3] [--json]\n" +
+    "       [--profile NAME] [--endpoint URL] [--site cn|intl] [--signature-version v1|v3] [--json]\n" +
     "  FILE: YAML or JSON (docs/lifecycle.md); keys are kept encrypted with the passphrase in DIR/certificates/<name>/\n" +
     "  --now: judge what is due as of this ISO 8601 time instead of the system clock\n" +
     "  --webhook-config FILE: YAML or JSON { kind: dingtalk|feishu|wecom|generic, url, secret?, format? } or a list; one message per\n" +

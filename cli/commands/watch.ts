@@ -39,7 +39,7 @@ export const watchCommand: Command = {
   name: "watch",
   summary: "List every certificate of the account (cas, KMS, CDN) with its days left; exit 1 when one expires soon",
   usage:
-    "keysmith watch [--days N] [--json] [--now TIME] [--webhook-config FILE] [--endpoint URL] [--site cn|intl] [--region ID] [--signature-version v1|v3]\n" +
+    "keysmith watch [--days N] [--json] [--now TIME] [--webhook-config FILE] [--profile NAME] [--endpoint URL] [--site cn|intl] [--region ID] [--signature-version v1|v3]\n" +
     `  --days: a whole number 0..3650 (default ${DEFAULT_DAYS}); exit 1 when a certificate expires within that many days\n` +
     "  --now: count days left from this ISO 8601 time instead of the system clock\n" +
     "  --webhook-config FILE: as keysmith renew's; the certificates expiring within N days go out as one message\n" +
