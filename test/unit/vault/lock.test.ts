@@ -7,6 +7,8 @@ import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createCredentialStore } from "../../../src/background/credentials";
 import { PAYLOAD_SCHEMAS } from "../../../src/background/payload-schemas";
+import { PASSPHRASE_MIN_LENGTH } from "../../../src/messages";
+import { EXPORT_PASSPHRASE_MIN } from "../../../src/ui/passphrase-rules";
 import { VaultLock, memorySession } from "../../../src/background/vault/lock";
 import { removeVaultPassphrase, setVaultPassphrase, unlockVault } from "../../../src/background/vault/passphrase";
 import { openVaultDatabase, STORE_SECRETS, VAULT_DB_VERSION } from "../../../src/background/vault/schema";
@@ -193,7 +195,7 @@ describe("vault passphrase", () => {
     expect(await hmacV3(credentials, "sealed")).toBe(expectedV3("sealed"));
   });
 
-  it("the worker refuses passphrases under 10 characters for the vault, exports and backups (code points, not only spaces)", () => {
+  it("the worker refuses passphrases under 10 characters for the vault and under 12 for exports and backups (code points, not only spaces)", () => {
     const refused = (f: () => unknown) => {
       try {
         f();
@@ -206,6 +208,13 @@ describe("vault passphrase", () => {
     expect(refused(() => PAYLOAD_SCHEMAS["keys.backup"].check({ passphrase: "          " }, "payload"))).toBe("passphrase.too_short payload.passphrase");
     expect(refused(() => PAYLOAD_SCHEMAS["keys.export"].check({ keyId: "k", format: "pkcs12", passphrase: "short" }, "payload"))).toBe("passphrase.too_short payload.passphrase");
     expect(refused(() => PAYLOAD_SCHEMAS["vault.setPassphrase"].check({ passphrase: "密钥口令保护十个字符" }, "payload"))).toBe("accepted");
+    // Eleven characters: enough for the vault, not for a file that can be attacked offline; twelve are.
+    expect(refused(() => PAYLOAD_SCHEMAS["vault.setPassphrase"].check({ passphrase: "eleven char" }, "payload"))).toBe("accepted");
+    expect(refused(() => PAYLOAD_SCHEMAS["keys.backup"].check({ passphrase: "eleven char" }, "payload"))).toBe("passphrase.too_short payload.passphrase");
+    expect(refused(() => PAYLOAD_SCHEMAS["keys.export"].check({ keyId: "k", format: "pkcs12", passphrase: "eleven char" }, "payload"))).toBe("passphrase.too_short payload.passphrase");
+    expect(refused(() => PAYLOAD_SCHEMAS["keys.backup"].check({ passphrase: "密钥备份口令不要告诉别人" }, "payload"))).toBe("accepted");
+    expect(refused(() => PAYLOAD_SCHEMAS["keys.export"].check({ keyId: "k", format: "pkcs12", passphrase: "twelve chars" }, "payload"))).toBe("accepted");
+    expect([PASSPHRASE_MIN_LENGTH, EXPORT_PASSPHRASE_MIN]).toEqual([10, 12]);
     expect(refused(() => PAYLOAD_SCHEMAS["vault.setLockPolicy"].check({ policy: { kind: "idle" } }, "payload"))).toBe("message.payload.invalid payload.policy.minutes");
   });
 });
