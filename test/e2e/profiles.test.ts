@@ -142,6 +142,9 @@ describe("two profiles, two accounts", () => {
     expect(verifiesAgainst(alpha, issued.certificatePem!)).toBe(true);
     expect(verifiesAgainst(beta, issued.certificatePem!)).toBe(false);
     expect((await send(page, "keys.get", { keyId: orderA.keyId! })).certificate?.sans).toEqual(["alpha.example.com"]);
+    // Each paired key names the profile of the order whose certificate it holds.
+    expect((await send(page, "keys.get", { keyId: orderA.keyId! })).profileId).toBe("default");
+    expect((await send(page, "keys.get", { keyId: orderB.keyId! })).profileId).toBe(betaId);
   });
 
   it("the popup shows the switcher and names the profile of an order that is not the selected one's", async () => {
