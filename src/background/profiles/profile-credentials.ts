@@ -9,7 +9,7 @@
 // locks the role too: its source cannot sign AssumeRole.
 import type { CredentialSource } from "../../core/aliyun/client";
 import { assumeRole, cachedRoleCredentials, type RoleCredentialSource } from "../../core/aliyun/sts";
-import { fail } from "../../core/errors";
+import { fail, isKeysmithError } from "../../core/errors";
 import type { CredentialsStatus } from "../../messages";
 import type { CloudPort } from "../cloud-port";
 import { createCredentialStore, type CredentialStore } from "../credentials";
@@ -107,7 +107,14 @@ export function createProfileCredentials(options: {
     source: (profileId) => ({
       async signingCredentials() {
         const profile = await options.profiles.get(profileId);
-        if (!profile.role) return store(profile.id).signingCredentials();
+        if (!profile.role) {
+          return store(profile.id).signingCredentials().catch((err: unknown) => {
+            // The store's api.credentials.missing speaks of the command line's environment variables; here the
+            // user saves an AccessKey in the options, for this profile (a role's source names its own).
+            if (isKeysmithError(err) && err.code === "api.credentials.missing") fail("api.credentials.not_saved", "AccessKey", { profile: profile.name });
+            throw err;
+          });
+        }
         await lock().protection(); // locked: vault.locked, even while temporary credentials are held
         return roleSource(profile).signingCredentials();
       },
