@@ -12,7 +12,7 @@ import { CheckboxField, SelectField, TextField } from "../ui/fields";
 import { ErrorNotice } from "../ui/notices";
 import { localizeError, useLocale, useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
-import { checkSans, checkSubject, isDomainName, namesForRequest, parseNames, PROFILES } from "../ui/subject-rules";
+import { checkSanBox, checkSubject, isDomainName, namesForRequest, parseNames, PROFILES, sanBoxLimit } from "../ui/subject-rules";
 import { toSubjectFields, type KeyView, type OrderOperation, type OrderView, type SubjectInput, type WorkerApi } from "../ui/worker-api";
 import { ContactFields, contactErrors, type ContactInput } from "../ui/contact-fields";
 import { keySpecName } from "../ui/key-spec-names";
@@ -146,7 +146,6 @@ export function NewOrderForm(props: {
     return () => { current = false; };
   }, [usesPackage, productCode]);
   const needsContact = operation === "CreateCertificateWithCsrRequest" || operation === "CreateCertificateRequest";
-  const kmsSans = namesForRequest(subject.CN, parseNames(sansText));
   const problems: string[] = [];
   if (needsContact && Object.keys(contactErrors(contact)).length) problems.push("contact");
   const pastedRead = pasted && pasted.pem === pastedPem ? pasted : undefined;
@@ -156,9 +155,13 @@ export function NewOrderForm(props: {
   if (operation === "CreateCertificateWithCsrRequest" && !keyId && (!/BEGIN CERTIFICATE REQUEST/.test(csrPaste) || pastedProblem)) problems.push("csr");
   if (operation === "CreateCertificateRequest" && !isDomainName(domain.trim())) problems.push("domain");
   const kmsErrors = operation === "KmsCreateCertificate" ? checkSubject(PROFILES.kms, subject) : {};
-  const kmsSanError = operation === "KmsCreateCertificate" ? checkSans(PROFILES.kms, kmsSans) : undefined;
   const cloudCsrErrors = operation === "CreateCsr" ? checkSubject(PROFILES.generic, subject) : {};
-  if (Object.keys(kmsErrors).length || kmsSanError || Object.keys(cloudCsrErrors).length) problems.push("subject");
+  // The SAN box as typed, apart from the CN (its own field reports it; the request adds it): KMS takes 10 names
+  // with the CN, the cloud's CSR up to the worker's 100. Every bad name is named.
+  const sanProfile = operation === "KmsCreateCertificate" ? PROFILES.kms : PROFILES.generic;
+  const sanError = operation === "KmsCreateCertificate" || operation === "CreateCsr" ? checkSanBox(sanProfile, subject.CN, parseNames(sansText)) : undefined;
+  if (Object.keys(kmsErrors).length || Object.keys(cloudCsrErrors).length) problems.push("subject");
+  if (sanError) problems.push("sans");
   if (operation === "CreateCsr" && !CSR_NAME.test(csrName.trim())) problems.push("name");
 
   const onSubmit = async (e: Event) => {
@@ -258,9 +261,9 @@ export function NewOrderForm(props: {
           {subjectField("C", "ui_subject_C")}
           {subjectField("ST", "ui_subject_ST")}
           {subjectField("L", "ui_subject_L")}
-          <TextField id="order-sans" label={tr("ui_sans")} hint={tr("ui_sans_hint", { max: operation === "KmsCreateCertificate" ? 10 : 100 })}
+          <TextField id="order-sans" label={tr("ui_sans")} hint={tr("ui_sans_box_hint", { max: sanBoxLimit(sanProfile) })}
             multiline rows={2} value={sansText} onInput={setSansText}
-            error={showErrors && kmsSanError ? localizeError(locale, kmsSanError) : undefined} />
+            error={showErrors && sanError ? localizeError(locale, { ...sanError, field: tr("ui_sans") }) : undefined} />
         </fieldset>
       ) : null}
       {needsContact ? <ContactFields idPrefix="order" value={contact} onChange={setContact} showErrors={showErrors} /> : null}
@@ -277,7 +280,7 @@ export function NewOrderForm(props: {
                   ? quota.state.totalCount - quota.state.usedCount > 0
                     ? tr("ui_order_summary_quota", { left: quota.state.totalCount - quota.state.usedCount, total: quota.state.totalCount })
                     : tr("ui_order_summary_quota_none", { total: quota.state.totalCount })
-                  : quota.error!.code === "api.credentials.missing"
+                  : quota.error!.code === "api.credentials.not_saved"
                     ? tr("ui_order_summary_quota_no_credentials")
                     : tr("ui_order_summary_quota_unknown", { reason: localizeError(locale, quota.error!) })}
             </p>

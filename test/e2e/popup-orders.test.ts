@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import {
-  ROOT, TEST_GRANTS, check, connectThroughOptions, contains, expectText, expectValue, launchExtension, openNewOrderForm, openPopup, openssl, startTestEmulator,
+  ROOT, TEST_GRANTS, check, connectThroughOptions, contains, expectCount, expectText, expectValue, expectVisible, launchExtension, openNewOrderForm, openPopup, openssl, startTestEmulator,
   textNow, waitFor, type ExtensionSession, type TestEmulator,
 } from "./harness";
 
@@ -165,7 +165,17 @@ describe("orders through the popup", () => {
     await popup.fill("#order-subject-C", "CN");
     await popup.fill("#order-subject-O", "Keysmith");
     await popup.fill("#order-subject-OU", "Ops");
+    // The SAN box: the CN has its own place, so 9 more at most; the count is what was typed (the CN typed again
+    // not counted twice), and every bad name is named, on the SAN field only.
+    await expectText(popup, "#order-sans-hint", contains("at most 9 more"));
+    const ten = Array.from({ length: 10 }, (_, i) => `h${i}.${DOMAIN}`);
+    await popup.fill("#order-sans", [`kms.${DOMAIN}`, ...ten].join("\n"));
+    await expectText(popup, "#order-sans-error", `Other domain names (SANs): 10 names; at most 9 here besides the Common Name.`);
+    await popup.fill("#order-sans", [`kms2.${DOMAIN}`, `a_b.${DOMAIN}`, "localhost"].join(", "));
+    await expectText(popup, "#order-sans-error", `Other domain names (SANs): 2 names are not valid domain names, IP addresses or e-mail addresses: a_b.${DOMAIN}, localhost.`);
+    await expectCount(popup, "#new-order .error-text", 1, "the SAN box's one error");
     await popup.fill("#order-sans", `kms2.${DOMAIN}`);
+    await expectVisible(popup, "#order-sans-error", false);
     await popup.click("#submit-order");
     await popup.waitForSelector("#new-order", { state: "detached" });
     const id = await orderInState(popup, "Certificate whose key stays in Alibaba Cloud KMS", ["pending_csr"]);
