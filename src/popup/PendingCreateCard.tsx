@@ -2,14 +2,67 @@
 // src/background/orders/pending-store.ts), in words: when it was placed, that no answer came and why, that
 // the worker is looking for it in the cloud's list (and when it looks next), or that it was not found in the
 // window. "Check again" always; after the window "Place it anyway (may duplicate)" behind a confirmation;
-// when several new orders match, each candidate with its fields and "This one is mine".
+// when several new orders match, each candidate with its fields in words and "This one is mine".
+import { Fragment } from "preact";
 import { useState } from "preact/hooks";
 import { ErrorNotice } from "../ui/notices";
 import { useLocale, useT } from "../ui/locale";
 import { pickLocale } from "../core/i18n";
 import { describeReason } from "../core/reason";
 import { useAction } from "../ui/use-action";
+import { localDate, localDateTime } from "../ui/dates";
+import { productDetail, productName } from "../ui/product-names";
+import type { Locale } from "../core/i18n";
 import type { OrderView, PendingCreateView, WorkerApi } from "../ui/worker-api";
+
+/**
+ * The fields a candidate is told apart by (each operation's describe() in src/core/aliyun/operations/), under
+ * their names in words; the API's own name stays as the label's tooltip.
+ */
+const CANDIDATE_FIELD: Record<string, string> = {
+  OrderId: "ui_pending_field_order_id",
+  Domain: "ui_pending_field_domain",
+  DomainName: "ui_pending_field_domain",
+  ProductCode: "ui_pending_field_product",
+  Status: "ui_pending_field_status",
+  DomainStatus: "ui_pending_field_status",
+  BuyDate: "ui_pending_field_placed",
+  GmtCreated: "ui_pending_field_created",
+  CertificateId: "ui_pending_field_certificate_id",
+  Name: "ui_pending_field_name",
+  CommonName: "ui_pending_field_common_name",
+  Subject: "ui_pending_field_subject",
+  SerialNo: "ui_pending_field_serial",
+  EndDate: "ui_pending_field_end_date",
+  CsrId: "ui_pending_field_csr_id",
+  Algorithm: "ui_pending_field_algorithm",
+  CdnType: "ui_pending_field_cdn_type",
+  RecordId: "ui_pending_field_record_id",
+  RR: "ui_pending_field_host_record",
+  Type: "ui_pending_field_record_type",
+  Value: "ui_pending_field_record_value",
+};
+
+export interface CandidateField {
+  /** The API's name of the field (for the tooltip). */
+  name: string;
+  label: string;
+  value: string;
+  /** What the value stands for when it is shown in words (a product's code). */
+  valueTitle?: string;
+}
+
+/** A candidate's summary in words: labels from the catalogue (an unknown field keeps its name), products and dates as the pages show them. */
+export function candidateFields(summary: Record<string, string>, tr: (key: string) => string, locale: Locale): CandidateField[] {
+  return Object.entries(summary).map(([name, raw]) => {
+    const key = CANDIDATE_FIELD[name];
+    const label = key ? tr(key) : name;
+    if (name === "ProductCode" && raw) return { name, label, value: productName(raw, locale), valueTitle: productDetail(raw, locale) };
+    if ((name === "BuyDate" || name === "GmtCreated") && raw) return { name, label, value: localDateTime(raw, locale) };
+    if (name === "EndDate" && raw) return { name, label, value: localDate(raw, locale) };
+    return { name, label, value: raw };
+  });
+}
 
 function clock(iso: string, locale: string): string {
   return new Date(iso).toLocaleTimeString(locale === "zh_CN" ? "zh-CN" : "en-GB", { hour: "2-digit", minute: "2-digit" });
@@ -64,12 +117,12 @@ export function PendingCreateCard(props: { api: WorkerApi; entry: PendingCreateV
         <ul class="stack" id={`pending-candidates-${e.id}`}>
           {e.candidates.map((c) => (
             <li class="subtle stack" key={c.id}>
-              <dl>
-                {Object.entries(c.summary).map(([k, v]) => (
-                  <div class="row" key={k}>
-                    <dt>{k}</dt>
-                    <dd>{v}</dd>
-                  </div>
+              <dl class="facts">
+                {candidateFields(c.summary, tr, locale).map((f) => (
+                  <Fragment key={f.name}>
+                    <dt title={f.name}>{f.label}</dt>
+                    <dd title={f.valueTitle}>{f.value}</dd>
+                  </Fragment>
                 ))}
               </dl>
               <button type="button" class="small" id={`pending-choose-${e.id}-${c.id}`} disabled={busy}

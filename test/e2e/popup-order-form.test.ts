@@ -156,6 +156,20 @@ describe("order form, order card and export, in plain words", () => {
   it("Cancel order asks first, says the certificate goes back to the package; dismissing keeps the order", async () => {
     const card = page.locator(`[data-order-id="${orderId}"]`);
     const before = await left();
+    // A quiet row of its own: under a rule, at the end of the card, the button's text muted and unfilled.
+    const look = await card.locator(`#cancel-${orderId}`).evaluate((button) => {
+      const row = getComputedStyle(button.parentElement!);
+      const probe = document.createElement("span");
+      probe.style.color = "var(--muted)";
+      document.body.append(probe);
+      const muted = getComputedStyle(probe).color;
+      probe.remove();
+      const b = getComputedStyle(button);
+      return { rule: row.borderTopStyle, justify: row.justifyContent, color: b.color, muted, fill: b.backgroundColor };
+    });
+    expect(look).toMatchObject({ rule: "solid", justify: "flex-end", fill: "rgba(0, 0, 0, 0)" });
+    expect(look.color, "the cancel button's text in the muted colour").toBe(look.muted);
+    await card.screenshot({ path: join(SHOTS, "popup-order-card-cancel-row-en.png") });
     await card.locator(`#cancel-${orderId}`).click();
     await expectText(page, `#cancel-q-${orderId}`, contains("the certificate it took goes back to your package"));
     await expectText(page, `#cancel-q-${orderId}`, contains(CN));
