@@ -1,6 +1,6 @@
 // Endpoint override: a custom origin (or the local emulator) is an optional host permission, asked for
 // at runtime so the installed extension holds only the cloud's hosts until the user opts in.
-import { hostPermissionPattern } from "../platform/host-pattern";
+import { hostPermissionPattern, permissionsIgnorePorts } from "../platform/host-pattern";
 
 export const EMULATOR_ENDPOINT = "http://127.0.0.1:8787";
 
@@ -23,7 +23,7 @@ export async function requestEndpointPermission(endpoint: string): Promise<boole
   const g = globalThis as { chrome?: { permissions?: PermissionsLike } };
   if (!g.chrome?.permissions) return false;
   try {
-    return await g.chrome.permissions.request({ origins: [hostPermissionPattern(new URL(endpoint).origin)] });
+    return await g.chrome.permissions.request({ origins: [hostPermissionPattern(new URL(endpoint).origin, permissionsIgnorePorts())] });
   } catch {
     return false;
   }
