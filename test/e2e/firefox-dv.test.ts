@@ -6,45 +6,39 @@
 // "Order a certificate with it" → the order waits for its TXT record → "Add the record through Alidns" →
 // issued and paired with the key → a PFX exported from the key card, saved by Firefox's download manager and
 // opened by `openssl pkcs12`, its key the certificate's. Firefox's output holds no error from the add-on's
-// scripts. Caveats (the UUID pref, --remote-allow-system-access, goto not awaited): docs/extension.md, "Firefox".
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+// scripts. Launch and popup: test/e2e/firefox-harness.ts; caveats (the UUID pref,
+// --remote-allow-system-access, goto not awaited): docs/extension.md, "Firefox".
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchFirefox, openPopup as openPopupOn, read as readOn, sendRaw, type FirefoxRun } from "./firefox-harness";
 import {
   FIREFOX_DIST, distWithGrants, ensureExtensionBuilt, expectEventually, openssl, startTestEmulator, waitFor, type TestEmulator,
 } from "./harness";
 
-const FIREFOX = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
-const ADDON_ID = "keysmith@keysmith.dev";
 const UUID = "6d3a9e41-2c7b-4f08-a5d1-93b0e4c8f217";
-const POPUP = `moz-extension://${UUID}/popup.html?lang=en`;
 const DOMAIN = process.env.KEYSMITH_TEST_DOMAIN ?? "example.com";
 const CN = `www.${DOMAIN}`;
 const PASS = "correct horse 马";
 
 let emulator: TestEmulator;
-let browser: Browser | undefined;
+let firefox: FirefoxRun | undefined;
 let page: Page;
 let dist = "";
 const downloads = mkdtempSync(join(tmpdir(), "keysmith-firefox-downloads-"));
-const output: string[] = [];
 
 /** One protocol message from the popup page, as the popup sends it; the value, or a thrown error with the code. */
 async function send<T>(type: string, payload: unknown): Promise<T> {
-  const reply = await page.evaluate(
-    (type, payload) => (globalThis as unknown as { browser: { runtime: { sendMessage(m: unknown): Promise<never> } } }).browser.runtime.sendMessage({ type, payload }),
-    type,
-    payload,
-  ) as { ok: boolean; value?: T; error?: { code: string; message: string } };
+  const reply = await sendRaw<T>(page, type, payload);
   if (!reply.ok) throw new Error(`${type}: ${reply.error?.code}: ${reply.error?.message}`);
   return reply.value as T;
 }
 
 /** A property of the first element matching `selector` ("" while there is none), for expectEventually. */
 function read(selector: string, property: "value" | "textContent"): () => Promise<string> {
-  return () => page.$eval(selector, (el, p) => String((el as unknown as Record<string, unknown>)[p] ?? ""), property).catch(() => "");
+  return readOn(page, selector, property);
 }
 
 /** The order card's id once the order is in one of `states` (the popup polls; Refresh pressed while waiting). */
@@ -60,75 +54,28 @@ async function orderIn(states: string[]): Promise<string> {
   }, `an order in ${states.join("/")}`, 150, 400);
 }
 
-/**
- * The popup in a new tab (the previous one closed), once it has its settings from the background script.
- * goto of a moz-extension:// page never resolves over BiDi, so it is not awaited; a wait that meets the blank
- * page's realm going away fails with a protocol error on a busy machine, so it is tried again (three times).
- */
+/** The popup in a new tab, the previous one closed, once it has its settings (firefox-harness's openPopup). */
 async function openPopup(): Promise<void> {
-  const previous = page as Page | undefined;
-  page = await browser!.newPage();
-  await previous?.close();
-  await page.setViewport({ width: 400, height: 600 });
-  page.goto(POPUP).catch(() => undefined);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await page.waitForSelector("body[data-synced=true]", { timeout: 30_000 });
-      return;
-    } catch (err) {
-      if (attempt === 3) throw err;
-    }
-  }
-}
-
-/** Lines of Firefox's output that report an uncaught error in the add-on's own scripts (see firefox-smoke). */
-function addonErrors(): string[] {
-  return output
-    .join("")
-    .split("\n")
-    .filter((line) => line.includes(`moz-extension://${UUID}/`) && /^JavaScript error|uncaught exception/i.test(line));
+  page = await openPopupOn(firefox!, { previous: page as Page | undefined, viewport: { width: 400, height: 600 } });
 }
 
 beforeAll(async () => {
-  if (!existsSync(FIREFOX)) {
-    throw new Error(
-      `Firefox not found at ${FIREFOX}: install Debian's firefox-esr (apt-get install -y firefox-esr; .ci/run does when it is missing) or set FIREFOX_PATH`,
-    );
-  }
   ensureExtensionBuilt();
   emulator = await startTestEmulator();
   dist = distWithGrants(FIREFOX_DIST, ["http://127.0.0.1/*"]);
-  browser = await puppeteer.launch({
-    browser: "firefox",
-    executablePath: FIREFOX,
-    headless: true,
-    args: ["--remote-allow-system-access"],
-    extraPrefsFirefox: {
-      "extensions.webextensions.uuids": JSON.stringify({ [ADDON_ID]: UUID }),
-      "devtools.console.stdout.content": true,
-      "devtools.console.stdout.chrome": true,
-      // Downloads go straight to `downloads`, without a dialog.
-      "browser.download.folderList": 2,
-      "browser.download.dir": downloads,
-      "browser.download.useDownloadDir": true,
-      "browser.download.always_ask_before_handling_new_types": false,
-      "browser.download.alwaysOpenPanel": false,
-      "app.update.disabledForTesting": true,
-      "datareporting.policy.dataSubmissionEnabled": false,
-      "services.settings.server": "http://127.0.0.1:9/",
-      "network.connectivity-service.enabled": false,
-      "network.captive-portal-service.enabled": false,
-    },
+  firefox = await launchFirefox(dist, UUID, {
+    // Downloads go straight to `downloads`, without a dialog.
+    "browser.download.folderList": 2,
+    "browser.download.dir": downloads,
+    "browser.download.useDownloadDir": true,
+    "browser.download.always_ask_before_handling_new_types": false,
+    "browser.download.alwaysOpenPanel": false,
   });
-  const proc = browser.process();
-  proc?.stdout?.on("data", (d: Buffer) => output.push(d.toString()));
-  proc?.stderr?.on("data", (d: Buffer) => output.push(d.toString()));
-  expect(await browser.installExtension(dist)).toBe(ADDON_ID);
   await openPopup();
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await firefox?.browser.close();
   await emulator?.close();
   if (dist) rmSync(dist, { recursive: true, force: true });
   rmSync(downloads, { recursive: true, force: true });
@@ -201,6 +148,6 @@ describe("the DV journey in Firefox ESR against the emulator", () => {
   });
 
   it("Firefox reported no error from the add-on's scripts", () => {
-    expect(addonErrors()).toEqual([]);
+    expect(firefox?.addonErrors()).toEqual([]);
   });
 });

@@ -1,31 +1,24 @@
 // dist/firefox in a real Firefox: Debian's firefox-esr, headless, driven over WebDriver BiDi by puppeteer-core
 // (Playwright's Firefox is a patched build that cannot be downloaded here). The add-on is installed as a
 // temporary add-on (BiDi webExtension.install) with its moz-extension UUID pinned by the
-// `extensions.webextensions.uuids` pref, so the popup's address is known. The popup makes an EC_P256 and an
-// EC_SM2 CSR (the background script makes the key, keeps it in IndexedDB and signs), OpenSSL verifies both,
-// and the background script answers `settings.get` and lists both keys. Firefox's own output is searched for
-// errors from the add-on's scripts. Recipe and caveats: docs/extension.md, "Firefox".
-import { existsSync } from "node:fs";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+// `extensions.webextensions.uuids` pref, so the popup's address is known (launch and popup:
+// test/e2e/firefox-harness.ts). The popup makes an EC_P256 and an EC_SM2 CSR (the background script makes the
+// key, keeps it in IndexedDB and signs), OpenSSL verifies both, and the background script answers
+// `settings.get` and lists both keys. Firefox's own output is searched for errors from the add-on's scripts.
+// Recipe and caveats: docs/extension.md, "Firefox".
+import type { Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchFirefox, openPopup, read as readOn, sendRaw as sendRawOn, type FirefoxRun, type RawReply } from "./firefox-harness";
 import { FIREFOX_DIST, ensureExtensionBuilt, expectEventually, opensslVerifyCsr, waitFor } from "./harness";
 
-const FIREFOX = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
-const ADDON_ID = "keysmith@keysmith.dev";
 const UUID = "4b0f6c2e-8d1a-4f3b-9c57-2e6a1d0b7f35";
-const POPUP = `moz-extension://${UUID}/popup.html?lang=en`;
 
-let browser: Browser | undefined;
+let firefox: FirefoxRun | undefined;
 let page: Page;
-const output: string[] = [];
 
 /** One protocol message from the popup page, as the popup sends it (the raw `{ ok, value | error }` reply). */
-async function sendRaw(type: string, payload: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
-  return page.evaluate(
-    (type, payload) => (globalThis as unknown as { browser: { runtime: { sendMessage(m: unknown): Promise<never> } } }).browser.runtime.sendMessage({ type, payload }),
-    type,
-    payload,
-  );
+async function sendRaw(type: string, payload: unknown): Promise<RawReply> {
+  return sendRawOn(page, type, payload);
 }
 
 async function fill(selector: string, value: string): Promise<void> {
@@ -34,61 +27,17 @@ async function fill(selector: string, value: string): Promise<void> {
 
 /** A property of the first element matching `selector` ("" while there is none), for expectEventually. */
 function read(selector: string, property: "value" | "textContent"): () => Promise<string> {
-  return () => page.$eval(selector, (el, p) => String((el as unknown as Record<string, unknown>)[p] ?? ""), property).catch(() => "");
-}
-
-/**
- * Lines of Firefox's stdout/stderr that report an uncaught error or rejection in the add-on's own scripts
- * ("JavaScript error: moz-extension://<uuid>/background.js, line N: Error: …").
- */
-function addonErrors(): string[] {
-  return output
-    .join("")
-    .split("\n")
-    .filter((line) => line.includes(`moz-extension://${UUID}/`) && /^JavaScript error|uncaught exception/i.test(line));
+  return readOn(page, selector, property);
 }
 
 beforeAll(async () => {
-  if (!existsSync(FIREFOX)) {
-    throw new Error(
-      `Firefox not found at ${FIREFOX}: install Debian's firefox-esr (apt-get install -y firefox-esr; .ci/run does when it is missing) or set FIREFOX_PATH`,
-    );
-  }
   ensureExtensionBuilt();
-  browser = await puppeteer.launch({
-    browser: "firefox",
-    executablePath: FIREFOX,
-    headless: true,
-    // Navigating a tab to a moz-extension:// page over BiDi is refused ("Navigation to … is not allowed in
-    // this context") unless the remote agent may reach privileged contexts.
-    args: ["--remote-allow-system-access"],
-    extraPrefsFirefox: {
-      "extensions.webextensions.uuids": JSON.stringify({ [ADDON_ID]: UUID }),
-      // console.* of extension pages and the background script on stdout, searched by addonErrors().
-      "devtools.console.stdout.content": true,
-      "devtools.console.stdout.chrome": true,
-      // No updates, telemetry or remote settings: nothing here can reach them.
-      "app.update.disabledForTesting": true,
-      "datareporting.policy.dataSubmissionEnabled": false,
-      "services.settings.server": "http://127.0.0.1:9/",
-      "network.connectivity-service.enabled": false,
-      "network.captive-portal-service.enabled": false,
-    },
-  });
-  const proc = browser.process();
-  proc?.stdout?.on("data", (d: Buffer) => output.push(d.toString()));
-  proc?.stderr?.on("data", (d: Buffer) => output.push(d.toString()));
-  const id = await browser.installExtension(FIREFOX_DIST);
-  expect(id).toBe(ADDON_ID);
-  page = await browser.newPage();
-  // goto of a moz-extension:// page never resolves over BiDi (the navigation is not reported as done): do not
-  // await it, wait for the popup to have its settings from the background script instead.
-  page.goto(POPUP).catch(() => undefined);
-  await page.waitForSelector("body[data-synced=true]", { timeout: 30_000 });
+  firefox = await launchFirefox(FIREFOX_DIST, UUID);
+  page = await openPopup(firefox);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await firefox?.browser.close();
 });
 
 describe("dist/firefox in Firefox ESR (headless, WebDriver BiDi)", () => {
@@ -135,6 +84,6 @@ describe("dist/firefox in Firefox ESR (headless, WebDriver BiDi)", () => {
   });
 
   it("Firefox reported no error from the add-on's scripts", () => {
-    expect(addonErrors()).toEqual([]);
+    expect(firefox?.addonErrors()).toEqual([]);
   });
 });
