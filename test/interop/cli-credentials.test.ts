@@ -1,67 +1,16 @@
 // The CLI's credential chain against the emulator: with HOME holding ~/.aliyun/config.json, which key
 // signs each call (--profile, ALIBABA_CLOUD_PROFILE, the current profile, the environment over all of
-// them), what `keysmith whoami` says, and the exit-2 cases. A recorder on loopback sits between the CLI
-// and the emulator and notes, per request, the action, the AccessKeyId that signed it and the security
-// token it carried (V1: query parameters; V3: the Authorization header's Credential and
-// x-acs-security-token); the emulator behind it verifies every signature as the cloud does.
-import { request as httpRequest, createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+// them), what `keysmith whoami` says, and the exit-2 cases. A recorder on loopback
+// (test/support/api-recorder.ts) sits between the CLI and the emulator and notes, per request, the action, the
+// AccessKeyId that signed it and the security token it carried; the emulator behind it verifies every
+// signature as the cloud does.
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { issuedIn, startApiRecorder, type ApiRecorder, type SeenRequest } from "../support/api-recorder";
 import { runCli } from "../support/run-cli";
 import { startEmulator, type RunningEmulator } from "../../emulator/index";
-
-interface Seen {
-  action: string;
-  accessKeyId: string | undefined;
-  securityToken: string | undefined;
-  status: number;
-  body: string;
-}
-
-/** Forwards every request unchanged (Host included, so V3 signatures still verify) and notes what signed it. */
-async function startRecorder(target: RunningEmulator): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
-  const seen: Seen[] = [];
-  const server: Server = createServer((req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const url = new URL(req.url ?? "/", "http://recorder");
-      const auth = String(req.headers.authorization ?? "");
-      const entry: Seen = {
-        action: url.searchParams.get("Action") ?? String(req.headers["x-acs-action"] ?? ""),
-        accessKeyId: url.searchParams.get("AccessKeyId") ?? /Credential=([^,]+)/.exec(auth)?.[1],
-        securityToken: url.searchParams.get("SecurityToken") ?? (req.headers["x-acs-security-token"] as string | undefined),
-        status: 0,
-        body: "",
-      };
-      const upstream = httpRequest({ host: target.host, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        const parts: Buffer[] = [];
-        answer.on("data", (c: Buffer) => parts.push(c));
-        answer.on("end", () => {
-          entry.status = answer.statusCode ?? 0;
-          entry.body = Buffer.concat(parts).toString("utf8");
-          seen.push(entry);
-          res.writeHead(entry.status, answer.headers);
-          res.end(Buffer.concat(parts));
-        });
-      });
-      upstream.on("error", () => res.destroy());
-      upstream.end(Buffer.concat(chunks));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seen,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
-}
 
 const FIRST = { accessKeyId: "LTAI5tFirstProfileKey01", accessKeySecret: "FirstProfileSecret-For-Tests" };
 const SECOND = { accessKeyId: "LTAI5tSecondProfileKey2", accessKeySecret: "SecondProfileSecret-For-Tests" };
@@ -78,12 +27,12 @@ const akProfile = (name: string, key: typeof FIRST) => ({ name, mode: "AK", acce
 
 describe("aliyun-cli profiles: which key signs", () => {
   let emu: RunningEmulator;
-  let recorder: Awaited<ReturnType<typeof startRecorder>>;
+  let recorder: ApiRecorder;
   const home = homeWith({ current: "first", profiles: [akProfile("first", FIRST), akProfile("second", SECOND)] });
 
   beforeAll(async () => {
     emu = await startEmulator({ port: 0, credentials: [FIRST, SECOND, ENV_KEY] });
-    recorder = await startRecorder(emu);
+    recorder = await startApiRecorder(emu);
   });
   afterAll(async () => {
     await recorder?.close();
@@ -166,7 +115,7 @@ const SOURCE = { accessKeyId: "LTAI5tRoleSourceKey0004", accessKeySecret: "RoleS
 
 describe("roles: AssumeRole, AssumeRoleWithOIDC and the ECS instance role against the emulator's STS", () => {
   let emu: RunningEmulator;
-  let recorder: Awaited<ReturnType<typeof startRecorder>>;
+  let recorder: ApiRecorder;
   const home = homeWith({
     current: "role",
     profiles: [
@@ -185,7 +134,7 @@ describe("roles: AssumeRole, AssumeRoleWithOIDC and the ECS instance role agains
     emu.control.defineRole(UNTRUSTING_ROLE, []);
     emu.control.defineOidcProvider(PROVIDER);
     emu.control.setEcsRole(ECS_ROLE, true);
-    recorder = await startRecorder(emu);
+    recorder = await startApiRecorder(emu);
   });
   afterAll(async () => {
     await recorder?.close();
@@ -198,8 +147,6 @@ describe("roles: AssumeRole, AssumeRoleWithOIDC and the ECS instance role agains
     return { ...r, seen: recorder.seen.slice(from) };
   }
 
-  /** The temporary key STS answered with, as the recorder saw the answer. */
-  const issuedBy = (s: Seen) => (JSON.parse(s.body) as { Credentials: { AccessKeyId: string; SecurityToken: string } }).Credentials;
   const issuedIds = () => (emu.control.sts() as { issued: { accessKeyId: string; roleArn: string }[] }).issued;
 
   it.each(["v1", "v3"] as const)("RamRoleArn: AssumeRole signed with the source key, then cas signed with the STS. key and its token (%s)", async (version) => {
@@ -207,16 +154,16 @@ describe("roles: AssumeRole, AssumeRoleWithOIDC and the ECS instance role agains
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     expect(r.seen.map((s) => s.action)).toEqual(["AssumeRole", "DescribePackageState"]);
-    const [assume, cas] = r.seen as [Seen, Seen];
+    const [assume, cas] = r.seen as [SeenRequest, SeenRequest];
     expect(assume.accessKeyId).toBe(SOURCE.accessKeyId);
     expect(assume.securityToken).toBeUndefined();
-    const temp = issuedBy(assume);
-    expect(temp.AccessKeyId).toMatch(/^STS\./);
-    expect(cas.accessKeyId).toBe(temp.AccessKeyId);
-    expect(cas.securityToken).toBe(temp.SecurityToken);
+    const temp = issuedIn(assume);
+    expect(temp.accessKeyId).toMatch(/^STS\./);
+    expect(cas.accessKeyId).toBe(temp.accessKeyId);
+    expect(cas.securityToken).toBe(temp.securityToken);
     expect(cas.status).toBe(200);
     // The emulator's side: it issued that key for that role, and accepted it for cas.
-    expect(issuedIds()).toContainEqual(expect.objectContaining({ accessKeyId: temp.AccessKeyId, roleArn: ROLE, sessionName: "keysmith-test" }));
+    expect(issuedIds()).toContainEqual(expect.objectContaining({ accessKeyId: temp.accessKeyId, roleArn: ROLE, sessionName: "keysmith-test" }));
   });
 
   it("ChainableRamRoleArn: the first role's session assumes the second role", async () => {
@@ -224,12 +171,12 @@ describe("roles: AssumeRole, AssumeRoleWithOIDC and the ECS instance role agains
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     expect(r.seen.map((s) => s.action)).toEqual(["AssumeRole", "AssumeRole", "DescribePackageState"]);
-    const [first, second, cas] = r.seen as [Seen, Seen, Seen];
+    const [first, second, cas] = r.seen as [SeenRequest, SeenRequest, SeenRequest];
     expect(first.accessKeyId).toBe(SOURCE.accessKeyId);
-    expect(second.accessKeyId).toBe(issuedBy(first).AccessKeyId);
-    expect(second.securityToken).toBe(issuedBy(first).SecurityToken);
-    expect(cas.accessKeyId).toBe(issuedBy(second).AccessKeyId);
-    expect(issuedIds()).toContainEqual(expect.objectContaining({ accessKeyId: issuedBy(second).AccessKeyId, roleArn: SECOND_ROLE }));
+    expect(second.accessKeyId).toBe(issuedIn(first).accessKeyId);
+    expect(second.securityToken).toBe(issuedIn(first).securityToken);
+    expect(cas.accessKeyId).toBe(issuedIn(second).accessKeyId);
+    expect(issuedIds()).toContainEqual(expect.objectContaining({ accessKeyId: issuedIn(second).accessKeyId, roleArn: SECOND_ROLE }));
   });
 
   it("OIDC variables: AssumeRoleWithOIDC sent unsigned with the token file, then cas signed with the STS. key and its token", async () => {
@@ -239,9 +186,9 @@ describe("roles: AssumeRole, AssumeRoleWithOIDC and the ECS instance role agains
     const r = await run(["package", "status"], { ALIBABA_CLOUD_ROLE_ARN: ROLE, ALIBABA_CLOUD_OIDC_PROVIDER_ARN: PROVIDER.arn, ALIBABA_CLOUD_OIDC_TOKEN_FILE: tokenFile, ALIBABA_CLOUD_ROLE_SESSION_NAME: "cronjob" });
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    expect(r.seen.map((s) => [s.action, s.accessKeyId])).toEqual([["AssumeRoleWithOIDC", undefined], ["DescribePackageState", issuedBy(r.seen[0]!).AccessKeyId]]);
-    expect(r.seen[1]!.securityToken).toBe(issuedBy(r.seen[0]!).SecurityToken);
-    expect(issuedIds()).toContainEqual(expect.objectContaining({ accessKeyId: issuedBy(r.seen[0]!).AccessKeyId, roleArn: ROLE, sessionName: "cronjob" }));
+    expect(r.seen.map((s) => [s.action, s.accessKeyId])).toEqual([["AssumeRoleWithOIDC", undefined], ["DescribePackageState", issuedIn(r.seen[0]!).accessKeyId]]);
+    expect(r.seen[1]!.securityToken).toBe(issuedIn(r.seen[0]!).securityToken);
+    expect(issuedIds()).toContainEqual(expect.objectContaining({ accessKeyId: issuedIn(r.seen[0]!).accessKeyId, roleArn: ROLE, sessionName: "cronjob" }));
   });
 
   it("EcsRamRole: the role name and credentials from the metadata service (IMDSv2 token), cas signed with them", async () => {
@@ -268,7 +215,7 @@ describe("roles: AssumeRole, AssumeRoleWithOIDC and the ECS instance role agains
     expect(role.out).toContain(`Arn: acs:ram::${ACCOUNT}:assumed-role/keysmith-renew/keysmith-test`);
     expect(role.out).toContain("IdentityType: AssumedRoleUser");
     expect(role.seen.map((s) => s.action)).toEqual(["AssumeRole", "GetCallerIdentity"]);
-    expect(role.seen[1]!.accessKeyId).toBe(issuedBy(role.seen[0]!).AccessKeyId);
+    expect(role.seen[1]!.accessKeyId).toBe(issuedIn(role.seen[0]!).accessKeyId);
 
     const json = await run(["whoami", "--profile", "source", "--json"]);
     expect(json.code).toBe(0);
