@@ -25,26 +25,34 @@ function homeWith(config: unknown): string {
 
 const akProfile = (name: string, key: typeof FIRST) => ({ name, mode: "AK", access_key_id: key.accessKeyId, access_key_secret: key.accessKeySecret, region_id: "cn-hangzhou" });
 
-describe("aliyun-cli profiles: which key signs", () => {
-  let emu: RunningEmulator;
-  let recorder: ApiRecorder;
-  const home = homeWith({ current: "first", profiles: [akProfile("first", FIRST), akProfile("second", SECOND)] });
-
+/**
+ * For the enclosing describe: an emulator that knows `keys` (`setup` defines the rest), the recorder in
+ * front of it, and `run`, the CLI with HOME `home` pointed at the recorder, answering its result with what
+ * the recorder saw during this run.
+ */
+function cliThroughRecorder(home: string, keys: (typeof FIRST)[], setup: (emu: RunningEmulator) => void = () => undefined) {
+  const cli = {} as { emu: RunningEmulator; recorder: ApiRecorder };
   beforeAll(async () => {
-    emu = await startEmulator({ port: 0, credentials: [FIRST, SECOND, ENV_KEY] });
-    recorder = await startApiRecorder(emu);
+    cli.emu = await startEmulator({ port: 0, credentials: keys });
+    setup(cli.emu);
+    cli.recorder = await startApiRecorder(cli.emu);
   });
   afterAll(async () => {
-    await recorder?.close();
-    await emu?.close();
+    await cli.recorder?.close();
+    await cli.emu?.close();
   });
-
-  /** Runs the CLI through the recorder; answers what it saw for this run. */
   async function run(argv: string[], env: Record<string, string> = {}) {
-    const from = recorder.seen.length;
-    const r = await runCli([...argv, "--endpoint", recorder.url], { HOME: home, KEYSMITH_LANG: "en", ...env });
-    return { ...r, seen: recorder.seen.slice(from) };
+    const from = cli.recorder.seen.length;
+    const r = await runCli([...argv, "--endpoint", cli.recorder.url], { HOME: home, KEYSMITH_LANG: "en", ...env });
+    return { ...r, seen: cli.recorder.seen.slice(from) };
   }
+  return Object.assign(cli, { run });
+}
+
+describe("aliyun-cli profiles: which key signs", () => {
+  const home = homeWith({ current: "first", profiles: [akProfile("first", FIRST), akProfile("second", SECOND)] });
+  const cli = cliThroughRecorder(home, [FIRST, SECOND, ENV_KEY]);
+  const run = cli.run;
 
   it.each(["v1", "v3"] as const)("--profile second signs with the second profile's key (%s)", async (version) => {
     const r = await run(["package", "status", "--json", "--signature-version", version, "--profile", "second"]);
@@ -91,11 +99,11 @@ describe("aliyun-cli profiles: which key signs", () => {
 
   it("an unreadable config and an empty chain: exit 2 naming the file, or every place looked at", async () => {
     const broken = homeWith("{ not json");
-    const bad = await runCli(["package", "status", "--endpoint", recorder.url], { HOME: broken, KEYSMITH_LANG: "en" });
+    const bad = await runCli(["package", "status", "--endpoint", cli.recorder.url], { HOME: broken, KEYSMITH_LANG: "en" });
     expect(bad.code).toBe(2);
     expect(bad.err).toContain(`${join(broken, ".aliyun", "config.json")} is not an aliyun-cli configuration`);
     const empty = mkdtempSync(join(tmpdir(), "keysmith-home-empty-"));
-    const none = await runCli(["order", "list", "--endpoint", recorder.url], { HOME: empty, KEYSMITH_LANG: "zh_CN" });
+    const none = await runCli(["order", "list", "--endpoint", cli.recorder.url], { HOME: empty, KEYSMITH_LANG: "zh_CN" });
     expect(none.code).toBe(2);
     expect(none.err.trim().split("\n")).toHaveLength(1);
     expect(none.err).toContain("未找到凭证");
@@ -114,8 +122,6 @@ const PROVIDER = { arn: `acs:ram::${ACCOUNT}:oidc-provider/ack-rrsa-c0ffee`, iss
 const SOURCE = { accessKeyId: "LTAI5tRoleSourceKey0004", accessKeySecret: "RoleSourceSecret-For-Tests" };
 
 describe("roles: AssumeRole, AssumeRoleWithOIDC and the ECS instance role against the emulator's STS", () => {
-  let emu: RunningEmulator;
-  let recorder: ApiRecorder;
   const home = homeWith({
     current: "role",
     profiles: [
@@ -127,27 +133,16 @@ describe("roles: AssumeRole, AssumeRoleWithOIDC and the ECS instance role agains
     ],
   });
 
-  beforeAll(async () => {
-    emu = await startEmulator({ port: 0, credentials: [SOURCE] });
+  const cli = cliThroughRecorder(home, [SOURCE], (emu) => {
     emu.control.defineRole(ROLE, [SOURCE.accessKeyId, PROVIDER.arn]);
     emu.control.defineRole(SECOND_ROLE, [ROLE]);
     emu.control.defineRole(UNTRUSTING_ROLE, []);
     emu.control.defineOidcProvider(PROVIDER);
     emu.control.setEcsRole(ECS_ROLE, true);
-    recorder = await startApiRecorder(emu);
   });
-  afterAll(async () => {
-    await recorder?.close();
-    await emu?.close();
-  });
+  const run = cli.run;
 
-  async function run(argv: string[], env: Record<string, string> = {}) {
-    const from = recorder.seen.length;
-    const r = await runCli([...argv, "--endpoint", recorder.url], { HOME: home, KEYSMITH_LANG: "en", ...env });
-    return { ...r, seen: recorder.seen.slice(from) };
-  }
-
-  const issuedIds = () => (emu.control.sts() as { issued: { accessKeyId: string; roleArn: string }[] }).issued;
+  const issuedIds = () => (cli.emu.control.sts() as { issued: { accessKeyId: string; roleArn: string }[] }).issued;
 
   it.each(["v1", "v3"] as const)("RamRoleArn: AssumeRole signed with the source key, then cas signed with the STS. key and its token (%s)", async (version) => {
     const r = await run(["package", "status", "--signature-version", version]);
@@ -182,7 +177,7 @@ describe("roles: AssumeRole, AssumeRoleWithOIDC and the ECS instance role agains
   it("OIDC variables: AssumeRoleWithOIDC sent unsigned with the token file, then cas signed with the STS. key and its token", async () => {
     const dir = mkdtempSync(join(tmpdir(), "keysmith-oidc-"));
     const tokenFile = join(dir, "token");
-    writeFileSync(tokenFile, `${emu.control.oidcToken(PROVIDER.arn)}\n`);
+    writeFileSync(tokenFile, `${cli.emu.control.oidcToken(PROVIDER.arn)}\n`);
     const r = await run(["package", "status"], { ALIBABA_CLOUD_ROLE_ARN: ROLE, ALIBABA_CLOUD_OIDC_PROVIDER_ARN: PROVIDER.arn, ALIBABA_CLOUD_OIDC_TOKEN_FILE: tokenFile, ALIBABA_CLOUD_ROLE_SESSION_NAME: "cronjob" });
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
@@ -192,7 +187,7 @@ describe("roles: AssumeRole, AssumeRoleWithOIDC and the ECS instance role agains
   });
 
   it("EcsRamRole: the role name and credentials from the metadata service (IMDSv2 token), cas signed with them", async () => {
-    const r = await run(["package", "status", "--profile", "ecs"], { KEYSMITH_ECS_METADATA_ENDPOINT: emu.url });
+    const r = await run(["package", "status", "--profile", "ecs"], { KEYSMITH_ECS_METADATA_ENDPOINT: cli.emu.url });
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     expect(r.seen).toHaveLength(1);
@@ -201,7 +196,7 @@ describe("roles: AssumeRole, AssumeRoleWithOIDC and the ECS instance role agains
     expect(cas.securityToken).toBeTruthy();
     expect(issuedIds()).toContainEqual(expect.objectContaining({ accessKeyId: cas.accessKeyId, roleArn: ECS_ROLE }));
     // ALIBABA_CLOUD_ECS_METADATA names the role when nothing else is set.
-    const bare = await runCli(["package", "status", "--endpoint", recorder.url], { HOME: mkdtempSync(join(tmpdir(), "keysmith-home-ecs-")), ALIBABA_CLOUD_ECS_METADATA: "KeysmithEcsRole", KEYSMITH_ECS_METADATA_ENDPOINT: emu.url });
+    const bare = await runCli(["package", "status", "--endpoint", cli.recorder.url], { HOME: mkdtempSync(join(tmpdir(), "keysmith-home-ecs-")), ALIBABA_CLOUD_ECS_METADATA: "KeysmithEcsRole", KEYSMITH_ECS_METADATA_ENDPOINT: cli.emu.url });
     expect(bare.err).toBe("");
     expect(bare.code).toBe(0);
   });
