@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { startEmulator, type EmulatorCounts, type RunningEmulator } from "../../emulator/index";
-import { casClient, casModule, opensslCsr, rawV1, scratch } from "./emulator-helpers";
+import { casClient, casModule, opensslCsr, rawV1, scratch, spawnEmulatorCli } from "./emulator-helpers";
 
 const CAS = "2020-04-07";
 const KMS = "2016-01-20";
@@ -93,23 +93,12 @@ describe("npm run emulator: the fault flags", () => {
   const script = join(import.meta.dirname, "../../scripts/emulator.mjs");
 
   it("--late-commit-ms, --late-commit, --list-lag and --fail-after-commit reach the emulator's faults", async () => {
-    const child = spawn(process.execPath, [script, "--port", "0", "--late-commit-ms", "400", "--late-commit", "1", "--list-lag", "250", "--fail-after-commit", "always"], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const { url, stop } = await spawnEmulatorCli(["--port", "0", "--late-commit-ms", "400", "--late-commit", "1", "--list-lag", "250", "--fail-after-commit", "always"], (out) => /faults .*\n/.test(out));
     try {
-      let out = "";
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on("data", (chunk: Buffer) => {
-          out += chunk.toString();
-          if (/faults .*\n/.test(out)) resolve();
-        });
-        child.once("exit", (code) => reject(new Error(`emulator exited (${String(code)}): ${out}`)));
-      });
-      const url = /listening on (http:\/\/\S+)/.exec(out)![1]!;
       const state = (await (await fetch(`${url}/__emulator/state`)).json()) as { faults: unknown };
       expect(state.faults).toEqual({ lateCommitMs: 400, lateCommit: 1, listLagMs: 250, serverErrorAfterCommit: "always" });
     } finally {
-      child.kill("SIGTERM");
+      stop();
     }
   });
 

@@ -1,7 +1,7 @@
 // Shared by the emulator interop tests: the official SDK clients pointed at a running emulator, OpenSSL
-// in a scratch folder, and a raw V1 request signer written here from the published algorithm (for the
-// requests no SDK will send: stale timestamps, replays, tampering).
-import { execFileSync } from "node:child_process";
+// in a scratch folder, a raw V1 request signer written here from the published algorithm (for the
+// requests no SDK will send: stale timestamps, replays, tampering), and `npm run emulator` in a child.
+import { execFileSync, spawn } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -55,6 +55,44 @@ export function popClient(emu: RunningEmulator, apiVersion: string, creds: SdkCr
     endpoint: emu.url,
     apiVersion,
   });
+}
+
+const ROOT = join(import.meta.dirname, "../..");
+
+/** `npm run emulator` in a child process, once its banner is printed. */
+export interface EmulatorCli {
+  /** What it printed on stdout up to the moment `ready` held. */
+  out: string;
+  /** The endpoint its banner names ("listening on URL"). */
+  url: string;
+  /** Ends the child (SIGTERM). */
+  stop(): void;
+}
+
+/**
+ * scripts/emulator.mjs with `args` in a child (stdout read, stderr inherited), once what it printed on stdout
+ * satisfies `ready`; rejects with what it printed when it exits first. The caller stops it.
+ */
+export async function spawnEmulatorCli(args: string[], ready: (out: string) => boolean): Promise<EmulatorCli> {
+  const child = spawn(process.execPath, [join(ROOT, "scripts/emulator.mjs"), ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (ready(out)) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`emulator exited (${String(code)}): ${out}`)));
+  });
+  const stop = () => void child.kill("SIGTERM");
+  const url = /listening on (https?:\/\/\S+)/.exec(out)?.[1];
+  if (!url) {
+    stop();
+    throw new Error(`the emulator's banner names no endpoint: ${out}`);
+  }
+  return { out, url, stop };
 }
 
 export function scratch(): string {

@@ -7,12 +7,12 @@
 // metadata with IMDSv2 tokens; and `--tls`: HTTPS with a certificate from the emulator's CA, trusted by a
 // Node child through NODE_EXTRA_CA_CERTS, flags and control routes included.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import * as stsModule from "@alicloud/sts20150401";
 import { startEmulator, DEMO_CREDENTIALS, DEFAULT_ACCOUNT_ID, type RunningEmulator } from "../../emulator/index";
-import { casClient, casModule, popClient, scratch, teaConfig, write, type SdkCredentials } from "./emulator-helpers";
+import { casClient, casModule, popClient, scratch, spawnEmulatorCli, teaConfig, write, type SdkCredentials } from "./emulator-helpers";
 import { createClient, staticCredentials } from "../../src/core/aliyun/client";
 import { hmacKeysFromSecret } from "../../src/core/aliyun/hmac";
 import { assumeRole, assumeRoleWithOidc, cachedRoleCredentials, getCallerIdentity } from "../../src/core/aliyun/sts";
@@ -217,20 +217,9 @@ describe("--tls", () => {
 
   it("npm run emulator -- --tls --ca-out FILE --role …: the CA file lets the SDK assume the role over HTTPS", async () => {
     const caFile = join(scratch(), "emulator-ca.pem");
-    const child = spawn(process.execPath, [join(ROOT, "scripts/emulator.mjs"), "--port", "0", "--tls", "--ca-out", caFile, "--role", `${ROLE}=${DEMO_CREDENTIALS.accessKeyId}`], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const { out, url, stop } = await spawnEmulatorCli(["--port", "0", "--tls", "--ca-out", caFile, "--role", `${ROLE}=${DEMO_CREDENTIALS.accessKeyId}`], (out) => out.includes("state "));
     try {
-      let out = "";
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on("data", (chunk: Buffer) => {
-          out += chunk.toString();
-          if (out.includes("state ")) resolve();
-        });
-        child.once("exit", (code) => reject(new Error(`emulator exited (${String(code)}): ${out}`)));
-      });
-      const url = /listening on (https:\/\/\S+)/.exec(out)![1]!;
+      expect(url).toMatch(/^https:\/\//);
       expect(out).toContain(`${ROLE} (trusts ${DEMO_CREDENTIALS.accessKeyId})`);
       expect(await childFetch(`${url}/__emulator/sts`, { NODE_EXTRA_CA_CERTS: caFile })).toBe("status 200");
       // The official SDK in a child that trusts the CA through NODE_EXTRA_CA_CERTS, over https.
@@ -243,7 +232,7 @@ describe("--tls", () => {
       const { stdout } = await promisify(execFile)(process.execPath, ["-e", script, url], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", NODE_EXTRA_CA_CERTS: caFile } });
       expect(stdout.trim()).toMatch(/^STS\./);
     } finally {
-      child.kill("SIGTERM");
+      stop();
     }
   });
 });
