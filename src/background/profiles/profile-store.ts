@@ -12,7 +12,7 @@
 import { KeysmithError, fail } from "../../core/errors";
 import { DEFAULT_DV_PRODUCT_CODE } from "../../core/aliyun/product-codes";
 import {
-  DEFAULT_PROFILE_ID, DEFAULT_SETTINGS, type ProfileContact, type ProfileRole, type ProfileSaveRequest, type Settings, type SignatureVersion, type Site,
+  DEFAULT_PROFILE_ID, DEFAULT_SETTINGS, type ProfileRole, type ProfileSaveRequest, type ProfileView, type Settings,
 } from "../../messages";
 import type { Platform } from "../../platform/platform";
 import { checkAutoImport, checkEndpointSettings, normalizeAutoImport, normalizeEndpoint } from "../settings-store";
@@ -24,17 +24,12 @@ const SETTINGS_KEY = "settings";
 /** The fields of Settings that belong to a profile (moved out of "settings" by the migration). */
 export const PROFILE_SETTING_FIELDS = ["site", "kmsRegion", "endpoint", "signatureVersion", "autoImportEndpoint", "contact"] as const;
 
-export interface StoredProfile {
-  id: string;
-  name: string;
-  site: Site;
-  kmsRegion: string;
-  endpoint: string;
-  signatureVersion: SignatureVersion;
-  autoImportEndpoint: string;
-  contact: ProfileContact;
-  /** cas ProductCode ("" = none chosen; an order then names one itself). */
-  defaultProduct: string;
+/**
+ * A stored profile: the account fields pages see in ProfileView (src/messages.ts), with the same types; its
+ * defaultProduct "" = none chosen (an order then names one itself).
+ */
+export interface StoredProfile
+  extends Pick<ProfileView, "id" | "name" | "site" | "kmsRegion" | "endpoint" | "signatureVersion" | "autoImportEndpoint" | "contact" | "defaultProduct"> {
   /** Set: the profile signs with temporary credentials of this role, obtained with its source profile's. */
   role?: ProfileRole;
 }
