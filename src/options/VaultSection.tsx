@@ -9,7 +9,8 @@ import { localizeError, useLocale, useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import type { WorkerApi } from "../ui/worker-api";
 import type { ErrorData } from "../core/errors";
-import { FocusableError, focusFirstInvalid } from "./section";
+import { FocusableError } from "./section";
+import { useFocusInvalid } from "../ui/focus-invalid";
 import { IDLE_LOCK_MINUTES, PASSPHRASE_MAX_LENGTH, PASSPHRASE_MIN_LENGTH, type LockPolicy, type VaultStatus } from "../messages";
 
 function issue(code: string, field: string, params: Record<string, string | number> = {}): ErrorData {
@@ -37,11 +38,7 @@ export function VaultSection(props: { api: WorkerApi; focus?: boolean }) {
   const [minutes, setMinutes] = useState("15");
   const section = useRef<HTMLElement>(null);
   // A refused or failed submit: the first invalid field (else the error) takes the focus once it is drawn.
-  const [failures, setFailures] = useState(0);
-  useEffect(() => {
-    if (failures > 0) focusFirstInvalid(section.current);
-  }, [failures]);
-  const failed = () => setFailures((n) => n + 1);
+  const failed = useFocusInvalid(section);
   useEffect(() => {
     props.api.send("vault.status", {}).then((s) => {
       setStatus(s);

@@ -7,16 +7,9 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { ErrorData } from "../core/errors";
 import { ErrorNotice } from "../ui/notices";
 import { useT } from "../ui/locale";
+import { focusFirstInvalid, useFocusInvalid } from "../ui/focus-invalid";
 
-/** Focuses the first `[aria-invalid=true]` control under `root` (else its `[data-error-focus]`), scrolled into view. */
-export function focusFirstInvalid(root: HTMLElement | null): HTMLElement | null {
-  if (!root) return null;
-  const target = root.querySelector<HTMLElement>('[aria-invalid="true"]') ?? root.querySelector<HTMLElement>("[data-error-focus]");
-  if (!target) return null;
-  target.focus({ preventScroll: true });
-  target.scrollIntoView({ block: "center" });
-  return target;
-}
+export { focusFirstInvalid };
 
 /**
  * `failed()` after a failed save or test: once the page has drawn the errors it caused, the first invalid
@@ -24,11 +17,7 @@ export function focusFirstInvalid(root: HTMLElement | null): HTMLElement | null 
  */
 export function useFocusOnFailure<T extends HTMLElement = HTMLElement>(): { ref: { current: T | null }; failed: () => void } {
   const ref = useRef<T>(null);
-  const [failures, setFailures] = useState(0);
-  useEffect(() => {
-    if (failures > 0) focusFirstInvalid(ref.current);
-  }, [failures]);
-  return { ref, failed: () => setFailures((n) => n + 1) };
+  return { ref, failed: useFocusInvalid(ref) };
 }
 
 /** Reports the section's unsaved state to the page (and clears it when the section goes away). */

@@ -1,15 +1,18 @@
 // After a failed submit, the first field marked invalid (aria-invalid="true", set by src/ui/fields.tsx when a
-// field shows its error) takes the focus and is brought into view, so the error is where the user is looking.
+// field shows its error) takes the focus (the popup's forms and the options page's sections) and is brought into view, so the error is where the user is looking.
 import type { RefObject } from "preact";
 import { useEffect, useState } from "preact/hooks";
 
-/** Focus and scroll to the first invalid field under `root`; false when there is none. */
-export function focusFirstInvalid(root: ParentNode | null | undefined): boolean {
-  const field = root?.querySelector<HTMLElement>('[aria-invalid="true"]');
-  if (!field) return false;
-  field.focus({ preventScroll: true });
-  field.scrollIntoView({ block: "center" });
-  return true;
+/**
+ * Focus and scroll to the first invalid field under `root` (else an element marked `data-error-focus`: an
+ * error notice no field is to blame for); the element focused, or null when there is none.
+ */
+export function focusFirstInvalid(root: ParentNode | null | undefined): HTMLElement | null {
+  const target = root?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? root?.querySelector<HTMLElement>("[data-error-focus]");
+  if (!target) return null;
+  target.focus({ preventScroll: true });
+  target.scrollIntoView({ block: "center" });
+  return target;
 }
 
 /**
