@@ -137,17 +137,6 @@ function badNames(names: readonly string[], field: string): ErrorData | undefine
   return err("ui.san.invalid_many", field, { count: bad.length, names: bad.map((b) => b.name).join(", ") });
 }
 
-/**
- * A full SAN list (the CN among them, as namesForRequest gives it): every bad name named, then the destination's
- * limit on the whole list. The New CSR form checks its SAN box with checkSanBox instead.
- */
-export function checkSans(profile: SubjectProfile, sans: string[]): ErrorData | undefined {
-  const bad = badNames(sans, "SAN");
-  if (bad) return bad;
-  if (sans.length > profile.maxSans) return err("ui.san.too_many", "SAN", { max: profile.maxSans, count: sans.length });
-  return undefined;
-}
-
 /** How many names the SAN box may hold besides the Common Name (which takes one of the destination's places). */
 export function sanBoxLimit(profile: SubjectProfile): number {
   return Math.max(0, profile.maxSans - 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkKeySpec, checkSanBox, checkSans, checkSubjectField, countryCodeFor, isDomainName, namesForRequest, parseNames, PROFILES } from "../../../src/ui/subject-rules";
+import { checkKeySpec, checkSanBox, checkSubjectField, countryCodeFor, isDomainName, namesForRequest, parseNames, PROFILES } from "../../../src/ui/subject-rules";
 import { opensslCommand } from "../../../src/ui/openssl-command";
 import { parseRoute } from "../../../src/popup/route";
 import { KeysmithError } from "../../../src/core/errors";
@@ -40,12 +40,12 @@ describe("subject rules as the user types", () => {
   });
 
   it("limits SANs and key types per destination", () => {
-    expect(checkSans(PROFILES.kms, Array.from({ length: 11 }, (_, i) => `h${i}.example.com`))?.code).toBe("ui.san.too_many");
-    const bad = checkSans(PROFILES.generic, ["ok.example.com", "bad name"])!;
+    expect(checkSanBox(PROFILES.kms, "cn.example.com", Array.from({ length: 10 }, (_, i) => `h${i}.example.com`))?.code).toBe("ui.san.box_too_many");
+    const bad = checkSanBox(PROFILES.generic, "", ["ok.example.com", "bad name"])!;
     expect(bad.field).toBe("SAN");
     expect(bad.code).toBe("san.dns.invalid");
     expect(bad.params.value).toBe("bad name");
-    expect(checkSans(PROFILES.generic, ["192.0.2.1", "ops@example.com"])).toBeUndefined();
+    expect(checkSanBox(PROFILES.generic, "", ["192.0.2.1", "ops@example.com"])).toBeUndefined();
     expect(checkKeySpec(PROFILES.dv, "EC_SM2")?.code).toBe("ui.keyspec.not_accepted");
     expect(checkKeySpec(PROFILES.kms, "EC_SM2")).toBeUndefined();
   });
