@@ -6,19 +6,9 @@ import { createCredentialStore } from "../../../src/background/credentials";
 import { createProfileCredentials } from "../../../src/background/profiles/profile-credentials";
 import { createProfileStore } from "../../../src/background/profiles/profile-store";
 import { VaultLock, memorySession } from "../../../src/background/vault/lock";
-import { KeysmithError } from "../../../src/core/errors";
+import { refusal } from "../../support/refusal";
 import { FAST, freshFactory } from "../vault/helpers";
 import { fakeCloud, fakePlatform } from "./fakes";
-
-async function refusal(p: Promise<unknown>): Promise<KeysmithError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof KeysmithError) return err;
-    throw err;
-  }
-  throw new Error("signed without credentials");
-}
 
 describe("no AccessKey saved for a profile", () => {
   it("is refused naming the profile, in the extension's words; a saved key then signs", async () => {

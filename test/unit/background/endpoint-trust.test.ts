@@ -9,7 +9,7 @@ import { isAlibabaHost, isLoopbackHost } from "../../../src/core/aliyun/endpoint
 import type { CredentialSource, FetchLike } from "../../../src/core/aliyun/client";
 import { hmacKeysFromSecret } from "../../../src/core/aliyun/hmac";
 import { DEFAULT_SETTINGS, type Settings } from "../../../src/messages";
-import { KeysmithError } from "../../../src/core/errors";
+import { refusal } from "../../support/refusal";
 
 function memoryStorage(initial: Record<string, unknown> = {}) {
   const data = new Map(Object.entries(initial));
@@ -34,16 +34,6 @@ function recordingFetch() {
 const credentials: CredentialSource = {
   signingCredentials: async () => ({ accessKeyId: "LTAI-test", hmac: await hmacKeysFromSecret("test secret") }),
 };
-
-async function refusal(p: Promise<unknown>): Promise<KeysmithError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof KeysmithError) return err;
-    throw err;
-  }
-  throw new Error("expected a refusal");
-}
 
 const settings = (patch: Partial<Settings>): Settings => ({ ...DEFAULT_SETTINGS, ...patch });
 

@@ -3,7 +3,7 @@
 // core's encryptBackup. After every file the vault must list, export and delete as before.
 import { describe, expect, it } from "vitest";
 import { decryptBackup, encryptBackup } from "../../../src/core/export/backup";
-import { KeysmithError } from "../../../src/core/errors";
+import { refusal } from "../../support/refusal";
 import { MAX_BACKUP_BYTES, MAX_BACKUP_ENTRIES } from "../../../src/background/vault/restore-check";
 import type { Vault } from "../../../src/background/vault";
 import { FAST, freshFactory, makeCa, vaultOn } from "./helpers";
@@ -26,16 +26,6 @@ async function source() {
 }
 
 const file = (keys: unknown[]) => encryptBackup({ keys }, PASS, FAST);
-
-async function refusal(p: Promise<unknown>): Promise<KeysmithError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof KeysmithError) return err;
-    throw err;
-  }
-  throw new Error("expected a refusal");
-}
 
 /** The vault still lists, exports and deletes every key it holds. */
 async function stillUsable(vault: Vault): Promise<number> {
