@@ -3,6 +3,7 @@
 // so none is marked required; what is typed must be valid (an e-mail address, a phone number) to be saved.
 import { useState } from "preact/hooks";
 import { SelectField, TextField } from "../ui/fields";
+import { contactErrors } from "../ui/contact-fields";
 import { Done } from "../ui/notices";
 import { useLocale, useT } from "../ui/locale";
 import { productDetail, productName } from "../ui/product-names";
@@ -28,11 +29,12 @@ function toContactForm(p: ProfileView): ContactForm {
   };
 }
 
-/** Problems of what is typed (message keys); empty fields are fine. */
+/** Problems of what is typed (message keys): the order form's rules (contactErrors), but empty fields are fine. */
 export function contactProblems(c: ContactForm): Partial<Record<"email" | "phone", string>> {
+  const errors = contactErrors(c);
   const out: Partial<Record<"email" | "phone", string>> = {};
-  if (c.email.trim() !== "" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(c.email.trim())) out.email = "ui_contact_email_invalid";
-  if (c.phone.trim() !== "" && !/^\+?[0-9][0-9 -]{4,19}$/.test(c.phone.trim())) out.phone = "ui_contact_phone_invalid";
+  if (c.email.trim() !== "" && errors.email) out.email = errors.email;
+  if (c.phone.trim() !== "" && errors.phone) out.phone = errors.phone;
   return out;
 }
 
