@@ -4,7 +4,7 @@
 // Pure core: fetch, clock, nonce, sleep and randomness are handed in (defaults are the platform's).
 import { KeysmithError, fail } from "../errors";
 import { ApiError, apiErrorFromResponse } from "./api-error";
-import { isoSeconds, percentEncode } from "./encode";
+import { canonicalQuery, isoSeconds } from "./encode";
 import { endpointFor, type Site } from "./endpoints";
 import type { HmacKeys } from "./hmac";
 import { parseApiJson } from "./json";
@@ -81,6 +81,12 @@ class NoAnswer extends Error {
   }
 }
 
+/** `base`'s origin with the parameters as the query (sorted, encoded: canonicalQuery), none: just `/`. */
+function queryUrl(base: URL, params: Record<string, string>): string {
+  const query = canonicalQuery(params);
+  return `${base.origin}/${query ? `?${query}` : ""}`;
+}
+
 export function createClient(options: ClientOptions): AliyunClient {
   const fetchFn: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const signatureVersion = options.signatureVersion ?? "v3";
@@ -94,12 +100,8 @@ export function createClient(options: ClientOptions): AliyunClient {
 
   /** The V3 request without Authorization (and without any credential): for anonymous operations. */
   function unsigned(op: Operation, base: URL, wire: Record<string, string>): { url: string; headers: Record<string, string> } {
-    const query = Object.keys(wire)
-      .sort()
-      .map((k) => `${percentEncode(k)}=${percentEncode(wire[k]!)}`)
-      .join("&");
     return {
-      url: `${base.origin}/${query ? `?${query}` : ""}`,
+      url: queryUrl(base, wire),
       headers: { accept: "application/json", "x-acs-action": op.action, "x-acs-version": op.version, "x-acs-date": isoSeconds(now()), "x-acs-signature-nonce": nonce() },
     };
   }
@@ -135,11 +137,7 @@ export function createClient(options: ClientOptions): AliyunClient {
         },
         { ...ctx, hmac: creds.hmac.v3 },
       );
-      const query = Object.keys(signed.query)
-        .sort()
-        .map((k) => `${percentEncode(k)}=${percentEncode(signed.query[k]!)}`)
-        .join("&");
-      url = `${base.origin}/${query ? `?${query}` : ""}`;
+      url = queryUrl(base, signed.query);
       // fetch sets Host itself (browsers forbid setting it); it is signed with the same value.
       const { host: _host, ...rest } = signed.headers;
       headers = rest;
