@@ -93,14 +93,7 @@ export function checkSubjectField(profile: SubjectProfile, field: SubjectField, 
   if (field === "CN" && profile.cnMustBeDomain && !isDomainName(value)) return err("ui.subject.cn_domain", field, { value });
   if (field !== "emailAddress" && /[\u0000-\u001f]/.test(value)) return err("ui.subject.control_chars", field);
   // Any CA: a CN that looks like a host name goes into the SANs too, so it must be a valid one (said here, on the CN).
-  if (field === "CN" && !profile.cnMustBeDomain && cnIsName(value)) {
-    try {
-      normalizeSan(value, field);
-    } catch (e) {
-      if (isKeysmithError(e)) return e.toData();
-      throw e;
-    }
-  }
+  if (field === "CN" && !profile.cnMustBeDomain && cnIsName(value)) return badNames([value], field);
   return undefined;
 }
 
