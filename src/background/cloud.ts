@@ -13,7 +13,7 @@ import { KeysmithError } from "../core/errors";
 import type { PackageState, Settings } from "../messages";
 import type { CloudPort } from "./cloud-port";
 import { checkEndpointSettings } from "./settings-store";
-import { hostPermissionPatterns } from "../platform/host-pattern";
+import { hostPermissionGranted } from "../platform/host-pattern";
 
 const str = (v: unknown): string | undefined => (v === undefined || v === null || v === "" ? undefined : String(v));
 
@@ -79,8 +79,7 @@ export const browserHostPermission: HostPermissionCheck = async (origin) => {
   const api = g.browser?.permissions ?? g.chrome?.permissions;
   if (!api) return false;
   try {
-    for (const pattern of hostPermissionPatterns(origin)) if (await api.contains({ origins: [pattern] })) return true;
-    return false;
+    return await hostPermissionGranted(origin, (p) => api.contains(p));
   } catch {
     return false;
   }

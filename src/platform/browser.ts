@@ -3,7 +3,7 @@
 // that unit tests replace with an in-memory fake (test/unit/background/fake-platform.ts).
 import browser from "webextension-polyfill";
 import type { Platform } from "./platform";
-import { hostPermissionPatterns } from "./host-pattern";
+import { hostPermissionGranted } from "./host-pattern";
 
 export function browserPlatform(): Platform {
   return {
@@ -54,10 +54,7 @@ export function browserPlatform(): Platform {
         await browser.tabs.create({ url: browser.runtime.getURL("popup.html") });
       }
     },
-    hasHostPermission: async (origin) => {
-      for (const pattern of hostPermissionPatterns(origin)) if (await browser.permissions.contains({ origins: [pattern] })) return true;
-      return false;
-    },
+    hasHostPermission: (origin) => hostPermissionGranted(origin, (p) => browser.permissions.contains(p)),
     uiLanguage: () => browser.i18n.getUILanguage(),
   };
 }

@@ -23,3 +23,9 @@ export function permissionsIgnorePorts(): boolean {
 export function hostPermissionPatterns(origin: string): string[] {
   return [...new Set([hostPermissionPattern(origin, true), hostPermissionPattern(origin)])];
 }
+
+/** Whether `contains` (a permissions API's) grants any of `origin`'s patterns (hostPermissionPatterns). */
+export async function hostPermissionGranted(origin: string, contains: (p: { origins: string[] }) => Promise<boolean>): Promise<boolean> {
+  for (const pattern of hostPermissionPatterns(origin)) if (await contains({ origins: [pattern] })) return true;
+  return false;
+}
