@@ -97,10 +97,10 @@ export function createProfileCredentials(options: {
 
   const profileOf = async (profileId?: string) => (profileId ? options.profiles.get(profileId) : options.profiles.selected());
   /** accessKey / sts only: a role profile has no credentials of its own to set. */
-  const ownStore = async (profileId?: string) => {
+  const ownProfile = async (profileId?: string) => {
     const profile = await profileOf(profileId);
     if (profile.role) fail("profile.role.no_own_credentials", "profileId", { profile: profile.name });
-    return store(profile.id);
+    return profile;
   };
 
   return {
@@ -120,9 +120,9 @@ export function createProfileCredentials(options: {
       },
     }),
     async set(input, profileId) {
-      const own = await ownStore(profileId);
-      const status = await own.set(input);
-      forget((await profileOf(profileId)).id); // roles assumed with the old credentials
+      const profile = await ownProfile(profileId);
+      const status = await store(profile.id).set(input);
+      forget(profile.id); // roles assumed with the old credentials
       return status;
     },
     async clear(profileId) {
