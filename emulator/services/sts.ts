@@ -12,6 +12,7 @@ import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto
 import { CloudError, need } from "../cloud-error";
 import type { CallInfo, ServiceContext, ServiceDefinition } from "../service";
 import type { Credential } from "../signature";
+import { MAX_DURATION_SECONDS, MIN_DURATION_SECONDS } from "../../src/core/aliyun/operations/sts";
 
 export interface StsRole {
   arn: string;
@@ -70,8 +71,6 @@ export interface StsState {
 }
 
 export const DEFAULT_DURATION_SECONDS = 3600;
-export const MAX_DURATION_SECONDS = 43_200;
-export const MIN_DURATION_SECONDS = 900;
 /** Lifetime of the ECS instance role's credentials, as the metadata service hands them out. */
 export const ECS_ROLE_LIFETIME_SECONDS = 6 * 3600;
 /** The user name a static key stands for unless it names one (GetCallerIdentity). */
