@@ -327,9 +327,9 @@ export function createEmulatorServer(deps: ServerDeps): Server {
 
   /** ECS instance metadata (emulator/services/sts.ts metadataRequest), loopback clients only. */
   function handleMetadata(req: IncomingMessage, res: ServerResponse, url: Target): boolean {
+    if (!url.pathname.startsWith("/latest/")) return false;
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k.toLowerCase()] = v;
-    if (!url.pathname.startsWith("/latest/")) return false;
     if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) {
       res.writeHead(403, { "content-type": "text/plain;charset=utf-8" });
       res.end("The metadata endpoints answer loopback clients only.");
