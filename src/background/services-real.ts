@@ -9,6 +9,7 @@ import { cloudForSettings } from "./cloud";
 import { coreCsrService } from "./csr-inspect";
 import { createOrderStore, OPEN_STATES } from "./orders/order-store";
 import { createProfileCredentials } from "./profiles/profile-credentials";
+import { settingsOf } from "./profiles/profile-store";
 import type { Services } from "./services";
 import { createSettingsStore } from "./settings-store";
 import { createVaultKeys } from "./vault-keys";
@@ -24,7 +25,7 @@ export function createServices(platform: Platform): Services {
   });
   const cloud: Services["cloud"] = async (options) => {
     const profile = options?.profileId ? await settings.profiles.get(options.profileId) : await settings.profiles.selected();
-    const current = await settings.forProfile(profile.id);
+    const current = settingsOf(await settings.globals(), profile); // settings.forProfile, without reading the profile again
     return cloudForSettings(options?.region ? { ...current, kmsRegion: options.region } : current, credentials.source(profile.id));
   };
   return {
