@@ -6,19 +6,11 @@
 // elsewhere (the emulator's, in tests).
 import { fail } from "../../src/core/errors";
 import { reasonNetwork } from "../../src/core/reason";
+import type { TemporaryCredentials } from "../../src/core/aliyun/sts";
 
 export const ECS_METADATA_ENDPOINT = "http://100.100.100.200";
 const CREDENTIALS_PATH = "/latest/meta-data/ram/security-credentials/";
 const TOKEN_TTL_SECONDS = 21_600;
-
-/** The metadata answer's part Keysmith uses (the shape of STS temporary credentials). */
-export interface EcsRoleCredentials {
-  accessKeyId: string;
-  accessKeySecret: string;
-  securityToken: string;
-  /** ISO time. */
-  expiration: string;
-}
 
 export type MetadataFetch = (url: string, init: { method: string; headers: Record<string, string>; signal?: AbortSignal }) => Promise<{ status: number; text(): Promise<string> }>;
 
@@ -38,7 +30,8 @@ export function ecsMetadataEndpoint(env: NodeJS.ProcessEnv): string {
   return (env.KEYSMITH_ECS_METADATA_ENDPOINT?.trim() || ECS_METADATA_ENDPOINT).replace(/\/+$/, "");
 }
 
-export async function ecsRoleCredentials(opts: EcsMetadataOptions): Promise<EcsRoleCredentials> {
+/** The metadata answer's part Keysmith uses: the same shape as STS temporary credentials. */
+export async function ecsRoleCredentials(opts: EcsMetadataOptions): Promise<TemporaryCredentials> {
   const fetchFn: MetadataFetch = opts.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const timeoutMs = opts.timeoutMs ?? 5_000;
   // "-" until the service names the role.
