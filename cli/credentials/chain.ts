@@ -33,10 +33,11 @@ export const ENV = {
   credentialsFile: "ALIBABA_CLOUD_CREDENTIALS_FILE",
   ecsMetadata: "ALIBABA_CLOUD_ECS_METADATA",
   ecsMetadataDisabled: "ALIBABA_CLOUD_ECS_METADATA_DISABLED",
+  imdsV1Disabled: "ALIBABA_CLOUD_IMDSV1_DISABLED",
 } as const;
 
 const value = (env: NodeJS.ProcessEnv, name: string): string | undefined => env[name]?.trim() || undefined;
-const isTrue = (env: NodeJS.ProcessEnv, name: string): boolean => value(env, name)?.toLowerCase() === "true";
+export const isTrue = (env: NodeJS.ProcessEnv, name: string): boolean => value(env, name)?.toLowerCase() === "true";
 
 /** HOME (USERPROFILE on Windows) of the given environment; the process's home when it names none. */
 export function homeOf(env: NodeJS.ProcessEnv): string {

@@ -11,7 +11,7 @@ import type { Site } from "../../src/core/aliyun/endpoints";
 import { hmacKeysFromSecret } from "../../src/core/aliyun/hmac";
 import { assumeRole, assumeRoleWithOidc, cachedRoleCredentials } from "../../src/core/aliyun/sts";
 import { ecsMetadataEndpoint, ecsRoleCredentials } from "./ecs-metadata";
-import { ENV } from "./chain";
+import { ENV, isTrue } from "./chain";
 import type { ChainResult, Recipe } from "./recipe";
 
 export interface SourceOptions {
@@ -108,7 +108,7 @@ export function recipeSource(recipe: Recipe, chain: ChainResult, opts: SourceOpt
       const metadata = {
         endpoint: ecsMetadataEndpoint(opts.env),
         roleName: recipe.roleName,
-        imdsV1Disabled: opts.env.ALIBABA_CLOUD_IMDSV1_DISABLED?.trim().toLowerCase() === "true",
+        imdsV1Disabled: isTrue(opts.env, ENV.imdsV1Disabled),
         field,
       };
       return ownErrorsFirst(cachedRoleCredentials(() => ecsRoleCredentials(metadata), { roleArn: `ecs-ram-role:${recipe.roleName ?? "-"}`, profile: label }));
