@@ -4,10 +4,11 @@
 // fewest permissions the manifest asks for.
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { readZip } from "../../scripts/zip.mjs";
+import { runPackageScript, unzipInto } from "../support/store-packages";
 import { CHROME_DIST, FIREFOX_DIST, ROOT, ensureExtensionBuilt } from "./harness";
 
 interface LintMessage {
@@ -27,17 +28,11 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** The Firefox zip `npm run package` writes, unpacked into a folder of its own. */
 function unpackedFirefoxPackage(): string {
   const out = join(work, "packages");
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.KEYSMITH_TEST_HOOKS;
-  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "package.mjs"), "--out", out], { cwd: ROOT, env, encoding: "utf8" });
-  expect(r.status, r.stderr).toBe(0);
+  runPackageScript(ROOT, out);
   const zip = readdirSync(out).find((f) => /^keysmith-firefox-.+\.zip$/.test(f));
   expect(zip).toBeDefined();
   const dir = join(work, "firefox");
-  for (const e of readZip(readFileSync(join(out, zip!)))) {
-    mkdirSync(dirname(join(dir, e.name)), { recursive: true });
-    writeFileSync(join(dir, e.name), e.data);
-  }
+  unzipInto(readZip(readFileSync(join(out, zip!))), dir);
   return dir;
 }
 

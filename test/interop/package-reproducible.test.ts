@@ -6,12 +6,13 @@
 // --commit, as others may commit meanwhile), in temporary folders.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readZip, type ZipEntry } from "../../scripts/zip.mjs";
 import { ROOT } from "../support/fresh-build";
+import { runPackageScript, unzipInto } from "../support/store-packages";
 
 const work = mkdtempSync(join(tmpdir(), "keysmith-package-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -26,11 +27,7 @@ function git(args: string[]): string {
 
 /** Runs scripts/package.mjs of `tree` into `out`; returns the SHA-256 of each zip written, by file name. */
 function runPackage(tree: string, out: string, extra: string[] = []): Record<string, string> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.KEYSMITH_TEST_HOOKS;
-  delete env.SOURCE_DATE_EPOCH;
-  const r = spawnSync(process.execPath, [join(tree, "scripts", "package.mjs"), "--out", out, ...extra], { cwd: tree, env, encoding: "utf8" });
-  expect(r.status, r.stderr).toBe(0);
+  runPackageScript(tree, out, extra);
   const sums: Record<string, string> = {};
   for (const f of readdirSync(out).sort()) sums[f] = createHash("sha256").update(readFileSync(join(out, f))).digest("hex");
   return sums;
@@ -109,10 +106,7 @@ describe("npm run package", { timeout: 300_000 }, () => {
 
     // The reviewer's rebuild: the unpacked source (no .git), `npm ci` stood in for by this checkout's node_modules.
     const tree = join(work, "unpacked-source");
-    for (const e of entries) {
-      mkdirSync(dirname(join(tree, e.name)), { recursive: true });
-      writeFileSync(join(tree, e.name), e.data);
-    }
+    unzipInto(entries, tree);
     symlinkSync(join(ROOT, "node_modules"), join(tree, "node_modules"), "dir");
     const rebuilt = runPackage(tree, join(work, "rebuilt"));
     const extensionZips = names.slice(0, 2);
