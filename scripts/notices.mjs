@@ -1,6 +1,6 @@
 // The notices of the third-party code a bundle holds: a Vite (Rolldown) plug-in that records, from each
-// output chunk's module ids, which packages under node_modules went into the bundle, and writeNotices(), which
-// writes THIRD_PARTY_NOTICES.txt from them — name, version, licence and the package's licence file, sorted by
+// output chunk's module ids, which packages under node_modules went into the bundle, and noticesText(), the
+// text of THIRD_PARTY_NOTICES.txt from them — name, version, licence and the package's licence file, sorted by
 // name, no paths — so the CLI bundle (scripts/build-cli.mjs) and the extension packages
 // (scripts/build-extension.mjs) carry the licences of what they ship. One collector can serve several builds.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
@@ -18,7 +18,7 @@ function packageDirOf(id) {
 }
 
 export function licenceCollector() {
-  /** package folder → true */
+  /** the package folders seen */
   const dirs = new Set();
   return {
     dirs,
