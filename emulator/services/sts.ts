@@ -12,6 +12,7 @@ import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto
 import { CloudError, need } from "../cloud-error";
 import type { CallInfo, ServiceContext, ServiceDefinition } from "../service";
 import type { Credential } from "../signature";
+import { iso } from "../json";
 import { MAX_DURATION_SECONDS, MIN_DURATION_SECONDS } from "../../src/core/aliyun/operations/sts";
 
 export interface StsRole {
@@ -85,7 +86,6 @@ export function stsState(ctx: ServiceContext): StsState {
 
 const random = (bytes: number): string => randomBytes(bytes).toString("base64url");
 const digits = (n: number): string => Array.from({ length: n }, (_, i) => String(i === 0 ? randomInt(1, 10) : randomInt(0, 10))).join("");
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** Defines (or redefines) a role; its account comes from the ARN. Throws on a malformed ARN or duration. */
 export function defineRole(ctx: ServiceContext, arn: string, trusted: readonly string[], maxSessionDuration = MAX_DURATION_SECONDS): StsRole {
