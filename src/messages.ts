@@ -321,6 +321,9 @@ export const ROLE_DURATION_SECONDS = { min: 900, max: 43200, default: 3600 } as 
 /** The profile existing settings and credentials became, and the one records without a profileId belong to. */
 export const DEFAULT_PROFILE_ID = "default";
 
+/** The profile of a record whose profileId may be absent (made before profiles): that id, else DEFAULT_PROFILE_ID. */
+export const profileOrDefault = (profileId: string | undefined): string => profileId ?? DEFAULT_PROFILE_ID;
+
 /** A profile as pages see it (`profile.list`): no secret, no token. */
 export interface ProfileView {
   id: string;

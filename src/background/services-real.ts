@@ -3,7 +3,7 @@
 // profiles (profiles/profile-store.ts) and the signed client (src/core/aliyun/client.ts).
 import { hmacKeysFromSecret } from "../core/aliyun/hmac";
 import { staticCredentials } from "../core/aliyun/client";
-import { DEFAULT_PROFILE_ID } from "../messages";
+import { profileOrDefault } from "../messages";
 import type { Platform } from "../platform/platform";
 import { cloudForSettings } from "./cloud";
 import { coreCsrService } from "./csr-inspect";
@@ -21,7 +21,7 @@ export function createServices(platform: Platform): Services {
   const keys = createVaultKeys({
     csr: coreCsrService,
     openOrderIds: async () => new Set((await orders.list()).filter((o) => OPEN_STATES.has(o.state)).map((o) => o.id)),
-    orderProfiles: async () => new Map((await orders.list()).filter((o) => o.state === "issued").map((o) => [o.id, o.profileId ?? DEFAULT_PROFILE_ID])),
+    orderProfiles: async () => new Map((await orders.list()).filter((o) => o.state === "issued").map((o) => [o.id, profileOrDefault(o.profileId)])),
   });
   const cloud: Services["cloud"] = async (options) => {
     const profile = options?.profileId ? await settings.profiles.get(options.profileId) : await settings.profiles.selected();

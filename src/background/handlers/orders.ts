@@ -11,7 +11,7 @@ import { fail } from "../../core/errors";
 import { dnsRecordPlacement } from "../../core/aliyun/dns-placement";
 import type { Locale } from "../../core/i18n";
 import { formatDn, subjectFromFields } from "../../core/subject";
-import { DEFAULT_PROFILE_ID, type Contact, type OrderView } from "../../messages";
+import { profileOrDefault, type Contact, type OrderView } from "../../messages";
 import { orderView, OPEN_STATES, type OrderStore, type StoredOrder } from "../orders/order-store";
 import type { Follower } from "../orders/follower";
 import type { Creates } from "../orders/creates";
@@ -127,7 +127,7 @@ export function orderHandlers(deps: OrderHandlerDeps) {
       requireCasCsrKey(parent.csrPem, "csrPem");
       // The parent's childId is written when the result is recorded (creates.ts recordResult). The CSR is in
       // the parent's account (KMS, cas): the DV order goes to that profile too.
-      return startFollowing(await placeDvOrder(contact, parent.csrPem, ctx.locale, { parentId: parent.id, profileId: parent.profileId ?? DEFAULT_PROFILE_ID }, allowDuplicate));
+      return startFollowing(await placeDvOrder(contact, parent.csrPem, ctx.locale, { parentId: parent.id, profileId: profileOrDefault(parent.profileId) }, allowDuplicate));
     },
     "orders.casCreateCsr": async (p) => {
       const order = await creates.create({
@@ -181,7 +181,7 @@ export function orderHandlers(deps: OrderHandlerDeps) {
     "orders.cancel": async (p) => {
       const order = await orders.get(p.id);
       if (!order.orderId || !OPEN_STATES.has(order.state)) fail("orders.cancel.not_open", "id", { state: order.state });
-      await (await services.cloud({ profileId: order.profileId ?? DEFAULT_PROFILE_ID })).cancelOrderRequest(order.orderId);
+      await (await services.cloud({ profileId: profileOrDefault(order.profileId) })).cancelOrderRequest(order.orderId);
       const next = await orders.put({ ...order, state: "cancelled", updatedAt: deps.now().toISOString(), nextCheckAt: undefined });
       await follower.schedule();
       return orderView(next);
@@ -190,7 +190,7 @@ export function orderHandlers(deps: OrderHandlerDeps) {
       const order = await orders.get(p.id);
       if (order.orderId && OPEN_STATES.has(order.state)) fail("orders.delete.open", "id", { state: order.state });
       if (order.orderId && (order.state === "failed" || order.state === "cancelled")) {
-        await (await services.cloud({ profileId: order.profileId ?? DEFAULT_PROFILE_ID })).deleteCertificateRequest(order.orderId);
+        await (await services.cloud({ profileId: profileOrDefault(order.profileId) })).deleteCertificateRequest(order.orderId);
       }
       await orders.remove(order.id);
       await follower.schedule();
@@ -206,7 +206,7 @@ export function orderHandlers(deps: OrderHandlerDeps) {
         action: "AddDomainRecord",
         params: { DomainName: place.zone, RR: place.rr, Type: v.recordType || "TXT", Value: v.recordValue },
         // The validation record goes to the Alidns of the account the order was placed in.
-        context: { operation: "AddDomainRecord", domain: order.domain, orderLocalId: order.id, profileId: order.profileId ?? DEFAULT_PROFILE_ID },
+        context: { operation: "AddDomainRecord", domain: order.domain, orderLocalId: order.id, profileId: profileOrDefault(order.profileId) },
         allowDuplicate: p.allowDuplicate,
       });
       return startFollowing(next);

@@ -4,7 +4,7 @@
 // (`profile.in_use`) names the profile and counts each. Deleting removes the profile's sealed credentials.
 import type { CreateLedger } from "../../core/aliyun/write-ahead";
 import { KeysmithError } from "../../core/errors";
-import { DEFAULT_PROFILE_ID, type ProfileList, type ProfileView } from "../../messages";
+import { DEFAULT_PROFILE_ID, profileOrDefault, type ProfileList, type ProfileView } from "../../messages";
 import type { RenewalStore } from "../lifecycle/renewal-store";
 import { OPEN_STATES, type OrderStore } from "../orders/order-store";
 import type { StoredProfile } from "../profiles/profile-store";
@@ -54,7 +54,7 @@ export async function profileHolds(deps: Pick<ProfileDeps, "orders" | "ledger" |
   return {
     orders: orders.filter((o) => (OPEN_STATES.has(o.state) || o.state === "unknown") && o.orderId && profileOfRecord(o) === id).length,
     creates: entries.filter((e) => profileOfRecord(e) === id).length,
-    renewals: Object.values(renewals).filter((r) => (r.policy.mode !== "off" || r.deploy.length > 0 || (r.progress !== undefined && r.progress.finishedAt === undefined)) && (r.profileId ?? DEFAULT_PROFILE_ID) === id).length,
+    renewals: Object.values(renewals).filter((r) => (r.policy.mode !== "off" || r.deploy.length > 0 || (r.progress !== undefined && r.progress.finishedAt === undefined)) && profileOrDefault(r.profileId) === id).length,
     roles: state.profiles.filter((p) => p.role?.sourceProfileId === id).length,
   };
 }

@@ -10,7 +10,7 @@
 import { t, type Locale } from "../../core/i18n";
 import { gatherWatch } from "../../core/lifecycle/watch";
 import type { CertificateNotice } from "../../core/notify/webhook";
-import { DEFAULT_PROFILE_ID, type AccountWatch } from "../../messages";
+import { DEFAULT_PROFILE_ID, profileOrDefault, type AccountWatch } from "../../messages";
 import type { Platform } from "../../platform/platform";
 import type { Services } from "../services";
 
@@ -74,7 +74,7 @@ export function createAccountNotifier(deps: AccountNotifierDeps) {
     const notified = ((await deps.platform.storage.get(ACCOUNT_NOTIFIED_KEY)) as Record<string, number[]> | undefined) ?? {};
     const next: Record<string, number[]> = {};
     // What was notified for an account not read this time is kept as it is.
-    const read = new Set(reports.map((r) => r.profileId ?? DEFAULT_PROFILE_ID));
+    const read = new Set(reports.map((r) => profileOrDefault(r.profileId)));
     for (const [key, done] of Object.entries(notified)) {
       const slash = key.indexOf("/");
       const owner = slash > 0 && slash < key.indexOf(":") ? key.slice(0, slash) : DEFAULT_PROFILE_ID;

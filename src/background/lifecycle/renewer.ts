@@ -29,7 +29,7 @@ import { EXT_KEY_USAGE_NAMES, KEY_USAGE_NAMES, type ExtKeyUsageName, type KeyUsa
 import { dnsRecordPlacement } from "../../core/aliyun/dns-placement";
 import { t, type Locale } from "../../core/i18n";
 import { isDue, nextAttemptAt, renewalDueAt } from "../../core/lifecycle/renewal";
-import { DEFAULT_PROFILE_ID, type Contact, type KeyView, type RenewalProgressView, type Settings } from "../../messages";
+import { profileOrDefault, type Contact, type KeyView, type RenewalProgressView, type Settings } from "../../messages";
 import type { Platform } from "../../platform/platform";
 import type { Creates } from "../orders/creates";
 import type { Follower } from "../orders/follower";
@@ -103,7 +103,6 @@ const Waiting = RenewalWaiting;
 
 const isOpen = (p: RenewalProgressView | undefined): p is RenewalProgressView => !!p && !p.finishedAt;
 /** The profile a renewal acts under: the one it recorded, "default" for one set before profiles. */
-export const profileOf = (r: Pick<StoredRenewal, "profileId">): string => r.profileId ?? DEFAULT_PROFILE_ID;
 /** The key's setting to delete the previous upload (only meaningful with the upload). */
 const wantsOldUploadDeleted = (r: StoredRenewal): boolean => r.uploadToCas && r.deleteOldUpload;
 
@@ -209,7 +208,7 @@ export function createRenewer(deps: RenewerDeps) {
         service: "alidns",
         action: "AddDomainRecord",
         params: { DomainName: place.zone, RR: place.rr, Type: v.recordType || "TXT", Value: v.recordValue },
-        context: { operation: "AddDomainRecord", domain: order.domain, orderLocalId: order.id, profileId: order.profileId ?? DEFAULT_PROFILE_ID },
+        context: { operation: "AddDomainRecord", domain: order.domain, orderLocalId: order.id, profileId: profileOrDefault(order.profileId) },
       });
     } catch (err) {
       if (err instanceof KeysmithError && err.code === "api.create.unknown") throw new Waiting();
@@ -221,7 +220,7 @@ export function createRenewer(deps: RenewerDeps) {
   async function removeRecord(order: StoredOrder): Promise<StoredOrder> {
     if (!order.dnsRecordId || order.dnsRecordRemoved) return order;
     try {
-      await (await deps.services.cloud({ profileId: order.profileId ?? DEFAULT_PROFILE_ID })).client.call("alidns", "DeleteDomainRecord", { RecordId: order.dnsRecordId });
+      await (await deps.services.cloud({ profileId: profileOrDefault(order.profileId) })).client.call("alidns", "DeleteDomainRecord", { RecordId: order.dnsRecordId });
     } catch (err) {
       // Already gone counts as removed; anything else is tried on the next look.
       if (!(err instanceof KeysmithError && err.params.apiCode === "DomainRecordNotBelongToUser")) throw err;
@@ -239,7 +238,7 @@ export function createRenewer(deps: RenewerDeps) {
     };
     try {
       if (progress.phase === "key" && !progress.newKeyId) {
-        contactOf(await deps.settings(profileOf(renewal))); // refused before a key is made
+        contactOf(await deps.settings(profileOrDefault(renewal.profileId))); // refused before a key is made
         const newKey = await makeCsr(key, renewal, locale);
         await put({ ...progress, newKeyId: newKey.id });
       }
@@ -253,7 +252,7 @@ export function createRenewer(deps: RenewerDeps) {
           }
           throw err;
         });
-        const order = await placeOrder(progress, newKey, contactOf(await deps.settings(profileOf(renewal))), profileOf(renewal));
+        const order = await placeOrder(progress, newKey, contactOf(await deps.settings(profileOrDefault(renewal.profileId))), profileOrDefault(renewal.profileId));
         await put({ ...progress, phase: "ordered", orderId: order.id });
         if (order.orderId) await deps.follower.check(order);
         await deps.follower.schedule();
@@ -303,7 +302,7 @@ export function createRenewer(deps: RenewerDeps) {
         tell({ event: "renewed", name: domainOf(newKey), domains: domainsOf(newKey), ...(newKey.certificate ? { notAfter: newKey.certificate.notAfter } : {}), ...(done.deployed?.length ? { deployed: done.deployed } : {}) });
       }
       if (progress.finishedAt && wantsOldUploadDeleted(renewal) && deps.deleteOldUpload) {
-        progress = await deps.deleteOldUpload({ key, progress, save: put, deploy: renewal.deploy, profileId: profileOf(renewal) });
+        progress = await deps.deleteOldUpload({ key, progress, save: put, deploy: renewal.deploy, profileId: profileOrDefault(renewal.profileId) });
       }
     } catch (err) {
       if (err instanceof Waiting) return;
@@ -380,7 +379,7 @@ export function createRenewer(deps: RenewerDeps) {
       }
       if (wantsOldUploadDeleted(renewal) && deps.deleteOldUpload && oldUploadDue(renewal.progress, deps.now())) {
         // A finished renewal's old upload not deleted yet (refused, failed, or a worker stopped before it).
-        await deps.deleteOldUpload({ key, progress: renewal.progress!, save: (p) => save(keyId, p), deploy: renewal.deploy, profileId: profileOf(renewal) });
+        await deps.deleteOldUpload({ key, progress: renewal.progress!, save: (p) => save(keyId, p), deploy: renewal.deploy, profileId: profileOrDefault(renewal.profileId) });
         renewal = await deps.store.get(keyId);
       }
       if (renewal.policy.mode === "off") continue;

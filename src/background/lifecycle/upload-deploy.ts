@@ -16,7 +16,7 @@ import type { AliyunClient } from "../../core/aliyun/client";
 import {
   albWhereText, coveredDomains, deployTarget, normalizeSerial, slbWhereText, type ApiCall, type ConfirmOptions, type DeployTarget, type ReplacedUpload, type RetireRequest,
 } from "../../core/lifecycle/deploy-targets";
-import { DEFAULT_PROFILE_ID, type DeployBinding, type KeyView, type RenewalProgressView } from "../../messages";
+import { profileOrDefault, type DeployBinding, type KeyView, type RenewalProgressView } from "../../messages";
 import type { Creates } from "../orders/creates";
 import type { StoredOrder } from "../orders/order-store";
 import type { Services } from "../services";
@@ -108,7 +108,7 @@ export function createUploadDeploy(deps: UploadDeployDeps) {
         service: "cas",
         action: "UploadUserCertificate",
         params: { Name: casCertificateName(newKey), Cert: newKey.certificate.pem, Key: key },
-        context: { operation: "UploadUserCertificate", domain: newKey.commonName, keyId: newKey.id, orderLocalId: order.id, profileId: order.profileId ?? DEFAULT_PROFILE_ID },
+        context: { operation: "UploadUserCertificate", domain: newKey.commonName, keyId: newKey.id, orderLocalId: order.id, profileId: profileOrDefault(order.profileId) },
       });
       return recorded.casCertId ?? (await deps.orders.get(order.id)).casCertId ?? "";
     } catch (err) {
@@ -128,7 +128,7 @@ export function createUploadDeploy(deps: UploadDeployDeps) {
     }
     if (ctx.renewal.deploy.length === 0) return progress;
     // Deploys go to the account of the renewal's profile (where the upload went: its order's profile).
-    const profileId = ctx.renewal.profileId ?? order.profileId ?? DEFAULT_PROFILE_ID;
+    const profileId = ctx.renewal.profileId ?? profileOrDefault(order.profileId);
     // One client per region: SLB and ALB are regional (their host is the region's; RegionId is sent too).
     const clients = new Map<string, Promise<AliyunClient>>();
     const clientFor = (region?: string): Promise<AliyunClient> => {

@@ -21,7 +21,7 @@ import type { InputValue } from "../../core/aliyun/validate";
 import { createWriteAhead, type CreateLedger, type ExistingOrder, type PendingCreate, type WriteAhead } from "../../core/aliyun/write-ahead";
 import { KeysmithError, fail } from "../../core/errors";
 import { t, type Locale } from "../../core/i18n";
-import { DEFAULT_PROFILE_ID, type OrderOperation, type PendingCreateView } from "../../messages";
+import { DEFAULT_PROFILE_ID, profileOrDefault, type OrderOperation, type PendingCreateView } from "../../messages";
 import type { Platform } from "../../platform/platform";
 import type { CloudPort } from "../cloud-port";
 import type { Services } from "../services";
@@ -141,7 +141,7 @@ export function createCreates(deps: CreatesDeps) {
       windowMs: Math.max(1, await deps.windowMinutes()) * 60_000,
       ...(deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {}),
       ...(deps.maxBackoffMs !== undefined ? { maxBackoffMs: deps.maxBackoffMs } : {}),
-      openOrderFor: async (keys) => openOrderFor((await orders.list()).filter((o) => (o.profileId ?? DEFAULT_PROFILE_ID) === profileId), keys),
+      openOrderFor: async (keys) => openOrderFor((await orders.list()).filter((o) => profileOrDefault(o.profileId) === profileId), keys),
     });
   }
 
@@ -172,7 +172,7 @@ export function createCreates(deps: CreatesDeps) {
     const run = async (): Promise<StoredOrder | undefined> => {
       const context = (entry.context ?? {}) as Partial<CreateContext>;
       // Ids are per account: only this profile's orders can already hold the result.
-      const all = (await orders.list()).filter((o) => (o.profileId ?? DEFAULT_PROFILE_ID) === entryProfile(entry));
+      const all = (await orders.list()).filter((o) => profileOrDefault(o.profileId) === entryProfile(entry));
       const domain = context.domain ?? "";
       const profile = context.profileId ? { profileId: context.profileId } : {};
       switch (context.operation) {

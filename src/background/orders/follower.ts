@@ -20,7 +20,7 @@
 import { KeysmithError, type ErrorData } from "../../core/errors";
 import { t, type Locale } from "../../core/i18n";
 import { certificatePems } from "../../core/pem";
-import { DEFAULT_PROFILE_ID, type OrderState, type ValidationRecord } from "../../messages";
+import { profileOrDefault, type OrderState, type ValidationRecord } from "../../messages";
 import type { Platform } from "../../platform/platform";
 import type { CertificateState, CloudPort } from "../cloud-port";
 import { toErrorData } from "../router";
@@ -129,7 +129,7 @@ export function createFollower(deps: FollowerDeps) {
     if (parent.operation === "KmsCreateCertificate") {
       const [leaf, ...chain] = certificatePems(child.certificatePem);
       try {
-        const cloud = await deps.cloud(parent.profileId ?? DEFAULT_PROFILE_ID);
+        const cloud = await deps.cloud(profileOrDefault(parent.profileId));
         await cloud.kmsUploadCertificate({ certificateId: parent.cloudId ?? "", certificate: leaf ?? child.certificatePem, certificateChain: chain.join("") || undefined });
       } catch (err) {
         next.error = toErrorData(err);
@@ -186,7 +186,7 @@ export function createFollower(deps: FollowerDeps) {
     try {
       // Read before the client is made and again after the answer: a settings change in between counts as
       // an endpoint that asks, and a confirmation holds only when both name the endpoint confirmed.
-      const profileId = order.profileId ?? DEFAULT_PROFILE_ID;
+      const profileId = profileOrDefault(order.profileId);
       const askBefore = await deps.importEndpoint(profileId);
       const cloud = await deps.cloud(profileId);
       const state = await cloud.describeCertificateState(order.orderId);
