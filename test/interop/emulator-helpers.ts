@@ -73,6 +73,13 @@ export interface EmulatorCli {
  * scripts/emulator.mjs with `args` in a child (stdout read, stderr inherited), once what it printed on stdout
  * satisfies `ready`; rejects with what it printed when it exits first. The caller stops it.
  */
+/**
+ * True once the banner's `state` line is complete (emulator/main.ts prints it after the endpoint, the
+ * credentials, the control URL, roles, OIDC providers, ECS metadata and CA lines). The control URL also
+ * ends in `/state`, so matching a bare "state " can fire before the roles line has been printed.
+ */
+export const bannerStateLine = (out: string): boolean => /^ {2}state {2,}\S.*\n/m.test(out);
+
 export async function spawnEmulatorCli(args: string[], ready: (out: string) => boolean): Promise<EmulatorCli> {
   const child = spawn(process.execPath, [join(ROOT, "scripts/emulator.mjs"), ...args], {
     cwd: ROOT,

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import * as stsModule from "@alicloud/sts20150401";
 import { startEmulator, DEMO_CREDENTIALS, DEFAULT_ACCOUNT_ID, type RunningEmulator } from "../../emulator/index";
-import { casClient, casModule, popClient, scratch, spawnEmulatorCli, teaConfig, write, type SdkCredentials } from "./emulator-helpers";
+import { bannerStateLine, casClient, casModule, popClient, scratch, spawnEmulatorCli, teaConfig, write, type SdkCredentials } from "./emulator-helpers";
 import { createClient, staticCredentials } from "../../src/core/aliyun/client";
 import { hmacKeysFromSecret } from "../../src/core/aliyun/hmac";
 import { assumeRole, assumeRoleWithOidc, cachedRoleCredentials, getCallerIdentity } from "../../src/core/aliyun/sts";
@@ -217,7 +217,7 @@ describe("--tls", () => {
 
   it("npm run emulator -- --tls --ca-out FILE --role …: the CA file lets the SDK assume the role over HTTPS", async () => {
     const caFile = join(scratch(), "emulator-ca.pem");
-    const { out, url, stop } = await spawnEmulatorCli(["--port", "0", "--tls", "--ca-out", caFile, "--role", `${ROLE}=${DEMO_CREDENTIALS.accessKeyId}`], (out) => out.includes("state "));
+    const { out, url, stop } = await spawnEmulatorCli(["--port", "0", "--tls", "--ca-out", caFile, "--role", `${ROLE}=${DEMO_CREDENTIALS.accessKeyId}`], bannerStateLine);
     try {
       expect(url).toMatch(/^https:\/\//);
       expect(out).toContain(`${ROLE} (trusts ${DEMO_CREDENTIALS.accessKeyId})`);
