@@ -13,7 +13,7 @@ import { KeysmithError } from "../core/errors";
 import type { PackageState, Settings } from "../messages";
 import type { CloudPort } from "./cloud-port";
 import { checkEndpointSettings } from "./settings-store";
-import { hostPermissionGranted } from "../platform/host-pattern";
+import { hostPermissionGranted, hostPermissionPattern, permissionsIgnorePorts } from "../platform/host-pattern";
 
 const str = (v: unknown): string | undefined => (v === undefined || v === null || v === "" ? undefined : String(v));
 
@@ -108,7 +108,7 @@ export async function checkDestination(settings: Settings, hasHostPermission: Ho
     throw new KeysmithError("settings.signature.v1_host", { field: "signatureVersion", params: { host: target.host } });
   }
   if (endpoint && !(await hasHostPermission(target.origin))) {
-    throw new KeysmithError("cloud.endpoint.no_permission", { field: "endpoint", params: { origin: target.origin, permission: `${target.origin}/*` } });
+    throw new KeysmithError("cloud.endpoint.no_permission", { field: "endpoint", params: { origin: target.origin, permission: hostPermissionPattern(target.origin, permissionsIgnorePorts()) } });
   }
 }
 

@@ -12,6 +12,7 @@ import { KeysmithError } from "../../core/errors";
 import { t, type Locale } from "../../core/i18n";
 import { sendWebhook, validateWebhook, type FetchLike, type NotifyMessage, type WebhookConfig } from "../../core/notify/webhook";
 import type { WebhookDeliveryView, WebhookSetRequest, WebhookView } from "../../messages";
+import { hostPermissionPattern, permissionsIgnorePorts } from "../../platform/host-pattern";
 import type { Platform } from "../../platform/platform";
 
 export const WEBHOOK_KEY = "webhook";
@@ -66,7 +67,7 @@ export function createWebhookNotifier(deps: WebhookNotifierDeps) {
       return outcome; // nothing to record
     }
     if (!(await deps.platform.hasHostPermission(originOf(config.url)).catch(() => false))) {
-      outcome = { at, event: message.event, ok: false, attempts: 0, error: new KeysmithError("notify.webhook.no_permission", { field: "url", params: { permission: `${originOf(config.url)}/*` } }).toData() };
+      outcome = { at, event: message.event, ok: false, attempts: 0, error: new KeysmithError("notify.webhook.no_permission", { field: "url", params: { permission: hostPermissionPattern(originOf(config.url), permissionsIgnorePorts()) } }).toData() };
     } else {
       const locale = await deps.locale();
       const result = await sendWebhook(config, { ...message, locale }, { fetch: fetchImpl, now: deps.now, sleep, ...(deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {}) });

@@ -108,6 +108,21 @@ describe("before every signed call (cloudForSettings)", () => {
     expect(urls).toEqual([]);
   });
 
+  it("in Firefox (match patterns without a port) the error names the host's pattern, the one the options page asks for", async () => {
+    const { urls, fetch } = recordingFetch();
+    const g = globalThis as { browser?: unknown };
+    const before = g.browser;
+    g.browser = { runtime: { getBrowserInfo: async () => ({ name: "Firefox" }) } };
+    try {
+      const err = await refusal(cloudForSettings(settings({ endpoint: "http://127.0.0.1:18787" }), credentials, { hasHostPermission: async () => false, fetch }));
+      expect(err.params).toMatchObject({ origin: "http://127.0.0.1:18787", permission: "http://127.0.0.1/*" });
+      expect(err.message).toContain("\"http://127.0.0.1/*\"");
+    } finally {
+      g.browser = before;
+    }
+    expect(urls).toEqual([]);
+  });
+
   it("a permission revoked after the client was made stops the next request in its fetch", async () => {
     const { urls, fetch } = recordingFetch();
     let granted = true;
