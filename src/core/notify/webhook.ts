@@ -15,6 +15,7 @@
 import { KeysmithError } from "../errors";
 import { isLoopbackHost } from "../aliyun/endpoints";
 import { t, type Locale } from "../i18n";
+import { reasonNetwork, reasonTimeout } from "../reason";
 
 export const WEBHOOK_KINDS = ["dingtalk", "feishu", "wecom", "generic"] as const;
 export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
@@ -300,15 +301,18 @@ export async function sendWebhook(config: WebhookConfig, message: NotifyMessage,
         retry = res.status >= 500 || res.status === 429;
       }
     } catch (err) {
-      last = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : "network";
+      // A reason token (src/core/reason.ts): the platform's own text ("Failed to fetch") is kept in the
+      // token but shown to the user as words in their language.
+      const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
+      last = timedOut ? reasonTimeout(Math.round((deps.timeoutMs ?? 10_000) / 1000)) : reasonNetwork(err instanceof Error ? `${err.name}: ${err.message}` : "network");
     }
-    if (!retry) return { ok: false, attempts: attempt, error: new KeysmithError("notify.webhook.delivery", { field: "url", params: { host, attempts: attempt, detail: last } }) };
+    if (!retry) return { ok: false, attempts: attempt, error: new KeysmithError("notify.webhook.delivery", { field: "url", params: { host, attempts: attempt, reason: last } }) };
     if (attempt < attempts) {
       await deps.sleep(pause);
       pause *= 2;
     }
   }
-  return { ok: false, attempts, error: new KeysmithError("notify.webhook.delivery", { field: "url", params: { host, attempts, detail: last } }) };
+  return { ok: false, attempts, error: new KeysmithError("notify.webhook.delivery", { field: "url", params: { host, attempts, reason: last } }) };
 }
 
 /** Delivers to every config; one failing does not stop the others. */

@@ -162,7 +162,8 @@ describe("sendWebhook", () => {
     expect(f.calls).toHaveLength(3);
     if (!r.ok) {
       expect(r.error.code).toBe("notify.webhook.delivery");
-      expect(r.error.params).toMatchObject({ host: "oapi.dingtalk.com", attempts: 3, detail: "310000 sign not match" });
+      expect(r.error.params).toMatchObject({ host: "oapi.dingtalk.com", attempts: 3, reason: "310000 sign not match" });
+      expect(r.error.message).toContain(": 310000 sign not match");
     }
     const feishu = fake([{ status: 200, body: '{"code":19021,"msg":"sign match fail"}' }, { status: 200, body: '{"code":0}' }]);
     expect(await sendWebhook({ kind: "feishu", url: "https://open.feishu.cn/x" }, MESSAGE, feishu.deps)).toEqual({ ok: true, attempts: 2 });
@@ -177,6 +178,22 @@ describe("sendWebhook", () => {
       throw new Error("boom");
     };
     await expect(sendWebhook(DING, MESSAGE, { fetch: boom, now: () => NOW, sleep: async () => undefined, attempts: 2 })).resolves.toMatchObject({ ok: false, attempts: 2 });
+  });
+
+  it("a network error or a timeout is reported in words in the reader's language, not as the platform's text", async () => {
+    const f = fake(["network"]);
+    const r = await sendWebhook(DING, MESSAGE, { ...f.deps, attempts: 2 });
+    if (r.ok) throw new Error("delivered");
+    expect(r.error.params.reason).toBe("network:TypeError: fetch failed");
+    expect(r.error.localized("en")).toBe("The webhook at oapi.dingtalk.com was not delivered after 2 attempt(s): network error");
+    expect(r.error.localized("zh_CN")).toBe("发往 oapi.dingtalk.com 的 Webhook 在 2 次尝试后仍未送达：网络错误");
+    const slow: FetchLike = async () => {
+      throw new DOMException("The operation was aborted due to timeout", "TimeoutError");
+    };
+    const t = await sendWebhook(DING, MESSAGE, { fetch: slow, now: () => NOW, sleep: async () => undefined, attempts: 1, timeoutMs: 4000 });
+    if (t.ok) throw new Error("delivered");
+    expect(t.error.localized("en")).toContain("after 1 attempt(s): no answer within 4 s");
+    expect(t.error.localized("zh_CN")).toContain("4 秒内无应答");
   });
 
   it("each attempt is signed afresh with the clock of that attempt", async () => {
