@@ -138,7 +138,7 @@ export function apiCommand(spec: ApiCommandSpec): Command {
     async run(ctx) {
       const args = parseArgs(ctx.argv, flags);
       const params = await paramsFromArgs(ctx, spec, op, args);
-      const client = clientFromArgs(args, ctx.env);
+      const client = clientFromArgs(args, ctx);
       let response: ApiResponse;
       if (op.kind === "create") {
         const placed = await placeCreate(ctx, client, args, op, params);

@@ -4,6 +4,8 @@
 // does), and the global flags --profile, --endpoint, --region, --site, --signature-version. Signing is the
 // core client's (src/core/aliyun/client.ts), whatever the source.
 import { fail } from "../src/core/errors";
+import { t } from "../src/core/i18n";
+import type { CliContext } from "./context";
 import { createClient, type AliyunClient, type CredentialSource, type FetchLike, type SignatureVersion } from "../src/core/aliyun/client";
 import type { Site } from "../src/core/aliyun/endpoints";
 import type { FlagSpec, ParsedArgs } from "./args";
@@ -52,8 +54,16 @@ function settingsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): Omit<Client
   return { site, signatureVersion: version, endpoint };
 }
 
-/** The chain's answer for these flags: where the credentials come from, and the source to sign with. */
-export function credentialsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv, fetchImpl?: FetchLike): ResolvedCredentials {
+/** What resolving credentials needs of a command's context: the environment, and stderr in the user's language. */
+export type CredentialsContext = Pick<CliContext, "env" | "locale" | "stderr">;
+
+/**
+ * The chain's answer for these flags: where the credentials come from, and the source to sign with. When
+ * --profile names a profile that an earlier place of the chain (the environment, an OIDC role) overrides,
+ * one line on stderr says the flag is not used, once per run.
+ */
+export function credentialsFromArgs(args: ParsedArgs, ctx: CredentialsContext, fetchImpl?: FetchLike): ResolvedCredentials {
+  const env = ctx.env;
   const base = settingsFromArgs(args, env);
   const profile = args.strings.get("profile");
   if (profile !== undefined && profile.trim() === "") fail("cli.flag.required", "--profile");
@@ -62,6 +72,9 @@ export function credentialsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv, fe
   const known = perEnv?.get(key);
   if (known && !fetchImpl) return known;
   const chain = resolveChain(env, profile);
+  if (profile !== undefined && chain.profile !== profile) {
+    ctx.stderr(`keysmith: ${t(ctx.locale, "api_cli_profile_unused", { profile, origin: chain.origin })}\n`);
+  }
   const credentials = chainSource(chain, { env, ...base, fetch: fetchImpl });
   const result = { chain, credentials, settings: { ...base, region: chain.regionId } };
   if (!fetchImpl) {
@@ -71,8 +84,8 @@ export function credentialsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv, fe
   return result;
 }
 
-export function clientFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv, fetchImpl?: FetchLike): AliyunClient {
-  const { credentials, settings } = credentialsFromArgs(args, env, fetchImpl);
+export function clientFromArgs(args: ParsedArgs, ctx: CredentialsContext, fetchImpl?: FetchLike): AliyunClient {
+  const { credentials, settings } = credentialsFromArgs(args, ctx, fetchImpl);
   return createClient({
     credentials,
     endpoint: settings.endpoint,

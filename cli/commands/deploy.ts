@@ -64,7 +64,7 @@ export const deployCommand: Command = {
     if (!uploaded && passphrase === undefined) fail("lifecycle.deploy.passphrase_required", "--passphrase-file", { name });
     const json = args.booleans.has("json");
     const say = (line: string) => (json ? ctx.stderr : ctx.stdout)(`${line}\n`);
-    const client = clientFromArgs(args, ctx.env);
+    const client = clientFromArgs(args, ctx);
     const env = { ctx, client, args, passphrase: passphrase ?? "", say, confirmAttempts: 10, confirmIntervalMs: 2000 };
 
     const upload = await ensureUploaded(env, name, files, state, leaf.serial);

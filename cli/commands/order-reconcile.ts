@@ -73,7 +73,7 @@ export const orderReconcileCommand: Command = {
     const waitS = waitText === undefined ? 0 : Number(waitText);
     if (!Number.isFinite(waitS) || waitS < 0 || waitS > 86_400) fail("cli.reconcile.wait", "--wait", { value: waitText ?? "" });
     const json = args.booleans.has("json");
-    const cw = cliWriteAhead(clientFromArgs(args, ctx.env), args, ctx.env);
+    const cw = cliWriteAhead(clientFromArgs(args, ctx), args, ctx.env);
     const outcomes: Outcome[] = [];
 
     const choose = args.strings.get("choose");

@@ -128,7 +128,7 @@ export const orderWaitCommand: Command = {
       throw new KeysmithError("api.cli.flag_conflict", { field: `--${UNENCRYPTED_FLAG}`, params: { other: "--key-passphrase-file" } });
     }
     const keyPassphrase = keyPassphraseFile === undefined ? undefined : await readPassphraseFile(keyPassphraseFile, "--key-passphrase-file");
-    const client = clientFromArgs(args, ctx.env);
+    const client = clientFromArgs(args, ctx);
     const cw = cliWriteAhead(client, args, ctx.env);
     /** A service-made key may come only as the user chose: refused (typed, exit 2) when neither flag was given. */
     const refuseClearKey = (): void => {

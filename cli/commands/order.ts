@@ -28,7 +28,7 @@ const orderCreate: Command = {
     const spec = useCsr ? withCsr : withDomain;
     const op = useCsr ? csrOp : domainOp;
     const params = await paramsFromArgs(ctx, spec, op, args);
-    const placed = await placeCreate(ctx, clientFromArgs(args, ctx.env), args, op, params);
+    const placed = await placeCreate(ctx, clientFromArgs(args, ctx), args, op, params);
     if ("unknown" in placed) return reportUnknown(ctx, placed.unknown, args.booleans.has("json"));
     printResponse(ctx, args, placed.response);
     return 0;

@@ -255,7 +255,7 @@ export const renewCommand: Command = {
     const json = args.booleans.has("json");
     const webhookPath = args.strings.get("webhook-config");
     const webhooks = webhookPath === undefined ? [] : loadWebhookConfig(webhookPath);
-    const client = clientFromArgs(args, ctx.env);
+    const client = clientFromArgs(args, ctx);
     const stateDir = stateDirFrom(args.strings.get("state-dir"), ctx.env);
     const cw = cliWriteAhead(client, args, ctx.env);
     const say = (line: string) => (json ? ctx.stderr : ctx.stdout)(`${line}\n`);

@@ -57,7 +57,7 @@ export const watchCommand: Command = {
     const json = args.booleans.has("json");
     const webhookPath = args.strings.get("webhook-config");
     const webhooks = webhookPath === undefined ? [] : loadWebhookConfig(webhookPath);
-    const client = clientFromArgs(args, ctx.env);
+    const client = clientFromArgs(args, ctx);
 
     const report = await gatherWatch((service, action, params) => client.call(service, action, params), { now });
     const expiring = expiringWithin(report.rows, days);

@@ -4,7 +4,6 @@
 // token) and who that is: STS GetCallerIdentity (src/core/aliyun/sts.ts). Nothing found, a missing
 // profile or an unreadable configuration is exit 2 like any typed error.
 import { fail } from "../../src/core/errors";
-import { t } from "../../src/core/i18n";
 import { createClient } from "../../src/core/aliyun/client";
 import { getCallerIdentity } from "../../src/core/aliyun/sts";
 import { parseArgs } from "../args";
@@ -40,11 +39,7 @@ export const whoamiCommand: Command = {
   async run(ctx) {
     const args = parseArgs(ctx.argv, GLOBAL_API_FLAGS);
     if (args.positionals.length > 0) fail("cli.argument.extra", args.positionals[0]);
-    const { chain, credentials, settings } = credentialsFromArgs(args, ctx.env);
-    const flagProfile = args.strings.get("profile");
-    if (flagProfile !== undefined && chain.profile !== flagProfile) {
-      ctx.stderr(`keysmith: ${t(ctx.locale, "api_cli_whoami_profile_unused", { profile: flagProfile, origin: chain.origin })}\n`);
-    }
+    const { chain, credentials, settings } = credentialsFromArgs(args, ctx);
     // The same credentials sign GetCallerIdentity: a role is assumed once, and the key shown is the one used.
     const signing = await credentials.signingCredentials();
     const client = createClient({

@@ -56,7 +56,7 @@ export function targetContext(env: Pick<RolloutEnv, "args">, target: DeployTarge
 /** The client a target is called through: for SLB and ALB, one bound to the place's region's endpoint. */
 export function targetClient(env: Pick<RolloutEnv, "args" | "client" | "ctx">, target: DeployTarget, place: DeployPlace = {}): AliyunClient {
   if (!target.regional || place.region === undefined || place.region === env.args.strings.get("region")) return env.client;
-  return clientFromArgs({ ...env.args, strings: new Map([...env.args.strings, ["region", place.region]]) }, env.ctx.env);
+  return clientFromArgs({ ...env.args, strings: new Map([...env.args.strings, ["region", place.region]]) }, env.ctx);
 }
 
 /** cas names are unique in an account: the certificate's name and its serial's last 20 hex digits. */

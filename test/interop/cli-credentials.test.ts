@@ -84,6 +84,12 @@ describe("aliyun-cli profiles: which key signs", () => {
     const flagged = await run(["package", "status", "--profile", "second"], env);
     expect([plain.code, flagged.code]).toEqual([0, 0]);
     expect([...plain.seen, ...flagged.seen].map((s) => s.accessKeyId)).toEqual([ENV_KEY.accessKeyId, ENV_KEY.accessKeyId]);
+    // The unused flag is said once, on stderr (stdout stays the command's answer); without the flag, nothing.
+    expect(flagged.err.match(/--profile second is not used: env comes first in the credential chain\./g)).toHaveLength(1);
+    expect(plain.err).toBe("");
+    const zh = await run(["package", "status", "--profile", "second", "--json"], { ...env, KEYSMITH_LANG: "zh_CN" });
+    expect(zh.err).toContain("未使用 --profile second：凭证链中 env 优先。");
+    expect(() => JSON.parse(zh.out) as unknown).not.toThrow();
   });
 
   it("a profile that is nowhere: exit 2, one line naming both files, nothing sent (en, zh_CN)", async () => {
