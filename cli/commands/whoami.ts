@@ -6,15 +6,11 @@
 import { fail } from "../../src/core/errors";
 import { createClient } from "../../src/core/aliyun/client";
 import { getCallerIdentity } from "../../src/core/aliyun/sts";
+import { accessKeyIdHint } from "../../src/core/aliyun/redact";
 import { parseArgs } from "../args";
 import type { Command } from "../context";
 import { GLOBAL_API_FLAGS, credentialsFromArgs } from "../credentials-env";
 import type { ChainResult } from "../credentials/recipe";
-
-/** The same form as the extension's hint (src/background/credentials.ts accessKeyIdHint). */
-export function accessKeyIdHint(id: string): string {
-  return id.length <= 8 ? `${id.slice(0, 2)}…` : `${id.slice(0, 4)}…${id.slice(-4)}`;
-}
 
 /** "config-file profile second mode AK", "credentials-file profile default type sts", "env", … */
 export function sourceText(chain: ChainResult): string {

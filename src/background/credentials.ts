@@ -11,6 +11,7 @@
 import type { IDBPDatabase } from "idb";
 import { KeysmithError, fail } from "../core/errors";
 import { hmacFromCryptoKey } from "../core/aliyun/hmac";
+import { accessKeyIdHint } from "../core/aliyun/redact";
 import type { AliyunClient, CredentialSource, SigningCredentials } from "../core/aliyun/client";
 import type { CredentialsStatus, CredentialsTestResult, PackageState } from "../messages";
 import { CREDENTIALS_RECORD_ID, materialOf, sealMaterial, unwrapHmac, type StoredCredentials } from "./vault/credential-record";
@@ -34,10 +35,6 @@ export interface CredentialStore extends CredentialSource {
   status(): Promise<CredentialsStatus>;
   /** What the client signs with; throws api.credentials.missing when nothing is stored, vault.locked while locked. */
   signingCredentials(): Promise<SigningCredentials>;
-}
-
-export function accessKeyIdHint(id: string): string {
-  return id.length <= 8 ? `${id.slice(0, 2)}…` : `${id.slice(0, 4)}…${id.slice(-4)}`;
 }
 
 function statusOf(record: StoredCredentials | undefined): CredentialsStatus {

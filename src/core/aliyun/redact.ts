@@ -72,3 +72,11 @@ export function redactError(err: unknown, secrets: SecretSet | undefined): unkno
   if (err instanceof Error) return new Error(redactText(err.message, secrets));
   return err;
 }
+
+/**
+ * What pages and the CLI show of an AccessKeyId: its first and last four characters ("LTAI…Demo"), or the
+ * first two of a short one. The options page, the popup's profile switcher and `keysmith whoami` print it.
+ */
+export function accessKeyIdHint(id: string): string {
+  return id.length <= 8 ? `${id.slice(0, 2)}…` : `${id.slice(0, 4)}…${id.slice(-4)}`;
+}

@@ -3,7 +3,8 @@
 // "test credentials" reports success or the typed reason.
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
-import { createCredentialStore, testCredentials, accessKeyIdHint } from "../../../src/background/credentials";
+import { createCredentialStore, testCredentials } from "../../../src/background/credentials";
+import { accessKeyIdHint } from "../../../src/core/aliyun/redact";
 import { signRpcV1 } from "../../../src/core/aliyun/sign-v1";
 import { createClient } from "../../../src/core/aliyun/client";
 
