@@ -17,33 +17,26 @@ const pem = str({ min: 1, max: 200_000 });
 /** A passphrase that only opens something already made (a backup to restore, the vault to unlock). */
 const passphrase = str({ max: PASSPHRASE_MAX_LENGTH });
 /**
- * A passphrase that will protect the vault's keys: at least
- * PASSPHRASE_MIN_LENGTH characters counted as code points (one CJK character is one), not only spaces.
- * Whoever holds the file or the disk can guess offline, so the worker refuses short ones whatever a page let through.
+ * A passphrase that will protect keys against whoever holds the file or the disk and can guess offline: at
+ * least `min` characters counted as code points (one CJK character is one), not only spaces. The worker
+ * refuses short ones whatever a page let through.
  */
-const newPassphrase: Schema<string> = {
+const passphraseOfAtLeast = (min: number): Schema<string> => ({
   check(v, path) {
-    const text = str({ max: PASSPHRASE_MAX_LENGTH }).check(v, path);
-    if ([...text].length < PASSPHRASE_MIN_LENGTH || text.trim() === "") {
-      throw new KeysmithError("passphrase.too_short", { field: path, params: { min: PASSPHRASE_MIN_LENGTH } });
+    const text = passphrase.check(v, path);
+    if ([...text].length < min || text.trim() === "") {
+      throw new KeysmithError("passphrase.too_short", { field: path, params: { min } });
     }
     return text;
   },
-};
+});
+/** The vault's passphrase: PASSPHRASE_MIN_LENGTH. */
+const newPassphrase = passphraseOfAtLeast(PASSPHRASE_MIN_LENGTH);
 /**
- * A passphrase that protects a key in a file (keys.export's encrypted PKCS#8 and PFX, keys.backup): the pages'
- * rule, at least EXPORT_PASSPHRASE_MIN characters (src/ui/passphrase-rules.ts), since the file can be
- * attacked offline.
+ * A key in a file (keys.export's encrypted PKCS#8 and PFX, keys.backup): the pages' rule,
+ * EXPORT_PASSPHRASE_MIN (src/ui/passphrase-rules.ts).
  */
-const exportPassphrase: Schema<string> = {
-  check(v, path) {
-    const text = str({ max: PASSPHRASE_MAX_LENGTH }).check(v, path);
-    if ([...text].length < EXPORT_PASSPHRASE_MIN || text.trim() === "") {
-      throw new KeysmithError("passphrase.too_short", { field: path, params: { min: EXPORT_PASSPHRASE_MIN } });
-    }
-    return text;
-  },
-};
+const exportPassphrase = passphraseOfAtLeast(EXPORT_PASSPHRASE_MIN);
 const lockPolicy: Schema<LockPolicy> = {
   check(v, path) {
     const kind = obj({ kind: oneOf(["browser-close", "idle", "manual"] as const), minutes: optional(int(IDLE_LOCK_MINUTES)) }).check(v, path);
