@@ -6,7 +6,7 @@
 import { fail } from "../src/core/errors";
 import { t } from "../src/core/i18n";
 import type { CliContext } from "./context";
-import { createClient, type AliyunClient, type CredentialSource, type FetchLike, type SignatureVersion } from "../src/core/aliyun/client";
+import { createClient, type AliyunClient, type CredentialSource, type SignatureVersion } from "../src/core/aliyun/client";
 import type { Site } from "../src/core/aliyun/endpoints";
 import type { FlagSpec, ParsedArgs } from "./args";
 import { resolveChain } from "./credentials/chain";
@@ -26,8 +26,6 @@ export interface ClientSettings {
   site: Site;
   signatureVersion: SignatureVersion;
   endpoint?: string;
-  /** --region, else the config profile's region_id. */
-  region?: string;
 }
 
 export interface ResolvedCredentials {
@@ -42,7 +40,7 @@ export interface ResolvedCredentials {
  */
 const resolved = new WeakMap<NodeJS.ProcessEnv, Map<string, ResolvedCredentials>>();
 
-function settingsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): Omit<ClientSettings, "region"> {
+function settingsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): ClientSettings {
   const version = args.strings.get("signature-version") ?? "v3";
   if (version !== "v1" && version !== "v3") fail("api.cli.signature_version", "--signature-version");
   const site = args.strings.get("site") ?? "cn";
@@ -62,36 +60,34 @@ export type CredentialsContext = Pick<CliContext, "env" | "locale" | "stderr">;
  * --profile names a profile that an earlier place of the chain (the environment, an OIDC role) overrides,
  * one line on stderr says the flag is not used, once per run.
  */
-export function credentialsFromArgs(args: ParsedArgs, ctx: CredentialsContext, fetchImpl?: FetchLike): ResolvedCredentials {
+export function credentialsFromArgs(args: ParsedArgs, ctx: CredentialsContext): ResolvedCredentials {
   const env = ctx.env;
-  const base = settingsFromArgs(args, env);
+  const settings = settingsFromArgs(args, env);
   const profile = args.strings.get("profile");
   if (profile !== undefined && profile.trim() === "") fail("cli.flag.required", "--profile");
-  const key = JSON.stringify([profile, base.site, base.signatureVersion, base.endpoint]);
+  const key = JSON.stringify([profile, settings.site, settings.signatureVersion, settings.endpoint]);
   let perEnv = resolved.get(env);
   const known = perEnv?.get(key);
-  if (known && !fetchImpl) return known;
+  if (known) return known;
   const chain = resolveChain(env, profile);
   if (profile !== undefined && chain.profile !== profile) {
     ctx.stderr(`keysmith: ${t(ctx.locale, "api_cli_profile_unused", { profile, origin: chain.origin })}\n`);
   }
-  const credentials = chainSource(chain, { env, ...base, fetch: fetchImpl });
-  const result = { chain, credentials, settings: { ...base, region: chain.regionId } };
-  if (!fetchImpl) {
-    if (!perEnv) resolved.set(env, (perEnv = new Map()));
-    perEnv.set(key, result);
-  }
+  const credentials = chainSource(chain, { env, ...settings });
+  const result = { chain, credentials, settings };
+  if (!perEnv) resolved.set(env, (perEnv = new Map()));
+  perEnv.set(key, result);
   return result;
 }
 
-export function clientFromArgs(args: ParsedArgs, ctx: CredentialsContext, fetchImpl?: FetchLike): AliyunClient {
-  const { credentials, settings } = credentialsFromArgs(args, ctx, fetchImpl);
+/** A client for these flags: the region is --region, else the config profile's region_id. */
+export function clientFromArgs(args: ParsedArgs, ctx: CredentialsContext): AliyunClient {
+  const { chain, credentials, settings } = credentialsFromArgs(args, ctx);
   return createClient({
     credentials,
     endpoint: settings.endpoint,
-    region: args.strings.get("region") ?? settings.region,
+    region: args.strings.get("region") ?? chain.regionId,
     site: settings.site,
     signatureVersion: settings.signatureVersion,
-    fetch: fetchImpl ?? ((input, init) => globalThis.fetch(input, init)),
   });
 }

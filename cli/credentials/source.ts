@@ -6,7 +6,7 @@
 // --signature-version); a profile's sts_region (or ALIBABA_CLOUD_STS_REGION) picks the regional STS host.
 import { readFileSync } from "node:fs";
 import { KeysmithError, fail } from "../../src/core/errors";
-import { createClient, type CredentialSource, type FetchLike, type SignatureVersion } from "../../src/core/aliyun/client";
+import { createClient, type CredentialSource, type SignatureVersion } from "../../src/core/aliyun/client";
 import type { Site } from "../../src/core/aliyun/endpoints";
 import { hmacKeysFromSecret } from "../../src/core/aliyun/hmac";
 import { assumeRole, assumeRoleWithOidc, cachedRoleCredentials } from "../../src/core/aliyun/sts";
@@ -19,7 +19,6 @@ export interface SourceOptions {
   endpoint?: string;
   site: Site;
   signatureVersion: SignatureVersion;
-  fetch?: FetchLike;
 }
 
 /** What a role's errors name as its profile: the profile, else where the role came from. */
@@ -81,7 +80,6 @@ export function recipeSource(recipe: Recipe, chain: ChainResult, opts: SourceOpt
         site: opts.site,
         region: recipe.stsRegion,
         signatureVersion: opts.signatureVersion,
-        fetch: opts.fetch,
       });
       const request = { roleArn: recipe.roleArn, roleSessionName: recipe.sessionName ?? defaultSessionName(), durationSeconds: recipe.durationSeconds };
       return ownErrorsFirst(cachedRoleCredentials(() => assumeRole(sts, request), { roleArn: recipe.roleArn, profile: label }));
@@ -95,7 +93,6 @@ export function recipeSource(recipe: Recipe, chain: ChainResult, opts: SourceOpt
           endpoint: opts.endpoint,
           site: opts.site,
           region: recipe.stsRegion,
-          fetch: opts.fetch,
           roleArn: recipe.roleArn,
           oidcProviderArn: recipe.oidcProviderArn,
           oidcToken: readOidcToken(recipe.oidcTokenFile, field),
