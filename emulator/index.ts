@@ -2,11 +2,11 @@
 // DCDN 2018-01-15, SLB 2014-05-15, ALB 2020-06-16, STS 2015-04-01 with ECS instance metadata)
 // on one port, over HTTP or (tls) HTTPS. Used by `npm run emulator`, `npm start`, the CLI and e2e tests.
 import "../src/core/i18n-catalogs"; // the emulator words its errors with the core's English messages
-import type { AddressInfo } from "node:net";
-import { webcrypto } from "node:crypto";
+import { isIP, type AddressInfo } from "node:net";
 import { createCaMaterial, CertificateAuthority } from "./ca";
 import { createControl, type EmulatorControl } from "./control";
 import { Faults, type FaultConfig } from "./faults";
+import { generateServerKey } from "./keys";
 import { LateCommits } from "./late-commits";
 import { createEmulatorServer } from "./server";
 import { FIRST_IDS, loadState, saveStateAtomic, type EmulatorState } from "./state";
@@ -20,7 +20,6 @@ import { dcdnService } from "./services/dcdn";
 import { slbService } from "./services/slb";
 import { albService } from "./services/alb";
 import { defineOidcProvider, defineRole, setEcsRole, stsService } from "./services/sts";
-import { pkcs8Pem } from "../src/core/export/pkcs8";
 import { PACKAGE_PRODUCT_CODES } from "../src/core/aliyun/operations";
 
 export type { EmulatorControl } from "./control";
@@ -131,7 +130,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const persist = (): void => {
     if (options.stateFile) saveStateAtomic(options.stateFile, state);
   };
-  if (!loaded) persist();
   const context: ServiceContext = {
     state,
     now: () => Date.now() + state.clockOffsetMs,
@@ -143,7 +141,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   for (const role of options.roles ?? []) defineRole(context, role.arn, role.trusted, role.maxSessionDuration);
   for (const provider of options.oidcProviders ?? []) defineOidcProvider(context, provider);
   if (options.ecsRole) setEcsRole(context, options.ecsRole.roleArn, options.ecsRole.requireToken ?? false);
-  if (options.roles || options.oidcProviders || options.ecsRole) persist();
+  // One write at start: a fresh state, or a loaded one that the options' roles, providers or ECS role changed.
+  if (!loaded || options.roles?.length || options.oidcProviders?.length || options.ecsRole) persist();
   const host = options.host ?? "127.0.0.1";
   const tls = options.tls ? await serverCertificate(context, host) : undefined;
   const faults = new Faults(options.faults);
@@ -189,11 +188,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
 /** A P-256 key and a certificate for the loopback names (and `host`) issued by the emulator's EC CA. */
 async function serverCertificate(context: ServiceContext, host: string): Promise<{ key: string; cert: string }> {
-  const subtle = webcrypto.subtle;
-  const keys = (await subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
-  const spkiDer = new Uint8Array(await subtle.exportKey("spki", keys.publicKey));
-  const key = pkcs8Pem(new Uint8Array(await subtle.exportKey("pkcs8", keys.privateKey)));
-  const isIp = /^[\d.]+$|:/.test(host);
+  const { privateKeyPem: key, spkiDer } = await generateServerKey("EC_P256");
+  const isIp = isIP(host) !== 0;
   const dnsNames = [...new Set(["localhost", ...(isIp ? [] : [host])])];
   const ipAddresses = [...new Set(["127.0.0.1", "::1", ...(isIp ? [host] : [])])];
   // The wall clock, not the business one: TLS clients check validity against theirs.
