@@ -102,6 +102,13 @@ export function parseTarget(raw: string): { pathname: string; search: string } |
   return q < 0 ? { pathname: rest, search: "" } : { pathname: rest.slice(0, q), search: rest.slice(q) };
 }
 
+/** The request's headers as one string each (a repeated header joined by commas), names in lower case. */
+function flatHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(",") : v;
+  return headers;
+}
+
 function decodeParams(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of new URLSearchParams(text)) out[k] = v;
@@ -207,8 +214,7 @@ export function createEmulatorServer(deps: ServerDeps): Server {
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: Target, body: Buffer, cors: Record<string, string>): Promise<void> {
     const requestId = randomUUID().toUpperCase();
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(",") : v;
+    const headers = flatHeaders(req);
     const contentType = headers["content-type"] ?? "";
     const wire: WireRequest = {
       method: req.method ?? "GET",
@@ -328,15 +334,12 @@ export function createEmulatorServer(deps: ServerDeps): Server {
   /** ECS instance metadata (emulator/services/sts.ts metadataRequest), loopback clients only. */
   function handleMetadata(req: IncomingMessage, res: ServerResponse, url: Target): boolean {
     if (!url.pathname.startsWith("/latest/")) return false;
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k.toLowerCase()] = v;
     if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) {
       res.writeHead(403, { "content-type": "text/plain;charset=utf-8" });
       res.end("The metadata endpoints answer loopback clients only.");
       return true;
     }
-    const answer = metadataRequest(deps.context, (req.method ?? "GET").toUpperCase(), url.pathname, headers);
-    if (!answer) return false;
+    const answer = metadataRequest(deps.context, (req.method ?? "GET").toUpperCase(), url.pathname, flatHeaders(req));
     deps.persist();
     res.writeHead(answer.status, { "content-type": answer.contentType, "content-length": Buffer.byteLength(answer.body) });
     res.end(answer.body);

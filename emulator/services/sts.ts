@@ -9,7 +9,7 @@
 // `iss`, `aud` or `sub` other than the provider's, and an `exp` passed on the business clock. The cloud
 // checks RS256 against the provider's keys; HS256 keeps the emulator free of a JWKS endpoint.
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
-import { CloudError, need } from "../cloud-error";
+import { CloudError, CloudErrors, need } from "../cloud-error";
 import type { CallInfo, ServiceContext, ServiceDefinition } from "../service";
 import type { Credential } from "../signature";
 import { iso } from "../json";
@@ -201,7 +201,7 @@ const noPermission = (): CloudError =>
 
 function assumeRole(p: Record<string, string>, ctx: ServiceContext, call: CallInfo): Record<string, unknown> {
   const caller = call.caller;
-  if (!caller) throw new CloudError(400, "MissingParameter", 'The input parameter "AccessKeyId" that is mandatory for processing this request is not supplied.');
+  if (!caller) throw CloudErrors.missingParameter("AccessKeyId");
   const role = findRole(ctx, need(p, "RoleArn"));
   const sessionName = need(p, "RoleSessionName");
   const principals = principalsOf(ctx, caller);
@@ -269,7 +269,7 @@ function userIdOf(accessKeyId: string): string {
 
 function getCallerIdentity(_p: Record<string, string>, ctx: ServiceContext, call: CallInfo): Record<string, unknown> {
   const caller = call.caller;
-  if (!caller) throw new CloudError(400, "MissingParameter", 'The input parameter "AccessKeyId" that is mandatory for processing this request is not supplied.');
+  if (!caller) throw CloudErrors.missingParameter("AccessKeyId");
   const issued = ctx.state.sts?.issued[caller.accessKeyId];
   if (issued) {
     const role = stsState(ctx).roles[issued.roleArn];
@@ -305,11 +305,10 @@ const text = (status: number, body: string): MetadataAnswer => ({ status, body, 
 
 /**
  * `PUT /latest/api/token` (IMDSv2, TTL header 1..21600 s), `GET /latest/meta-data/ram/security-credentials/`
- * (the role name) and `GET …/security-credentials/<role>` (the credentials JSON). Undefined: not a
- * metadata path. Everything is 404 while no ECS role is set.
+ * (the role name) and `GET …/security-credentials/<role>` (the credentials JSON), for a path under
+ * `/latest/` (emulator/server.ts sends only those). Everything is 404 while no ECS role is set.
  */
-export function metadataRequest(ctx: ServiceContext, method: string, path: string, headers: Record<string, string>): MetadataAnswer | undefined {
-  if (!path.startsWith("/latest/")) return undefined;
+export function metadataRequest(ctx: ServiceContext, method: string, path: string, headers: Record<string, string>): MetadataAnswer {
   const state = stsState(ctx);
   const ecs = state.ecsRole;
   if (!ecs) return text(404, "Not Found");
