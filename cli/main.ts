@@ -3,6 +3,7 @@ import { KeysmithError, isKeysmithError } from "../src/core/errors";
 import { pickLocale, t } from "../src/core/i18n";
 import { COMMANDS } from "./commands/index";
 import type { CliContext, Command } from "./context";
+import { GLOBAL_API_FLAGS } from "./credentials-env";
 
 function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
   // Longest match first, so "order create" wins over "order".
@@ -15,7 +16,7 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | und
 }
 
 /** Global flags that may also come before the command (`keysmith --profile NAME package status`). */
-const LEADING_VALUE_FLAGS = new Set(["profile", "endpoint", "region", "site", "signature-version"]);
+const LEADING_VALUE_FLAGS = new Set(GLOBAL_API_FLAGS.filter((f) => f.kind === "string").map((f) => f.name));
 
 /** Moves such flags from before the command to after it, where the command's parser reads them. */
 export function liftLeadingFlags(argv: readonly string[]): string[] {
