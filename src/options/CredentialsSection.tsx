@@ -7,7 +7,7 @@
 // the cloud settings of the Cloud section as they stand and, when typed, this form's AccessKey; a role is
 // tested as saved. An endpoint that cannot be reached is said in words, never as the browser's text.
 import { useState } from "preact/hooks";
-import { Field, SelectField, TextField } from "../ui/fields";
+import { SelectField, TextField } from "../ui/fields";
 import { Done } from "../ui/notices";
 import { localizeError, useLocale, useT } from "../ui/locale";
 import { localDateTime } from "../ui/dates";
@@ -232,15 +232,10 @@ export function CredentialsSection(props: {
           <>
             <TextField id="role-arn" label={tr("ui_opt_role_arn")} hint={tr("ui_opt_role_arn_hint")} required placeholder="acs:ram::123456789012:role/keysmith"
               value={role.roleArn} error={errorFor("roleArn")} onInput={(v) => { setRole({ ...role, roleArn: v }); setSaved(false); }} />
-            <Field id="role-source" label={tr("ui_opt_role_source")} hint={tr(candidates.length ? "ui_opt_role_source_hint" : "ui_opt_role_source_none")} required
-              error={errorFor("sourceProfileId")}>
-              <select id="role-source" name="role-source" value={role.sourceProfileId} aria-invalid={errorFor("sourceProfileId") ? "true" : undefined}
-                aria-describedby={describedBy("role-source", true, Boolean(errorFor("sourceProfileId")))}
-                onChange={(e) => { setRole({ ...role, sourceProfileId: (e.currentTarget as HTMLSelectElement).value }); setSaved(false); }}>
-                <option value="">{tr("ui_opt_role_source_choose")}</option>
-                {candidates.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-              </select>
-            </Field>
+            <SelectField id="role-source" label={tr("ui_opt_role_source")} hint={tr(candidates.length ? "ui_opt_role_source_hint" : "ui_opt_role_source_none")} required
+              error={errorFor("sourceProfileId")} value={role.sourceProfileId}
+              choices={[{ value: "", label: tr("ui_opt_role_source_choose") }, ...candidates.map((p) => ({ value: p.id, label: p.name }))]}
+              onChange={(v) => { setRole({ ...role, sourceProfileId: v }); setSaved(false); }} />
             <TextField id="role-session" label={tr("ui_opt_role_session")} hint={tr("ui_opt_role_session_hint")} required
               value={role.roleSessionName} error={errorFor("roleSessionName")} onInput={(v) => { setRole({ ...role, roleSessionName: v }); setSaved(false); }} />
             <TextField id="role-duration" label={tr("ui_opt_role_duration")} hint={tr("ui_opt_role_duration_hint", { min: ROLE_DURATION_SECONDS.min, max: ROLE_DURATION_SECONDS.max })} required
@@ -256,7 +251,7 @@ export function CredentialsSection(props: {
               <>
                 <TextField id="sts-token" label={tr("ui_sts_token")} hint={tr("ui_sts_token_hint")} type="password" autocomplete="off" required
                   value={token} error={errorFor("securityToken")} onInput={(v) => { setToken(v); setSaved(false); }} />
-                <DateTimeField id="sts-expires" label={tr("ui_opt_sts_expires")} hint={tr("ui_opt_sts_expires_hint")} value={expires}
+                <TextField id="sts-expires" label={tr("ui_opt_sts_expires")} hint={tr("ui_opt_sts_expires_hint")} type="datetime-local" required value={expires}
                   error={errorFor("securityTokenExpiresAt")} onInput={(v) => { setExpires(v); setSaved(false); }} />
               </>
             ) : null}
@@ -285,19 +280,4 @@ export function CredentialsSection(props: {
       <p class="hint">{tr("ui_ram_policy_hint")}</p>
     </section>
   );
-}
-
-/** A local date and time (the browser's own picker), with the same label, hint and error wiring as TextField. */
-function DateTimeField(props: { id: string; label: string; hint?: string; error?: string; value: string; onInput: (v: string) => void }) {
-  return (
-    <Field id={props.id} label={props.label} hint={props.hint} error={props.error} required>
-      <input type="datetime-local" id={props.id} name={props.id} value={props.value} required aria-invalid={props.error ? "true" : undefined}
-        aria-describedby={describedBy(props.id, Boolean(props.hint), Boolean(props.error))} onInput={(e) => props.onInput((e.currentTarget as HTMLInputElement).value)} />
-    </Field>
-  );
-}
-
-/** The hint and error ids Field gives a control (as src/ui/fields.tsx ties them). */
-function describedBy(id: string, hint: boolean, error: boolean): string | undefined {
-  return [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
 }

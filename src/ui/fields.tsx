@@ -36,7 +36,7 @@ export function TextField(
   props: FieldFrame & {
     value: string;
     onInput: (value: string) => void;
-    type?: "text" | "email" | "tel" | "password" | "url";
+    type?: "text" | "email" | "tel" | "password" | "url" | "datetime-local";
     placeholder?: string;
     autocomplete?: string;
     multiline?: boolean;
@@ -77,6 +77,7 @@ export function SelectField(props: FieldFrame & { value: string; choices: Choice
         id={props.id}
         name={props.id}
         value={props.value}
+        aria-invalid={props.error ? "true" : undefined}
         aria-describedby={describedBy(props.id, props.hint, props.error, props.detail)}
         onChange={(e) => props.onChange((e.currentTarget as HTMLSelectElement).value)}
       >
