@@ -10,6 +10,7 @@ import type { ExtKeyUsageName, KeyUsageName } from "./core/csr/usages";
 import type { KeySpecId } from "./core/key-spec";
 import type { SubjectFields } from "./core/subject";
 import { DEFAULT_DV_PRODUCT_CODE } from "./core/aliyun/product-codes";
+import { DEFAULT_DURATION_SECONDS, MAX_DURATION_SECONDS, MIN_DURATION_SECONDS } from "./core/aliyun/operations/sts";
 import type { RenewalPolicy, RenewalPolicyInput } from "./core/lifecycle/renewal";
 import type { WatchRow, WatchSourceError } from "./core/lifecycle/watch";
 
@@ -316,8 +317,8 @@ export interface ProfileRole {
   durationSeconds: number;
 }
 
-/** Bounds of ProfileRole.durationSeconds (STS AssumeRole). */
-export const ROLE_DURATION_SECONDS = { min: 900, max: 43200, default: 3600 } as const;
+/** Bounds of ProfileRole.durationSeconds, and a new role's value: STS AssumeRole's (src/core/aliyun/operations/sts.ts). */
+export const ROLE_DURATION_SECONDS = { min: MIN_DURATION_SECONDS, max: MAX_DURATION_SECONDS, default: DEFAULT_DURATION_SECONDS } as const;
 /** The profile existing settings and credentials became, and the one records without a profileId belong to. */
 export const DEFAULT_PROFILE_ID = "default";
 

@@ -5,6 +5,7 @@ import {
   IDLE_LOCK_MINUTES, KEY_SPEC_IDS, PASSPHRASE_MAX_LENGTH, PASSPHRASE_MIN_LENGTH, RECONCILE_MINUTES, ROLE_DURATION_SECONDS, type LockPolicy, type MessageType, type RequestOf,
 } from "../messages";
 import { EXT_KEY_USAGE_NAMES, KEY_USAGE_NAMES } from "../core/csr/usages";
+import { ROLE_SESSION_NAME } from "../core/aliyun/operations/sts";
 import { parseSlbWhere, slbWhereText } from "../core/lifecycle/deploy-targets";
 import { validateRenewalPolicy } from "../core/lifecycle/renewal";
 import { KMS_REGIONS } from "../options/endpoint";
@@ -129,7 +130,7 @@ const profileContact = obj({
 const profileRole = obj({
   roleArn: str({ min: 1, max: 300, pattern: /^acs:ram::\d+:role\/[^\s]+$/ }),
   sourceProfileId: id,
-  roleSessionName: str({ min: 2, max: 64, pattern: /^[A-Za-z0-9.@_-]+$/ }),
+  roleSessionName: str({ pattern: ROLE_SESSION_NAME }),
   durationSeconds: int(ROLE_DURATION_SECONDS),
 });
 

@@ -9,13 +9,14 @@ import {
   DEFAULT_PROFILE_ID, ROLE_DURATION_SECONDS,
   type CredentialsStatus, type ProfileKind, type ProfileList, type ProfileSaveRequest, type ProfileView, type Settings,
 } from "../messages";
+import { ROLE_SESSION_NAME } from "../core/aliyun/operations/sts";
 import type { WorkerApi } from "../ui/worker-api";
 
 export const PROFILE_NAME_MAX = 64;
 /** acs:ram::<account id>:role/<name>, as the worker's schema takes it. */
 export const ROLE_ARN_PATTERN = /^acs:ram::\d+:role\/\S+$/;
-/** RoleSessionName: 2–64 of [A-Za-z0-9.@_-]. */
-export const SESSION_NAME_PATTERN = /^[A-Za-z0-9.@_-]{2,64}$/;
+/** RoleSessionName: 2–64 of [A-Za-z0-9.@_-], STS's rule as the catalogue states it. */
+export const SESSION_NAME_PATTERN = ROLE_SESSION_NAME;
 export const DEFAULT_SESSION_NAME = "keysmith";
 export { ROLE_DURATION_SECONDS };
 

@@ -16,6 +16,8 @@ export const OIDC_PROVIDER_ARN = /^acs:ram::\d{1,32}:oidc-provider\/[A-Za-z0-9._
 export const ROLE_SESSION_NAME = /^[A-Za-z0-9.@_-]{2,64}$/;
 export const MIN_DURATION_SECONDS = 900;
 export const MAX_DURATION_SECONDS = 43_200;
+/** What STS takes when DurationSeconds is omitted, and what a new role profile starts with. */
+export const DEFAULT_DURATION_SECONDS = 3600;
 
 function checkRole(params: Record<string, string>): void {
   if (params.RoleArn !== undefined && !ROLE_ARN.test(params.RoleArn)) fail("api.role.arn", "RoleArn", { value: params.RoleArn.slice(0, 200) });
@@ -33,26 +35,30 @@ function checkRole(params: Record<string, string>): void {
 
 const CREDENTIALS = "Credentials:object, AssumedRoleUser:object";
 
+// The parameters AssumeRole and AssumeRoleWithOIDC share, in the order both list them.
+const ROLE_ARN_PARAM = req("RoleArn", "string", "ARN of the RAM role to assume, acs:ram::<account>:role/<name>");
+const SESSION_PARAMS = [
+  req("RoleSessionName", "string", "Name of the role session: 2 to 64 letters, digits and . @ - _"),
+  p("DurationSeconds", "integer", `Lifetime of the temporary credentials in seconds (${MIN_DURATION_SECONDS} to the role's maximum, at most ${MAX_DURATION_SECONDS})`, { default: String(DEFAULT_DURATION_SECONDS) }),
+  p("Policy", "string", "A session policy (JSON) that narrows the role's permissions", { rule: "not_blank" }),
+];
+
 export const STS_OPERATIONS: Operation[] = [
   {
     ...sts("AssumeRole", "read", [
-      req("RoleArn", "string", "ARN of the RAM role to assume, acs:ram::<account>:role/<name>"),
-      req("RoleSessionName", "string", "Name of the role session: 2 to 64 letters, digits and . @ - _"),
-      p("DurationSeconds", "integer", "Lifetime of the temporary credentials in seconds (900 to the role's maximum, at most 43200)", { default: "3600" }),
-      p("Policy", "string", "A session policy (JSON) that narrows the role's permissions", { rule: "not_blank" }),
+      ROLE_ARN_PARAM,
+      ...SESSION_PARAMS,
       p("ExternalId", "string", "The external ID the role's trust policy asks for", { rule: "not_blank" }),
     ], CREDENTIALS),
     crossCheck: checkRole,
   },
   {
     ...sts("AssumeRoleWithOIDC", "read", [
-      req("RoleArn", "string", "ARN of the RAM role to assume, acs:ram::<account>:role/<name>"),
+      ROLE_ARN_PARAM,
       req("OIDCProviderArn", "string", "ARN of the OIDC identity provider, acs:ram::<account>:oidc-provider/<name>"),
       // A bearer credential: kept out of every error like a private key.
       req("OIDCToken", "string", "The OIDC token (a JWT) issued by the identity provider", { rule: "not_blank", secret: true }),
-      req("RoleSessionName", "string", "Name of the role session: 2 to 64 letters, digits and . @ - _"),
-      p("DurationSeconds", "integer", "Lifetime of the temporary credentials in seconds (900 to the role's maximum, at most 43200)", { default: "3600" }),
-      p("Policy", "string", "A session policy (JSON) that narrows the role's permissions", { rule: "not_blank" }),
+      ...SESSION_PARAMS,
     ], `${CREDENTIALS}, OIDCTokenInfo:object`),
     crossCheck: checkRole,
     anonymous: true,
