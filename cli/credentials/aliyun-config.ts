@@ -3,8 +3,8 @@
 // "ram_role_name", "source_profile", "oidc_provider_arn", "oidc_token_file", "sts_region", "region_id", …}]},
 // the field names aliyun-cli writes and @alicloud/credentials reads. Modes understood: AK, StsToken,
 // RamRoleArn, EcsRamRole, ChainableRamRoleArn (source_profile) and OIDC; any other is a typed error.
-import { readFileSync } from "node:fs";
 import { fail } from "../../src/core/errors";
+import { readConfigText } from "./config-text";
 import type { Recipe } from "./recipe";
 
 export const CONFIG_MODES = ["AK", "StsToken", "RamRoleArn", "EcsRamRole", "ChainableRamRoleArn", "OIDC"] as const;
@@ -20,15 +20,8 @@ export interface AliyunConfig {
 
 /** Reads the file; undefined when it does not exist. Unreadable or not a configuration: a typed error. */
 export function readAliyunConfig(path: string): AliyunConfig | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? "EIO";
-    if (code === "ENOENT") return undefined;
-    return fail("api.credentials.config_unreadable", path, { reason: code });
-  }
-  return parseAliyunConfig(path, text);
+  const text = readConfigText(path);
+  return text === undefined ? undefined : parseAliyunConfig(path, text);
 }
 
 export function parseAliyunConfig(path: string, text: string): AliyunConfig {

@@ -3,8 +3,8 @@
 // access_key_secret), sts (+ security_token), ram_role_arn (access_key_id, access_key_secret, role_arn,
 // role_session_name), ecs_ram_role (role_name) or oidc_role_arn (role_arn, oidc_provider_arn,
 // oidc_token_file_path), the names @alicloud/credentials reads.
-import { readFileSync } from "node:fs";
 import { fail } from "../../src/core/errors";
+import { readConfigText } from "./config-text";
 import type { Recipe } from "./recipe";
 
 export const CREDENTIAL_FILE_TYPES = ["access_key", "sts", "ram_role_arn", "ecs_ram_role", "oidc_role_arn"] as const;
@@ -36,13 +36,8 @@ export function parseIni(text: string): IniSections {
 
 /** Reads the file; undefined when it does not exist (and `mustExist` is false). */
 export function readCredentialsFile(path: string, mustExist: boolean): IniSections | undefined {
-  try {
-    return parseIni(readFileSync(path, "utf8"));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? "EIO";
-    if (code === "ENOENT" && !mustExist) return undefined;
-    return fail("api.credentials.config_unreadable", path, { reason: code });
-  }
+  const text = readConfigText(path, mustExist);
+  return text === undefined ? undefined : parseIni(text);
 }
 
 export function credentialsFileRecipe(path: string, profile: string, section: Map<string, string>): { recipe: Recipe; mode: string } {
