@@ -6,7 +6,7 @@
 // a scratch folder and renamed into place, so a test running the CLI while it is rebuilt never sees half a file.
 import { build } from "vite";
 import { builtinModules } from "node:module";
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { licenceCollector, noticesText } from "./notices.mjs";
 
@@ -17,7 +17,7 @@ const scratch = join(distDir, `.cli-build-${process.pid}`);
 const licences = licenceCollector();
 
 try {
-  await build({
+  const result = await build({
     configFile: false,
     logLevel: "warn",
     root,
@@ -35,10 +35,11 @@ try {
   });
   writeFileSync(join(scratch, "THIRD_PARTY_NOTICES.txt"), noticesText(licences, "The keysmith command-line tool"));
 
-  // Only Node's built-ins may stay as imports: anything else would need an install-time dependency.
-  const bundle = readFileSync(join(scratch, "keysmith.js"), "utf8");
+  // Only Node's built-ins may stay as imports, static or dynamic: anything else would need an install-time
+  // dependency. The bundler's output lists what each chunk still imports.
   const builtins = new Set(builtinModules);
-  const specifiers = [...bundle.matchAll(/^\s*(?:import|export)\b[^'"`]*?\bfrom\s*["']([^"']+)["']|^\s*import\s*["']([^"']+)["']/gm)].map((m) => m[1] ?? m[2]);
+  const chunks = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output).filter((o) => o.type === "chunk");
+  const specifiers = chunks.flatMap((c) => [...c.imports, ...c.dynamicImports]);
   const foreign = specifiers.filter((s) => !s.startsWith("node:") && !builtins.has(s));
   if (foreign.length > 0) throw new Error(`dist/cli/keysmith.js imports packages that are not bundled: ${[...new Set(foreign)].join(", ")}`);
 
