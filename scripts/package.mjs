@@ -93,7 +93,8 @@ try {
 
   // 2. The store build of the extension.
   const build = join(scratch, "build");
-  const env = { ...process.env, KEYSMITH_DIST: build, KEYSMITH_RELEASE: "1", NODE_ENV: "production" };
+  // KEYSMITH_RELEASE=1 also makes it a production build (scripts/build-extension.mjs sets NODE_ENV).
+  const env = { ...process.env, KEYSMITH_DIST: build, KEYSMITH_RELEASE: "1" };
   delete env.KEYSMITH_TEST_HOOKS;
   run(process.execPath, [join(tree, "scripts", "build-extension.mjs")], { cwd: tree, env, stdio: ["ignore", "ignore", "inherit"] });
 
