@@ -30,6 +30,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
 import { startEmulator, type RunningEmulator } from "../emulator/index";
+import { intlTag } from "../src/ui/dates";
 import {
   ROOT, TEST_GRANTS, check, contains, expectAttribute, expectCount, expectText, launchExtension, openExtensionPage, send, waitFor, type ExtensionSession,
 } from "../test/e2e/harness";
@@ -146,7 +147,7 @@ async function openPopupIn(session: ExtensionSession, lang: Lang, hash = ""): Pr
   const page = await openPage(session, `popup.html?lang=${lang}${hash}`);
   await page.setViewportSize(POPUP_SIZE);
   await page.waitForSelector("body[data-synced=true]");
-  await expectAttribute(page, "html", "lang", lang === "zh_CN" ? "zh-CN" : "en");
+  await expectAttribute(page, "html", "lang", intlTag(lang));
   return page;
 }
 
@@ -223,7 +224,7 @@ async function optionsPage(session: ExtensionSession, lang: Lang): Promise<Buffe
   try {
     await page.setViewportSize(STORE_SIZE);
     await page.waitForSelector("body[data-ready=true]");
-    await expectAttribute(page, "html", "lang", lang === "zh_CN" ? "zh-CN" : "en");
+    await expectAttribute(page, "html", "lang", intlTag(lang));
     // The stored AccessKey shows masked once the worker answered credentials.status.
     await expectText(page, "#cred-status", contains("LTAI"));
     await settle(page);
@@ -244,7 +245,7 @@ async function storeComposite(session: ExtensionSession, popupPng: Buffer, capti
     await page.setViewportSize(STORE_SIZE);
     const font = lang === "zh_CN" ? `"WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif` : `"DejaVu Sans", "Liberation Sans", Arial, sans-serif`;
     const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-    await page.setContent(`<!doctype html><html lang="${lang === "zh_CN" ? "zh-CN" : "en"}"><head><meta charset="utf-8"><style>
+    await page.setContent(`<!doctype html><html lang="${intlTag(lang)}"><head><meta charset="utf-8"><style>
       html, body { margin: 0; width: ${STORE_SIZE.width}px; height: ${STORE_SIZE.height}px; overflow: hidden; }
       body { background: #f3f5f8; font-family: ${font}; color: #1b2430; display: flex; align-items: center; justify-content: center; gap: 72px; }
       .caption { width: 420px; }
