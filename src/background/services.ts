@@ -49,10 +49,9 @@ export interface CredentialService {
   clear(profileId?: string): Promise<CredentialsStatus>;
   status(profileId?: string): Promise<CredentialsStatus>;
   /**
-   * A role profile's temporary credentials: when they expire (absent: none held in memory). Forgotten with
-   * `forget` when the profile is changed or deleted.
+   * Drops a role profile's temporary credentials held in memory (their expiry is status()'s
+   * securityTokenExpiresAt), when the profile is changed or deleted.
    */
-  roleExpiresAt?(profileId: string): string | undefined;
   forget?(profileId: string): void;
 }
 

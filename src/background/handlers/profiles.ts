@@ -43,8 +43,8 @@ export async function profileView(services: Services, p: StoredProfile): Promise
     configured: status.configured,
   };
   if (p.role) Object.assign(view, { roleArn: p.role.roleArn, sourceProfileId: p.role.sourceProfileId, roleSessionName: p.role.roleSessionName, durationSeconds: p.role.durationSeconds });
-  const expires = p.role ? services.credentials.roleExpiresAt?.(p.id) : status.securityTokenExpiresAt;
-  if (expires) view.tokenExpiresAt = expires;
+  // Either kind: the stored STS token's expiry, or (a role) that of the temporary credentials held in memory.
+  if (status.securityTokenExpiresAt) view.tokenExpiresAt = status.securityTokenExpiresAt;
   return view;
 }
 

@@ -20,7 +20,6 @@ import type { ProfileStore, StoredProfile } from "./profile-store";
 export interface ProfileCredentials extends CredentialService {
   /** What profile `profileId` signs with (its own store, or its role's temporary credentials). */
   source(profileId: string): CredentialSource;
-  roleExpiresAt(profileId: string): string | undefined;
   forget(profileId: string): void;
 }
 
@@ -139,7 +138,6 @@ export function createProfileCredentials(options: {
       const expiresAt = roles.get(profile.id)?.expiresAt;
       return { configured: source?.configured ?? false, accessKeyIdHint: "", hasSecurityToken: expiresAt !== undefined, ...(expiresAt ? { securityTokenExpiresAt: expiresAt } : {}) };
     },
-    roleExpiresAt: (profileId) => roles.get(profileId)?.expiresAt,
     forget,
   };
 }
