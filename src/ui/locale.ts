@@ -4,6 +4,7 @@ import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { pickLocale, t, type Locale } from "../core/i18n";
 import { KeysmithError, type ErrorData } from "../core/errors";
+import { intlTag } from "./dates";
 
 export type LanguageChoice = "auto" | Locale;
 
@@ -40,5 +41,5 @@ export function localizeError(locale: Locale, data: ErrorData): string {
 
 /** Apply the locale to the document so screen readers and CJK line breaking use the right language. */
 export function applyDocumentLocale(locale: Locale): void {
-  document.documentElement.lang = locale === "zh_CN" ? "zh-CN" : "en";
+  document.documentElement.lang = intlTag(locale);
 }
