@@ -3,7 +3,7 @@
 // so none is marked required; what is typed must be valid (an e-mail address, a phone number) to be saved.
 import { useState } from "preact/hooks";
 import { SelectField, TextField } from "../ui/fields";
-import { contactErrors } from "../ui/contact-fields";
+import { contactErrors, toContactInput, type ContactInput } from "../ui/contact-fields";
 import { Done } from "../ui/notices";
 import { useLocale, useT } from "../ui/locale";
 import { productDetail, productName } from "../ui/product-names";
@@ -14,23 +14,13 @@ import type { WorkerApi } from "../ui/worker-api";
 import { saveProfileFields, type ProfileState } from "./profiles";
 import { FocusableError, SectionHead, sameForm, useDirtyReport, useFocusOnFailure } from "./section";
 
-interface ContactForm {
-  username: string;
-  email: string;
-  phone: string;
-  validateType: "DNS" | "FILE";
-  productCode: string;
-}
-
-function toContactForm(p: ProfileView): ContactForm {
-  return {
-    username: p.contact.username ?? "", email: p.contact.email ?? "", phone: p.contact.phone ?? "",
-    validateType: p.contact.validateType ?? "DNS", productCode: p.defaultProduct || DEFAULT_DV_PRODUCT_CODE,
-  };
+/** The profile's contact as the form holds it, its product the profile's default (a blank one is the default DV product). */
+function toContactForm(p: ProfileView): ContactInput {
+  return toContactInput({ ...p.contact, productCode: p.defaultProduct || DEFAULT_DV_PRODUCT_CODE });
 }
 
 /** Problems of what is typed (message keys): the order form's rules (contactErrors), but empty fields are fine. */
-export function contactProblems(c: ContactForm): Partial<Record<"email" | "phone", string>> {
+export function contactProblems(c: ContactInput): Partial<Record<"email" | "phone", string>> {
   const errors = contactErrors(c);
   const out: Partial<Record<"email" | "phone", string>> = {};
   if (c.email.trim() !== "" && errors.email) out.email = errors.email;
@@ -47,17 +37,17 @@ export function ContactSection(props: {
 }) {
   const tr = useT();
   const locale = useLocale();
-  const [form, setForm] = useState<ContactForm>(() => toContactForm(props.profile));
+  const [form, setForm] = useState<ContactInput>(() => toContactForm(props.profile));
   const [showErrors, setShowErrors] = useState(false);
   const focus = useFocusOnFailure<HTMLElement>();
-  const save = useAction((c: ContactForm) =>
+  const save = useAction((c: ContactInput) =>
     saveProfileFields(props.api, props.state, props.profile, {
       contact: { username: c.username.trim(), email: c.email.trim(), phone: c.phone.trim(), validateType: c.validateType },
       defaultProduct: c.productCode,
     }));
   const dirty = !sameForm(form, toContactForm(props.profile));
   useDirtyReport(dirty, props.onDirty);
-  const set = (patch: Partial<ContactForm>) => { setForm({ ...form, ...patch }); save.reset(); };
+  const set = (patch: Partial<ContactInput>) => { setForm({ ...form, ...patch }); save.reset(); };
   const problems = showErrors ? contactProblems(form) : {};
   const products = DV_PRODUCT_CODES.includes(form.productCode as (typeof DV_PRODUCT_CODES)[number]) ? [...DV_PRODUCT_CODES] : [form.productCode, ...DV_PRODUCT_CODES];
 
@@ -86,7 +76,7 @@ export function ContactSection(props: {
         <SelectField id="default-validate" label={tr("ui_validate_type")}
           hint={tr(form.validateType === "DNS" ? "ui_validate_dns_hint" : "ui_validate_file_hint")} value={form.validateType}
           choices={[{ value: "DNS", label: tr("ui_validate_dns") }, { value: "FILE", label: tr("ui_validate_file") }]}
-          onChange={(v) => set({ validateType: v as ContactForm["validateType"] })} />
+          onChange={(v) => set({ validateType: v as ContactInput["validateType"] })} />
         <SelectField id="default-product" label={tr("ui_product_code")} hint={productDetail(form.productCode, locale)} value={form.productCode}
           choices={products.map((p) => ({ value: p, label: productName(p, locale) }))}
           onChange={(v) => set({ productCode: v })} />
