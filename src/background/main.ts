@@ -5,6 +5,7 @@ import "../core/i18n-catalogs"; // first: the worker renders errors, lint findin
 import browser from "webextension-polyfill";
 import { browserPlatform } from "../platform/browser";
 import { createServices } from "./services-real";
+import { createSettingsStore } from "./settings-store";
 import { createWorker } from "./worker";
 
 /** Build-time switch (scripts/build-extension.mjs, Vite define): true only in test builds (KEYSMITH_TEST_HOOKS=1). */
@@ -14,9 +15,13 @@ declare const __KEYSMITH_TEST_HOOKS__: boolean;
 let testClockOffsetMs = 0;
 
 const platform = browserPlatform();
+// One settings and profile store for the services and the worker: one queue, one migration of the settings
+// stored before profiles (two stores migrating at once could lose the old account fields).
+const settings = createSettingsStore(platform.storage);
 const worker = createWorker({
   platform,
-  services: createServices(platform),
+  services: createServices(platform, settings),
+  settings,
   ...(__KEYSMITH_TEST_HOOKS__ ? { now: () => new Date(Date.now() + testClockOffsetMs) } : {}),
   // Only the kind of error and where: a message could quote a payload, and payloads can carry secrets.
   onUnexpected: (where, err) => console.error(`keysmith: unexpected ${err instanceof Error ? err.name : typeof err} in ${where}`),

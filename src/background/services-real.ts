@@ -11,11 +11,14 @@ import { createOrderStore, OPEN_STATES } from "./orders/order-store";
 import { createProfileCredentials } from "./profiles/profile-credentials";
 import { settingsOf } from "./profiles/profile-store";
 import type { Services } from "./services";
-import { createSettingsStore } from "./settings-store";
+import type { SettingsStore } from "./settings-store";
 import { createVaultKeys } from "./vault-keys";
 
-export function createServices(platform: Platform): Services {
-  const settings = createSettingsStore(platform.storage);
+/**
+ * `settings`: the store the worker uses too (main.ts builds one for both), so one profile store with one
+ * queue reads, writes and migrates the profiles.
+ */
+export function createServices(platform: Platform, settings: SettingsStore): Services {
   const orders = createOrderStore(platform.storage);
   const credentials = createProfileCredentials({ profiles: settings.profiles, cloudFor: (profileId) => cloud({ profileId }) });
   const keys = createVaultKeys({

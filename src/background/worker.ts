@@ -31,7 +31,7 @@ import { createOrderStore } from "./orders/order-store";
 import { createPendingStore } from "./orders/pending-store";
 import { createRouter, type HandlerTable, type SenderLike } from "./router";
 import type { Services } from "./services";
-import { createSettingsStore, importConfirmationEndpoint } from "./settings-store";
+import { createSettingsStore, importConfirmationEndpoint, type SettingsStore } from "./settings-store";
 
 export interface WorkerDeps {
   platform: Platform;
@@ -52,6 +52,11 @@ export interface WorkerDeps {
   /** The webhook's fetch and retry pause (default: global fetch, 1 s doubling). */
   webhookFetch?: FetchLike;
   webhookBackoffMs?: number;
+  /**
+   * The settings and profile store (default: one over platform.storage). main.ts gives the one the services
+   * were built with: one store, one queue, so the profiles' migration runs once.
+   */
+  settings?: SettingsStore;
 }
 
 /** storage.local flag: "unlock to continue" was notified since the vault last locked. */
@@ -61,7 +66,7 @@ export function createWorker(deps: WorkerDeps) {
   const { platform, services } = deps;
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? (() => crypto.randomUUID());
-  const settings = createSettingsStore(platform.storage);
+  const settings = deps.settings ?? createSettingsStore(platform.storage);
   const profiles = settings.profiles;
   const selectedProfile = async () => (await profiles.selected()).id;
   const orders = createOrderStore(platform.storage);

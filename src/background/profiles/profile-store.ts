@@ -148,6 +148,8 @@ export function createProfileStore(storage: Platform["storage"], options: { newI
     if (stored && Array.isArray(stored.profiles) && stored.profiles.length > 0) return stored;
     // First start with profiles: the settings stored so far become "default". Written before the account
     // fields leave "settings", so a worker stopped in between reads the profile and migrates nothing twice.
+    // Only ever called inside `exclusive`, and the worker and its services share one store (main.ts): one
+    // migration at a time.
     const settings = (await storage.get(SETTINGS_KEY)) as (Partial<Settings> & Record<string, unknown>) | undefined;
     const state: ProfilesState = { selectedId: DEFAULT_PROFILE_ID, profiles: [profileFromSettings(settings)] };
     await storage.set(PROFILES_KEY, state);
@@ -160,7 +162,10 @@ export function createProfileStore(storage: Platform["storage"], options: { newI
   }
 
   const write = (state: ProfilesState) => storage.set(PROFILES_KEY, state);
-  const find = async (id: string) => (await read()).profiles.find((p) => p.id === id);
+  // Every read goes through the queue too: read() may migrate, and two migrations at once (one stripping the
+  // account fields from "settings" while the other is between its two reads) would write a "default" built
+  // from the defaults. Queued, the second read finds the profiles the first one wrote.
+  const find = async (id: string) => (await exclusive(read)).profiles.find((p) => p.id === id);
   const get = async (id: string) => (await find(id)) ?? fail("profile.not_found", "profileId", { id });
 
   return {

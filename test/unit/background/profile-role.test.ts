@@ -90,7 +90,7 @@ function roleWorld() {
   });
   const services: Services = { keys, csr: coreCsrService, credentials, cloud };
   let n = 0;
-  const worker = createWorker({ platform: p.platform, services, now, vaultLock: lock, newId: () => `o${++n}` });
+  const worker = createWorker({ platform: p.platform, services, settings, now, vaultLock: lock, newId: () => `o${++n}` });
   const reply = async (type: string, payload: unknown) => (await worker.handleMessage({ type, payload }, OWN_PAGE)) as { ok: true; value: unknown } | { ok: false; error: ErrorData };
   const value = async <T,>(type: string, payload: unknown): Promise<T> => {
     const r = await reply(type, payload);

@@ -10,7 +10,7 @@ import { createCredentialStore } from "../../../src/background/credentials";
 import { FOLLOW_ALARM } from "../../../src/background/orders/follower";
 import { createProfileCredentials } from "../../../src/background/profiles/profile-credentials";
 import { createProfileStore, PROFILES_KEY } from "../../../src/background/profiles/profile-store";
-import { SETTINGS_KEY } from "../../../src/background/settings-store";
+import { createSettingsStore, SETTINGS_KEY } from "../../../src/background/settings-store";
 import { VaultLock, memorySession } from "../../../src/background/vault/lock";
 import { setVaultPassphrase, unlockVault } from "../../../src/background/vault/passphrase";
 import { createWorker } from "../../../src/background/worker";
@@ -97,6 +97,58 @@ describe("migration into the profile \"default\"", () => {
     // A second worker over the same storage migrates nothing twice.
     const again = createProfileStore(t.platform.storage);
     expect((await again.state()).profiles).toEqual((t.store.get(PROFILES_KEY) as { profiles: unknown[] }).profiles);
+  });
+
+  it("the worker and its services over one store, reading at once at the first start, migrate once and lose nothing", async () => {
+    // chrome.storage answering out of order: every read of "settings" after the first comes back late, so
+    // a second migration running beside the first would read them after the first stripped the account
+    // fields, and write a "default" made of the defaults over the first one's.
+    const p = fakePlatform();
+    p.store.set(SETTINGS_KEY, structuredClone(OLD));
+    let settingsReads = 0;
+    const storage = {
+      ...p.platform.storage,
+      get: async (k: string) => {
+        if (k === SETTINGS_KEY && ++settingsReads > 1) await new Promise((r) => setTimeout(r, 5));
+        return p.platform.storage.get(k);
+      },
+    };
+    const platform = { ...p.platform, storage };
+    // As main.ts wires them: one settings store, given to the services and to the worker.
+    const settings = createSettingsStore(storage);
+    const s = fakeServices();
+    const cloud = fakeCloud();
+    s.services.cloud = async (options) => (await settings.forProfile(options?.profileId), cloud.cloud);
+    const worker = createWorker({ platform, services: s.services, settings, now: () => new Date("2026-01-15T00:00:00Z") });
+    const reads = await Promise.all([
+      settings.profiles.find("default"),
+      settings.profiles.get("default"),
+      settings.profiles.state().then((st) => st.profiles[0]),
+      settings.profiles.selected(),
+      settings.get(),
+      worker.start(),
+      worker.installMenus(),
+      s.services.cloud({ profileId: "default" }),
+      worker.locale(),
+    ]);
+    const migrated = {
+      id: "default",
+      name: "default",
+      site: "intl",
+      kmsRegion: "ap-southeast-1",
+      endpoint: "http://127.0.0.1:8787",
+      signatureVersion: "v1",
+      autoImportEndpoint: "http://127.0.0.1:8787",
+      contact: { username: "Li", email: "li@example.com", phone: "13900000000", validateType: "FILE" },
+      defaultProduct: "digicert-free-1-free",
+    };
+    for (const read of reads.slice(0, 4)) expect(read).toEqual(migrated);
+    expect(reads[4]).toEqual(OLD);
+    expect(reads[8]).toBe("zh_CN");
+    expect(p.store.get(PROFILES_KEY)).toEqual({ selectedId: "default", profiles: [migrated] });
+    expect(await settings.get()).toEqual(OLD);
+    // And a fresh store over the migrated storage reads the same.
+    expect(await createSettingsStore(storage).get()).toEqual(OLD);
   });
 
   it("with no settings stored yet: one profile \"default\" with the defaults", async () => {
