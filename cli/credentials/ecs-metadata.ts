@@ -6,7 +6,7 @@
 // elsewhere (the emulator's, in tests).
 import { fail } from "../../src/core/errors";
 import { reasonNetwork } from "../../src/core/reason";
-import type { TemporaryCredentials } from "../../src/core/aliyun/sts";
+import { temporaryCredentialsFrom, type TemporaryCredentials } from "../../src/core/aliyun/sts";
 
 export const ECS_METADATA_ENDPOINT = "http://100.100.100.200";
 const CREDENTIALS_PATH = "/latest/meta-data/ram/security-credentials/";
@@ -72,10 +72,6 @@ export async function ecsRoleCredentials(opts: EcsMetadataOptions): Promise<Temp
   } catch {
     return refuse("not JSON");
   }
-  const part = (name: string): string => {
-    const v = data[name];
-    return typeof v === "string" && v !== "" ? v : refuse(`no ${name}`);
-  };
   if (data.Code !== undefined && data.Code !== "Success") refuse(`Code ${typeof data.Code === "string" ? data.Code.slice(0, 64) : "?"}`);
-  return { accessKeyId: part("AccessKeyId"), accessKeySecret: part("AccessKeySecret"), securityToken: part("SecurityToken"), expiration: part("Expiration") };
+  return temporaryCredentialsFrom(data, (name) => refuse(`no ${name}`));
 }

@@ -92,18 +92,26 @@ export async function assumeRoleWithOidc(opts: AssumeRoleWithOidcRequest): Promi
   return credentialsFrom(answer, "AssumeRoleWithOIDC");
 }
 
+/**
+ * AccessKeyId, AccessKeySecret, SecurityToken and Expiration of an STS answer's Credentials or of the ECS
+ * metadata service's answer (cli/credentials/ecs-metadata.ts), each a non-empty string; the first one that
+ * is not goes to `missing`, which throws the caller's own error.
+ */
+export function temporaryCredentialsFrom(record: Record<string, unknown>, missing: (name: string) => never): TemporaryCredentials {
+  const part = (name: string): string => {
+    const value = record[name];
+    return typeof value === "string" && value !== "" ? value : missing(name);
+  };
+  return { accessKeyId: part("AccessKeyId"), accessKeySecret: part("AccessKeySecret"), securityToken: part("SecurityToken"), expiration: part("Expiration") };
+}
+
 /** The answer's Credentials; a missing part is named, never quoted (the rest of it is secret). */
 function credentialsFrom(answer: ApiResponse, action: string): TemporaryCredentials {
   const creds = answer.Credentials;
   if (!creds || typeof creds !== "object" || Array.isArray(creds)) fail("api.role.answer", "Credentials", { action });
-  const part = (name: string): string => {
-    const value = (creds as Record<string, unknown>)[name];
-    if (typeof value !== "string" || value === "") fail("api.role.answer", `Credentials.${name}`, { action });
-    return value;
-  };
-  const expiration = part("Expiration");
-  if (!Number.isFinite(Date.parse(expiration))) fail("api.role.answer", "Credentials.Expiration", { action });
-  return { accessKeyId: part("AccessKeyId"), accessKeySecret: part("AccessKeySecret"), securityToken: part("SecurityToken"), expiration };
+  const temporary = temporaryCredentialsFrom(creds as Record<string, unknown>, (name) => fail("api.role.answer", `Credentials.${name}`, { action }));
+  if (!Number.isFinite(Date.parse(temporary.expiration))) fail("api.role.answer", "Credentials.Expiration", { action });
+  return temporary;
 }
 
 /** The least time left before cached credentials are replaced; a fifth of their lifetime when that is more. */
