@@ -277,6 +277,7 @@ function robotRefusal(kind: WebhookKind, text: string): string | undefined {
 export async function sendWebhook(config: WebhookConfig, message: NotifyMessage, deps: SendDeps): Promise<DeliveryResult> {
   const attempts = Math.max(1, deps.attempts ?? WEBHOOK_ATTEMPTS);
   let pause = deps.backoffMs ?? 1000;
+  const timeoutMs = deps.timeoutMs ?? 10_000;
   let last = "";
   const host = (() => {
     try {
@@ -289,7 +290,7 @@ export async function sendWebhook(config: WebhookConfig, message: NotifyMessage,
     let retry = true;
     try {
       const req = await webhookRequest(config, message, deps.now());
-      const signal = typeof AbortSignal !== "undefined" && "timeout" in AbortSignal ? AbortSignal.timeout(deps.timeoutMs ?? 10_000) : undefined;
+      const signal = typeof AbortSignal !== "undefined" && "timeout" in AbortSignal ? AbortSignal.timeout(timeoutMs) : undefined;
       const res = await deps.fetch(req.url, { method: req.method, headers: req.headers, body: req.body, ...(signal ? { signal } : {}) });
       const text = await res.text().catch(() => "");
       if (res.status >= 200 && res.status < 300) {
@@ -304,7 +305,7 @@ export async function sendWebhook(config: WebhookConfig, message: NotifyMessage,
       // A reason token (src/core/reason.ts): the platform's own text ("Failed to fetch") is kept in the
       // token but shown to the user as words in their language.
       const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
-      last = timedOut ? reasonTimeout(Math.round((deps.timeoutMs ?? 10_000) / 1000)) : reasonNetwork(err instanceof Error ? `${err.name}: ${err.message}` : "network");
+      last = timedOut ? reasonTimeout(Math.round(timeoutMs / 1000)) : reasonNetwork(err instanceof Error ? `${err.name}: ${err.message}` : "network");
     }
     if (!retry) return { ok: false, attempts: attempt, error: new KeysmithError("notify.webhook.delivery", { field: "url", params: { host, attempts: attempt, reason: last } }) };
     if (attempt < attempts) {
