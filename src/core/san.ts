@@ -104,6 +104,11 @@ export function normalizeSan(text: string, field = "san"): San {
   return { type: "dns", value: domainToALabel(value, field) };
 }
 
+/** Whether a (trimmed) CN goes into the SANs too: it looks like a host name, a wildcard or an IP address. */
+export function cnGoesIntoSans(cn: string): boolean {
+  return looksLikeDomainName(cn) || cn.startsWith("*.") || isIpv4(cn) || normalizeIpv6(cn) !== undefined;
+}
+
 /**
  * The SAN list a CSR should carry: the CN first when it is a domain name or an IP address, then `names`,
  * each normalised, duplicates removed (names compare case-insensitively). `limit` counts the result.
@@ -118,9 +123,7 @@ export function normalizeSans(cn: string | undefined, names: readonly string[], 
     out.push(san);
   };
   const cnText = cn?.trim();
-  if (cnText && (looksLikeDomainName(cnText) || cnText.startsWith("*.") || isIpv4(cnText) || normalizeIpv6(cnText))) {
-    add(normalizeSan(cnText, "subject.CN"));
-  }
+  if (cnText && cnGoesIntoSans(cnText)) add(normalizeSan(cnText, "subject.CN"));
   names.forEach((name, i) => add(normalizeSan(name, `san[${i}]`)));
   if (options.limit !== undefined && out.length > options.limit) fail("san.limit.exceeded", "san", { max: options.limit, count: out.length });
   return out;

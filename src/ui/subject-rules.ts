@@ -2,7 +2,7 @@
 // data (which fields are required, how many SANs); the checks are small pure functions returning the
 // same ErrorData the worker would, so the page shows one kind of message whichever side found it.
 import { isKeysmithError, type ErrorData } from "../core/errors";
-import { domainToALabel, isIpv4, looksLikeDomainName, normalizeIpv6, normalizeSan, SAN_LIMITS } from "../core/san";
+import { cnGoesIntoSans, domainToALabel, normalizeSan, SAN_LIMITS } from "../core/san";
 import type { KeySpecId, SubjectField, SubjectInput } from "./worker-api";
 
 export type ProfileId = "generic" | "dv" | "kms";
@@ -74,10 +74,10 @@ export function countryCodeFor(name: string): string | undefined {
   return countryNames.get(key);
 }
 
-/** Whether a CN would go into the SANs (the core's rule in normalizeSans: it looks like a host name or an address). */
+/** Whether a CN would go into the SANs (the core's rule in normalizeSans, cnGoesIntoSans, on the trimmed text). */
 export function cnIsName(cn: string): boolean {
   const v = cn.trim();
-  return v !== "" && (looksLikeDomainName(v) || v.startsWith("*.") || isIpv4(v) || normalizeIpv6(v) !== undefined);
+  return v !== "" && cnGoesIntoSans(v);
 }
 
 export function checkSubjectField(profile: SubjectProfile, field: SubjectField, raw: string): ErrorData | undefined {
