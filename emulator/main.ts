@@ -36,20 +36,25 @@ const OPTIONS = {
   "ca-out": { type: "string" },
 } as const;
 
+/** A refused flag: one line naming the rule (and where the flags are described), exit code 2, no stack trace. */
+function stop2(message: string, seeDocs = true): never {
+  console.error(`npm run emulator: ${message}${seeDocs ? " (flags: docs/emulator.md)" : ""}`);
+  process.exit(2);
+}
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
 function readFlags(): ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>["values"] {
   try {
     return parseArgs({ options: OPTIONS, strict: true }).values;
   } catch (err) {
-    // An unknown flag or a missing value: one line and exit code 2, not a stack trace.
-    console.error(`npm run emulator: ${err instanceof Error ? err.message : String(err)} (flags: docs/emulator.md)`);
-    process.exit(2);
+    stop2(errorText(err)); // an unknown flag or a missing value
   }
 }
 const values = readFlags();
 
 if ((values["access-key-id"] === undefined) !== (values["access-key-secret"] === undefined)) {
-  console.error("npm run emulator: give --access-key-id and --access-key-secret together (or neither, for the demo credentials).");
-  process.exit(2);
+  stop2("give --access-key-id and --access-key-secret together (or neither, for the demo credentials).", false);
 }
 // The flags' text goes to parseFaultConfig as is (it reads "12" and "always"), so a bad value is refused
 // with the fault's name and rule before anything listens.
@@ -66,12 +71,7 @@ try {
     serverErrorAfterCommit: values["fail-after-commit"],
   });
 } catch (err) {
-  console.error(`npm run emulator: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(2);
-}
-function stop2(message: string): never {
-  console.error(`npm run emulator: ${message} (flags: docs/emulator.md)`);
-  process.exit(2);
+  stop2(errorText(err), false);
 }
 const accountId = values["account-id"];
 if (accountId !== undefined && !/^\d{1,32}$/.test(accountId)) stop2("--account-id must be digits");
@@ -113,7 +113,7 @@ try {
   });
 } catch (err) {
   // A role ARN, provider or duration the STS service refuses (emulator/services/sts.ts) is a flag error.
-  stop2(err instanceof Error ? err.message : String(err));
+  stop2(errorText(err));
 }
 if (values["ca-out"] && emulator.caPem) writeFileSync(values["ca-out"], emulator.caPem);
 
