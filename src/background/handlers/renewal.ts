@@ -44,7 +44,7 @@ export function checkRenewalForKey(key: KeyView, next: StoredRenewal): void {
  * `profileFor(given)`: the profile a renewal records — the one named (it must exist), else the selected one;
  * a renewal set without `profileId` keeps the profile it has.
  */
-export function renewalHandlers(services: Services, store: RenewalStore, onChanged: () => Promise<void>, profileFor: (given: string | undefined) => Promise<string> = async (given) => given ?? "default") {
+export function renewalHandlers(services: Services, store: RenewalStore, onChanged: () => Promise<void>, profileFor: (given: string | undefined) => Promise<string>) {
   const handlers: {
     "renewal.get": Handler<"renewal.get">;
     "renewal.set": Handler<"renewal.set">;

@@ -10,7 +10,7 @@
 import { t, type Locale } from "../../core/i18n";
 import { gatherWatch } from "../../core/lifecycle/watch";
 import type { CertificateNotice } from "../../core/notify/webhook";
-import { DEFAULT_PROFILE_ID, profileOrDefault, type AccountWatch } from "../../messages";
+import { DEFAULT_PROFILE_ID, type AccountWatch } from "../../messages";
 import type { Platform } from "../../platform/platform";
 import type { Services } from "../services";
 
@@ -40,8 +40,8 @@ export interface AccountNotifierDeps {
   vaultLocked?: () => Promise<boolean>;
   /** The certificates one look notified (the webhook's "expiring" message). */
   onExpiring?: (certificates: CertificateNotice[]) => void;
-  /** Every profile's id: each account is watched (default: the selected profile only). */
-  profiles?: () => Promise<string[]>;
+  /** Every profile's id: each account is watched. */
+  profiles: () => Promise<string[]>;
 }
 
 /** The tightest threshold a certificate with `daysLeft` has crossed (undefined: none yet). */
@@ -62,19 +62,19 @@ export function createAccountNotifier(deps: AccountNotifierDeps) {
     const last = Date.parse(String((await deps.platform.storage.get(ACCOUNT_LAST_CHECK_KEY)) ?? ""));
     if (!force && !Number.isNaN(last) && now.getTime() - last < DAY_MS) return [];
     if (await deps.vaultLocked?.()) return [];
-    const profileIds: (string | undefined)[] = deps.profiles ? await deps.profiles() : [undefined];
-    const reports: { profileId?: string; report: AccountWatch }[] = [];
+    const profileIds = await deps.profiles();
+    const reports: { profileId: string; report: AccountWatch }[] = [];
     for (const profileId of profileIds) {
       // One account that cannot be read (no credentials, a refused role) does not keep the others from the look.
       const report = profileIds.length === 1 ? await watchAccount(deps.services, now, profileId) : await watchAccount(deps.services, now, profileId).catch(() => undefined);
-      if (report?.configured) reports.push({ ...(profileId ? { profileId } : {}), report });
+      if (report?.configured) reports.push({ profileId, report });
     }
     if (reports.length === 0) return [];
     await deps.platform.storage.set(ACCOUNT_LAST_CHECK_KEY, now.toISOString());
     const notified = ((await deps.platform.storage.get(ACCOUNT_NOTIFIED_KEY)) as Record<string, number[]> | undefined) ?? {};
     const next: Record<string, number[]> = {};
     // What was notified for an account not read this time is kept as it is.
-    const read = new Set(reports.map((r) => profileOrDefault(r.profileId)));
+    const read = new Set(reports.map((r) => r.profileId));
     for (const [key, done] of Object.entries(notified)) {
       const slash = key.indexOf("/");
       const owner = slash > 0 && slash < key.indexOf(":") ? key.slice(0, slash) : DEFAULT_PROFILE_ID;
@@ -85,7 +85,7 @@ export function createAccountNotifier(deps: AccountNotifierDeps) {
     const locale = await deps.locale();
     for (const { profileId, report } of reports) for (const row of report.rows) {
       // Another profile's certificates are kept apart (ids are per account); the profile "default" keeps the keys of before profiles.
-      const account = profileId && profileId !== DEFAULT_PROFILE_ID ? `${profileId}/` : "";
+      const account = profileId !== DEFAULT_PROFILE_ID ? `${profileId}/` : "";
       const key = `${account}${row.source}:${row.id}:${row.notAfter}`;
       const done = notified[key] ?? [];
       const th = crossedThreshold(row.daysLeft);

@@ -41,8 +41,8 @@ export interface OldUploadDeps {
 }
 
 export interface OldUploadContext {
-  /** The profile the renewal acts under (absent: the selected one). */
-  profileId?: string;
+  /** The profile the renewal acts under. */
+  profileId: string;
   /** The key whose certificate was replaced. */
   key: KeyView;
   progress: RenewalProgressView;
@@ -119,8 +119,8 @@ export function createOldUploadCleanup(deps: OldUploadDeps) {
         await put({ ...progress, oldCasCertId: found });
       }
       const certId = progress.oldCasCertId!;
-      const profile = ctx.profileId ? { profileId: ctx.profileId } : {};
-      const client = (await deps.services.cloud(ctx.profileId ? profile : undefined)).client;
+      const profile = { profileId: ctx.profileId };
+      const client = (await deps.services.cloud(profile)).client;
       const call = (service: string): ApiCall => (action, params) => client.call(service as ServiceId, action, params) as Promise<Record<string, unknown>>;
 
       let gone = false;

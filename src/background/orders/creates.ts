@@ -77,8 +77,8 @@ export interface CreatesDeps {
   onAdopted?: (order: StoredOrder) => Promise<void>;
   /** A create was left unresolved (lost answer): the worker arms its alarm sooner. */
   onUnresolved?: () => Promise<void>;
-  /** The selected profile: a create whose context names none is sent (and recorded) under it. Default "default". */
-  selectedProfile?: () => Promise<string>;
+  /** The selected profile: a create whose context names none is sent (and recorded) under it. */
+  selectedProfile: () => Promise<string>;
 }
 
 /** The profile a ledger entry was written under. */
@@ -241,7 +241,7 @@ export function createCreates(deps: CreatesDeps) {
    */
   async function create(req: CreateRequest): Promise<StoredOrder> {
     const mine = new Set<string>();
-    const profileId = req.context.profileId ?? (await deps.selectedProfile?.()) ?? DEFAULT_PROFILE_ID;
+    const profileId = req.context.profileId ?? (await deps.selectedProfile());
     const wa = await writeAhead(profileId, mine);
     try {
       const { response, entry } = await placeOrReport(() => wa.place(lookupOperation(req.service, req.action), req.params, {
