@@ -6,7 +6,7 @@
 // roles using it: `profile.in_use`, its message names them), says so and offers "Delete anyway" (force).
 import { useState } from "preact/hooks";
 import { TextField } from "../ui/fields";
-import { Done, ErrorNotice } from "../ui/notices";
+import { Done } from "../ui/notices";
 import { localizeError, useLocale, useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import type { ErrorData } from "../core/errors";
@@ -14,7 +14,7 @@ import type { ProfileList, ProfileView } from "../messages";
 import type { WorkerApi } from "../ui/worker-api";
 import { originOf } from "./CloudSection";
 import { KIND_LABELS, checkProfileName, type ProfileState } from "./profiles";
-import { SectionHead, useFocusOnFailure } from "./section";
+import { FocusableError, SectionHead, useFocusOnFailure } from "./section";
 
 /** Where the profile's requests go, in words. */
 function destination(p: ProfileView, tr: (k: string, params?: Record<string, string | number>) => string): string {
@@ -98,13 +98,7 @@ function ProfileRow(props: {
       {confirming ? (
         <div class="confirm" role="group" aria-labelledby={`profile-delete-question-${p.id}`}>
           <p id={`profile-delete-question-${p.id}`}>{tr("ui_opt_profile_delete_question", { name: p.name })}</p>
-          {refused ? (
-            <div tabIndex={-1} data-error-focus class="focus-target">
-              <ErrorNotice error={refused} id={`profile-delete-refused-${p.id}`} />
-            </div>
-          ) : remove.error ? (
-            <div tabIndex={-1} data-error-focus class="focus-target"><ErrorNotice error={remove.error} id={`profile-delete-error-${p.id}`} /></div>
-          ) : null}
+          <FocusableError error={remove.error} id={refused ? `profile-delete-refused-${p.id}` : `profile-delete-error-${p.id}`} />
           {refused ? <p class="hint">{tr("ui_opt_profile_delete_force_hint")}</p> : null}
           <div class="actions">
             {refused ? (
