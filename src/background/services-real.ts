@@ -28,7 +28,7 @@ export function createServices(platform: Platform, settings: SettingsStore): Ser
   });
   const cloud: Services["cloud"] = async (options) => {
     const profile = options?.profileId ? await settings.profiles.get(options.profileId) : await settings.profiles.selected();
-    const current = settingsOf(await settings.globals(), profile); // settings.forProfile, without reading the profile again
+    const current = settingsOf(await settings.globals(), profile); // settings.forProfile(profile.id), without a second read of the profiles
     return cloudForSettings(options?.region ? { ...current, kmsRegion: options.region } : current, credentials.source(profile.id));
   };
   return {

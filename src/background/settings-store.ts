@@ -29,10 +29,14 @@ export interface SettingsStore {
 }
 
 export function createSettingsStore(storage: Platform["storage"], profiles: ProfileStore = createProfileStore(storage)): SettingsStore {
+  // One storage read (the worker's locale, read for every message and notification, comes here). The account
+  // fields are left out: before the first profile read migrates them into the profile "default"
+  // (profile-store.ts) "settings" still holds them, and they are the profile's now. Every reader of account
+  // fields (forProfile, update, the services' cloud) reads a profile first, and so migrates.
   const globals = async (): Promise<Settings> => {
-    await profiles.state(); // migrates stored settings into the profile "default" on first use
-    const stored = (await storage.get(SETTINGS_KEY)) as Partial<Settings> | undefined;
-    return { ...DEFAULT_SETTINGS, ...(stored ?? {}) };
+    const stored: Record<string, unknown> = { ...((await storage.get(SETTINGS_KEY)) as Partial<Settings> | undefined) };
+    for (const k of PROFILE_SETTING_FIELDS) delete stored[k];
+    return { ...DEFAULT_SETTINGS, ...(stored as Partial<Settings>) };
   };
   const forProfile = async (profileId?: string): Promise<Settings> => {
     const profile = profileId ? await profiles.get(profileId) : await profiles.selected();

@@ -83,8 +83,9 @@ export function createWorker(deps: WorkerDeps) {
     await platform.notify("vault:locked", t(l, "notify_vault_locked_title"), t(l, "notify_vault_locked_message"));
   };
 
+  // Global settings only (language, reconcile window): no profile's fields, so no profile read.
   const locale = async (): Promise<Locale> => {
-    const s = await settings.get();
+    const s = await settings.globals();
     return s.language === "auto" ? pickLocale(platform.uiLanguage()) : s.language;
   };
 
@@ -97,7 +98,7 @@ export function createWorker(deps: WorkerDeps) {
     newId,
     ...(deps.newPendingId ? { newPendingId: deps.newPendingId } : {}),
     locale,
-    windowMinutes: async () => (await settings.get()).reconcileMinutes,
+    windowMinutes: async () => (await settings.globals()).reconcileMinutes,
     ...(deps.reconcileBackoffMs ? { backoffMs: deps.reconcileBackoffMs.first, maxBackoffMs: deps.reconcileBackoffMs.max } : {}),
     selectedProfile,
     // `follower` is made below; these run only after a create or a look, long after both exist.

@@ -15,7 +15,7 @@ import { VaultLock, memorySession } from "../../../src/background/vault/lock";
 import { setVaultPassphrase, unlockVault } from "../../../src/background/vault/passphrase";
 import { createWorker } from "../../../src/background/worker";
 import type { CloudPort } from "../../../src/background/cloud-port";
-import type { ProfileList, ProfileView, Settings } from "../../../src/messages";
+import { DEFAULT_SETTINGS, type ProfileList, type ProfileView, type Settings } from "../../../src/messages";
 import { FAST, freshFactory } from "../vault/helpers";
 import { OWN_PAGE, fakeCloud, fakePlatform, fakeServices } from "./fakes";
 
@@ -149,6 +149,26 @@ describe("migration into the profile \"default\"", () => {
     expect(await settings.get()).toEqual(OLD);
     // And a fresh store over the migrated storage reads the same.
     expect(await createSettingsStore(storage).get()).toEqual(OLD);
+  });
+
+  it("the language and the other global settings are one read of \"settings\", without the account fields, before and after the migration", async () => {
+    const p = fakePlatform();
+    p.store.set(SETTINGS_KEY, structuredClone(OLD));
+    const keys: string[] = [];
+    const storage = { ...p.platform.storage, get: (k: string) => (keys.push(k), p.platform.storage.get(k)) };
+    const settings = createSettingsStore(storage);
+    const worker = createWorker({ platform: { ...p.platform, storage }, services: fakeServices().services, settings });
+    const { site, kmsRegion, endpoint, signatureVersion, autoImportEndpoint, contact: _, ...globalOnes } = OLD;
+    const expected = { ...DEFAULT_SETTINGS, ...globalOnes };
+    expect(await worker.locale()).toBe("zh_CN");
+    expect(await settings.globals()).toEqual(expected);
+    expect(keys).toEqual([SETTINGS_KEY, SETTINGS_KEY]);
+    expect(p.store.get(SETTINGS_KEY)).toEqual(OLD); // not migrated by a read of the globals
+    expect(await settings.get()).toEqual(OLD); // a profile read migrates
+    keys.length = 0;
+    expect(await settings.globals()).toEqual(expected);
+    expect(await worker.locale()).toBe("zh_CN");
+    expect(keys).toEqual([SETTINGS_KEY, SETTINGS_KEY]);
   });
 
   it("with no settings stored yet: one profile \"default\" with the defaults", async () => {
