@@ -9,7 +9,7 @@ import type { FaultConfig, Faults } from "./faults";
 import { forceOrderState, CERTIFICATE_LIFETIME_MS } from "./services/cas";
 import { parseCsr } from "./csr";
 import type { OrderState } from "./state";
-import { defineOidcProvider, defineRole, mintOidcToken, setEcsRole, stsSummary } from "./services/sts";
+import { defineOidcProvider, defineRole, mintOidcToken, setEcsRole, stsSummary, type OidcProviderDefinition, type OidcTokenClaims } from "./services/sts";
 
 /** How many of each thing the emulator holds; lists' lag (listLagMs) does not hide anything here. */
 export interface EmulatorCounts {
@@ -57,9 +57,9 @@ export interface EmulatorControl {
   /** Defines or replaces a RAM role and the principals it trusts (emulator/services/sts.ts). */
   defineRole(arn: string, trusted: string[], maxSessionDuration?: number): void;
   /** Registers an OIDC provider; tokens for it come from oidcToken. */
-  defineOidcProvider(provider: { arn: string; issuer: string; audience: string; subject?: string }): void;
+  defineOidcProvider(provider: OidcProviderDefinition): void;
   /** An HS256 JWT the provider would accept (claims overridable to make bad ones). */
-  oidcToken(providerArn: string, claims?: { subject?: string; audience?: string; issuer?: string; expiresInSeconds?: number }): string;
+  oidcToken(providerArn: string, claims?: OidcTokenClaims): string;
   /** The role ECS instance metadata serves credentials for. */
   setEcsRole(roleArn: string, requireToken?: boolean): void;
   /** Roles, providers (no secrets), the ECS role and the credentials issued (ids and expiries only). */

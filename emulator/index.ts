@@ -19,7 +19,7 @@ import { cdnService } from "./services/cdn";
 import { dcdnService } from "./services/dcdn";
 import { slbService } from "./services/slb";
 import { albService } from "./services/alb";
-import { defineOidcProvider, defineRole, setEcsRole, stsService } from "./services/sts";
+import { defineOidcProvider, defineRole, setEcsRole, stsService, type OidcProviderDefinition } from "./services/sts";
 import { PACKAGE_PRODUCT_CODES } from "../src/core/aliyun/operations";
 
 export type { EmulatorControl } from "./control";
@@ -27,6 +27,7 @@ export type { FaultConfig, FaultCount } from "./faults";
 export { parseFaultConfig } from "./faults";
 export type { EmulatorCounts } from "./control";
 export type { Credential } from "./signature";
+export type { OidcProviderDefinition } from "./services/sts";
 
 /** Documented demo credentials (docs/emulator.md): they open nothing but this emulator. */
 export const DEMO_CREDENTIALS: Credential = {
@@ -44,12 +45,6 @@ export interface RoleOption {
   maxSessionDuration?: number;
 }
 
-export interface OidcProviderOption {
-  arn: string;
-  issuer: string;
-  audience: string;
-  subject?: string;
-}
 /** Certificates per ProductCode a fresh state starts with. */
 export const DEFAULT_PACKAGE_TOTAL = 20;
 
@@ -70,7 +65,7 @@ export interface EmulatorOptions {
   now?: () => number;
   /** STS roles (added to, or replacing by ARN, those in a state file). */
   roles?: RoleOption[];
-  oidcProviders?: OidcProviderOption[];
+  oidcProviders?: OidcProviderDefinition[];
   /** The role ECS instance metadata answers for (`/latest/meta-data/ram/security-credentials/…`). */
   ecsRole?: { roleArn: string; requireToken?: boolean };
   /** Serve HTTPS with a certificate for 127.0.0.1, ::1 and localhost from the emulator's CA. */

@@ -8,7 +8,7 @@
 // account id stops it with exit code 2.
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { startEmulator, parseFaultConfig, DEMO_CREDENTIALS, type FaultConfig, type OidcProviderOption, type RoleOption } from "./index";
+import { startEmulator, parseFaultConfig, DEMO_CREDENTIALS, type FaultConfig, type OidcProviderDefinition, type RoleOption } from "./index";
 
 const OPTIONS = {
   port: { type: "string", default: "8787" },
@@ -87,7 +87,7 @@ const roles: RoleOption[] = (values.role ?? []).map((v) => {
   const [arn, trusted] = splitFlag("role", v);
   return { arn, trusted };
 });
-const oidcProviders: OidcProviderOption[] = (values["oidc-provider"] ?? []).map((v) => {
+const oidcProviders: OidcProviderDefinition[] = (values["oidc-provider"] ?? []).map((v) => {
   const [arn, rest] = splitFlag("oidc-provider", v);
   if (rest.length < 2 || rest.length > 3) stop2(`--oidc-provider takes ARN=ISSUER,AUDIENCE[,SUBJECT], got ${v}`);
   return { arn, issuer: rest[0]!, audience: rest[1]!, subject: rest[2] };

@@ -30,13 +30,25 @@ export interface StsRole {
   maxSessionDuration: number;
 }
 
-export interface OidcProvider {
+/** An OIDC identity provider as defined (startEmulator's oidcProviders, the control API, --oidc-provider). */
+export interface OidcProviderDefinition {
   arn: string;
   issuer: string;
   /** The client id a token's `aud` must hold. */
   audience: string;
   /** When set, a token's `sub` must be this. */
   subject?: string;
+}
+
+/** What a minted token may say otherwise than its provider (to test the refusals). */
+export interface OidcTokenClaims {
+  subject?: string;
+  audience?: string;
+  issuer?: string;
+  expiresInSeconds?: number;
+}
+
+export interface OidcProvider extends OidcProviderDefinition {
   /** HS256 key of the tokens (base64url); never answered by any API. */
   secret: string;
 }
@@ -102,7 +114,7 @@ export function defineRole(ctx: ServiceContext, arn: string, trusted: readonly s
 }
 
 /** Registers an OIDC provider (a new HS256 secret unless it exists already). */
-export function defineOidcProvider(ctx: ServiceContext, p: { arn: string; issuer: string; audience: string; subject?: string }): OidcProvider {
+export function defineOidcProvider(ctx: ServiceContext, p: OidcProviderDefinition): OidcProvider {
   if (!PROVIDER_ARN.test(p.arn)) throw new Error(`${p.arn}: an OIDC provider ARN is acs:ram::<account id>:oidc-provider/<name>`);
   if (!/^https?:\/\/\S+$/.test(p.issuer)) throw new Error("issuer must be an http(s) URL");
   if (!p.audience || /\s/.test(p.audience)) throw new Error("audience must be a client id without spaces");
@@ -116,7 +128,7 @@ export function defineOidcProvider(ctx: ServiceContext, p: { arn: string; issuer
 export function mintOidcToken(
   ctx: ServiceContext,
   providerArn: string,
-  claims: { subject?: string; audience?: string; issuer?: string; expiresInSeconds?: number } = {},
+  claims: OidcTokenClaims = {},
 ): string {
   const provider = stsState(ctx).oidcProviders[providerArn];
   if (!provider) throw new Error(`no OIDC provider ${providerArn}`);
