@@ -28,6 +28,16 @@ export interface CredentialInput {
   securityTokenExpiresAt?: string;
 }
 
+/**
+ * What set() takes, and what credentials.test takes in a draft: an AccessKeyId (trimmed) and a secret, neither
+ * empty nor holding whitespace. Throws api.credentials.invalid naming the field.
+ */
+export function checkCredentialInput(input: Pick<CredentialInput, "accessKeyId" | "accessKeySecret">): void {
+  const accessKeyId = input.accessKeyId.trim();
+  if (!accessKeyId || /\s/.test(accessKeyId)) fail("api.credentials.invalid", "AccessKeyId");
+  if (!input.accessKeySecret || /\s/.test(input.accessKeySecret)) fail("api.credentials.invalid", "AccessKeySecret");
+}
+
 /** Also a CredentialSource: hand the store itself to createClient({ credentials: store }). */
 export interface CredentialStore extends CredentialSource {
   set(input: CredentialInput): Promise<CredentialsStatus>;
@@ -69,9 +79,8 @@ export function createCredentialStore(
 
   return {
     async set(input) {
+      checkCredentialInput(input);
       const accessKeyId = input.accessKeyId.trim();
-      if (!accessKeyId || /\s/.test(accessKeyId)) fail("api.credentials.invalid", "AccessKeyId");
-      if (!input.accessKeySecret || /\s/.test(input.accessKeySecret)) fail("api.credentials.invalid", "AccessKeySecret");
       return lock.serial(async () => {
         const protection = await lock.protection(); // locked: vault.locked, nothing stored
         const record: StoredCredentials = {

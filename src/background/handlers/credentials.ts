@@ -1,14 +1,16 @@
 // credentials.*: the secret goes in once and never comes back out (status shows a hint of the AccessKeyId
 // only); "test" makes one signed read (DescribePackageState) and reports success or the reason. Each acts on
 // the profile `profileId` names, else the selected one. "test" with a `draft` tests what the options form
-// shows without saving it: the draft's endpoint passes the same rules as a saved one (settings-store.ts
-// checkEndpointSettings, then cloud.ts checkDestination), and a draft secret signs this one call only.
-import { KeysmithError, fail } from "../../core/errors";
+// shows without saving it: the draft's endpoint passes the same rules as a saved one (cloud.ts
+// checkDestination, which begins with settings-store.ts checkEndpointSettings), its AccessKey the same as
+// credentials.set's (credentials.ts checkCredentialInput), and a draft secret signs this one call only.
+import { fail } from "../../core/errors";
 import type { Settings } from "../../messages";
 import type { Handler } from "../router";
 import { toErrorData } from "../router";
+import { checkCredentialInput } from "../credentials";
 import type { Services } from "../services";
-import { checkEndpointSettings, normalizeEndpoint, type SettingsStore } from "../settings-store";
+import { normalizeEndpoint, type SettingsStore } from "../settings-store";
 
 export function credentialHandlers(services: Services, settings: SettingsStore) {
   const handlers: {
@@ -34,11 +36,8 @@ export function credentialHandlers(services: Services, settings: SettingsStore) 
           endpoint: draft.endpoint ? normalizeEndpoint(draft.endpoint) : "",
           signatureVersion: draft.signatureVersion,
         };
-        checkEndpointSettings(tried);
         const given = draft.accessKeyId !== undefined || draft.accessKeySecret !== undefined;
-        if (given && (!draft.accessKeyId?.trim() || !draft.accessKeySecret)) {
-          return { ok: false, error: toErrorData(new KeysmithError("api.credentials.invalid", { field: draft.accessKeyId?.trim() ? "AccessKeySecret" : "AccessKeyId" })) };
-        }
+        if (given) checkCredentialInput({ accessKeyId: draft.accessKeyId ?? "", accessKeySecret: draft.accessKeySecret ?? "" });
         if (!services.draftCloud) fail("worker.service_unavailable", "draft", { service: "credentials.test draft" });
         const cloud = await services.draftCloud(
           tried,
