@@ -202,13 +202,8 @@ export function createProfileStore(storage: Platform["storage"], options: { newI
           defaultProduct: req.defaultProduct,
         });
         if (req.role === null) delete next.role;
-        else if (req.role) {
-          if (req.role.sourceProfileId === next.id) {
-            throw new KeysmithError("profile.role.cycle", { field: "role.sourceProfileId", params: { profile: name, chain: `${name} → ${name}` } });
-          }
-          next.role = { ...req.role };
-        }
-        checkRoleChain(state.profiles, next);
+        else if (req.role) next.role = { ...req.role };
+        checkRoleChain(state.profiles, next); // a role signing with itself too: "name → name"
         const profiles = state.profiles.some((p) => p.id === next.id) ? state.profiles.map((p) => (p.id === next.id ? next : p)) : [...state.profiles, next];
         await write({ ...state, profiles });
         return next;

@@ -252,7 +252,9 @@ describe("profiles and orders", () => {
     const r2 = await t.send<ProfileView>("profile.save", { name: "r2", role: { ...role, sourceProfileId: r1.id } });
     const loop = await t.refused("profile.save", { id: r1.id, name: "r1", role: { ...role, sourceProfileId: r2.id } });
     expect(loop.error).toMatchObject({ code: "profile.role.cycle", field: "role.sourceProfileId", params: { profile: "r1", chain: "r1 → r2 → r1" } });
-    expect((await t.refused("profile.save", { id: r1.id, name: "r1", role: { ...role, sourceProfileId: r1.id } })).error.code).toBe("profile.role.cycle");
+    const self = await t.refused("profile.save", { id: r1.id, name: "r1", role: { ...role, sourceProfileId: r1.id } });
+    expect(self.error.code).toBe("profile.role.cycle");
+    expect(self.error).toMatchObject({ field: "role.sourceProfileId", params: { profile: "r1", chain: "r1 → r1" } });
   });
 });
 
