@@ -1,10 +1,11 @@
-// The selected profile's cloud: site, KMS region, endpoint override, signature version, saved on their own
-// ("Save cloud settings"). The form state lives in OptionsApp, because "Test credentials"
-// (CredentialsSection) tests what this form shows. The endpoint override asks for the endpoint's origin as an
-// optional host permission in the click that saves it (browsers grant optional permissions only in a user
-// gesture). For an endpoint that is not Alibaba Cloud, "Import keys and certificates this endpoint returns
-// without asking" (`#auto-import`, off by default) is saved as that endpoint's origin (`autoImportEndpoint`);
-// typing another endpoint unticks it, and the worker turns it off whenever the endpoint changes.
+// The selected profile's cloud: site, KMS region, endpoint override, signature version, saved on their own ("Save
+// cloud settings"). The form state lives in OptionsApp, because "Test credentials" (CredentialsSection) tests what
+// this form shows; so does its unsaved test (cloudFormDirty), which OptionsApp needs before switching profiles and
+// passes down as `dirty`. The endpoint override asks for the endpoint's origin as an optional host permission in
+// the click that saves it (browsers grant optional permissions only in a user gesture). For an endpoint that is not
+// Alibaba Cloud, "Import keys and certificates this endpoint returns without asking" (`#auto-import`, off by
+// default) is saved as that endpoint's origin (`autoImportEndpoint`); typing another endpoint unticks it, and the
+// worker turns it off whenever the endpoint changes.
 import { useState } from "preact/hooks";
 import { CheckboxField, SelectField, TextField } from "../ui/fields";
 import { isAlibabaHost } from "../core/aliyun/endpoints";
@@ -61,24 +62,29 @@ export function cleanEndpoint(endpoint: string): string {
   return endpoint.replace(/\/$/, "");
 }
 
+/** Whether the cloud form differs from profile `p` as saved (the endpoint compared as it would be sent). */
+export function cloudFormDirty(form: CloudForm, p: ProfileView): boolean {
+  return !sameForm({ ...form, endpoint: cleanEndpoint(form.endpoint) }, toCloudForm(p));
+}
+
 export function CloudSection(props: {
   api: WorkerApi;
   state: ProfileState;
   profile: ProfileView;
   form: CloudForm;
+  /** The form differs from the saved profile (cloudFormDirty, computed by OptionsApp, which holds the form). */
+  dirty: boolean;
   onChange: (form: CloudForm) => void;
   onSaved: (p: ProfileView) => void;
 }) {
   const tr = useT();
-  const { form } = props;
+  const { form, dirty } = props;
   const [permissionDenied, setPermissionDenied] = useState(false);
   const focus = useFocusOnFailure<HTMLElement>();
   const save = useAction(({ autoImport, ...f }: CloudForm) =>
     saveProfileFields(props.api, props.state, props.profile, {
       ...f, autoImportEndpoint: autoImport && asksBeforeImport(f.endpoint) ? originOf(f.endpoint) : "",
     }));
-  const baseline = toCloudForm(props.profile);
-  const dirty = !sameForm({ ...form, endpoint: cleanEndpoint(form.endpoint) }, baseline);
   const set = (patch: Partial<CloudForm>) => { props.onChange({ ...form, ...patch }); save.reset(); };
   const endpointError = endpointValid(form.endpoint) ? undefined : tr("ui_endpoint_invalid");
 

@@ -16,7 +16,7 @@ import { toErrorData } from "../ui/use-action";
 import type { ErrorData } from "../core/errors";
 import type { ProfileList, ProfileView, Settings } from "../messages";
 import type { WorkerApi } from "../ui/worker-api";
-import { CloudSection, cleanEndpoint, toCloudForm, type CloudForm } from "./CloudSection";
+import { CloudSection, cloudFormDirty, toCloudForm, type CloudForm } from "./CloudSection";
 import { ContactSection } from "./ContactSection";
 import { CredentialsSection } from "./CredentialsSection";
 import { LanguageSection } from "./LanguageSection";
@@ -27,7 +27,6 @@ import { SubjectSection } from "./SubjectSection";
 import { VaultSection } from "./VaultSection";
 import { WebhookSection } from "./WebhookSection";
 import { loadProfiles, selectedProfile, type ProfileState } from "./profiles";
-import { sameForm } from "./section";
 
 /** Sections that edit the selected profile: their unsaved changes are lost when another one is selected. */
 const PROFILE_SECTIONS = ["cred", "cloud", "contact"] as const;
@@ -74,7 +73,7 @@ export function OptionsApp(props: { api: WorkerApi }) {
 
   const tr = (k: string, p?: Record<string, string | number>) => t(locale, k, p);
   const profile = selectedProfile(profiles);
-  const cloudDirty = !sameForm({ ...cloud, endpoint: cleanEndpoint(cloud.endpoint) }, toCloudForm(profile));
+  const cloudDirty = cloudFormDirty(cloud, profile);
   const dirtyProfileSections = PROFILE_SECTIONS.filter((s) => (s === "cloud" ? cloudDirty : dirty[s]));
   const reportDirty = (section: string) => (d: boolean) => setDirty((all) => (all[section] === d ? all : { ...all, [section]: d }));
 
@@ -149,7 +148,7 @@ export function OptionsApp(props: { api: WorkerApi }) {
         ) : null}
         <CredentialsSection key={`cred-${profile.id}`} api={props.api} state={profiles} profile={profile} cloud={cloud}
           onChanged={() => void refreshProfiles()} onDirty={reportDirty("cred")} />
-        <CloudSection key={`cloud-${profile.id}`} api={props.api} state={profiles} profile={profile} form={cloud} onChange={setCloud}
+        <CloudSection key={`cloud-${profile.id}`} api={props.api} state={profiles} profile={profile} form={cloud} dirty={cloudDirty} onChange={setCloud}
           onSaved={(saved) => { updateProfile(saved); setCloud(toCloudForm(saved)); }} />
         <ContactSection key={`contact-${profile.id}`} api={props.api} state={profiles} profile={profile}
           onSaved={updateProfile} onDirty={reportDirty("contact")} />
