@@ -102,7 +102,6 @@ export class RenewalWaiting extends Error {}
 const Waiting = RenewalWaiting;
 
 const isOpen = (p: RenewalProgressView | undefined): p is RenewalProgressView => !!p && !p.finishedAt;
-/** The profile a renewal acts under: the one it recorded, "default" for one set before profiles. */
 /** The key's setting to delete the previous upload (only meaningful with the upload). */
 const wantsOldUploadDeleted = (r: StoredRenewal): boolean => r.uploadToCas && r.deleteOldUpload;
 
@@ -231,6 +230,8 @@ export function createRenewer(deps: RenewerDeps) {
   /** One look at one key's auto renewal: as many steps as can be done now. */
   async function advance(key: KeyView, renewal: StoredRenewal, start: RenewalProgressView): Promise<void> {
     const locale = await deps.locale();
+    // The profile the renewal acts under: the one it recorded, "default" for one set before profiles.
+    const profileId = profileOrDefault(renewal.profileId);
     let progress: RenewalProgressView = { ...start };
     const put = async (next: RenewalProgressView) => {
       progress = next;
@@ -238,7 +239,7 @@ export function createRenewer(deps: RenewerDeps) {
     };
     try {
       if (progress.phase === "key" && !progress.newKeyId) {
-        contactOf(await deps.settings(profileOrDefault(renewal.profileId))); // refused before a key is made
+        contactOf(await deps.settings(profileId)); // refused before a key is made
         const newKey = await makeCsr(key, renewal, locale);
         await put({ ...progress, newKeyId: newKey.id });
       }
@@ -252,7 +253,7 @@ export function createRenewer(deps: RenewerDeps) {
           }
           throw err;
         });
-        const order = await placeOrder(progress, newKey, contactOf(await deps.settings(profileOrDefault(renewal.profileId))), profileOrDefault(renewal.profileId));
+        const order = await placeOrder(progress, newKey, contactOf(await deps.settings(profileId)), profileId);
         await put({ ...progress, phase: "ordered", orderId: order.id });
         if (order.orderId) await deps.follower.check(order);
         await deps.follower.schedule();
@@ -302,7 +303,7 @@ export function createRenewer(deps: RenewerDeps) {
         tell({ event: "renewed", name: domainOf(newKey), domains: domainsOf(newKey), ...(newKey.certificate ? { notAfter: newKey.certificate.notAfter } : {}), ...(done.deployed?.length ? { deployed: done.deployed } : {}) });
       }
       if (progress.finishedAt && wantsOldUploadDeleted(renewal) && deps.deleteOldUpload) {
-        progress = await deps.deleteOldUpload({ key, progress, save: put, deploy: renewal.deploy, profileId: profileOrDefault(renewal.profileId) });
+        progress = await deps.deleteOldUpload({ key, progress, save: put, deploy: renewal.deploy, profileId });
       }
     } catch (err) {
       if (err instanceof Waiting) return;

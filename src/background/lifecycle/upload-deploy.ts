@@ -93,7 +93,7 @@ async function retireReplaced(target: DeployTarget, call: ApiCall, request: Reti
 }
 
 export function createUploadDeploy(deps: UploadDeployDeps) {
-  async function upload(newKey: KeyView, order: StoredOrder): Promise<string> {
+  async function upload(newKey: KeyView, order: StoredOrder, profileId: string): Promise<string> {
     if (order.casCertId) return order.casCertId; // uploaded before (or adopted by reconciliation)
     if (!newKey.exportable) throw new KeysmithError("renewal.upload.not_exportable", { field: "uploadToCas", params: { label: newKey.label || newKey.commonName || newKey.id } });
     if (newKey.spec === "EC_SM2") throw new KeysmithError("renewal.upload.sm2", { field: "uploadToCas" });
@@ -108,7 +108,7 @@ export function createUploadDeploy(deps: UploadDeployDeps) {
         service: "cas",
         action: "UploadUserCertificate",
         params: { Name: casCertificateName(newKey), Cert: newKey.certificate.pem, Key: key },
-        context: { operation: "UploadUserCertificate", domain: newKey.commonName, keyId: newKey.id, orderLocalId: order.id, profileId: profileOrDefault(order.profileId) },
+        context: { operation: "UploadUserCertificate", domain: newKey.commonName, keyId: newKey.id, orderLocalId: order.id, profileId },
       });
       return recorded.casCertId ?? (await deps.orders.get(order.id)).casCertId ?? "";
     } catch (err) {
@@ -120,15 +120,15 @@ export function createUploadDeploy(deps: UploadDeployDeps) {
   return async function afterIssued(ctx: AfterIssued): Promise<RenewalProgressView> {
     let progress = ctx.progress;
     const order = await deps.orders.get(ctx.order.id);
+    // The upload, and the deploys of what it uploaded, go to the account of the order's profile.
+    const profileId = profileOrDefault(order.profileId);
     if (progress.phase === "issued" || !progress.casCertId) {
-      const casCertId = await upload(ctx.newKey, order);
+      const casCertId = await upload(ctx.newKey, order, profileId);
       if (!casCertId) throw new KeysmithError("renewal.upload.no_result", { field: "UploadUserCertificate" });
       progress = { ...progress, phase: "uploaded", casCertId };
       await ctx.save(progress);
     }
     if (ctx.renewal.deploy.length === 0) return progress;
-    // Deploys go to the account of the renewal's profile (where the upload went: its order's profile).
-    const profileId = ctx.renewal.profileId ?? profileOrDefault(order.profileId);
     // One client per region: SLB and ALB are regional (their host is the region's; RegionId is sent too).
     const clients = new Map<string, Promise<AliyunClient>>();
     const clientFor = (region?: string): Promise<AliyunClient> => {
