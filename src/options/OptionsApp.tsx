@@ -33,10 +33,13 @@ const PROFILE_SECTIONS = ["cred", "cloud", "contact"] as const;
 const SECTION_TITLES: Record<string, string> = { cred: "ui_credentials", cloud: "ui_cloud", contact: "ui_opt_contact_title" };
 
 export function OptionsApp(props: { api: WorkerApi }) {
+  // Only the global settings are read here (language, orders and notifications, default subject): none of them
+  // changes with a profile, so switching or saving one does not re-read them.
   const [settings, setSettings] = useState<Settings | null>(null);
   const [profiles, setProfiles] = useState<ProfileState | null>(null);
   const [cloud, setCloud] = useState<CloudForm | null>(null);
-  const [dirty, setDirty] = useState<Record<string, boolean>>({});
+  /** The unsaved state the credentials and contact sections report (the cloud form's is computed here). */
+  const [dirty, setDirty] = useState<Partial<Record<"cred" | "contact", boolean>>>({});
   const [pendingSwitch, setPendingSwitch] = useState<string | null>(null);
   const [switchError, setSwitchError] = useState<ErrorData | null>(null);
   const switchBox = useRef<HTMLDivElement>(null);
@@ -75,7 +78,7 @@ export function OptionsApp(props: { api: WorkerApi }) {
   const profile = selectedProfile(profiles);
   const cloudDirty = cloudFormDirty(cloud, profile);
   const dirtyProfileSections = PROFILE_SECTIONS.filter((s) => (s === "cloud" ? cloudDirty : dirty[s]));
-  const reportDirty = (section: string) => (d: boolean) => setDirty((all) => (all[section] === d ? all : { ...all, [section]: d }));
+  const reportDirty = (section: "cred" | "contact") => (d: boolean) => setDirty((all) => (all[section] === d ? all : { ...all, [section]: d }));
 
   /** Re-reads the profiles (or takes the list a call answered); the cloud form follows a change of selection. */
   const refreshProfiles = async (list?: ProfileList) => {
@@ -83,7 +86,6 @@ export function OptionsApp(props: { api: WorkerApi }) {
     if (!next) return;
     const changed = next.list.selectedId !== profiles.list.selectedId;
     showProfiles(next, changed);
-    if (changed) setSettings(await props.api.send("settings.get", {}).catch(() => settings));
   };
   const select = async (id: string) => {
     setPendingSwitch(null);
@@ -103,8 +105,6 @@ export function OptionsApp(props: { api: WorkerApi }) {
   const updateProfile = (saved: ProfileView) => {
     const list = { ...profiles.list, profiles: profiles.list.profiles.map((p) => (p.id === saved.id ? saved : p)) };
     setProfiles({ ...profiles, list });
-    // What the popup and the worker use for the selected profile changed too.
-    void props.api.send("settings.get", {}).then(setSettings, () => undefined);
   };
   const target = pendingSwitch ? profiles.list.profiles.find((p) => p.id === pendingSwitch) : undefined;
 
@@ -152,9 +152,9 @@ export function OptionsApp(props: { api: WorkerApi }) {
           onSaved={(saved) => { updateProfile(saved); setCloud(toCloudForm(saved)); }} />
         <ContactSection key={`contact-${profile.id}`} api={props.api} state={profiles} profile={profile}
           onSaved={updateProfile} onDirty={reportDirty("contact")} />
-        <OrderSettingsSection api={props.api} settings={settings} onSaved={setSettings} onDirty={reportDirty("follow")} />
-        <LanguageSection api={props.api} settings={settings} onSaved={setSettings} onDirty={reportDirty("lang")} />
-        <SubjectSection api={props.api} settings={settings} onSaved={setSettings} onDirty={reportDirty("subject")} />
+        <OrderSettingsSection api={props.api} settings={settings} onSaved={setSettings} />
+        <LanguageSection api={props.api} settings={settings} onSaved={setSettings} />
+        <SubjectSection api={props.api} settings={settings} onSaved={setSettings} />
         <WebhookSection api={props.api} />
         <RestoreSection api={props.api} focus={location.hash === "#restore"} />
       </main>
