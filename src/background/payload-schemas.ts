@@ -130,7 +130,7 @@ const profileContact = obj({
 const profileRole = obj({
   roleArn: str({ min: 1, max: 300, pattern: /^acs:ram::\d+:role\/[^\s]+$/ }),
   sourceProfileId: id,
-  roleSessionName: str({ pattern: ROLE_SESSION_NAME }),
+  roleSessionName: str({ min: 2, max: 64, pattern: ROLE_SESSION_NAME }), // the bounds first, for their plainer message
   durationSeconds: int(ROLE_DURATION_SECONDS),
 });
 
