@@ -5,20 +5,20 @@
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { useT } from "../ui/locale";
-import type { ProfileList } from "../messages";
+import { DEFAULT_PROFILE_ID, profileOrDefault, type ProfileList } from "../messages";
 
 /** The selected profile and every profile's name by id (empty until the worker answered). */
-export const ProfileNames = createContext<{ selectedId: string; names: Record<string, string> }>({ selectedId: "default", names: {} });
+export const ProfileNames = createContext<{ selectedId: string; names: Record<string, string> }>({ selectedId: DEFAULT_PROFILE_ID, names: {} });
 
 export function profileNames(list: ProfileList | null): { selectedId: string; names: Record<string, string> } {
-  return { selectedId: list?.selectedId ?? "default", names: Object.fromEntries((list?.profiles ?? []).map((p) => [p.id, p.name])) };
+  return { selectedId: list?.selectedId ?? DEFAULT_PROFILE_ID, names: Object.fromEntries((list?.profiles ?? []).map((p) => [p.id, p.name])) };
 }
 
 /** On an order card: its profile's name, only when another profile is selected (orders before profiles: "default"). */
 export function OrderProfileName(props: { profileId?: string; orderId: string }) {
   const tr = useT();
   const { selectedId, names } = useContext(ProfileNames);
-  const id = props.profileId ?? "default";
+  const id = profileOrDefault(props.profileId);
   if (id === selectedId || Object.keys(names).length < 2) return null;
   return <p class="hint" id={`order-profile-${props.orderId}`} data-testid="order-profile">{tr("ui_popup_order_profile", { name: names[id] ?? id })}</p>;
 }
