@@ -133,10 +133,11 @@ export function NewOrderForm(props: {
     return () => { current = false; clearTimeout(timer); };
   }, [pastedPem]);
 
-  const usesPackage = operation === "CreateCertificateWithCsrRequest" || operation === "CreateCertificateRequest";
+  /** The two DV operations: they draw on a certificate package (its quota shown) and carry the applicant contact. */
+  const dvOrder = operation === "CreateCertificateWithCsrRequest" || operation === "CreateCertificateRequest";
   const productCode = contact.productCode;
   useEffect(() => {
-    if (!usesPackage || !productCode) return setQuota(undefined);
+    if (!dvOrder || !productCode) return setQuota(undefined);
     let current = true;
     setQuota({ code: productCode });
     props.api.send("orders.packageState", { productCode }).then(
@@ -144,10 +145,9 @@ export function NewOrderForm(props: {
       (err) => { if (current) setQuota({ code: productCode, error: toErrorData(err) }); },
     );
     return () => { current = false; };
-  }, [usesPackage, productCode]);
-  const needsContact = operation === "CreateCertificateWithCsrRequest" || operation === "CreateCertificateRequest";
+  }, [dvOrder, productCode]);
   const problems: string[] = [];
-  if (needsContact && Object.keys(contactErrors(contact)).length) problems.push("contact");
+  if (dvOrder && Object.keys(contactErrors(contact)).length) problems.push("contact");
   const pastedRead = pasted && pasted.pem === pastedPem ? pasted : undefined;
   // The worker's reading of the pasted CSR: an error in it, or a finding the DV order would be refused for.
   const pastedProblem: ErrorData | undefined = pastedRead?.error
@@ -266,11 +266,11 @@ export function NewOrderForm(props: {
             error={showErrors && sanError ? localizeError(locale, { ...sanError, field: tr("ui_sans") }) : undefined} />
         </fieldset>
       ) : null}
-      {needsContact ? <ContactFields idPrefix="order" value={contact} onChange={setContact} showErrors={showErrors} /> : null}
+      {dvOrder ? <ContactFields idPrefix="order" value={contact} onChange={setContact} showErrors={showErrors} /> : null}
       <section class="subtle stack" id="order-summary" aria-labelledby="order-summary-title" aria-live="polite">
         <h3 id="order-summary-title">{tr("ui_order_summary")}</h3>
         <p id="order-summary-domain">{summaryDomain ? tr("ui_order_summary_domain", { domain: summaryDomain }) : tr("ui_order_summary_no_domain")}</p>
-        {usesPackage ? (
+        {dvOrder ? (
           <>
             <p id="order-summary-product" title={productDetail(productCode, locale)}>{tr("ui_order_summary_product", { product: productName(productCode, locale) })}</p>
             <p id="order-summary-quota" data-left={quota?.state ? quota.state.totalCount - quota.state.usedCount : undefined}>

@@ -43,21 +43,16 @@ export function daysUntil(iso: string, nowMs: number): number | undefined {
   return past === 0 ? 0 : -past;
 }
 
-/** "expires in 12 days", "expires today", "expired 3 days ago", in the page's language. */
+/** "expires in 12 days", "expires today", "expired 3 days ago", in the page's language (the days as daysUntil counts them). */
 export function expiryPhrase(iso: string, locale: Locale, nowMs: number): string {
-  const d = parse(iso);
-  if (!d) return iso;
-  const ms = d.getTime() - nowMs;
-  if (ms >= 0) {
-    const days = Math.floor(ms / DAY_MS);
-    if (days === 0) return t(locale, "ui_date_expires_today");
-    if (days === 1) return t(locale, "ui_date_expires_in_one");
-    return t(locale, "ui_date_expires_in", { days });
-  }
-  const days = Math.floor(-ms / DAY_MS);
-  if (days === 0) return t(locale, "ui_date_expired_today");
-  if (days === 1) return t(locale, "ui_date_expired_one");
-  return t(locale, "ui_date_expired_ago", { days });
+  const days = daysUntil(iso, nowMs);
+  if (days === undefined) return iso;
+  // 0 is the last day before the end and the first day after it alike.
+  if (days === 0) return t(locale, Date.parse(iso) >= nowMs ? "ui_date_expires_today" : "ui_date_expired_today");
+  if (days === 1) return t(locale, "ui_date_expires_in_one");
+  if (days > 1) return t(locale, "ui_date_expires_in", { days });
+  if (days === -1) return t(locale, "ui_date_expired_one");
+  return t(locale, "ui_date_expired_ago", { days: -days });
 }
 
 /** "Dec 1, 2026 (expires in 12 days)": the local date and how far it is. */
