@@ -6,15 +6,14 @@ import { useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import type { Settings } from "../messages";
 import type { WorkerApi } from "../ui/worker-api";
-import { FocusableError, SectionHead, useDirtyReport, useFocusOnFailure } from "./section";
+import { FocusableError, SectionHead, useFocusOnFailure } from "./section";
 
-export function LanguageSection(props: { api: WorkerApi; settings: Settings; onSaved: (s: Settings) => void; onDirty?: (dirty: boolean) => void }) {
+export function LanguageSection(props: { api: WorkerApi; settings: Settings; onSaved: (s: Settings) => void }) {
   const tr = useT();
   const [language, setLanguage] = useState<Settings["language"]>(props.settings.language);
   const focus = useFocusOnFailure<HTMLElement>();
   const save = useAction((l: Settings["language"]) => props.api.send("settings.set", { language: l }));
   const dirty = language !== props.settings.language;
-  useDirtyReport(dirty, props.onDirty);
   const onSave = async (e: Event) => {
     e.preventDefault();
     const saved = await save.run(language);

@@ -10,7 +10,7 @@ import { useAction } from "../ui/use-action";
 import { EXPIRY_WARNING_DAYS, RECONCILE_MINUTES_RANGE, parseExpiryWarningDays, parseReconcileMinutes } from "../ui/settings-rules";
 import { RECONCILE_MINUTES, type Settings } from "../messages";
 import type { WorkerApi } from "../ui/worker-api";
-import { FocusableError, SectionHead, sameForm, useDirtyReport, useFocusOnFailure } from "./section";
+import { FocusableError, SectionHead, sameForm, useFocusOnFailure } from "./section";
 
 interface OrdersForm {
   followOrders: boolean;
@@ -24,14 +24,13 @@ function toOrdersForm(s: Settings): OrdersForm {
   return { followOrders: s.followOrders, expiryWarningDays: String(s.expiryWarningDays), reconcileMinutes: String(s.reconcileMinutes ?? RECONCILE_MINUTES.default) };
 }
 
-export function OrderSettingsSection(props: { api: WorkerApi; settings: Settings; onSaved: (s: Settings) => void; onDirty?: (dirty: boolean) => void }) {
+export function OrderSettingsSection(props: { api: WorkerApi; settings: Settings; onSaved: (s: Settings) => void }) {
   const tr = useT();
   const locale = useLocale();
   const [form, setForm] = useState<OrdersForm>(() => toOrdersForm(props.settings));
   const focus = useFocusOnFailure<HTMLElement>();
   const save = useAction((s: Partial<Settings>) => props.api.send("settings.set", s));
   const dirty = !sameForm(form, toOrdersForm(props.settings));
-  useDirtyReport(dirty, props.onDirty);
   const set = (patch: Partial<OrdersForm>) => { setForm({ ...form, ...patch }); save.reset(); };
   const days = parseExpiryWarningDays(form.expiryWarningDays);
   const minutes = parseReconcileMinutes(form.reconcileMinutes);

@@ -7,16 +7,15 @@ import { localizeError, useLocale, useT } from "../ui/locale";
 import { useAction } from "../ui/use-action";
 import type { Settings } from "../messages";
 import { SUBJECT_FIELDS, toSubjectFields, toSubjectInput, type SubjectInput, type WorkerApi } from "../ui/worker-api";
-import { FocusableError, SectionHead, sameForm, useDirtyReport, useFocusOnFailure } from "./section";
+import { FocusableError, SectionHead, sameForm, useFocusOnFailure } from "./section";
 
-export function SubjectSection(props: { api: WorkerApi; settings: Settings; onSaved: (s: Settings) => void; onDirty?: (dirty: boolean) => void }) {
+export function SubjectSection(props: { api: WorkerApi; settings: Settings; onSaved: (s: Settings) => void }) {
   const tr = useT();
   const locale = useLocale();
   const [subject, setSubject] = useState<SubjectInput>(() => toSubjectInput(props.settings.defaultSubject));
   const focus = useFocusOnFailure<HTMLElement>();
   const save = useAction((s: SubjectInput) => props.api.send("settings.set", { defaultSubject: toSubjectFields(s) }));
   const dirty = !sameForm(toSubjectFields(subject), toSubjectFields(toSubjectInput(props.settings.defaultSubject)));
-  useDirtyReport(dirty, props.onDirty);
   // The worker names a refused subject field by its name (defaultSubject.C): shown on that field.
   const refused = SUBJECT_FIELDS.find((f) => save.error?.field?.split(".").pop() === f);
   const onSave = async (e: Event) => {
