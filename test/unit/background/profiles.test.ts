@@ -70,6 +70,18 @@ describe("migration into the profile \"default\"", () => {
     expiryWarningDays: 14,
     reconcileMinutes: 25,
   };
+  /** OLD's account fields, as the stored profile "default" they become. */
+  const MIGRATED = {
+    id: "default",
+    name: "default",
+    site: "intl",
+    kmsRegion: "ap-southeast-1",
+    endpoint: "http://127.0.0.1:8787",
+    signatureVersion: "v1",
+    autoImportEndpoint: "http://127.0.0.1:8787",
+    contact: { username: "Li", email: "li@example.com", phone: "13900000000", validateType: "FILE" },
+    defaultProduct: "digicert-free-1-free",
+  };
 
   it("turns the stored settings into the selected profile \"default\" and keeps settings.get exactly as it was", async () => {
     const t = setup({ [SETTINGS_KEY]: OLD });
@@ -77,18 +89,7 @@ describe("migration into the profile \"default\"", () => {
     const list = await t.send<ProfileList>("profile.list", {});
     expect(list.selectedId).toBe("default");
     expect(list.profiles).toHaveLength(1);
-    expect(list.profiles[0]).toMatchObject({
-      id: "default",
-      name: "default",
-      kind: "accessKey",
-      site: "intl",
-      kmsRegion: "ap-southeast-1",
-      endpoint: "http://127.0.0.1:8787",
-      signatureVersion: "v1",
-      autoImportEndpoint: "http://127.0.0.1:8787",
-      contact: { username: "Li", email: "li@example.com", phone: "13900000000", validateType: "FILE" },
-      defaultProduct: "digicert-free-1-free",
-    });
+    expect(list.profiles[0]).toMatchObject({ ...MIGRATED, kind: "accessKey" });
     // Nothing lost: the merged view is the old settings, field for field.
     expect(await t.send<Settings>("settings.get", {})).toEqual({ ...before });
     // The account fields left the global record; the global ones stayed.
@@ -131,21 +132,10 @@ describe("migration into the profile \"default\"", () => {
       s.services.cloud({ profileId: "default" }),
       worker.locale(),
     ]);
-    const migrated = {
-      id: "default",
-      name: "default",
-      site: "intl",
-      kmsRegion: "ap-southeast-1",
-      endpoint: "http://127.0.0.1:8787",
-      signatureVersion: "v1",
-      autoImportEndpoint: "http://127.0.0.1:8787",
-      contact: { username: "Li", email: "li@example.com", phone: "13900000000", validateType: "FILE" },
-      defaultProduct: "digicert-free-1-free",
-    };
-    for (const read of reads.slice(0, 4)) expect(read).toEqual(migrated);
+    for (const read of reads.slice(0, 4)) expect(read).toEqual(MIGRATED);
     expect(reads[4]).toEqual(OLD);
     expect(reads[8]).toBe("zh_CN");
-    expect(p.store.get(PROFILES_KEY)).toEqual({ selectedId: "default", profiles: [migrated] });
+    expect(p.store.get(PROFILES_KEY)).toEqual({ selectedId: "default", profiles: [MIGRATED] });
     expect(await settings.get()).toEqual(OLD);
     // And a fresh store over the migrated storage reads the same.
     expect(await createSettingsStore(storage).get()).toEqual(OLD);
